@@ -1,0 +1,63 @@
+package io.streamsgd.core.avro;
+
+import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.core.train.BatchResult;
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.schema.BatchCloseReason;
+import io.streamsgd.schema.LinearParameters;
+import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PrequentialMetrics;
+import java.time.Instant;
+
+/** Between a {@link LearnerState} after a batch and the published {@link ModelUpdate}. */
+public final class ModelUpdates {
+
+  private ModelUpdates() {}
+
+  /**
+   * A whole snapshot of the model after {@code batch}. The parameter arrays are copied, so the
+   * learner may keep training while the update is being serialized.
+   */
+  public static ModelUpdate snapshot(
+      LearnerState state, BatchResult batch, BatchCloseReason reason, Long checkpointId, long publishedAtMillis) {
+    LinearModel m = state.model();
+    LinearParameters parameters =
+        new LinearParameters(
+            m.outputs(),
+            m.dimension(),
+            new DoubleArrayView(m.weights().clone()),
+            new DoubleArrayView(m.intercepts().clone()));
+    PrequentialMetrics metrics =
+        new PrequentialMetrics(
+            state.prequential().count(),
+            state.prequential().lossSum(),
+            state.prequential().weightSum(),
+            state.prequential().mean(),
+            batch.meanLoss());
+    return ModelUpdate.newBuilder()
+        .setModelId(state.spec().getModelId())
+        .setVersion(state.version())
+        .setSpec(state.spec())
+        .setSpecFingerprint(state.specFingerprint())
+        .setParameters(parameters)
+        .setSamplesSeen(state.samplesSeen())
+        .setBatchSize(batch.size())
+        .setCloseReason(reason)
+        .setMetrics(metrics)
+        .setEventTimeMin(Instant.ofEpochMilli(batch.eventTimeMin()))
+        .setEventTimeMax(Instant.ofEpochMilli(batch.eventTimeMax()))
+        .setCheckpointId(checkpointId)
+        .setPublishedAt(Instant.ofEpochMilli(publishedAtMillis))
+        .build();
+  }
+
+  /** The parameters of a published update as a core model. */
+  public static LinearModel model(ModelUpdate update) {
+    LinearParameters p = update.getParameters();
+    return new LinearModel(
+        p.getOutputs(),
+        p.getDimension(),
+        DoubleArrayView.toArray(p.getWeights()),
+        DoubleArrayView.toArray(p.getIntercepts()));
+  }
+}
