@@ -66,12 +66,16 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
       throw new DecodeException(DecodeException.Kind.NOT_SINGLE_OBJECT, e.getMessage());
     } catch (MissingSchemaException e) {
       throw new DecodeException(DecodeException.Kind.UNKNOWN_SCHEMA, e.getMessage());
-    } catch (EOFException e) {
-      throw new DecodeException(DecodeException.Kind.TRUNCATED, "record ends early");
     } catch (IOException | RuntimeException e) {
-      // Avro reports corrupt bodies as AvroRuntimeException, or as index/size errors from the
-      // decoder's arrays; all of them mean the bytes are not a record of this schema.
-      String why = e instanceof AvroRuntimeException ? e.getMessage() : e.toString();
+      // Avro wraps a short body's EOFException in AvroRuntimeException; corrupt bodies surface
+      // as AvroRuntimeException or as index/size errors. None of them is a record of this schema.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof EOFException) {
+          throw new DecodeException(DecodeException.Kind.TRUNCATED, "record ends early");
+        }
+      }
+      Throwable root = e.getCause() != null ? e.getCause() : e;
+      String why = root instanceof AvroRuntimeException ? root.getMessage() : root.toString();
       throw new DecodeException(DecodeException.Kind.MALFORMED, why);
     }
   }

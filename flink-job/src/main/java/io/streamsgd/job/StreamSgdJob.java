@@ -1,0 +1,68 @@
+package io.streamsgd.job;
+
+import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.sink.KafkaSinks;
+import io.streamsgd.job.source.KafkaSources;
+import io.streamsgd.job.source.RawRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the trainer job ({@code flink run streamsgd-flink-job-*-job.jar --key value ...}).
+ * Options are listed in {@link io.streamsgd.job.config.JobOptions}; {@code --config FILE} reads
+ * them from a properties file first, arguments win.
+ */
+public final class StreamSgdJob {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamSgdJob.class);
+
+  private StreamSgdJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Configuration config = configuration(args);
+    JobSettings settings = JobSettings.from(config);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    build(env, settings);
+    env.execute(settings.jobName);
+  }
+
+  /** The job's options from {@code --key value} arguments and an optional {@code --config} file. */
+  public static Configuration configuration(String[] args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    Configuration config = new Configuration();
+    if (params.has("config")) {
+      config.addAll(Configuration.fromMap(ParameterTool.fromPropertiesFile(params.get("config")).toMap()));
+    }
+    config.addAll(Configuration.fromMap(params.toMap()));
+    config.removeKey("config");
+    return config;
+  }
+
+  /** Adds the whole job (Kafka sources, trainer, Kafka sinks) to {@code env}. */
+  public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+    LOG.info("Building streamsgd job: {}", settings);
+    // Every record and state type has a Flink, Avro or project serializer: Kryo would be a bug.
+    Configuration pipeline = new Configuration();
+    pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+    env.configure(pipeline);
+    if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+      env.enableCheckpointing(settings.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+    DataStream<RawRecord> samples =
+        env.fromSource(KafkaSources.samples(settings), WatermarkStrategy.noWatermarks(), "samples")
+            .uid("samples-source");
+    DataStream<RawRecord> specs =
+        env.fromSource(KafkaSources.specs(settings), WatermarkStrategy.noWatermarks(), "model-specs")
+            .uid("specs-source")
+            .setParallelism(1);
+    TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, settings);
+    out.updates().sinkTo(KafkaSinks.models(settings)).name("models").uid("models-sink");
+    out.deadLetters().sinkTo(KafkaSinks.deadLetters(settings)).name("dead-letters").uid("dead-letters-sink");
+  }
+}

@@ -1,0 +1,74 @@
+package io.streamsgd.job;
+
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.config.DeliveryGuarantee;
+import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.source.DeadLetters;
+import io.streamsgd.job.source.RawRecord;
+import io.streamsgd.job.source.SampleDecoder;
+import io.streamsgd.job.spec.SpecBroadcast;
+import io.streamsgd.job.spec.SpecDecoder;
+import io.streamsgd.job.state.SampleSerializer;
+import io.streamsgd.job.state.SerializerTypeInfo;
+import io.streamsgd.job.train.MinibatchTrainer;
+import io.streamsgd.schema.DeadLetter;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.ModelUpdate;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The trainer's dataflow between its inputs and outputs, independent of where they come from:
+ * the job wires Kafka to it, tests may wire anything.
+ *
+ * <pre>
+ * samples ─▶ decode ──────────▶ keyBy(modelId) ─▶ trainer ─▶ updates
+ * specs   ─▶ decode ─▶ broadcast ───────────────────┘   │
+ *              └──────────┴── dead letters ◀─────────────┘
+ * </pre>
+ */
+public final class TrainerPipeline {
+  public static final TypeInformation<Sample> SAMPLE_TYPE = new SerializerTypeInfo<>(Sample.class, SampleSerializer::new);
+
+  /** The streams the pipeline produces. */
+  public record Outputs(DataStream<ModelUpdate> updates, DataStream<DeadLetter> deadLetters) {}
+
+  private TrainerPipeline() {}
+
+  public static Outputs attach(DataStream<RawRecord> rawSamples, DataStream<RawRecord> rawSpecs, JobSettings s) {
+    SingleOutputStreamOperator<Sample> samples =
+        rawSamples
+            .process(new SampleDecoder(s.maxRecordBytes), SAMPLE_TYPE)
+            .name("decode samples")
+            .uid("decode-samples");
+    SingleOutputStreamOperator<ModelSpec> specs =
+        rawSpecs
+            .process(new SpecDecoder(), new AvroTypeInfo<>(ModelSpec.class))
+            .name("decode specs")
+            .uid("decode-specs")
+            .setParallelism(rawSpecs.getParallelism());
+
+    MinibatchTrainer trainer =
+        new MinibatchTrainer(
+            s.missingSpec,
+            s.defaultSpecJson,
+            s.specPollInterval.toMillis(),
+            s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE);
+    SingleOutputStreamOperator<ModelUpdate> updates =
+        samples
+            .keyBy(Sample::modelId, Types.STRING)
+            .connect(specs.broadcast(SpecBroadcast.DESCRIPTOR))
+            .process(trainer, new AvroTypeInfo<>(ModelUpdate.class))
+            .name("minibatch trainer")
+            .uid("trainer");
+
+    DataStream<DeadLetter> deadLetters =
+        samples
+            .getSideOutput(DeadLetters.TAG)
+            .union(specs.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG));
+    return new Outputs(updates, deadLetters);
+  }
+}

@@ -1,0 +1,129 @@
+package io.streamsgd.job.config;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the trainer job: one definition each, with its default and doc line. Pass
+ * them as {@code --key value} arguments to the job, or in the Flink configuration. Values are
+ * checked at start-up by {@link JobSettings#from}.
+ */
+public final class JobOptions {
+  private JobOptions() {}
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      ConfigOptions.key("streamsgd.kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Kafka bootstrap servers (host:port,...). Required.");
+
+  /** Prefix of Kafka client settings passed through untouched (security.protocol, sasl.*, ssl.*, ...). */
+  public static final String KAFKA_PROPERTIES_PREFIX = "streamsgd.kafka.properties.";
+
+  public static final ConfigOption<String> SAMPLES_TOPIC =
+      ConfigOptions.key("streamsgd.topic.samples")
+          .stringType()
+          .defaultValue("samples")
+          .withDescription("Topic of TrainingSample records, keyed by modelId.");
+
+  public static final ConfigOption<String> SPECS_TOPIC =
+      ConfigOptions.key("streamsgd.topic.specs")
+          .stringType()
+          .defaultValue("model-specs")
+          .withDescription("Compacted topic of ModelSpec records, keyed by modelId.");
+
+  public static final ConfigOption<String> MODELS_TOPIC =
+      ConfigOptions.key("streamsgd.topic.models")
+          .stringType()
+          .defaultValue("models")
+          .withDescription("Compacted topic the trainer publishes ModelUpdate records to, keyed by modelId.");
+
+  public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+      ConfigOptions.key("streamsgd.topic.dead-letters")
+          .stringType()
+          .defaultValue("dead-letters")
+          .withDescription("Topic of DeadLetter records: every input the trainer could not use, with the reason.");
+
+  public static final ConfigOption<String> GROUP_ID =
+      ConfigOptions.key("streamsgd.source.group-id")
+          .stringType()
+          .defaultValue("streamsgd-trainer")
+          .withDescription("Consumer group id of the sources (offsets are committed on checkpoints, for monitoring).");
+
+  public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
+      ConfigOptions.key("streamsgd.source.starting-offsets")
+          .enumType(StartingOffsets.class)
+          .defaultValue(StartingOffsets.EARLIEST)
+          .withDescription(
+              "Where a job that starts without a checkpoint or savepoint reads samples from: EARLIEST, "
+                  + "LATEST or COMMITTED (the group's offsets). A restored job always resumes from its checkpoint.");
+
+  public static final ConfigOption<Boolean> BOUNDED =
+      ConfigOptions.key("streamsgd.source.bounded")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Stop at the topics' end offsets as of job start, flush every open batch and finish "
+                  + "(for replays and file runs). Default: run forever.");
+
+  public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+      ConfigOptions.key("streamsgd.source.max-record-bytes")
+          .intType()
+          .defaultValue(1 << 20)
+          .withDescription("Input records larger than this go to dead letters as OVERSIZED. Range [64, 2^30].");
+
+  public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
+      ConfigOptions.key("streamsgd.sink.delivery-guarantee")
+          .enumType(DeliveryGuarantee.class)
+          .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+          .withDescription("EXACTLY_ONCE (Kafka transactions, visible on checkpoint) or AT_LEAST_ONCE (visible at once).");
+
+  public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+      ConfigOptions.key("streamsgd.sink.transaction-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(5))
+          .withDescription(
+              "Kafka transaction timeout of the exactly-once sinks. Must exceed the checkpoint interval "
+                  + "and stay under the broker's transaction.max.timeout.ms (15 min by default). Range [1 s, 1 h].");
+
+  public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+      ConfigOptions.key("streamsgd.sink.transactional-id-prefix")
+          .stringType()
+          .defaultValue("streamsgd-trainer")
+          .withDescription("Prefix of the sinks' Kafka transactional ids; unique per job on a cluster.");
+
+  public static final ConfigOption<MissingSpecPolicy> MISSING_SPEC =
+      ConfigOptions.key("streamsgd.spec.missing")
+          .enumType(MissingSpecPolicy.class)
+          .defaultValue(MissingSpecPolicy.WAIT)
+          .withDescription("Samples of a model with no spec: WAIT for it, train under the DEFAULT spec, or DEAD_LETTER them.");
+
+  public static final ConfigOption<String> DEFAULT_SPEC =
+      ConfigOptions.key("streamsgd.spec.default")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The default ModelSpec as Avro JSON (its modelId is replaced by each model's id). "
+                  + "Required when streamsgd.spec.missing is DEFAULT.");
+
+  public static final ConfigOption<Duration> SPEC_POLL_INTERVAL =
+      ConfigOptions.key("streamsgd.spec.wait-poll-interval")
+          .durationType()
+          .defaultValue(Duration.ofMillis(200))
+          .withDescription("How often a model waiting for its spec looks again. Range [10 ms, 1 min].");
+
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      ConfigOptions.key("streamsgd.checkpoint.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "Checkpoint interval, used when the Flink configuration sets none. Exactly-once updates "
+                  + "become visible at this pace. Range [100 ms, 1 h].");
+
+  public static final ConfigOption<String> JOB_NAME =
+      ConfigOptions.key("streamsgd.job.name")
+          .stringType()
+          .defaultValue("streamsgd-trainer")
+          .withDescription("Name of the Flink job.");
+}

@@ -1,0 +1,147 @@
+package io.streamsgd.job.config;
+
+import io.streamsgd.core.avro.ModelSpecJson;
+import io.streamsgd.core.spec.SpecValidator;
+import io.streamsgd.schema.ModelSpec;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The job's settings, read from a Flink {@link Configuration} and checked once at start-up: a
+ * bad value fails the submission with a message that names the key and the allowed range.
+ */
+public final class JobSettings implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public final String bootstrapServers;
+  /** Kafka client settings passed through (security etc.). May hold secrets: never log it. */
+  private final Map<String, String> kafkaProperties;
+  public final String samplesTopic;
+  public final String specsTopic;
+  public final String modelsTopic;
+  public final String deadLettersTopic;
+  public final String groupId;
+  public final StartingOffsets startingOffsets;
+  public final boolean bounded;
+  public final int maxRecordBytes;
+  public final DeliveryGuarantee deliveryGuarantee;
+  public final Duration transactionTimeout;
+  public final String transactionalIdPrefix;
+  public final MissingSpecPolicy missingSpec;
+  /** Avro JSON of the default spec, or null. */
+  public final String defaultSpecJson;
+  public final Duration specPollInterval;
+  public final Duration checkpointInterval;
+  public final String jobName;
+
+  private JobSettings(Configuration c, Map<String, String> kafkaProperties) {
+    this.bootstrapServers = c.get(JobOptions.BOOTSTRAP_SERVERS);
+    this.kafkaProperties = kafkaProperties;
+    this.samplesTopic = c.get(JobOptions.SAMPLES_TOPIC);
+    this.specsTopic = c.get(JobOptions.SPECS_TOPIC);
+    this.modelsTopic = c.get(JobOptions.MODELS_TOPIC);
+    this.deadLettersTopic = c.get(JobOptions.DEAD_LETTERS_TOPIC);
+    this.groupId = c.get(JobOptions.GROUP_ID);
+    this.startingOffsets = c.get(JobOptions.STARTING_OFFSETS);
+    this.bounded = c.get(JobOptions.BOUNDED);
+    this.maxRecordBytes = c.get(JobOptions.MAX_RECORD_BYTES);
+    this.deliveryGuarantee = c.get(JobOptions.DELIVERY_GUARANTEE);
+    this.transactionTimeout = c.get(JobOptions.TRANSACTION_TIMEOUT);
+    this.transactionalIdPrefix = c.get(JobOptions.TRANSACTIONAL_ID_PREFIX);
+    this.missingSpec = c.get(JobOptions.MISSING_SPEC);
+    this.defaultSpecJson = c.get(JobOptions.DEFAULT_SPEC);
+    this.specPollInterval = c.get(JobOptions.SPEC_POLL_INTERVAL);
+    this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
+    this.jobName = c.get(JobOptions.JOB_NAME);
+  }
+
+  /** Reads and checks every option; throws {@link IllegalArgumentException} listing all problems. */
+  public static JobSettings from(Configuration config) {
+    Map<String, String> kafka = new TreeMap<>();
+    for (Map.Entry<String, String> e : config.toMap().entrySet()) {
+      if (e.getKey().startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)) {
+        kafka.put(e.getKey().substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
+      }
+    }
+    JobSettings s = new JobSettings(config, kafka);
+    List<String> problems = new ArrayList<>();
+    if (s.bootstrapServers == null || s.bootstrapServers.isBlank()) {
+      problems.add(JobOptions.BOOTSTRAP_SERVERS.key() + " is required");
+    }
+    for (ConfigOption<String> topic :
+        List.of(JobOptions.SAMPLES_TOPIC, JobOptions.SPECS_TOPIC, JobOptions.MODELS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC)) {
+      if (!config.get(topic).matches("[A-Za-z0-9._-]{1,249}")) {
+        problems.add(topic.key() + " must be a Kafka topic name ([A-Za-z0-9._-]{1,249}), got '" + config.get(topic) + "'");
+      }
+    }
+    checkRange(problems, JobOptions.MAX_RECORD_BYTES.key(), s.maxRecordBytes, 64, 1L << 30);
+    checkRange(problems, JobOptions.TRANSACTION_TIMEOUT.key(), s.transactionTimeout.toMillis(), 1_000, 3_600_000);
+    checkRange(problems, JobOptions.SPEC_POLL_INTERVAL.key(), s.specPollInterval.toMillis(), 10, 60_000);
+    checkRange(problems, JobOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis(), 100, 3_600_000);
+    if (s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+        && s.transactionTimeout.compareTo(s.checkpointInterval) <= 0) {
+      problems.add(
+          JobOptions.TRANSACTION_TIMEOUT.key() + " (" + s.transactionTimeout + ") must exceed "
+              + JobOptions.CHECKPOINT_INTERVAL.key() + " (" + s.checkpointInterval + ")");
+    }
+    if (s.defaultSpecJson != null) {
+      try {
+        ModelSpec spec = ModelSpecJson.parse(s.defaultSpecJson);
+        List<String> specProblems = SpecValidator.problems(spec);
+        if (!specProblems.isEmpty()) {
+          problems.add(JobOptions.DEFAULT_SPEC.key() + ": " + String.join("; ", specProblems));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(JobOptions.DEFAULT_SPEC.key() + ": " + e.getMessage());
+      }
+    } else if (s.missingSpec == MissingSpecPolicy.DEFAULT) {
+      problems.add(JobOptions.DEFAULT_SPEC.key() + " is required when " + JobOptions.MISSING_SPEC.key() + " is DEFAULT");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid streamsgd job settings:\n  " + String.join("\n  ", problems));
+    }
+    return s;
+  }
+
+  private static void checkRange(List<String> problems, String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      problems.add(key + " must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
+  /** Kafka client properties: the pass-through settings and the bootstrap servers. */
+  public Properties kafkaClientProperties() {
+    Properties p = new Properties();
+    p.putAll(kafkaProperties);
+    p.put("bootstrap.servers", bootstrapServers);
+    return p;
+  }
+
+  /** The default spec for one model, or null when the job has none. */
+  public ModelSpec defaultSpecFor(String modelId) {
+    if (defaultSpecJson == null) {
+      return null;
+    }
+    ModelSpec spec = ModelSpecJson.parse(defaultSpecJson);
+    spec.setModelId(modelId);
+    return spec;
+  }
+
+  /** For logs: every setting, with pass-through Kafka values hidden. */
+  @Override
+  public String toString() {
+    return "JobSettings{bootstrapServers=" + bootstrapServers + ", kafkaProperties=" + kafkaProperties.keySet()
+        + " (values hidden), topics=[" + samplesTopic + ", " + specsTopic + ", " + modelsTopic + ", " + deadLettersTopic
+        + "], groupId=" + groupId + ", startingOffsets=" + startingOffsets + ", bounded=" + bounded + ", maxRecordBytes=" + maxRecordBytes
+        + ", deliveryGuarantee=" + deliveryGuarantee + ", transactionTimeout=" + transactionTimeout
+        + ", missingSpec=" + missingSpec + ", defaultSpec=" + (defaultSpecJson != null)
+        + ", checkpointInterval=" + checkpointInterval + ", jobName=" + jobName + "}";
+  }
+}

@@ -1,0 +1,38 @@
+package io.streamsgd.job.sink;
+
+import io.streamsgd.job.config.DeliveryGuarantee;
+import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.schema.DeadLetter;
+import io.streamsgd.schema.ModelUpdate;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+
+/** The job's two Kafka sinks, configured from {@link JobSettings}. */
+public final class KafkaSinks {
+  private KafkaSinks() {}
+
+  public static KafkaSink<ModelUpdate> models(JobSettings s) {
+    return build(s, new ModelUpdateRecordSerializer(s.modelsTopic), "models");
+  }
+
+  public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
+    return build(s, new DeadLetterRecordSerializer(s.deadLettersTopic), "dead-letters");
+  }
+
+  private static <T> KafkaSink<T> build(JobSettings s, KafkaRecordSerializationSchema<T> serializer, String name) {
+    boolean exactlyOnce = s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE;
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(s.bootstrapServers)
+        .setKafkaProducerConfig(s.kafkaClientProperties())
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(
+            exactlyOnce
+                ? org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE
+                : org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE)
+        .setTransactionalIdPrefix(s.transactionalIdPrefix + "-" + name)
+        // The connector's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min).
+        .setProperty("transaction.timeout.ms", String.valueOf(s.transactionTimeout.toMillis()))
+        .setProperty("compression.type", "lz4")
+        .build();
+  }
+}

@@ -1,0 +1,241 @@
+package io.streamsgd.job.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsgd.core.avro.ModelSpecJson;
+import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.feature.FeatureVector;
+import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.core.train.MinibatchUpdate;
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.config.MissingSpecPolicy;
+import io.streamsgd.job.source.DeadLetters;
+import io.streamsgd.job.spec.SpecBroadcast;
+import io.streamsgd.schema.BatchCloseReason;
+import io.streamsgd.schema.DeadLetter;
+import io.streamsgd.schema.DeadLetterReason;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.ModelUpdate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class MinibatchTrainerTest {
+  private static final ModelSpec SPEC_A = ModelSpecs.linearRegression("a", 2, 0.1, 4);
+  private static final ModelSpec SPEC_B = ModelSpecs.logisticRegression("b", 2, 0.5, 3);
+
+  private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness(
+      MissingSpecPolicy policy, String defaultSpec) throws Exception {
+    MinibatchTrainer trainer = new MinibatchTrainer(policy, defaultSpec, 100, true);
+    return new KeyedBroadcastOperatorTestHarness<>(
+        new CoBroadcastWithKeyedOperator<>(trainer, List.of(SpecBroadcast.DESCRIPTOR)),
+        Sample::modelId,
+        Types.STRING,
+        128,
+        1,
+        0);
+  }
+
+  private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> opened(ModelSpec... specs)
+      throws Exception {
+    var h = harness(MissingSpecPolicy.WAIT, null);
+    h.open();
+    for (ModelSpec spec : specs) {
+      h.processBroadcastElement(spec, 0);
+    }
+    return h;
+  }
+
+  private static List<Sample> stream(String model, int n, long seed) {
+    Random r = new Random(seed);
+    List<Sample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double x0 = r.nextDouble();
+      double x1 = r.nextDouble();
+      double y = model.equals("b") ? (x0 + x1 > 1 ? 1 : 0) : 3 * x0 - x1 + 0.5;
+      out.add(new Sample(model, FeatureVector.dense(new double[] {x0, x1}), y, 1.0, 1000L + i, new Sample.Origin("samples", 0, i)));
+    }
+    return out;
+  }
+
+  private static List<ModelUpdate> updatesOf(KeyedBroadcastOperatorTestHarness<?, ?, ?, ModelUpdate> h, String model) {
+    return h.extractOutputValues().stream().filter(u -> u.getModelId().equals(model)).collect(Collectors.toList());
+  }
+
+  @Test
+  void closesBatchesAtSizeWithConsecutiveVersionsAndCounts() throws Exception {
+    try (var h = opened(SPEC_A)) {
+      for (Sample s : stream("a", 10, 1)) {
+        h.processElement(s, s.eventTime());
+      }
+      List<ModelUpdate> updates = updatesOf(h, "a");
+      assertThat(updates).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L);
+      assertThat(updates).extracting(ModelUpdate::getSamplesSeen).containsExactly(4L, 8L);
+      assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactly(4, 4);
+      assertThat(updates).extracting(ModelUpdate::getCloseReason).containsOnly(BatchCloseReason.SIZE);
+      assertThat(updates.get(0).getMetrics().getCount()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void trainsExactlyLikeTheCoreReplayOfTheSameBatches() throws Exception {
+    List<Sample> samples = stream("a", 12, 2);
+    try (var h = opened(SPEC_A)) {
+      for (Sample s : samples) {
+        h.processElement(s, s.eventTime());
+      }
+      LearnerState replay = LearnerState.initial(SPEC_A);
+      for (int i = 0; i < 12; i += 4) {
+        MinibatchUpdate.apply(replay, samples.subList(i, i + 4));
+      }
+      ModelUpdate last = updatesOf(h, "a").get(2);
+      assertThat(ModelUpdates.model(last)).isEqualTo(replay.model());
+      assertThat(last.getMetrics().getLossSum()).isEqualTo(replay.prequential().lossSum());
+    }
+  }
+
+  @Test
+  void latencyBoundClosesAPartialBatch() throws Exception {
+    try (var h = opened(SPEC_A)) {
+      h.setProcessingTime(10_000);
+      List<Sample> samples = stream("a", 3, 3);
+      for (Sample s : samples) {
+        h.processElement(s, s.eventTime());
+      }
+      h.setProcessingTime(10_999);
+      assertThat(updatesOf(h, "a")).isEmpty();
+      h.setProcessingTime(11_000); // opened at 10_000 + 1000 ms bound
+      List<ModelUpdate> updates = updatesOf(h, "a");
+      assertThat(updates).hasSize(1);
+      assertThat(updates.get(0).getBatchSize()).isEqualTo(3);
+      assertThat(updates.get(0).getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
+      assertThat(updates.get(0).getPublishedAt().toEpochMilli()).isEqualTo(11_000);
+    }
+  }
+
+  @Test
+  void snapshotAndRestoreMidBatchLosesNothing() throws Exception {
+    List<Sample> a = stream("a", 14, 4);
+    List<Sample> b = stream("b", 10, 5);
+    // Reference: one uninterrupted run.
+    LinearModel refA;
+    LinearModel refB;
+    List<Long> refVersions = new ArrayList<>();
+    try (var h = opened(SPEC_A, SPEC_B)) {
+      for (int i = 0; i < 14; i++) {
+        h.processElement(a.get(i), 0);
+        if (i < 10) {
+          h.processElement(b.get(i), 0);
+        }
+      }
+      refA = ModelUpdates.model(last(updatesOf(h, "a")));
+      refB = ModelUpdates.model(last(updatesOf(h, "b")));
+      updatesOf(h, "a").forEach(u -> refVersions.add(u.getVersion()));
+    }
+    // Interrupted run: snapshot with open batches for both models (a holds 2, b holds 1).
+    OperatorSubtaskState snapshot;
+    List<ModelUpdate> before;
+    try (var h = opened(SPEC_A, SPEC_B)) {
+      for (int i = 0; i < 6; i++) {
+        h.processElement(a.get(i), 0);
+      }
+      for (int i = 0; i < 4; i++) {
+        h.processElement(b.get(i), 0);
+      }
+      before = new ArrayList<>(h.extractOutputValues());
+      snapshot = h.snapshot(1L, 1L);
+    }
+    assertThat(before).extracting(ModelUpdate::getVersion).containsExactly(1L, 1L);
+    try (var h = harness(MissingSpecPolicy.WAIT, null)) {
+      h.initializeState(snapshot);
+      h.open();
+      for (int i = 6; i < 14; i++) {
+        h.processElement(a.get(i), 0);
+      }
+      for (int i = 4; i < 10; i++) {
+        h.processElement(b.get(i), 0);
+      }
+      List<ModelUpdate> afterA = updatesOf(h, "a");
+      assertThat(afterA).extracting(ModelUpdate::getVersion).containsExactly(2L, 3L);
+      assertThat(last(afterA).getSamplesSeen()).isEqualTo(12);
+      assertThat(ModelUpdates.model(last(afterA))).isEqualTo(refA);
+      assertThat(ModelUpdates.model(last(updatesOf(h, "b")))).isEqualTo(refB);
+      assertThat(last(afterA).getCheckpointId()).isNotNull();
+    }
+    assertThat(refVersions).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void samplesWaitForTheirSpecThenTrainInSizedChunks() throws Exception {
+    try (var h = opened()) {
+      h.setProcessingTime(0);
+      List<Sample> samples = stream("a", 9, 6);
+      for (Sample s : samples) {
+        h.processElement(s, 0);
+      }
+      h.setProcessingTime(500);
+      assertThat(h.extractOutputValues()).isEmpty();
+      h.processBroadcastElement(SPEC_A, 0);
+      h.setProcessingTime(600); // next poll sees the spec: two full batches, one left open
+      assertThat(updatesOf(h, "a")).extracting(ModelUpdate::getBatchSize).containsExactly(4, 4);
+      h.setProcessingTime(1_000); // the leftover's oldest sample arrived at 0: latency bound hit
+      assertThat(updatesOf(h, "a")).extracting(ModelUpdate::getBatchSize).containsExactly(4, 4, 1);
+      assertThat(last(updatesOf(h, "a")).getSamplesSeen()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void defaultSpecTrainsModelsWithoutTheirOwn() throws Exception {
+    String json = ModelSpecJson.toJson(ModelSpecs.linearRegression("default", 2, 0.1, 2));
+    try (var h = harness(MissingSpecPolicy.DEFAULT, json)) {
+      h.open();
+      for (Sample s : stream("z", 4, 7)) {
+        h.processElement(s, 0);
+      }
+      List<ModelUpdate> updates = updatesOf(h, "z");
+      assertThat(updates).hasSize(2);
+      assertThat(updates.get(0).getSpec().getModelId()).isEqualTo("z");
+    }
+  }
+
+  @Test
+  void samplesThatDoNotFitTheSpecBecomeDeadLetters() throws Exception {
+    try (var h = opened(SPEC_A, SPEC_B)) {
+      h.processElement(new Sample("a", FeatureVector.dense(new double[] {1, 2, 3}), 1, 1, 0, new Sample.Origin("samples", 0, 7)), 0);
+      h.processElement(new Sample("b", FeatureVector.dense(new double[] {1, 2}), 0.5, 1, 0, new Sample.Origin("samples", 1, 8)), 0);
+      List<DeadLetter> letters = new ArrayList<>();
+      h.getSideOutput(DeadLetters.TAG).forEach(r -> letters.add(r.getValue()));
+      assertThat(letters).extracting(DeadLetter::getReason)
+          .containsExactly(DeadLetterReason.WRONG_DIMENSION, DeadLetterReason.LABEL_OUT_OF_DOMAIN);
+      assertThat(letters).extracting(DeadLetter::getOffset).containsExactly(7L, 8L);
+      assertThat(h.extractOutputValues()).isEmpty();
+    }
+  }
+
+  @Test
+  void endOfInputFlushesOpenBatches() throws Exception {
+    try (var h = opened(SPEC_A)) {
+      for (Sample s : stream("a", 6, 8)) {
+        h.processElement(s, 0);
+      }
+      h.processWatermark(new Watermark(Long.MAX_VALUE));
+      h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+      List<ModelUpdate> updates = updatesOf(h, "a");
+      assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactly(4, 2);
+      assertThat(last(updates).getCloseReason()).isEqualTo(BatchCloseReason.END_OF_INPUT);
+    }
+  }
+
+  private static <T> T last(List<T> list) {
+    return list.get(list.size() - 1);
+  }
+}

@@ -1,0 +1,72 @@
+package io.streamsgd.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schemas are a published contract: every released version stays readable by the current
+ * code (backward) and every current record stays readable by released readers (forward). Each
+ * release adds its schemas under src/test/resources/published/VERSION/.
+ */
+class PublishedSchemaCompatibilityTest {
+  /** Released versions; append each new release here. */
+  static final List<String> RELEASES = List.of("0.1.0");
+
+  static final List<Schema> CURRENT =
+      List.of(
+          TrainingSample.getClassSchema(),
+          ModelSpec.getClassSchema(),
+          ModelUpdate.getClassSchema(),
+          DeadLetter.getClassSchema());
+
+  static Stream<Arguments> publishedSchemas() {
+    return RELEASES.stream()
+        .flatMap(release -> CURRENT.stream().map(current -> Arguments.of(release, current)));
+  }
+
+  /** A release's schema, stored self-contained (named types inlined), as other languages use it. */
+  static Schema published(String release, String name) throws IOException {
+    try (InputStream in = PublishedSchemaCompatibilityTest.class.getResourceAsStream("/published/" + release + "/" + name + ".avsc")) {
+      assertThat(in).as("published schema %s of %s", name, release).isNotNull();
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  @ParameterizedTest(name = "{1} against release {0}")
+  @MethodSource("publishedSchemas")
+  void currentSchemaReadsAndIsReadByEveryRelease(String release, Schema current) throws IOException {
+    Schema old = published(release, current.getName());
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType())
+        .as("current reader, %s writer", release)
+        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, current).getType())
+        .as("%s reader, current writer", release)
+        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+  }
+
+  @Test
+  void theCheckRejectsAFieldAddedWithoutDefault() {
+    // Guards the test above against passing vacuously: an incompatible change must be caught.
+    Schema old = ModelSpec.getClassSchema();
+    Schema.Field extra = new Schema.Field("newRequiredField", Schema.create(Schema.Type.INT), "no default", (Object) null);
+    List<Schema.Field> fields = new java.util.ArrayList<>();
+    for (Schema.Field f : old.getFields()) {
+      fields.add(new Schema.Field(f, f.schema()));
+    }
+    fields.add(extra);
+    Schema changed = Schema.createRecord(old.getName(), old.getDoc(), old.getNamespace(), false, fields);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(changed, old).getType())
+        .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+  }
+}
