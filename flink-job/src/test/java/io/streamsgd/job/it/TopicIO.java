@@ -1,0 +1,83 @@
+package io.streamsgd.job.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Plain Kafka clients for integration tests: create topics, produce bytes, read a topic whole. */
+final class TopicIO {
+  private final String bootstrap;
+
+  TopicIO(String bootstrap) {
+    this.bootstrap = bootstrap;
+  }
+
+  void create(String topic, int partitions, boolean compacted) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      NewTopic t = new NewTopic(topic, partitions, (short) 1);
+      if (compacted) {
+        t.configs(Map.of("cleanup.policy", "compact"));
+      }
+      admin.createTopics(List.of(t)).all().get();
+    }
+  }
+
+  void produce(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap, "enable.idempotence", true, "linger.ms", 5),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r);
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Reads every committed record of {@code topic} from the beginning, polling until {@code done}
+   * holds for what was read or the timeout passes. Records of one partition keep their order.
+   */
+  List<ConsumerRecord<byte[], byte[]>> readCommitted(
+      String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers", bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      Set<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .collect(Collectors.toSet());
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+        if (done.test(all)) {
+          break;
+        }
+      }
+    }
+    return all;
+  }
+}
