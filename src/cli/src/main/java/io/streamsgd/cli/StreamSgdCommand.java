@@ -1,0 +1,18 @@
+package io.streamsgd.cli;
+
+import io.streamsgd.cli.demo.DemoCommand;
+import picocli.CommandLine.Command;
+
+/** {@code streamsgd}: streaming online learning on Flink and Kafka. */
+@Command(
+    name = "streamsgd",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Streaming online learning: dynamic-minibatch SGD on Apache Flink, models on Apache Kafka.",
+    subcommands = {DemoCommand.class})
+public final class StreamSgdCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,240 @@
+package io.streamsgd.cli.demo;
+
+import io.streamsgd.cli.embedded.EmbeddedStack;
+import io.streamsgd.cli.embedded.TopicLayout;
+import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.feature.FeatureVector;
+import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.job.config.JobOptions;
+import io.streamsgd.job.config.MissingSpecPolicy;
+import io.streamsgd.schema.Loss;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.Task;
+import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.serving.ModelServingApp;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamsgd demo}: the whole pipeline on one machine. A real Kafka broker, the trainer on
+ * a Flink MiniCluster and the Kafka Streams serving app start in this JVM; a producer streams
+ * the two seed examples; three models train in parallel; the serving app answers at the end.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole pipeline on an embedded real Kafka broker and Flink MiniCluster:",
+      "two linear-regression models (y = 3x + 2 + U(0,1), different learning rates) and one",
+      "logistic-regression model (label = round(tanh(2x) + U(0,1))), trained in parallel."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  /** Least-squares answer of the linear example, and the tolerance the demo holds itself to. */
+  static final double TRUE_W = 3.0;
+  static final double TRUE_B = 2.5;
+  static final double TOLERANCE = 0.05;
+  /** Width of a progress line when the output is not a terminal. */
+  private static final int LINE_WIDTH = 180;
+
+  @Option(names = "--samples", description = "Samples per model (default: ${DEFAULT-VALUE}).", defaultValue = "200000")
+  long samplesPerModel;
+
+  @Option(names = "--parallelism", description = "Flink subtasks (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+  int parallelism;
+
+  @Option(names = "--report", description = "Write the result as JSON to this file.")
+  Path report;
+
+  @Option(names = "--timeout", description = "Give up after this long, e.g. PT10M (default: ${DEFAULT-VALUE}).", defaultValue = "PT10M")
+  Duration timeout;
+
+  @Option(names = "--seed", description = "Seed of the sample generator (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  long seed;
+
+  private final PrintStream out = System.out;
+
+  static List<DemoModel> models() {
+    return List.of(
+        new DemoModel(ModelSpecs.of("linear-fast", Task.REGRESSION, Loss.SQUARED, 1, 0.1, 0.0, 64, 500), SeedExample.LINEAR),
+        new DemoModel(ModelSpecs.of("linear-slow", Task.REGRESSION, Loss.SQUARED, 1, 0.03, 0.0, 32, 500), SeedExample.LINEAR),
+        new DemoModel(ModelSpecs.of("logistic", Task.BINARY, Loss.LOGISTIC, 1, 0.5, 0.0, 64, 500), SeedExample.LOGISTIC));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (samplesPerModel < 1 || parallelism < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--samples and --parallelism must be >= 1");
+    }
+    List<DemoModel> models = models();
+    out.printf("streamsgd demo: %d models x %,d samples, %d Flink subtasks%n", models.size(), samplesPerModel, parallelism);
+    long t0 = System.nanoTime();
+    Path workDir = Files.createTempDirectory("streamsgd-demo-");
+    try (EmbeddedStack stack = EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(4))) {
+      out.printf("  Kafka broker (KRaft) up at %s after %.1f s%n", stack.bootstrapServers(), seconds(t0));
+      publishSpecs(stack, models);
+
+      Configuration job = stack.jobOptions();
+      job.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+      job.set(JobOptions.MISSING_SPEC, MissingSpecPolicy.WAIT);
+      stack.startTrainer(job);
+      out.printf("  trainer job running on a Flink MiniCluster (%d subtasks), exactly-once to '%s'%n", parallelism, stack.topics().models());
+      ModelServingApp serving = stack.startServing();
+      out.printf("  serving app (Kafka Streams) following '%s'%n", stack.topics().models());
+
+      SampleProducer producer = new SampleProducer(stack.bootstrapServers(), stack.topics().samples(), models, samplesPerModel, seed);
+      Thread producerThread = new Thread(producer, "demo-producer");
+      long trainStart = System.nanoTime();
+      producerThread.start();
+      boolean done;
+      try (ModelWatcher watcher = new ModelWatcher(stack.bootstrapServers(), stack.topics().models())) {
+        done = followTraining(models, producer, watcher, trainStart);
+        producerThread.join();
+        if (producer.failure() != null) {
+          throw new IllegalStateException("producer failed", producer.failure());
+        }
+        if (!done) {
+          out.printf("%nRESULT: FAILED - models did not see all samples within %s%n", timeout);
+          return 2;
+        }
+      }
+      double trainSeconds = seconds(trainStart);
+      return finish(models, serving, trainSeconds);
+    }
+  }
+
+  private void publishSpecs(EmbeddedStack stack, List<DemoModel> models) {
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (DemoModel m : models) {
+        p.send(new ProducerRecord<>(stack.topics().specs(), m.id().getBytes(StandardCharsets.UTF_8), Codecs.MODEL_SPEC.encode(m.spec())));
+        out.printf("  spec %-12s %s, %s loss, SGD lr=%s, batch %d or %d ms%n",
+            m.id(), m.spec().getTask(), m.spec().getLoss(), m.spec().getOptimizer().getLearningRate(),
+            m.spec().getBatch().getSize(), m.spec().getBatch().getMaxLatencyMs());
+      }
+    }
+  }
+
+  /** Shows progress until every model has published a version that has seen all its samples. */
+  private boolean followTraining(List<DemoModel> models, SampleProducer producer, ModelWatcher watcher, long start)
+      throws InterruptedException {
+    long total = samplesPerModel * models.size();
+    boolean interactive = System.console() != null;
+    ProgressBarBuilder builder =
+        new ProgressBarBuilder()
+            .setTaskName("trained")
+            .setInitialMax(total)
+            .setUnit(" samples", 1)
+            .showSpeed()
+            .setUpdateIntervalMillis(interactive ? 200 : 2000);
+    if (!interactive) {
+      // Logs and CI: one plain line every two seconds instead of a bar redrawn in place.
+      builder
+          .setStyle(ProgressBarStyle.ASCII)
+          .setMaxRenderedLength(LINE_WIDTH)
+          .setConsumer(new DelegatingProgressBarConsumer(line -> out.println("  " + line.trim()), LINE_WIDTH));
+    }
+    long deadline = start + timeout.toNanos();
+    try (ProgressBar bar = builder.build()) {
+      while (System.nanoTime() < deadline) {
+        long trained = 0;
+        StringBuilder versions = new StringBuilder();
+        StringBuilder losses = new StringBuilder();
+        boolean all = true;
+        for (DemoModel m : models) {
+          ModelUpdate u = watcher.latest(m.id());
+          trained += watcher.samplesSeen(m.id());
+          all &= u != null && u.getSamplesSeen() >= samplesPerModel;
+          versions.append(versions.length() == 0 ? "" : "/").append(u == null ? 0 : u.getVersion());
+          losses.append(losses.length() == 0 ? "" : "/")
+              .append(u == null ? "-" : String.format(Locale.ROOT, "%.3f", u.getMetrics().getMeanLoss()));
+        }
+        bar.stepTo(trained);
+        bar.setExtraMessage(String.format(Locale.ROOT, " | produced %,d | versions %s | loss %s", producer.produced(), versions, losses));
+        if (all) {
+          return true;
+        }
+        Thread.sleep(100);
+      }
+    }
+    return false;
+  }
+
+  private int finish(List<DemoModel> models, ModelServingApp serving, double trainSeconds) throws Exception {
+    long total = samplesPerModel * models.size();
+    out.printf("%nTrained %,d samples in %.1f s (%,.0f samples/s end to end, committed model updates)%n%n",
+        total, trainSeconds, total / trainSeconds);
+    out.printf("%-12s %-10s %-8s %6s %6s %9s %10s %9s %9s %9s%n",
+        "model", "task", "loss", "lr", "batch", "version", "samples", "preq.loss", "w", "b");
+    List<DemoReport.ModelResult> results = new ArrayList<>();
+    boolean converged = true;
+    for (DemoModel m : models) {
+      ModelUpdate u = awaitServed(serving, m.id(), samplesPerModel);
+      LinearModel params = ModelUpdates.model(u);
+      double w = params.weight(0, 0);
+      double b = params.intercepts()[0];
+      ModelSpec spec = u.getSpec();
+      out.printf(Locale.ROOT, "%-12s %-10s %-8s %6.3f %6d %9d %10d %9.5f %9.4f %9.4f%n",
+          m.id(), spec.getTask(), spec.getLoss(), spec.getOptimizer().getLearningRate(), spec.getBatch().getSize(),
+          u.getVersion(), u.getSamplesSeen(), u.getMetrics().getMeanLoss(), w, b);
+      var served = serving.predict(m.id(), FeatureVector.dense(new double[] {0.5})).orElseThrow();
+      results.add(new DemoReport.ModelResult(m.id(), spec.getTask().name(), spec.getLoss().name(),
+          spec.getOptimizer().getLearningRate(), spec.getBatch().getSize(), params.weights().clone(), b,
+          u.getVersion(), u.getSamplesSeen(), u.getMetrics().getMeanLoss(),
+          new DemoReport.ServedPrediction(0.5, served.prediction().value(), served.version())));
+      if (m.example() == SeedExample.LINEAR) {
+        converged &= Math.abs(w - TRUE_W) <= TOLERANCE && Math.abs(b - TRUE_B) <= TOLERANCE;
+      }
+    }
+    out.printf("%nThe serving app (Kafka Streams interactive query) scores x = 0.5 with each model's latest version:%n");
+    for (DemoReport.ModelResult r : results) {
+      String what = r.task().equals("BINARY") ? "P(y=1)" : "y";
+      out.printf(Locale.ROOT, "  %-12s %s = %.4f   (version %d)%n", r.id(), what, r.prediction().value(), r.prediction().version());
+    }
+    String result = converged ? "PASS" : "FAIL";
+    DemoReport report = new DemoReport(result, parallelism, samplesPerModel, trainSeconds, total / trainSeconds, results);
+    if (this.report != null) {
+      report.write(this.report);
+      out.printf("%nReport written to %s%n", this.report);
+    }
+    out.printf(Locale.ROOT, "%nRESULT: %s - linear models %s w = %.1f, b = %.1f within +/- %.2f%n",
+        result, converged ? "converged to" : "did NOT converge to", TRUE_W, TRUE_B, TOLERANCE);
+    return converged ? 0 : 1;
+  }
+
+  /** Waits until the serving app holds the version that has seen every sample. */
+  private static ModelUpdate awaitServed(ModelServingApp serving, String id, long samples) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      var u = serving.latest(id);
+      if (u.isPresent() && u.get().getSamplesSeen() >= samples) {
+        return u.get();
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("serving app never caught up with model " + id);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
