@@ -1,4 +1,4 @@
-package io.streamsgd.job.it;
+package io.streamsgd.job.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +19,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Plain Kafka clients for integration tests: create topics, produce bytes, read a topic whole. */
-final class TopicIO {
+public final class TopicIO {
   private final String bootstrap;
 
-  TopicIO(String bootstrap) {
+  public TopicIO(String bootstrap) {
     this.bootstrap = bootstrap;
   }
 
-  void create(String topic, int partitions, boolean compacted) throws Exception {
+  public void create(String topic, int partitions, boolean compacted) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       NewTopic t = new NewTopic(topic, partitions, (short) 1);
       if (compacted) {
@@ -36,7 +36,7 @@ final class TopicIO {
     }
   }
 
-  void produce(String topic, List<ProducerRecord<byte[], byte[]>> records) {
+  public void produce(String topic, List<ProducerRecord<byte[], byte[]>> records) {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap, "enable.idempotence", true, "linger.ms", 5),
@@ -53,7 +53,7 @@ final class TopicIO {
    * Reads every committed record of {@code topic} from the beginning, polling until {@code done}
    * holds for what was read or the timeout passes. Records of one partition keep their order.
    */
-  List<ConsumerRecord<byte[], byte[]>> readCommitted(
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(
       String topic, Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =

@@ -1,0 +1,62 @@
+package io.streamsgd.job.testing;
+
+import io.streamsgd.schema.DenseFeatures;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.Task;
+import io.streamsgd.schema.TrainingSample;
+import io.streamsgd.schema.codec.Codecs;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Input for integration tests: specs, then {@code n} samples per model interleaved across
+ * models (z = 1.5 x0 - 2 x1 + 0.5 x2 + 0.25; regression labels z + noise, binary labels drawn
+ * from a logistic model of z), with junk records mixed in. Deterministic.
+ */
+public final class TestInput {
+  private TestInput() {}
+
+  public static void produce(TopicIO io, String samplesTopic, String specsTopic, Map<String, ModelSpec> specs, int n, int junk) {
+    List<ProducerRecord<byte[], byte[]>> specRecords = new ArrayList<>();
+    specs.forEach((id, spec) -> specRecords.add(new ProducerRecord<>(specsTopic, key(id), Codecs.MODEL_SPEC.encode(spec))));
+    io.produce(specsTopic, specRecords);
+
+    Random rnd = new Random(42);
+    List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
+    int junkEvery = junk > 0 ? Math.max(1, n / junk) : Integer.MAX_VALUE;
+    int junkLeft = junk;
+    String firstModel = specs.keySet().iterator().next();
+    for (int i = 0; i < n; i++) {
+      for (Map.Entry<String, ModelSpec> e : specs.entrySet()) {
+        double[] x = {rnd.nextDouble(), rnd.nextDouble(), rnd.nextGaussian()};
+        double z = 1.5 * x[0] - 2 * x[1] + 0.5 * x[2] + 0.25;
+        double y =
+            e.getValue().getTask() == Task.BINARY
+                ? (rnd.nextDouble() < 1 / (1 + Math.exp(-3 * z)) ? 1 : 0)
+                : z + 0.1 * rnd.nextGaussian();
+        TrainingSample s =
+            TrainingSample.newBuilder()
+                .setModelId(e.getKey())
+                .setFeatures(new DenseFeatures(List.of(x[0], x[1], x[2])))
+                .setLabel(y)
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
+                .build();
+        samples.add(new ProducerRecord<>(samplesTopic, key(e.getKey()), Codecs.TRAINING_SAMPLE.encode(s)));
+      }
+      if (junkLeft > 0 && i % junkEvery == 0) {
+        samples.add(new ProducerRecord<>(samplesTopic, key(firstModel), ("junk " + i).getBytes(StandardCharsets.UTF_8)));
+        junkLeft--;
+      }
+    }
+    io.produce(samplesTopic, samples);
+  }
+
+  private static byte[] key(String id) {
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+}
