@@ -22,16 +22,18 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
 
-  private SingleObjectCodec(Schema schema) {
-    SpecificData model = SpecificData.getForSchema(schema);
-    this.schema = schema;
+  private SingleObjectCodec(Class<T> type) {
+    // Resolve record classes through the generated class's own loader, not Avro's: in a Flink
+    // job jar the two can differ (Avro on the cluster's class path, the records in the jar).
+    SpecificData model = new SpecificData(type.getClassLoader());
+    this.schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.decoder = new BinaryMessageDecoder<>(model, schema);
   }
 
   /** A codec whose reader and writer schema is the generated class's schema. */
-  public static <T extends SpecificRecord> SingleObjectCodec<T> of(Schema schema) {
-    return new SingleObjectCodec<>(schema);
+  public static <T extends SpecificRecord> SingleObjectCodec<T> of(Class<T> type) {
+    return new SingleObjectCodec<>(type);
   }
 
   /**

@@ -61,7 +61,7 @@ class SingleObjectCodecTest {
     old.put("eventTime", 7L);
     byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old).array();
 
-    SingleObjectCodec<TrainingSample> codec = SingleObjectCodec.of(TrainingSample.getClassSchema());
+    SingleObjectCodec<TrainingSample> codec = SingleObjectCodec.of(TrainingSample.class);
     assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(DecodeException.class);
     TrainingSample read = codec.withWriterSchema(v0).decode(bytes);
     assertThat(read.getWeight()).isEqualTo(1.0); // the reader's default
