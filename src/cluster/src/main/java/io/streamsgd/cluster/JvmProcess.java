@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
 public final class JvmProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JvmProcess.class);
 
+  /** Children still running when this JVM exits are killed with it, never left behind. */
+  private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "kill-child-jvms"));
+  }
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -25,6 +32,8 @@ public final class JvmProcess implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.log = log;
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
   }
 
   /** Flink's usual opens and exports for Java 17, as a distribution's scripts pass them. */
