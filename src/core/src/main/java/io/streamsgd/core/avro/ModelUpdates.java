@@ -7,6 +7,7 @@ import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.LinearParameters;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.PrequentialMetrics;
+import io.streamsgd.schema.Task;
 import java.time.Instant;
 
 /** Between a {@link LearnerState} after a batch and the published {@link ModelUpdate}. */
@@ -27,13 +28,24 @@ public final class ModelUpdates {
             m.dimension(),
             new DoubleArrayView(m.weights().clone()),
             new DoubleArrayView(m.intercepts().clone()));
+    io.streamsgd.core.metrics.PrequentialMetrics m2 = state.metrics();
+    boolean regression = state.spec().getTask() == Task.REGRESSION;
     PrequentialMetrics metrics =
-        new PrequentialMetrics(
-            state.prequential().count(),
-            state.prequential().lossSum(),
-            state.prequential().weightSum(),
-            state.prequential().mean(),
-            batch.meanLoss());
+        PrequentialMetrics.newBuilder()
+            .setCount(m2.count())
+            .setLossSum(m2.lossSum())
+            .setWeightSum(m2.weightSum())
+            .setMeanLoss(m2.meanLoss())
+            .setBatchMeanLoss(batch.meanLoss())
+            .setAccuracy(regression ? null : m2.accuracy())
+            .setRmse(regression ? m2.rmse() : null)
+            .setMae(regression ? m2.mae() : null)
+            .setFadingFactor(state.spec().getFadingFactor())
+            .setFadedLoss(m2.fadedLoss())
+            .setFadedAccuracy(regression ? null : m2.fadedAccuracy())
+            .setFadedRmse(regression ? m2.fadedRmse() : null)
+            .setFadedMae(regression ? m2.fadedMae() : null)
+            .build();
     return ModelUpdate.newBuilder()
         .setModelId(state.spec().getModelId())
         .setVersion(state.version())

@@ -3,6 +3,7 @@ package io.streamsgd.core.avro;
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.schema.DenseFeatures;
+import io.streamsgd.schema.NamedFeatures;
 import io.streamsgd.schema.SparseFeatures;
 import io.streamsgd.schema.TrainingSample;
 import java.util.List;
@@ -39,12 +40,17 @@ public final class SampleConversion {
     throw new IllegalArgumentException("unknown feature encoding " + (union == null ? "null" : union.getClass().getName()));
   }
 
+  /**
+   * The sample as a published record. Named features that were hashed on decoding keep only
+   * their 32-bit name hashes, written as sparse indices.
+   */
   public static TrainingSample toAvro(Sample sample) {
     FeatureVector f = sample.features();
     Object features;
     if (f.isDense()) {
       features = new DenseFeatures(new DoubleArrayView(f.values()));
     } else {
+      // Hashed features keep only their names' 32-bit hashes: they travel as sparse indices.
       Integer[] boxed = new Integer[f.size()];
       for (int i = 0; i < boxed.length; i++) {
         boxed[i] = f.indexAt(i);

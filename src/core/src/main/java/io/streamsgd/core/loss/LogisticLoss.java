@@ -3,27 +3,28 @@ package io.streamsgd.core.loss;
 import io.streamsgd.schema.Task;
 
 /**
- * Log loss for labels y in {0, 1} on margin z: {@code -y log s(z) - (1-y) log(1 - s(z))} with
- * s the sigmoid, written as {@code log(1 + e^-|z|) + max(z, 0) - y z} so it never overflows.
+ * Log loss for labels y in {0, 1}: {@code -y log s(z) - (1-y) log(1 - s(z))}, s the sigmoid,
+ * computed as {@code log(1 + e^-|z|) + max(z, 0) - y z} so it never overflows.
  */
-public final class LogisticLoss implements LossFunction {
+public final class LogisticLoss extends MarginLoss {
   public static final LogisticLoss INSTANCE = new LogisticLoss();
 
   private LogisticLoss() {}
 
   @Override
-  public double value(double margin, double label) {
-    return Math.log1p(Math.exp(-Math.abs(margin))) + Math.max(margin, 0.0) - label * margin;
+  public double value(double z, double y) {
+    return Math.log1p(Math.exp(-Math.abs(z))) + Math.max(z, 0.0) - y * z;
   }
 
   @Override
-  public double derivative(double margin, double label) {
-    return sigmoid(margin) - label;
+  public double derivative(double z, double y) {
+    return sigmoid(z) - y;
   }
 
+  /** P(y = 1). */
   @Override
-  public double link(double margin) {
-    return sigmoid(margin);
+  public double link(double z) {
+    return sigmoid(z);
   }
 
   @Override

@@ -1,36 +1,56 @@
 package io.streamsgd.core.loss;
 
-import io.streamsgd.schema.Loss;
+import io.streamsgd.core.model.Prediction;
+import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.Task;
 
 /**
- * A loss on a single output's margin {@code z = w.x + b}. Implementations are stateless
- * singletons; {@link #derivative} is d loss / d z, so the gradient of a linear model is
- * {@code derivative(z, y) * x} for the weights and {@code derivative(z, y)} for the intercept.
+ * A loss on a linear model's scores {@code z_j = w_j . x + b_j}, j = 0..k-1 (k = 1 except for
+ * softmax). Its gradient with respect to the scores is all the trainer needs: the weight
+ * gradient is {@code dL/dz_j * x}, the intercept gradient {@code dL/dz_j}. Implementations are
+ * immutable and thread-safe.
  */
 public interface LossFunction {
-
-  double value(double margin, double label);
-
-  double derivative(double margin, double label);
-
-  /**
-   * What a prediction reports for a margin: the regression value, or the probability of the
-   * positive class for probabilistic classifiers.
-   */
-  double link(double margin);
 
   /** The task this loss trains. */
   Task task();
 
-  static LossFunction of(Loss loss) {
-    switch (loss) {
+  /** Number of scores per sample: 1, or the number of classes for softmax. */
+  int outputs(int numClasses);
+
+  /**
+   * The loss of the scores {@code z[off .. off+k)} for {@code label}; writes d loss / d z_j into
+   * {@code grad[goff .. goff+k)}.
+   */
+  double lossAndGradient(double[] z, int off, int k, double label, double[] grad, int goff);
+
+  /** The loss alone (for evaluation and tests). */
+  double loss(double[] z, int off, int k, double label);
+
+  /** What the model says for the scores {@code z[off .. off+k)}. */
+  Prediction predict(double[] z, int off, int k);
+
+  /** The predicted class, or -1 for regression; equal to {@code predict(...).predictedClass()}. */
+  int predictedClass(double[] z, int off, int k);
+
+  static LossFunction of(ModelSpec spec) {
+    switch (spec.getLoss()) {
       case SQUARED:
         return SquaredLoss.INSTANCE;
+      case HUBER:
+        return new HuberLoss(spec.getHuberDelta());
+      case EPSILON_INSENSITIVE:
+        return new EpsilonInsensitiveLoss(spec.getEpsilon());
       case LOGISTIC:
         return LogisticLoss.INSTANCE;
+      case HINGE:
+        return HingeLoss.INSTANCE;
+      case MODIFIED_HUBER:
+        return ModifiedHuberLoss.INSTANCE;
+      case SOFTMAX:
+        return SoftmaxLoss.INSTANCE;
       default:
-        throw new IllegalArgumentException("unsupported loss " + loss);
+        throw new IllegalArgumentException("unsupported loss " + spec.getLoss());
     }
   }
 }

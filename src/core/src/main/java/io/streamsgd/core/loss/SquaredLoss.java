@@ -2,26 +2,26 @@ package io.streamsgd.core.loss;
 
 import io.streamsgd.schema.Task;
 
-/** {@code 0.5 * (z - y)^2}: least-squares regression. The 0.5 makes the derivative the residual. */
-public final class SquaredLoss implements LossFunction {
+/** {@code 0.5 * (z - y)^2}: least squares. The 0.5 makes the derivative the residual. */
+public final class SquaredLoss extends MarginLoss {
   public static final SquaredLoss INSTANCE = new SquaredLoss();
 
   private SquaredLoss() {}
 
   @Override
-  public double value(double margin, double label) {
-    double r = margin - label;
+  public double value(double z, double y) {
+    double r = z - y;
     return 0.5 * r * r;
   }
 
   @Override
-  public double derivative(double margin, double label) {
-    return margin - label;
+  public double derivative(double z, double y) {
+    return z - y;
   }
 
   @Override
-  public double link(double margin) {
-    return margin;
+  public double link(double z) {
+    return z;
   }
 
   @Override

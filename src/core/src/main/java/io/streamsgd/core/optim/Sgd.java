@@ -1,14 +1,7 @@
 package io.streamsgd.core.optim;
 
-import io.streamsgd.core.model.LinearModel;
-
-/** Plain gradient descent with a constant learning rate: {@code theta -= eta * g}. */
+/** Gradient descent: {@code w <- prox_l1(w - eta (g + l2 w))}. */
 public final class Sgd implements Optimizer {
-  private final double learningRate;
-
-  public Sgd(double learningRate) {
-    this.learningRate = learningRate;
-  }
 
   @Override
   public int slotCount() {
@@ -16,15 +9,14 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public void apply(
-      LinearModel model, double[] gradWeights, double[] gradIntercepts, double[][] slots, long step) {
-    double[] w = model.weights();
-    for (int i = 0; i < w.length; i++) {
-      w[i] -= learningRate * gradWeights[i];
-    }
-    double[] b = model.intercepts();
-    for (int j = 0; j < b.length; j++) {
-      b[j] -= learningRate * gradIntercepts[j];
+  public void update(double[] params, int[] index, double[] grad, int n, double[][] slots, int slotBase, Step step) {
+    double eta = step.learningRate();
+    double l1 = eta * step.l1();
+    double l2 = step.l2();
+    for (int i = 0; i < n; i++) {
+      int p = index == null ? i : index[i];
+      double w = params[p] - eta * (grad[i] + l2 * params[p]);
+      params[p] = l1 > 0 ? Regularization.softThreshold(w, l1) : w;
     }
   }
 }

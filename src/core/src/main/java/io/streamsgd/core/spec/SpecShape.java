@@ -1,5 +1,6 @@
 package io.streamsgd.core.spec;
 
+import io.streamsgd.core.loss.LossFunction;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.Task;
 
@@ -10,7 +11,6 @@ import io.streamsgd.schema.Task;
 public record SpecShape(Task task, int outputs, int dimension) {
 
   public static SpecShape of(ModelSpec spec) {
-    int outputs = spec.getTask() == Task.MULTICLASS ? spec.getNumClasses() : 1;
-    return new SpecShape(spec.getTask(), outputs, spec.getFeatureDimension());
+    return new SpecShape(spec.getTask(), LossFunction.of(spec).outputs(spec.getNumClasses()), spec.getFeatureDimension());
   }
 }

@@ -1,10 +1,14 @@
 package io.streamsgd.core.spec;
 
-import io.streamsgd.core.loss.LossFunction;
 import io.streamsgd.schema.BatchPolicySpec;
+import io.streamsgd.schema.Loss;
 import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.OptimizerSpec;
+import io.streamsgd.schema.Task;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -16,54 +20,112 @@ public final class SpecValidator {
   public static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   public static final int MAX_DIMENSION = 1 << 28;
+  public static final int MAX_CLASSES = 100_000;
+  /** Weights of one model: outputs x dimension. */
+  public static final long MAX_PARAMETERS = 1L << 28;
   public static final int MAX_BATCH_SIZE = 1_000_000;
   public static final long MAX_LATENCY_MS = 24L * 3600 * 1000;
+
+  private static final Map<Loss, Task> TASK_OF = new EnumMap<>(Loss.class);
+
+  static {
+    TASK_OF.put(Loss.SQUARED, Task.REGRESSION);
+    TASK_OF.put(Loss.HUBER, Task.REGRESSION);
+    TASK_OF.put(Loss.EPSILON_INSENSITIVE, Task.REGRESSION);
+    TASK_OF.put(Loss.LOGISTIC, Task.BINARY);
+    TASK_OF.put(Loss.HINGE, Task.BINARY);
+    TASK_OF.put(Loss.MODIFIED_HUBER, Task.BINARY);
+    TASK_OF.put(Loss.SOFTMAX, Task.MULTICLASS);
+  }
 
   private SpecValidator() {}
 
   public static List<String> problems(ModelSpec spec) {
-    List<String> problems = new ArrayList<>();
+    List<String> p = new ArrayList<>();
     String id = spec.getModelId();
     if (id == null || !MODEL_ID.matcher(id).matches()) {
-      problems.add("modelId must match " + MODEL_ID.pattern() + ", got '" + id + "'");
+      p.add("modelId must match " + MODEL_ID.pattern() + ", got '" + id + "'");
     }
-    LossFunction loss;
-    try {
-      loss = LossFunction.of(spec.getLoss());
-      if (loss.task() != spec.getTask()) {
-        problems.add("loss " + spec.getLoss() + " trains " + loss.task() + " models, but task is " + spec.getTask());
-      }
-    } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
+    Task lossTask = TASK_OF.get(spec.getLoss());
+    if (lossTask != spec.getTask()) {
+      p.add("loss " + spec.getLoss() + " trains " + lossTask + " models, but task is " + spec.getTask());
     }
+    if (spec.getTask() == Task.MULTICLASS) {
+      range(p, "numClasses", spec.getNumClasses(), 2, MAX_CLASSES);
+    }
+    positive(p, "huberDelta", spec.getHuberDelta());
+    nonNegative(p, "epsilon", spec.getEpsilon());
     int dim = spec.getFeatureDimension();
-    if (dim < 1 || dim > MAX_DIMENSION) {
-      problems.add("featureDimension must be in [1, " + MAX_DIMENSION + "], got " + dim);
+    range(p, "featureDimension", dim, 1, MAX_DIMENSION);
+    int bits = spec.getHashBits();
+    range(p, "hashBits", bits, 0, 28);
+    if (bits > 0 && bits <= 28 && dim != (1 << bits)) {
+      p.add("featureDimension must be 2^hashBits = " + (1 << bits) + " when hashBits is " + bits + ", got " + dim);
     }
-    double lr = spec.getOptimizer().getLearningRate();
-    if (!(lr > 0) || !Double.isFinite(lr)) {
-      problems.add("optimizer.learningRate must be finite and > 0, got " + lr);
+    long params = (long) Math.max(1, spec.getTask() == Task.MULTICLASS ? spec.getNumClasses() : 1) * Math.max(1, dim);
+    if (params > MAX_PARAMETERS) {
+      p.add("outputs x featureDimension must be <= " + MAX_PARAMETERS + ", got " + params);
     }
-    double l2 = spec.getRegularization().getL2();
-    if (!(l2 >= 0) || !Double.isFinite(l2)) {
-      problems.add("regularization.l2 must be finite and >= 0, got " + l2);
-    }
+    optimizer(p, spec.getOptimizer());
+    nonNegative(p, "regularization.l2", spec.getRegularization().getL2());
+    nonNegative(p, "regularization.l1", spec.getRegularization().getL1());
     BatchPolicySpec batch = spec.getBatch();
-    if (batch.getSize() < 1 || batch.getSize() > MAX_BATCH_SIZE) {
-      problems.add("batch.size must be in [1, " + MAX_BATCH_SIZE + "], got " + batch.getSize());
+    range(p, "batch.size", batch.getSize(), 1, MAX_BATCH_SIZE);
+    range(p, "batch.maxLatencyMs", batch.getMaxLatencyMs(), 1, MAX_LATENCY_MS);
+    double alpha = spec.getFadingFactor();
+    if (!(alpha > 0 && alpha <= 1)) {
+      p.add("fadingFactor must be in (0, 1], got " + alpha);
     }
-    if (batch.getMaxLatencyMs() < 1 || batch.getMaxLatencyMs() > MAX_LATENCY_MS) {
-      problems.add("batch.maxLatencyMs must be in [1, " + MAX_LATENCY_MS + "], got " + batch.getMaxLatencyMs());
+    return p;
+  }
+
+  private static void optimizer(List<String> p, OptimizerSpec o) {
+    positive(p, "optimizer.learningRate", o.getLearningRate());
+    if (o.getInterceptLearningRate() != null) {
+      positive(p, "optimizer.interceptLearningRate", o.getInterceptLearningRate());
     }
-    return problems;
+    nonNegative(p, "optimizer.powerT", o.getPowerT());
+    if (!(o.getDecayRate() > 0 && o.getDecayRate() <= 1)) {
+      p.add("optimizer.decayRate must be in (0, 1], got " + o.getDecayRate());
+    }
+    range(p, "optimizer.decaySteps", o.getDecaySteps(), 1, Integer.MAX_VALUE);
+    unitInterval(p, "optimizer.momentum", o.getMomentum());
+    unitInterval(p, "optimizer.beta1", o.getBeta1());
+    unitInterval(p, "optimizer.beta2", o.getBeta2());
+    unitInterval(p, "optimizer.rho", o.getRho());
+    positive(p, "optimizer.epsilon", o.getEpsilon());
+    nonNegative(p, "optimizer.ftrlBeta", o.getFtrlBeta());
+  }
+
+  private static void positive(List<String> p, String field, double v) {
+    if (!(v > 0) || !Double.isFinite(v)) {
+      p.add(field + " must be finite and > 0, got " + v);
+    }
+  }
+
+  private static void nonNegative(List<String> p, String field, double v) {
+    if (!(v >= 0) || !Double.isFinite(v)) {
+      p.add(field + " must be finite and >= 0, got " + v);
+    }
+  }
+
+  private static void unitInterval(List<String> p, String field, double v) {
+    if (!(v >= 0 && v < 1)) {
+      p.add(field + " must be in [0, 1), got " + v);
+    }
+  }
+
+  private static void range(List<String> p, String field, long v, long min, long max) {
+    if (v < min || v > max) {
+      p.add(field + " must be in [" + min + ", " + max + "], got " + v);
+    }
   }
 
   /** Throws {@link IllegalArgumentException} naming every problem, or returns the spec. */
   public static ModelSpec requireValid(ModelSpec spec) {
     List<String> problems = problems(spec);
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "invalid spec for model '" + spec.getModelId() + "': " + String.join("; ", problems));
+      throw new IllegalArgumentException("invalid spec for model '" + spec.getModelId() + "': " + String.join("; ", problems));
     }
     return spec;
   }

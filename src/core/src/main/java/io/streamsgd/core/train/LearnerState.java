@@ -1,6 +1,6 @@
 package io.streamsgd.core.train;
 
-import io.streamsgd.core.metrics.PrequentialLoss;
+import io.streamsgd.core.metrics.PrequentialMetrics;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.optim.Optimizer;
 import io.streamsgd.core.spec.SpecFingerprint;
@@ -10,7 +10,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Everything one model needs to continue learning: its spec, parameters, optimizer slots,
+ * Everything one model needs to continue learning: its spec, parameters, optimizer slots, the
+ * update at which each weight was last touched (for lazy regularization of sparse models),
  * version counter, samples seen and prequential sums. The trainer keeps one per model in
  * checkpointed state and reads/writes it once per batch.
  */
@@ -19,25 +20,28 @@ public final class LearnerState {
   private long specFingerprint;
   private final LinearModel model;
   private double[][] slots;
+  private long[] touchedAt; // null until a sparse batch needs lazy regularization
   private long version;
   private long samplesSeen;
-  private final PrequentialLoss prequential;
+  private final PrequentialMetrics metrics;
 
   public LearnerState(
       ModelSpec spec,
       long specFingerprint,
       LinearModel model,
       double[][] slots,
+      long[] touchedAt,
       long version,
       long samplesSeen,
-      PrequentialLoss prequential) {
+      PrequentialMetrics metrics) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.specFingerprint = specFingerprint;
     this.model = Objects.requireNonNull(model, "model");
     this.slots = Objects.requireNonNull(slots, "slots");
+    this.touchedAt = touchedAt;
     this.version = version;
     this.samplesSeen = samplesSeen;
-    this.prequential = Objects.requireNonNull(prequential, "prequential");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /** A model that has seen nothing: zero parameters, version 0. */
@@ -45,19 +49,14 @@ public final class LearnerState {
     SpecShape shape = SpecShape.of(spec);
     LinearModel model = LinearModel.zeros(shape.outputs(), shape.dimension());
     return new LearnerState(
-        spec,
-        SpecFingerprint.of(spec),
-        model,
-        newSlots(Optimizer.of(spec.getOptimizer()), model),
-        0L,
-        0L,
-        new PrequentialLoss());
+        spec, SpecFingerprint.of(spec), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null, 0L, 0L,
+        new PrequentialMetrics());
   }
 
   /**
    * Switches to a new spec of the same shape (task, outputs, dimension), keeping the learned
-   * parameters. Optimizer slots survive when the optimizer keeps the same number of slots, and
-   * start from zero otherwise.
+   * parameters. Optimizer slots survive when the optimizer stays the same kind, and start from
+   * zero otherwise.
    *
    * @throws IllegalArgumentException when the new spec has another shape
    */
@@ -68,9 +67,8 @@ public final class LearnerState {
       throw new IllegalArgumentException(
           "spec for model " + spec.getModelId() + " changes shape from " + current + " to " + next);
     }
-    Optimizer optimizer = Optimizer.of(newSpec.getOptimizer());
-    if (optimizer.slotCount() != slots.length) {
-      slots = newSlots(optimizer, model);
+    if (newSpec.getOptimizer().getKind() != spec.getOptimizer().getKind()) {
+      slots = newSlots(Optimizer.of(newSpec.getOptimizer()), model);
     }
     spec = newSpec;
     specFingerprint = SpecFingerprint.of(newSpec);
@@ -85,10 +83,21 @@ public final class LearnerState {
   }
 
   /** Records one applied batch: the version advances by exactly one. */
-  void recordBatch(int size, double weightedLossSum, double weightSum) {
+  void recordBatch(int size) {
     version++;
     samplesSeen += size;
-    prequential.add(size, weightedLossSum, weightSum);
+  }
+
+  /**
+   * The update at which each weight was last touched, created on first need with every weight
+   * marked as touched at {@code asOf} (all earlier updates regularized every weight eagerly).
+   */
+  long[] ensureTouchedAt(long asOf) {
+    if (touchedAt == null) {
+      touchedAt = new long[model.weights().length];
+      Arrays.fill(touchedAt, asOf);
+    }
+    return touchedAt;
   }
 
   public ModelSpec spec() {
@@ -107,6 +116,11 @@ public final class LearnerState {
     return slots;
   }
 
+  /** Per weight, the update that last touched it; null while the model has needed no lazy regularization. */
+  public long[] touchedAt() {
+    return touchedAt;
+  }
+
   public long version() {
     return version;
   }
@@ -115,8 +129,8 @@ public final class LearnerState {
     return samplesSeen;
   }
 
-  public PrequentialLoss prequential() {
-    return prequential;
+  public PrequentialMetrics metrics() {
+    return metrics;
   }
 
   public LearnerState copy() {
@@ -125,7 +139,8 @@ public final class LearnerState {
       s[i] = slots[i].clone();
     }
     return new LearnerState(
-        spec, specFingerprint, model.copy(), s, version, samplesSeen, prequential.copy());
+        spec, specFingerprint, model.copy(), s, touchedAt == null ? null : touchedAt.clone(), version, samplesSeen,
+        metrics.copy());
   }
 
   @Override
@@ -140,7 +155,8 @@ public final class LearnerState {
         && spec.equals(l.spec)
         && model.equals(l.model)
         && Arrays.deepEquals(slots, l.slots)
-        && prequential.equals(l.prequential);
+        && Arrays.equals(touchedAt, l.touchedAt)
+        && metrics.equals(l.metrics);
   }
 
   @Override

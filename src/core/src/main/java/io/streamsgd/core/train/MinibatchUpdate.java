@@ -2,9 +2,14 @@ package io.streamsgd.core.train;
 
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.loss.LossFunction;
+import io.streamsgd.core.metrics.PrequentialMetrics;
 import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.core.optim.LearningRate;
 import io.streamsgd.core.optim.Optimizer;
+import io.streamsgd.core.optim.Regularization;
 import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.Task;
+import java.util.Arrays;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -12,10 +17,11 @@ import org.ejml.dense.row.CommonOps_DDRM;
 /**
  * One minibatch step on a {@link LearnerState}: score every sample with the current parameters
  * (this is the prequential test: the model has not seen the batch yet), form the weighted mean
- * gradient, add the L2 term and let the optimizer update the parameters.
+ * gradient of the loss, and let the optimizer update the parameters (regularization included).
  *
- * <p>For dense batches the two matrix products (scores {@code S = X W^T}, gradient {@code G =
- * R^T X}) run through EJML; sparse batches loop over the non-zeros only.
+ * <p>Dense batches go through EJML as matrix products, scores {@code Z = X W^T} and gradient
+ * {@code G^T X}; sparse batches gather the gradient of the touched coordinates only, and the
+ * untouched ones are regularized lazily on their next touch (see {@link Regularization}).
  *
  * <p>The arithmetic depends only on the state and the batch, in order, so replaying the same
  * batches gives bit-identical parameters.
@@ -24,86 +30,138 @@ public final class MinibatchUpdate {
 
   private MinibatchUpdate() {}
 
+  /**
+   * Applies {@code batch}, whose samples must fit the state's spec (folded features, dimension,
+   * labels: see {@link SampleValidator}).
+   */
   public static BatchResult apply(LearnerState state, List<Sample> batch) {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("cannot apply an empty batch");
     }
     ModelSpec spec = state.spec();
-    LossFunction loss = LossFunction.of(spec.getLoss());
+    LossFunction loss = LossFunction.of(spec);
     LinearModel model = state.model();
     int n = batch.size();
     int d = model.dimension();
     int k = model.outputs();
-    if (k != 1) {
-      // Every loss so far scores one output; the validator refuses specs that need more.
-      throw new IllegalArgumentException("model " + spec.getModelId() + " has " + k + " outputs; losses here score one");
+
+    long t = state.version() + 1;
+    Optimizer optimizer = Optimizer.of(spec.getOptimizer());
+    Optimizer.Step weightStep =
+        new Optimizer.Step(
+            t, LearningRate.at(spec.getOptimizer(), t), spec.getRegularization().getL1(), spec.getRegularization().getL2());
+    boolean dense = allDense(batch);
+    boolean lazy = !dense && (weightStep.l1() > 0 || weightStep.l2() > 0) && optimizer.needsLazyRegularization();
+    if (lazy) {
+      // Before scoring: the batch must meet its coordinates as eager regularization would have left them.
+      catchUpRegularization(state, batch, weightStep);
     }
 
-    double[] scores = new double[n * k];
-    boolean dense = allDense(batch);
+    double[] z = new double[n * k];
     DMatrixRMaj x = null;
     if (dense) {
       x = denseDesign(batch, d);
-      DMatrixRMaj w = DMatrixRMaj.wrap(k, d, model.weights());
-      CommonOps_DDRM.multTransB(x, w, DMatrixRMaj.wrap(n, k, scores));
+      CommonOps_DDRM.multTransB(x, DMatrixRMaj.wrap(k, d, model.weights()), DMatrixRMaj.wrap(n, k, z));
     } else {
       for (int i = 0; i < n; i++) {
         FeatureVector f = batch.get(i).features();
         for (int j = 0; j < k; j++) {
-          scores[i * k + j] = f.dot(model.weights(), j * d);
+          z[i * k + j] = f.dot(model.weights(), j * d);
         }
       }
     }
-
-    // Forward pass: prequential loss and d loss / d margin per sample, weighted.
-    double[] residuals = scores; // reused in place: each score is read once before it is replaced
     double[] intercepts = model.intercepts();
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < k; j++) {
+        z[i * k + j] += intercepts[j];
+      }
+    }
+
+    // Forward pass: prequential loss and metrics, and the weighted d loss / d score per sample.
+    double[] g = new double[n * k];
+    PrequentialMetrics metrics = state.metrics();
+    double alpha = spec.getFadingFactor();
+    boolean regression = spec.getTask() == Task.REGRESSION;
     double weightSum = 0.0;
     double lossSum = 0.0;
     long tMin = Long.MAX_VALUE;
     long tMax = Long.MIN_VALUE;
     for (int i = 0; i < n; i++) {
       Sample s = batch.get(i);
-      double weight = s.weight();
-      double margin = scores[i * k] + intercepts[0];
-      lossSum += weight * loss.value(margin, s.label());
-      residuals[i * k] = weight * loss.derivative(margin, s.label());
-      weightSum += weight;
+      double w = s.weight();
+      int off = i * k;
+      double l = loss.lossAndGradient(z, off, k, s.label(), g, off);
+      double correct = regression ? 0.0 : (loss.predictedClass(z, off, k) == (int) s.label() ? 1.0 : 0.0);
+      metrics.record(alpha, w, l, correct, regression ? z[off] - s.label() : 0.0);
+      for (int j = 0; j < k; j++) {
+        g[off + j] *= w;
+      }
+      lossSum += w * l;
+      weightSum += w;
       tMin = Math.min(tMin, s.eventTime());
       tMax = Math.max(tMax, s.eventTime());
     }
 
     if (weightSum > 0.0) {
-      double[] gradW = new double[k * d];
-      double[] gradB = new double[k];
+      double inv = 1.0 / weightSum;
       if (dense) {
-        CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(n, k, residuals), x, DMatrixRMaj.wrap(k, d, gradW));
+        double[] gradW = new double[k * d];
+        CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(n, k, g), x, DMatrixRMaj.wrap(k, d, gradW));
+        for (int p = 0; p < gradW.length; p++) {
+          gradW[p] *= inv;
+        }
+        if (state.touchedAt() != null) {
+          Arrays.fill(state.touchedAt(), t);
+        }
+        optimizer.update(model.weights(), null, gradW, gradW.length, state.slots(), 0, weightStep);
       } else {
-        for (int i = 0; i < n; i++) {
-          FeatureVector f = batch.get(i).features();
-          for (int j = 0; j < k; j++) {
-            f.addScaledTo(gradW, j * d, residuals[i * k + j]);
+        SparseGradient sparse = SparseGradient.of(batch, g, k, d, inv);
+        optimizer.update(model.weights(), sparse.index, sparse.value, sparse.size, state.slots(), 0, weightStep);
+        if (lazy) {
+          long[] touchedAt = state.touchedAt();
+          for (int i = 0; i < sparse.size; i++) {
+            touchedAt[sparse.index[i]] = t; // this step's penalty was applied with the update
           }
         }
       }
+      double[] gradB = new double[k];
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < k; j++) {
-          gradB[j] += residuals[i * k + j];
+          gradB[j] += g[i * k + j];
         }
-      }
-      double inv = 1.0 / weightSum;
-      double l2 = spec.getRegularization().getL2();
-      double[] w = model.weights();
-      for (int i = 0; i < gradW.length; i++) {
-        gradW[i] = gradW[i] * inv + l2 * w[i];
       }
       for (int j = 0; j < k; j++) {
         gradB[j] *= inv;
       }
-      Optimizer.of(spec.getOptimizer()).apply(model, gradW, gradB, state.slots(), state.version() + 1);
+      Optimizer.Step interceptStep = new Optimizer.Step(t, LearningRate.interceptAt(spec.getOptimizer(), t), 0.0, 0.0);
+      optimizer.update(intercepts, null, gradB, k, state.slots(), k * d, interceptStep);
     }
-    state.recordBatch(n, lossSum, weightSum);
+    state.recordBatch(n);
     return new BatchResult(n, weightSum, lossSum, tMin, tMax);
+  }
+
+  /**
+   * Applies to every weight the batch touches the regularization of the updates it skipped since
+   * its last touch, so that it stands where eager regularization would have left it.
+   */
+  private static void catchUpRegularization(LearnerState state, List<Sample> batch, Optimizer.Step step) {
+    long[] touchedAt = state.ensureTouchedAt(step.t() - 1);
+    double[] w = state.model().weights();
+    int d = state.model().dimension();
+    int k = state.model().outputs();
+    for (Sample s : batch) {
+      FeatureVector f = s.features();
+      for (int e = 0; e < f.size(); e++) {
+        for (int j = 0; j < k; j++) {
+          int p = j * d + f.indexAt(e);
+          long gap = step.t() - 1 - touchedAt[p];
+          if (gap > 0) {
+            w[p] = Regularization.catchUp(w[p], gap, step.learningRate(), step.l1(), step.l2());
+            touchedAt[p] = step.t() - 1;
+          }
+        }
+      }
+    }
   }
 
   private static boolean allDense(List<Sample> batch) {

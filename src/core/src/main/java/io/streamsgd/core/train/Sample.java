@@ -50,6 +50,11 @@ public final class Sample {
     return origin;
   }
 
+  /** This sample with other features (e.g. named features folded into a model's buckets). */
+  public Sample withFeatures(FeatureVector other) {
+    return new Sample(modelId, other, label, weight, eventTime, origin);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof Sample)) {
