@@ -1,6 +1,6 @@
 package io.streamsgd.job.state;
 
-import io.streamsgd.core.metrics.PrequentialLoss;
+import io.streamsgd.core.metrics.PrequentialMetrics;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.schema.ModelSpec;
@@ -15,8 +15,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * Binary layout of a model's whole {@link LearnerState}.
  *
  * <p>Format 1: spec (Avro single-object bytes, so a later spec schema can still read it),
- * spec fingerprint, outputs, dimension, weights, intercepts, slot count and slots, version,
- * samples seen, prequential count / loss sum / weight sum.
+ * spec fingerprint, outputs, dimension, weights, intercepts, slot count and slots, touched-at
+ * flag and array, version, samples seen, prequential count and sums.
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
@@ -55,12 +55,19 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     for (double[] slot : s.slots()) {
       DataViews.writeDoubles(slot, out);
     }
+    long[] touchedAt = s.touchedAt();
+    out.writeBoolean(touchedAt != null);
+    if (touchedAt != null) {
+      out.writeInt(touchedAt.length);
+      for (long t : touchedAt) {
+        out.writeLong(t);
+      }
+    }
     out.writeLong(s.version());
     out.writeLong(s.samplesSeen());
-    PrequentialLoss p = s.prequential();
-    out.writeLong(p.count());
-    out.writeDouble(p.lossSum());
-    out.writeDouble(p.weightSum());
+    PrequentialMetrics metrics = s.metrics();
+    out.writeLong(metrics.count());
+    DataViews.writeDoubles(metrics.sums(), out);
   }
 
   @Override
@@ -81,10 +88,17 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     for (int i = 0; i < slots.length; i++) {
       slots[i] = DataViews.readDoubles(in);
     }
+    long[] touchedAt = null;
+    if (in.readBoolean()) {
+      touchedAt = new long[in.readInt()];
+      for (int i = 0; i < touchedAt.length; i++) {
+        touchedAt[i] = in.readLong();
+      }
+    }
     long modelVersion = in.readLong();
     long samplesSeen = in.readLong();
-    PrequentialLoss prequential = new PrequentialLoss(in.readLong(), in.readDouble(), in.readDouble());
-    return new LearnerState(spec, fingerprint, model, slots, modelVersion, samplesSeen, prequential);
+    PrequentialMetrics metrics = new PrequentialMetrics(in.readLong(), DataViews.readDoubles(in));
+    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, metrics);
   }
 
   @Override

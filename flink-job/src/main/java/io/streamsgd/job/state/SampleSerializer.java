@@ -11,12 +11,13 @@ import org.apache.flink.core.memory.DataOutputView;
  * Compact binary layout of a {@link Sample}: primitive arrays, no Avro and no boxing. Used both
  * for records crossing the keyBy and for the open minibatch in keyed state.
  *
- * <p>Format 1: modelId (UTF), eventTime, label, weight, dense flag, [indices], values,
- * origin stream (UTF), partition, offset.
+ * <p>Format 1: modelId (UTF), eventTime, label, weight, feature kind (0 dense, 1 sparse,
+ * 2 hashed), [indices], values, origin stream (UTF), partition, offset.
  */
 public final class SampleSerializer extends VersionedSerializer<Sample> {
   private static final long serialVersionUID = 1L;
   static final int FORMAT = 1;
+  private static final FeatureVector.Kind[] KINDS = FeatureVector.Kind.values();
 
   public SampleSerializer() {
     this(FORMAT);
@@ -43,7 +44,7 @@ public final class SampleSerializer extends VersionedSerializer<Sample> {
     out.writeDouble(s.label());
     out.writeDouble(s.weight());
     FeatureVector f = s.features();
-    out.writeBoolean(f.isDense());
+    out.writeByte(f.kind().ordinal());
     if (!f.isDense()) {
       DataViews.writeInts(f.indices(), out);
     }
@@ -59,11 +60,16 @@ public final class SampleSerializer extends VersionedSerializer<Sample> {
     long eventTime = in.readLong();
     double label = in.readDouble();
     double weight = in.readDouble();
-    boolean dense = in.readBoolean();
-    int[] indices = dense ? null : DataViews.readInts(in);
+    FeatureVector.Kind kind = KINDS[in.readByte()];
+    int[] indices = kind == FeatureVector.Kind.DENSE ? null : DataViews.readInts(in);
     double[] values = DataViews.readDoubles(in);
     Sample.Origin origin = new Sample.Origin(in.readUTF(), in.readInt(), in.readLong());
-    FeatureVector f = dense ? FeatureVector.dense(values) : FeatureVector.sparse(indices, values);
+    FeatureVector f =
+        switch (kind) {
+          case DENSE -> FeatureVector.dense(values);
+          case SPARSE -> FeatureVector.sparse(indices, values);
+          case HASHED -> FeatureVector.hashed(indices, values);
+        };
     return new Sample(modelId, f, label, weight, eventTime, origin);
   }
 

@@ -131,11 +131,12 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
       return;
     }
     if (spec != null) {
-      Rejection rejection = SampleValidator.checkAgainst(sample, spec);
-      if (rejection != null) {
-        reject(ctx, sample, rejection);
+      SampleValidator.Fitted fitted = SampleValidator.fit(sample, spec);
+      if (fitted.rejection() != null) {
+        reject(ctx, sample, fitted.rejection());
         return;
       }
+      sample = fitted.sample();
     }
     OpenBatch meta = batchMetaState.value();
     if (meta == null) {
@@ -229,11 +230,11 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
     List<Sample> valid = new ArrayList<>(samples.size());
     for (Sample s : samples) {
-      Rejection rejection = SampleValidator.checkAgainst(s, state.spec());
-      if (rejection == null) {
-        valid.add(s);
+      SampleValidator.Fitted fitted = SampleValidator.fit(s, state.spec());
+      if (fitted.rejection() == null) {
+        valid.add(fitted.sample());
       } else {
-        reject(ctx, s, rejection);
+        reject(ctx, s, fitted.rejection());
       }
     }
     BatchPolicy policy = BatchPolicy.of(state.spec().getBatch());

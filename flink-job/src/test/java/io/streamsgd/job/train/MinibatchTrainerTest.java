@@ -99,7 +99,7 @@ class MinibatchTrainerTest {
       }
       ModelUpdate last = updatesOf(h, "a").get(2);
       assertThat(ModelUpdates.model(last)).isEqualTo(replay.model());
-      assertThat(last.getMetrics().getLossSum()).isEqualTo(replay.prequential().lossSum());
+      assertThat(last.getMetrics().getLossSum()).isEqualTo(replay.metrics().lossSum());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.streamsgd.cli;
 
 import io.streamsgd.cli.demo.DemoCommand;
+import io.streamsgd.cli.run.RunCommand;
 import picocli.CommandLine.Command;
 
 /** {@code streamsgd}: streaming online learning on Flink and Kafka. */
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Streaming online learning: dynamic-minibatch SGD on Apache Flink, models on Apache Kafka.",
-    subcommands = {DemoCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class})
 public final class StreamSgdCommand implements Runnable {
   @Override
   public void run() {

@@ -14,6 +14,8 @@ import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Task;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.serving.ModelServingApp;
+import io.streamsgd.serving.ModelSubscriber;
+import io.streamsgd.cli.progress.TrainingProgress;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,8 +52,6 @@ public final class DemoCommand implements Callable<Integer> {
   static final double TRUE_W = 3.0;
   static final double TRUE_B = 2.5;
   static final double TOLERANCE = 0.05;
-  /** Width of a progress line when the output is not a terminal. */
-  private static final int LINE_WIDTH = 180;
 
   @Option(names = "--samples", description = "Samples per model (default: ${DEFAULT-VALUE}).", defaultValue = "200000")
   long samplesPerModel;
@@ -106,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
       long trainStart = System.nanoTime();
       producerThread.start();
       boolean done;
-      try (ModelWatcher watcher = new ModelWatcher(stack.bootstrapServers(), stack.topics().models())) {
+      try (ModelSubscriber watcher = new ModelSubscriber(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
         done = followTraining(models, producer, watcher, trainStart);
         producerThread.join();
         if (producer.failure() != null) {
@@ -135,34 +132,19 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** Shows progress until every model has published a version that has seen all its samples. */
-  private boolean followTraining(List<DemoModel> models, SampleProducer producer, ModelWatcher watcher, long start)
+  private boolean followTraining(List<DemoModel> models, SampleProducer producer, ModelSubscriber watcher, long start)
       throws InterruptedException {
     long total = samplesPerModel * models.size();
-    boolean interactive = System.console() != null;
-    ProgressBarBuilder builder =
-        new ProgressBarBuilder()
-            .setTaskName("trained")
-            .setInitialMax(total)
-            .setUnit(" samples", 1)
-            .showSpeed()
-            .setUpdateIntervalMillis(interactive ? 200 : 2000);
-    if (!interactive) {
-      // Logs and CI: one plain line every two seconds instead of a bar redrawn in place.
-      builder
-          .setStyle(ProgressBarStyle.ASCII)
-          .setMaxRenderedLength(LINE_WIDTH)
-          .setConsumer(new DelegatingProgressBarConsumer(line -> out.println("  " + line.trim()), LINE_WIDTH));
-    }
     long deadline = start + timeout.toNanos();
-    try (ProgressBar bar = builder.build()) {
+    try (ProgressBar bar = TrainingProgress.start("trained", total, " samples", out)) {
       while (System.nanoTime() < deadline) {
         long trained = 0;
         StringBuilder versions = new StringBuilder();
         StringBuilder losses = new StringBuilder();
         boolean all = true;
         for (DemoModel m : models) {
-          ModelUpdate u = watcher.latest(m.id());
-          trained += watcher.samplesSeen(m.id());
+          ModelUpdate u = watcher.latest(m.id()).orElse(null);
+          trained += u == null ? 0 : u.getSamplesSeen();
           all &= u != null && u.getSamplesSeen() >= samplesPerModel;
           versions.append(versions.length() == 0 ? "" : "/").append(u == null ? 0 : u.getVersion());
           losses.append(losses.length() == 0 ? "" : "/")

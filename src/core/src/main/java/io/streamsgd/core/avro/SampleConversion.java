@@ -37,6 +37,10 @@ public final class SampleConversion {
       }
       return FeatureVector.sparse(indices, DoubleArrayView.toArray(s.getValues()));
     }
+    if (union instanceof NamedFeatures) {
+      NamedFeatures named = (NamedFeatures) union;
+      return FeatureVector.named(named.getNames().toArray(new String[0]), DoubleArrayView.toArray(named.getValues()));
+    }
     throw new IllegalArgumentException("unknown feature encoding " + (union == null ? "null" : union.getClass().getName()));
   }
 

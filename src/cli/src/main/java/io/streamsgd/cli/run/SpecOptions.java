@@ -1,0 +1,180 @@
+package io.streamsgd.cli.run;
+
+import io.streamsgd.core.avro.ModelSpecJson;
+import io.streamsgd.core.spec.SpecValidator;
+import io.streamsgd.schema.BatchPolicyKind;
+import io.streamsgd.schema.BatchPolicySpec;
+import io.streamsgd.schema.LearningRateSchedule;
+import io.streamsgd.schema.Loss;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.OptimizerKind;
+import io.streamsgd.schema.OptimizerSpec;
+import io.streamsgd.schema.RegularizationSpec;
+import io.streamsgd.schema.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * A {@link ModelSpec} from a file ({@code --spec FILE}, Avro JSON) or from flags. Flags given
+ * together with a file override its values. Dimension and class count default to what the data
+ * shows.
+ */
+public final class SpecOptions {
+  @Option(names = "--spec", description = "ModelSpec as Avro JSON; its modelId is replaced by each model's id.")
+  Path specFile;
+
+  @Option(names = "--task", description = "REGRESSION, BINARY or MULTICLASS.")
+  Task task;
+
+  @Option(names = "--loss", description = "Default: SQUARED, LOGISTIC or SOFTMAX by task.")
+  Loss loss;
+
+  @Option(names = "--classes", description = "Classes of a MULTICLASS model (default: largest label + 1).")
+  Integer classes;
+
+  @Option(names = "--dimension", description = "Feature dimension (default: from the data, or 2^hash-bits).")
+  Integer dimension;
+
+  @Option(names = "--hash-bits", description = "Hash named features into 2^b buckets (default 18 for vw input).")
+  Integer hashBits;
+
+  @Option(names = "--optimizer", description = "SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM or FTRL (default SGD).")
+  OptimizerKind optimizer;
+
+  @Option(names = {"--learning-rate", "--lr"}, description = "Base learning rate (FTRL: alpha). Default 0.01.")
+  Double learningRate;
+
+  @Option(names = "--schedule", description = "CONSTANT, INVERSE_SCALING, STEP_DECAY or EXPONENTIAL_DECAY.")
+  LearningRateSchedule schedule;
+
+  @Option(names = "--power-t", description = "Exponent of INVERSE_SCALING.")
+  Double powerT;
+
+  @Option(names = "--decay-rate", description = "Factor of STEP_DECAY / EXPONENTIAL_DECAY.")
+  Double decayRate;
+
+  @Option(names = "--decay-steps", description = "Updates per decay period.")
+  Integer decaySteps;
+
+  @Option(names = "--l1", description = "L1 penalty on the weights.")
+  Double l1;
+
+  @Option(names = "--l2", description = "L2 penalty on the weights.")
+  Double l2;
+
+  @Option(names = "--batch-size", description = "Samples per batch (default 32).")
+  Integer batchSize;
+
+  @Option(names = "--batch-policy", description = "FIXED or SIZE_OR_LATENCY (default FIXED: deterministic batches).")
+  BatchPolicyKind batchPolicy;
+
+  @Option(names = "--max-latency-ms", description = "Latency bound of SIZE_OR_LATENCY batches.")
+  Long maxLatencyMs;
+
+  /** The task, from the flag or the spec file; needed before reading labels. */
+  Task task() throws IOException {
+    if (task != null) {
+      return task;
+    }
+    if (specFile != null) {
+      return base().getTask();
+    }
+    throw new IllegalArgumentException("give --task (or --spec FILE)");
+  }
+
+  private ModelSpec base() throws IOException {
+    if (specFile != null) {
+      return ModelSpecJson.parse(Files.readString(specFile));
+    }
+    return ModelSpec.newBuilder()
+        .setModelId("model")
+        .setTask(task())
+        .setLoss(Loss.SQUARED)
+        .setFeatureDimension(1)
+        .setOptimizer(OptimizerSpec.newBuilder().setKind(OptimizerKind.SGD).build())
+        .setRegularization(RegularizationSpec.newBuilder().build())
+        .setBatch(BatchPolicySpec.newBuilder().setKind(BatchPolicyKind.FIXED).build())
+        .build();
+  }
+
+  /**
+   * The spec for {@code modelId}.
+   *
+   * @param dataDimension dimension the data needs (0 when only named features were seen)
+   * @param dataClasses largest label + 1
+   * @param named whether the data has named features (then hashing is on by default)
+   */
+  ModelSpec build(String modelId, int dataDimension, int dataClasses, boolean named) throws IOException {
+    ModelSpec spec = base();
+    spec.setModelId(modelId);
+    if (specFile == null || loss != null) {
+      spec.setLoss(loss != null ? loss : defaultLoss(spec.getTask()));
+    }
+    if (classes != null) {
+      spec.setNumClasses(classes);
+    } else if (specFile == null && spec.getTask() == Task.MULTICLASS) {
+      spec.setNumClasses(Math.max(2, dataClasses));
+    }
+    if (hashBits != null) {
+      spec.setHashBits(hashBits);
+    } else if (specFile == null && named) {
+      spec.setHashBits(18);
+    }
+    if (dimension != null) {
+      spec.setFeatureDimension(dimension);
+    } else if (spec.getHashBits() > 0) {
+      spec.setFeatureDimension(1 << spec.getHashBits());
+    } else if (specFile == null) {
+      spec.setFeatureDimension(Math.max(1, dataDimension));
+    }
+    OptimizerSpec o = spec.getOptimizer();
+    if (optimizer != null) {
+      o.setKind(optimizer);
+    }
+    if (learningRate != null) {
+      o.setLearningRate(learningRate);
+    }
+    if (schedule != null) {
+      o.setSchedule(schedule);
+    }
+    if (powerT != null) {
+      o.setPowerT(powerT);
+    }
+    if (decayRate != null) {
+      o.setDecayRate(decayRate);
+    }
+    if (decaySteps != null) {
+      o.setDecaySteps(decaySteps);
+    }
+    if (l1 != null) {
+      spec.getRegularization().setL1(l1);
+    }
+    if (l2 != null) {
+      spec.getRegularization().setL2(l2);
+    }
+    BatchPolicySpec b = spec.getBatch();
+    if (batchPolicy != null) {
+      b.setKind(batchPolicy);
+    }
+    if (batchSize != null) {
+      b.setSize(batchSize);
+    }
+    if (maxLatencyMs != null) {
+      b.setMaxLatencyMs(maxLatencyMs);
+    }
+    return SpecValidator.requireValid(spec);
+  }
+
+  private static Loss defaultLoss(Task task) {
+    switch (task) {
+      case BINARY:
+        return Loss.LOGISTIC;
+      case MULTICLASS:
+        return Loss.SOFTMAX;
+      default:
+        return Loss.SQUARED;
+    }
+  }
+}
