@@ -20,10 +20,15 @@ public abstract class MarginLoss implements LossFunction {
     return 1;
   }
 
+  /** Writes {@code derivative(z, label)} to {@code derivative[at]} and returns {@code value(z, label)}. */
+  public double valueAndDerivative(double z, double label, double[] derivative, int at) {
+    derivative[at] = derivative(z, label);
+    return value(z, label);
+  }
+
   @Override
   public final double lossAndGradient(double[] z, int off, int k, double label, double[] grad, int goff) {
-    grad[goff] = derivative(z[off], label);
-    return value(z[off], label);
+    return valueAndDerivative(z[off], label, grad, goff);
   }
 
   @Override

@@ -19,8 +19,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * (this is the prequential test: the model has not seen the batch yet), form the weighted mean
  * gradient of the loss, and let the optimizer update the parameters (regularization included).
  *
- * <p>Dense batches go through EJML as matrix products, scores {@code Z = X W^T} and gradient
- * {@code G^T X}; sparse batches gather the gradient of the touched coordinates only, and the
+ * <p>Dense batches are matrix products, scores {@code Z = X W^T} and gradient {@code G^T X}:
+ * through EJML for k outputs, through {@link DenseKernels}' matrix-vector loops for one; sparse
+ * batches gather the gradient of the touched coordinates only, and the
  * untouched ones are regularized lazily on their next touch (see {@link Regularization}).
  *
  * <p>The arithmetic depends only on the state and the batch, in order, so replaying the same
@@ -57,10 +58,14 @@ public final class MinibatchUpdate {
       catchUpRegularization(state, batch, weightStep);
     }
 
-    double[] z = new double[n * k];
+    Workspace ws = WORKSPACE.get();
+    double[] z = ws.scores(n * k);
     DMatrixRMaj x = null;
-    if (dense) {
-      x = denseDesign(batch, d);
+    if (dense && k == 1) {
+      // One output: matrix-vector products straight from the samples' arrays, no design copy.
+      DenseKernels.scores(batch, d, model.weights(), z);
+    } else if (dense) {
+      x = ws.design(batch, d);
       CommonOps_DDRM.multTransB(x, DMatrixRMaj.wrap(k, d, model.weights()), DMatrixRMaj.wrap(n, k, z));
     } else {
       for (int i = 0; i < n; i++) {
@@ -78,7 +83,7 @@ public final class MinibatchUpdate {
     }
 
     // Forward pass: prequential loss and metrics, and the weighted d loss / d score per sample.
-    double[] g = new double[n * k];
+    double[] g = ws.gradients(n * k);
     PrequentialMetrics metrics = state.metrics();
     double alpha = spec.getFadingFactor();
     boolean regression = spec.getTask() == Task.REGRESSION;
@@ -105,8 +110,12 @@ public final class MinibatchUpdate {
     if (weightSum > 0.0) {
       double inv = 1.0 / weightSum;
       if (dense) {
-        double[] gradW = new double[k * d];
-        CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(n, k, g), x, DMatrixRMaj.wrap(k, d, gradW));
+        double[] gradW = ws.weightGradient(k * d);
+        if (k == 1) {
+          DenseKernels.gradient(batch, d, g, gradW);
+        } else {
+          CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(n, k, g), x, DMatrixRMaj.wrap(k, d, gradW));
+        }
         for (int p = 0; p < gradW.length; p++) {
           gradW[p] *= inv;
         }
@@ -173,12 +182,47 @@ public final class MinibatchUpdate {
     return true;
   }
 
-  private static DMatrixRMaj denseDesign(List<Sample> batch, int d) {
-    DMatrixRMaj x = new DMatrixRMaj(batch.size(), d);
-    double[] data = x.data;
-    for (int i = 0; i < batch.size(); i++) {
-      System.arraycopy(batch.get(i).features().values(), 0, data, i * d, d);
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  /**
+   * Scratch arrays reused from batch to batch on one thread (a trainer subtask), so the hot path
+   * allocates nothing per sample. Every array is fully overwritten before it is read.
+   */
+  private static final class Workspace {
+    private double[] scores = new double[0];
+    private double[] gradients = new double[0];
+    private double[] weightGradient = new double[0];
+    private final DMatrixRMaj design = new DMatrixRMaj(1, 1);
+
+    double[] scores(int size) {
+      if (scores.length < size) {
+        scores = new double[size];
+      }
+      return scores;
     }
-    return x;
+
+    double[] gradients(int size) {
+      if (gradients.length < size) {
+        gradients = new double[size];
+      }
+      return gradients;
+    }
+
+    double[] weightGradient(int size) {
+      if (weightGradient.length != size) {
+        weightGradient = new double[size];
+      }
+      return weightGradient;
+    }
+
+    /** The batch as an n x d matrix (rows copied from the samples' dense vectors). */
+    DMatrixRMaj design(List<Sample> batch, int d) {
+      design.reshape(batch.size(), d, false);
+      double[] data = design.data;
+      for (int i = 0; i < batch.size(); i++) {
+        System.arraycopy(batch.get(i).features().values(), 0, data, i * d, d);
+      }
+      return design;
+    }
   }
 }
