@@ -1,6 +1,5 @@
 package io.streamsgd.bench;
 
-import io.streamsgd.schema.OptimizerKind;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,7 +37,7 @@ public class KernelBenchmark {
   @Setup
   public void setUp() {
     LogisticData data = new LogisticData(EXAMPLES, 64, 42);
-    streamsgd = new StreamSgdKernel(data, OptimizerKind.ADAGRAD, 0.3, batchSize);
+    streamsgd = KernelComparison.streamsgdKernel(data, batchSize);
     vw = new VowpalWabbitPeer(data);
   }
 

@@ -1,0 +1,16 @@
+package io.streamsgd.cli.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code streamsgd bench}: measurements, never part of the test run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks; each writes JSON.",
+    subcommands = {KernelBenchCommand.class})
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+}
