@@ -25,6 +25,25 @@ class SpecValidatorTest {
   }
 
   @Test
+  void handWrittenJsonTakesDefaultsAndBareOptionalValues() {
+    ModelSpec spec =
+        ModelSpecJson.parse(
+            "{\"modelId\": \"house-prices\", \"task\": \"REGRESSION\", \"loss\": \"HUBER\", \"featureDimension\": 12,"
+                + " \"optimizer\": {\"kind\": \"ADAM\", \"learningRate\": 0.05, \"interceptLearningRate\": 0.5},"
+                + " \"regularization\": {\"l1\": 0.001}, \"batch\": {\"kind\": \"SIZE_OR_LATENCY\", \"size\": 64}}");
+    assertThat(spec.getHuberDelta()).isEqualTo(1.0);
+    assertThat(spec.getOptimizer().getBeta2()).isEqualTo(0.999);
+    assertThat(spec.getOptimizer().getInterceptLearningRate()).isEqualTo(0.5);
+    assertThat(spec.getRegularization().getL1()).isEqualTo(0.001);
+    assertThat(spec.getRegularization().getL2()).isEqualTo(0.0);
+    assertThat(spec.getBatch().getMaxLatencyMs()).isEqualTo(1000);
+    assertThat(SpecValidator.problems(spec)).isEmpty();
+    assertThatThrownBy(() -> ModelSpecJson.parse("{\"modelId\": \"m\", \"tsk\": \"REGRESSION\"}"))
+        .hasMessageContaining("unknown field tsk");
+    assertThatThrownBy(() -> ModelSpecJson.parse("{\"modelId\": \"m\"}")).hasMessageContaining("task");
+  }
+
+  @Test
   void jsonRoundTripKeepsTheSpecAndItsFingerprint() {
     ModelSpec spec = ModelSpecs.of("m-1", Task.BINARY, Loss.LOGISTIC, 7, 0.2, 0.01, 16, 250);
     ModelSpec back = ModelSpecJson.parse(ModelSpecJson.toJson(spec));
