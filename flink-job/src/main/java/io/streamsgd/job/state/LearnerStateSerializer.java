@@ -16,7 +16,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Format 1: spec (Avro single-object bytes, so a later spec schema can still read it),
  * spec fingerprint, outputs, dimension, weights, intercepts, slot count and slots, touched-at
- * flag and array, version, samples seen, prequential count and sums.
+ * flag and array, version, samples seen, next batch target, prequential count and sums.
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
@@ -65,6 +65,7 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     }
     out.writeLong(s.version());
     out.writeLong(s.samplesSeen());
+    out.writeInt(s.batchTarget());
     PrequentialMetrics metrics = s.metrics();
     out.writeLong(metrics.count());
     DataViews.writeDoubles(metrics.sums(), out);
@@ -97,8 +98,9 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     }
     long modelVersion = in.readLong();
     long samplesSeen = in.readLong();
+    int batchTarget = in.readInt();
     PrequentialMetrics metrics = new PrequentialMetrics(in.readLong(), DataViews.readDoubles(in));
-    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, metrics);
+    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics);
   }
 
   @Override

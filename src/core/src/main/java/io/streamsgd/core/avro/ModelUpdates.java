@@ -55,6 +55,7 @@ public final class ModelUpdates {
         .setSamplesSeen(state.samplesSeen())
         .setBatchSize(batch.size())
         .setCloseReason(reason)
+        .setNextBatchTarget(state.batchTarget(io.streamsgd.core.batch.BatchPolicy.of(state.spec().getBatch())))
         .setMetrics(metrics)
         .setEventTimeMin(Instant.ofEpochMilli(batch.eventTimeMin()))
         .setEventTimeMax(Instant.ofEpochMilli(batch.eventTimeMax()))

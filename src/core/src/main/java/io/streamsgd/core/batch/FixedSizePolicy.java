@@ -1,6 +1,8 @@
 package io.streamsgd.core.batch;
 
-/** Closes every batch at exactly {@code size} samples, never earlier. */
+import io.streamsgd.schema.TimeDomain;
+
+/** Closes every batch at exactly {@code size} samples, never earlier: fully deterministic. */
 public final class FixedSizePolicy implements BatchPolicy {
   private final int size;
 
@@ -12,12 +14,32 @@ public final class FixedSizePolicy implements BatchPolicy {
   }
 
   @Override
-  public boolean closesAtCount(int count) {
-    return count >= size;
+  public int firstTarget() {
+    return size;
+  }
+
+  @Override
+  public int maxSize() {
+    return size;
   }
 
   @Override
   public long maxLatencyMillis() {
-    return -1;
+    return 0;
+  }
+
+  @Override
+  public TimeDomain timeDomain() {
+    return TimeDomain.PROCESSING_TIME;
+  }
+
+  @Override
+  public boolean adaptive() {
+    return false;
+  }
+
+  @Override
+  public int nextTarget(int currentTarget, GradientStatistics stats, long t) {
+    return size;
   }
 }

@@ -1,5 +1,6 @@
 package io.streamsgd.core.spec;
 
+import io.streamsgd.schema.BatchPolicyKind;
 import io.streamsgd.schema.BatchPolicySpec;
 import io.streamsgd.schema.Loss;
 import io.streamsgd.schema.ModelSpec;
@@ -69,14 +70,32 @@ public final class SpecValidator {
     optimizer(p, spec.getOptimizer());
     nonNegative(p, "regularization.l2", spec.getRegularization().getL2());
     nonNegative(p, "regularization.l1", spec.getRegularization().getL1());
-    BatchPolicySpec batch = spec.getBatch();
-    range(p, "batch.size", batch.getSize(), 1, MAX_BATCH_SIZE);
-    range(p, "batch.maxLatencyMs", batch.getMaxLatencyMs(), 1, MAX_LATENCY_MS);
+    batch(p, spec.getBatch());
     double alpha = spec.getFadingFactor();
     if (!(alpha > 0 && alpha <= 1)) {
       p.add("fadingFactor must be in (0, 1], got " + alpha);
     }
     return p;
+  }
+
+  private static void batch(List<String> p, BatchPolicySpec b) {
+    range(p, "batch.size", b.getSize(), 1, MAX_BATCH_SIZE);
+    boolean adaptive = b.getKind() != BatchPolicyKind.FIXED && b.getKind() != BatchPolicyKind.SIZE_OR_LATENCY;
+    if (b.getKind() == BatchPolicyKind.SIZE_OR_LATENCY) {
+      range(p, "batch.maxLatencyMs", b.getMaxLatencyMs(), 1, MAX_LATENCY_MS);
+    } else if (adaptive) {
+      range(p, "batch.maxLatencyMs", b.getMaxLatencyMs(), 0, MAX_LATENCY_MS);
+      range(p, "batch.minSize", b.getMinSize(), 1, MAX_BATCH_SIZE);
+      range(p, "batch.maxSize", b.getMaxSize(), Math.max(1, b.getMinSize()), MAX_BATCH_SIZE);
+      positive(p, "batch.theta", b.getTheta());
+      if (b.getNu() != null) {
+        positive(p, "batch.nu", b.getNu());
+      }
+      if (!(b.getGrowthFactor() >= 1) || !Double.isFinite(b.getGrowthFactor())) {
+        p.add("batch.growthFactor must be finite and >= 1, got " + b.getGrowthFactor());
+      }
+      range(p, "batch.growthSteps", b.getGrowthSteps(), 1, Integer.MAX_VALUE);
+    }
   }
 
   private static void optimizer(List<String> p, OptimizerSpec o) {

@@ -23,6 +23,7 @@ public final class LearnerState {
   private long[] touchedAt; // null until a sparse batch needs lazy regularization
   private long version;
   private long samplesSeen;
+  private int batchTarget; // 0: the batch policy's first target
   private final PrequentialMetrics metrics;
 
   public LearnerState(
@@ -33,6 +34,7 @@ public final class LearnerState {
       long[] touchedAt,
       long version,
       long samplesSeen,
+      int batchTarget,
       PrequentialMetrics metrics) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.specFingerprint = specFingerprint;
@@ -41,6 +43,7 @@ public final class LearnerState {
     this.touchedAt = touchedAt;
     this.version = version;
     this.samplesSeen = samplesSeen;
+    this.batchTarget = batchTarget;
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
@@ -49,7 +52,7 @@ public final class LearnerState {
     SpecShape shape = SpecShape.of(spec);
     LinearModel model = LinearModel.zeros(shape.outputs(), shape.dimension());
     return new LearnerState(
-        spec, SpecFingerprint.of(spec), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null, 0L, 0L,
+        spec, SpecFingerprint.of(spec), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null, 0L, 0L, 0,
         new PrequentialMetrics());
   }
 
@@ -70,6 +73,9 @@ public final class LearnerState {
     if (newSpec.getOptimizer().getKind() != spec.getOptimizer().getKind()) {
       slots = newSlots(Optimizer.of(newSpec.getOptimizer()), model);
     }
+    if (!newSpec.getBatch().equals(spec.getBatch())) {
+      batchTarget = 0; // a new batch policy starts from its own first target
+    }
     spec = newSpec;
     specFingerprint = SpecFingerprint.of(newSpec);
   }
@@ -83,9 +89,20 @@ public final class LearnerState {
   }
 
   /** Records one applied batch: the version advances by exactly one. */
-  void recordBatch(int size) {
+  void recordBatch(int size, int nextBatchTarget) {
     version++;
     samplesSeen += size;
+    batchTarget = nextBatchTarget;
+  }
+
+  /** Target size of the model's next batch under {@code policy}. */
+  public int batchTarget(io.streamsgd.core.batch.BatchPolicy policy) {
+    return batchTarget > 0 ? Math.min(batchTarget, policy.maxSize()) : policy.firstTarget();
+  }
+
+  /** The stored target, 0 before the first batch (for serialization). */
+  public int batchTarget() {
+    return batchTarget;
   }
 
   /**
@@ -140,7 +157,7 @@ public final class LearnerState {
     }
     return new LearnerState(
         spec, specFingerprint, model.copy(), s, touchedAt == null ? null : touchedAt.clone(), version, samplesSeen,
-        metrics.copy());
+        batchTarget, metrics.copy());
   }
 
   @Override
@@ -152,6 +169,7 @@ public final class LearnerState {
     return specFingerprint == l.specFingerprint
         && version == l.version
         && samplesSeen == l.samplesSeen
+        && batchTarget == l.batchTarget
         && spec.equals(l.spec)
         && model.equals(l.model)
         && Arrays.deepEquals(slots, l.slots)

@@ -1,5 +1,7 @@
 package io.streamsgd.core.train;
 
+import io.streamsgd.core.batch.BatchPolicy;
+import io.streamsgd.core.batch.GradientStatistics;
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.loss.LossFunction;
 import io.streamsgd.core.metrics.PrequentialMetrics;
@@ -40,7 +42,6 @@ public final class MinibatchUpdate {
       throw new IllegalArgumentException("cannot apply an empty batch");
     }
     ModelSpec spec = state.spec();
-    LossFunction loss = LossFunction.of(spec);
     LinearModel model = state.model();
     int n = batch.size();
     int d = model.dimension();
@@ -59,54 +60,12 @@ public final class MinibatchUpdate {
     }
 
     Workspace ws = WORKSPACE.get();
-    double[] z = ws.scores(n * k);
-    DMatrixRMaj x = null;
-    if (dense && k == 1) {
-      // One output: matrix-vector products straight from the samples' arrays, no design copy.
-      DenseKernels.scores(batch, d, model.weights(), z);
-    } else if (dense) {
-      x = ws.design(batch, d);
-      CommonOps_DDRM.multTransB(x, DMatrixRMaj.wrap(k, d, model.weights()), DMatrixRMaj.wrap(n, k, z));
-    } else {
-      for (int i = 0; i < n; i++) {
-        FeatureVector f = batch.get(i).features();
-        for (int j = 0; j < k; j++) {
-          z[i * k + j] = f.dot(model.weights(), j * d);
-        }
-      }
-    }
+    Forward fwd = forward(state, batch, dense, ws, state.metrics());
+    double[] g = fwd.g;
     double[] intercepts = model.intercepts();
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < k; j++) {
-        z[i * k + j] += intercepts[j];
-      }
-    }
-
-    // Forward pass: prequential loss and metrics, and the weighted d loss / d score per sample.
-    double[] g = ws.gradients(n * k);
-    PrequentialMetrics metrics = state.metrics();
-    double alpha = spec.getFadingFactor();
-    boolean regression = spec.getTask() == Task.REGRESSION;
-    double weightSum = 0.0;
-    double lossSum = 0.0;
-    long tMin = Long.MAX_VALUE;
-    long tMax = Long.MIN_VALUE;
-    for (int i = 0; i < n; i++) {
-      Sample s = batch.get(i);
-      double w = s.weight();
-      int off = i * k;
-      double l = loss.lossAndGradient(z, off, k, s.label(), g, off);
-      double correct = regression ? 0.0 : (loss.predictedClass(z, off, k) == (int) s.label() ? 1.0 : 0.0);
-      metrics.record(alpha, w, l, correct, regression ? z[off] - s.label() : 0.0);
-      for (int j = 0; j < k; j++) {
-        g[off + j] *= w;
-      }
-      lossSum += w * l;
-      weightSum += w;
-      tMin = Math.min(tMin, s.eventTime());
-      tMax = Math.max(tMax, s.eventTime());
-    }
-
+    double weightSum = fwd.weightSum;
+    BatchPolicy policy = BatchPolicy.of(spec.getBatch());
+    GradientStatistics stats = policy.needsStatistics() ? statistics(batch, g, k, d, dense, ws) : null;
     if (weightSum > 0.0) {
       double inv = 1.0 / weightSum;
       if (dense) {
@@ -114,7 +73,7 @@ public final class MinibatchUpdate {
         if (k == 1) {
           DenseKernels.gradient(batch, d, g, gradW);
         } else {
-          CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(n, k, g), x, DMatrixRMaj.wrap(k, d, gradW));
+          CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(n, k, g), fwd.x, DMatrixRMaj.wrap(k, d, gradW));
         }
         for (int p = 0; p < gradW.length; p++) {
           gradW[p] *= inv;
@@ -145,8 +104,164 @@ public final class MinibatchUpdate {
       Optimizer.Step interceptStep = new Optimizer.Step(t, LearningRate.interceptAt(spec.getOptimizer(), t), 0.0, 0.0);
       optimizer.update(intercepts, null, gradB, k, state.slots(), k * d, interceptStep);
     }
-    state.recordBatch(n);
-    return new BatchResult(n, weightSum, lossSum, tMin, tMax);
+    state.recordBatch(n, policy.nextTarget(state.batchTarget(policy), stats, t));
+    return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax);
+  }
+
+  /** Scores, weighted loss gradients per score, and the batch's sums. */
+  private static final class Forward {
+    double[] g;
+    DMatrixRMaj x; // the design matrix, for dense multi-output batches
+    double weightSum;
+    double lossSum;
+    long tMin = Long.MAX_VALUE;
+    long tMax = Long.MIN_VALUE;
+  }
+
+  /**
+   * The forward pass: every sample scored with the current parameters; its loss recorded in
+   * {@code metrics} (when given) in stream order; {@code g} = weight * d loss / d score.
+   */
+  private static Forward forward(LearnerState state, List<Sample> batch, boolean dense, Workspace ws, PrequentialMetrics metrics) {
+    ModelSpec spec = state.spec();
+    LossFunction loss = LossFunction.of(spec);
+    LinearModel model = state.model();
+    int n = batch.size();
+    int d = model.dimension();
+    int k = model.outputs();
+    Forward fwd = new Forward();
+    double[] z = ws.scores(n * k);
+    if (dense && k == 1) {
+      // One output: matrix-vector products straight from the samples' arrays, no design copy.
+      DenseKernels.scores(batch, d, model.weights(), z);
+    } else if (dense) {
+      fwd.x = ws.design(batch, d);
+      CommonOps_DDRM.multTransB(fwd.x, DMatrixRMaj.wrap(k, d, model.weights()), DMatrixRMaj.wrap(n, k, z));
+    } else {
+      for (int i = 0; i < n; i++) {
+        FeatureVector f = batch.get(i).features();
+        for (int j = 0; j < k; j++) {
+          z[i * k + j] = f.dot(model.weights(), j * d);
+        }
+      }
+    }
+    double[] intercepts = model.intercepts();
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < k; j++) {
+        z[i * k + j] += intercepts[j];
+      }
+    }
+    double[] g = ws.gradients(n * k);
+    double alpha = spec.getFadingFactor();
+    boolean regression = spec.getTask() == Task.REGRESSION;
+    for (int i = 0; i < n; i++) {
+      Sample s = batch.get(i);
+      double w = s.weight();
+      int off = i * k;
+      double l = loss.lossAndGradient(z, off, k, s.label(), g, off);
+      if (metrics != null) {
+        double correct = regression ? 0.0 : (loss.predictedClass(z, off, k) == (int) s.label() ? 1.0 : 0.0);
+        metrics.record(alpha, w, l, correct, regression ? z[off] - s.label() : 0.0);
+      }
+      for (int j = 0; j < k; j++) {
+        g[off + j] *= w;
+      }
+      fwd.lossSum += w * l;
+      fwd.weightSum += w;
+      fwd.tMin = Math.min(fwd.tMin, s.eventTime());
+      fwd.tMax = Math.max(fwd.tMax, s.eventTime());
+    }
+    fwd.g = g;
+    return fwd;
+  }
+
+  /**
+   * Statistics of the per-sample loss gradients of {@code batch} at the state's current
+   * parameters, for the adaptive batch tests. Changes nothing.
+   */
+  public static GradientStatistics statistics(LearnerState state, List<Sample> batch) {
+    boolean dense = allDense(batch);
+    Workspace ws = WORKSPACE.get();
+    Forward fwd = forward(state, batch, dense, ws, null);
+    return statistics(batch, fwd.g, state.model().outputs(), state.model().dimension(), dense, ws);
+  }
+
+  /**
+   * Per-sample gradients are G_i = g_i (outer) [x_i; 1] for the score gradients g_i (k of them):
+   * their sums need only ||x_i||^2 and x_i . gbar, so this is O(nnz), not O(n d).
+   */
+  private static GradientStatistics statistics(List<Sample> batch, double[] g, int k, int d, boolean dense, Workspace ws) {
+    int n = batch.size();
+    double inv = 1.0 / n;
+    // mean gradient: weights (k x d, in a scratch array the sparse case clears again) and intercepts
+    double[] meanW = ws.meanGradient(k * d);
+    SparseGradient touched = null;
+    if (dense) {
+      for (int i = 0; i < n; i++) {
+        double[] x = batch.get(i).features().values();
+        for (int j = 0; j < k; j++) {
+          double gij = g[i * k + j] * inv;
+          int o = j * d;
+          for (int c = 0; c < d; c++) {
+            meanW[o + c] += gij * x[c];
+          }
+        }
+      }
+    } else {
+      touched = SparseGradient.of(batch, g, k, d, inv);
+      for (int e = 0; e < touched.size; e++) {
+        meanW[touched.index[e]] = touched.value[e];
+      }
+    }
+    double[] meanB = new double[k];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < k; j++) {
+        meanB[j] += g[i * k + j] * inv;
+      }
+    }
+    double norm2 = 0;
+    if (dense) {
+      for (int p = 0; p < k * d; p++) {
+        norm2 += meanW[p] * meanW[p];
+      }
+    } else {
+      for (int e = 0; e < touched.size; e++) {
+        norm2 += touched.value[e] * touched.value[e];
+      }
+    }
+    for (double b : meanB) {
+      norm2 += b * b;
+    }
+    double sumSquares = 0;
+    double ipDeviation = 0;
+    double orthogonal = 0;
+    for (int i = 0; i < n; i++) {
+      FeatureVector f = batch.get(i).features();
+      double x2 = f.squaredNorm() + 1.0; // the intercept's feature is 1
+      double gi2 = 0;
+      double a = 0; // G_i . gbar
+      for (int j = 0; j < k; j++) {
+        double gij = g[i * k + j];
+        gi2 += gij * gij;
+        a += gij * (f.dot(meanW, j * d) + meanB[j]);
+      }
+      double sq = gi2 * x2;
+      sumSquares += sq;
+      ipDeviation += (a - norm2) * (a - norm2);
+      orthogonal += norm2 > 0 ? sq - a * a / norm2 : sq;
+    }
+    if (dense) {
+      java.util.Arrays.fill(meanW, 0, k * d, 0.0);
+    } else {
+      for (int e = 0; e < touched.size; e++) {
+        meanW[touched.index[e]] = 0.0;
+      }
+    }
+    if (n < 2) {
+      return new GradientStatistics(n, norm2, 0, 0, 0);
+    }
+    double traceVariance = Math.max(0.0, (sumSquares - n * norm2) / (n - 1));
+    return new GradientStatistics(n, norm2, traceVariance, ipDeviation / (n - 1), Math.max(0.0, orthogonal / (n - 1)));
   }
 
   /**
@@ -192,7 +307,16 @@ public final class MinibatchUpdate {
     private double[] scores = new double[0];
     private double[] gradients = new double[0];
     private double[] weightGradient = new double[0];
+    private double[] meanGradient = new double[0];
     private final DMatrixRMaj design = new DMatrixRMaj(1, 1);
+
+    /** A zeroed array; callers zero what they wrote before they return. */
+    double[] meanGradient(int size) {
+      if (meanGradient.length < size) {
+        meanGradient = new double[size];
+      }
+      return meanGradient;
+    }
 
     double[] scores(int size) {
       if (scores.length < size) {
