@@ -4,6 +4,7 @@ import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.sink.KafkaSinks;
 import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.source.RawRecord;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -44,9 +45,8 @@ public final class StreamSgdJob {
     return config;
   }
 
-  /** Adds the whole job (Kafka sources, trainer, Kafka sinks) to {@code env}. */
-  public static void build(StreamExecutionEnvironment env, JobSettings settings) {
-    LOG.info("Building streamsgd job: {}", settings);
+  /** No Kryo, and checkpoints at the job's interval unless the cluster configures them. */
+  public static void configure(StreamExecutionEnvironment env, JobSettings settings) {
     // Every record and state type has a Flink, Avro or project serializer: Kryo would be a bug.
     Configuration pipeline = new Configuration();
     pipeline.set(PipelineOptions.GENERIC_TYPES, false);
@@ -54,13 +54,29 @@ public final class StreamSgdJob {
     if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
       env.enableCheckpointing(settings.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
+  }
+
+  /**
+   * Event time is the Kafka record timestamp (producers set it to the sample's event time), per
+   * partition, so a partition read in order never makes its own samples late.
+   */
+  public static WatermarkStrategy<RawRecord> sampleWatermarks(JobSettings settings) {
+    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness).withIdleness(settings.idleTimeout);
+  }
+
+  /** Specs carry no event time: an idle spec topic must not hold back the trainer's watermark. */
+  public static WatermarkStrategy<RawRecord> specWatermarks() {
+    return WatermarkStrategy.<RawRecord>forMonotonousTimestamps().withIdleness(Duration.ofSeconds(1));
+  }
+
+  /** Adds the whole job (Kafka sources, trainer, Kafka sinks) to {@code env}. */
+  public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+    LOG.info("Building streamsgd job: {}", settings);
+    configure(env, settings);
     DataStream<RawRecord> samples =
-        env.fromSource(KafkaSources.samples(settings), WatermarkStrategy.noWatermarks(), "samples")
-            .uid("samples-source");
+        env.fromSource(KafkaSources.samples(settings), sampleWatermarks(settings), "samples").uid("samples-source");
     DataStream<RawRecord> specs =
-        env.fromSource(KafkaSources.specs(settings), WatermarkStrategy.noWatermarks(), "model-specs")
-            .uid("specs-source")
-            .setParallelism(1);
+        env.fromSource(KafkaSources.specs(settings), specWatermarks(), "model-specs").uid("specs-source").setParallelism(1);
     TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, settings);
     out.updates().sinkTo(KafkaSinks.models(settings)).name("models").uid("models-sink");
     out.deadLetters().sinkTo(KafkaSinks.deadLetters(settings)).name("dead-letters").uid("dead-letters-sink");

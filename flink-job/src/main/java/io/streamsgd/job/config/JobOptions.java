@@ -67,6 +67,21 @@ public final class JobOptions {
               "Stop at the topics' end offsets as of job start, flush every open batch and finish "
                   + "(for replays and file runs). Default: run forever.");
 
+  public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+      ConfigOptions.key("streamsgd.source.max-out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(1))
+          .withDescription(
+              "Watermarks trail the largest Kafka record timestamp seen per partition by this much; "
+                  + "event-time batch bounds close once the watermark passes them. Range [0, 1 h].");
+
+  public static final ConfigOption<Duration> IDLE_TIMEOUT =
+      ConfigOptions.key("streamsgd.source.idle-timeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "A samples partition without records for this long stops holding back the watermark. Range [1 s, 1 d].");
+
   public static final ConfigOption<Integer> MAX_RECORD_BYTES =
       ConfigOptions.key("streamsgd.source.max-record-bytes")
           .intType()

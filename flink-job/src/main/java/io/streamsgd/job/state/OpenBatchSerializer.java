@@ -6,7 +6,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Format 1: count, openedAt, latencyTimer, specPollTimer. */
+/** Format 1: count, target, nextCheck, openedAt, latencyTimer, eventBoundary, specPollTimer. */
 public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
   private static final long serialVersionUID = 1L;
   static final int FORMAT = 1;
@@ -32,14 +32,17 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
   @Override
   protected void write(OpenBatch b, DataOutputView out) throws IOException {
     out.writeInt(b.count);
+    out.writeInt(b.target);
+    out.writeInt(b.nextCheck);
     out.writeLong(b.openedAt);
     out.writeLong(b.latencyTimer);
+    out.writeLong(b.eventBoundary);
     out.writeLong(b.specPollTimer);
   }
 
   @Override
   protected OpenBatch read(int version, DataInputView in) throws IOException {
-    return new OpenBatch(in.readInt(), in.readLong(), in.readLong(), in.readLong());
+    return new OpenBatch(in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
   }
 
   @Override
@@ -49,7 +52,9 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
 
   @Override
   public OpenBatch copy(OpenBatch from) {
-    return from == null ? null : new OpenBatch(from.count, from.openedAt, from.latencyTimer, from.specPollTimer);
+    return from == null
+        ? null
+        : new OpenBatch(from.count, from.target, from.nextCheck, from.openedAt, from.latencyTimer, from.eventBoundary, from.specPollTimer);
   }
 
   @Override

@@ -2,7 +2,9 @@ package io.streamsgd.job.train;
 
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.batch.BatchCutter;
 import io.streamsgd.core.batch.BatchPolicy;
+import io.streamsgd.schema.TimeDomain;
 import io.streamsgd.core.spec.SpecFingerprint;
 import io.streamsgd.core.train.BatchResult;
 import io.streamsgd.core.train.LearnerState;
@@ -30,9 +32,10 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -46,10 +49,13 @@ import org.slf4j.LoggerFactory;
  * bookkeeping; when the batch policy closes the batch it reads the model state once, applies
  * the minibatch step (prequential scoring, gradient, optimizer), writes the state once and
  * emits a whole {@link ModelUpdate} with the next version. Specs arrive as broadcast state.
+ * Adaptive policies also read the model state at their test points, a few times per batch.
  *
- * <p>Timers: a processing-time timer enforces the latency bound; an event-time timer at the
- * end of time flushes open batches when a bounded input ends; a processing-time poll timer
- * re-checks for a spec while samples wait for one.
+ * <p>Timers: the latency bound is a processing-time timer, or in event time the batch's end
+ * boundary (a sample past it, or a watermark past it, closes the batch); an event-time timer at
+ * the end of time flushes open batches when a bounded input ends; a processing-time poll timer
+ * re-checks for a spec while samples wait for one (they are then trained in arrival order, their
+ * batches opening when the spec arrives).
  */
 public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String, Sample, ModelSpec, ModelUpdate>
     implements CheckpointedFunction {
@@ -71,6 +77,8 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   private transient Counter samplesTrained;
   private transient Counter batchesApplied;
   private transient Counter specsRefused;
+  private transient Counter testsEvaluated;
+  private transient Histogram batchSizes;
 
   public MinibatchTrainer(MissingSpecPolicy missingSpec, String defaultSpecJson, long specPollMillis, boolean exactlyOnce) {
     if (missingSpec == MissingSpecPolicy.DEFAULT && defaultSpecJson == null) {
@@ -106,6 +114,8 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     samplesTrained = group.addGroup("streamsgd").counter("samplesTrained");
     batchesApplied = group.addGroup("streamsgd").counter("batchesApplied");
     specsRefused = group.addGroup("streamsgd").counter("specsRefused");
+    testsEvaluated = group.addGroup("streamsgd").counter("batchTestsEvaluated");
+    batchSizes = group.addGroup("streamsgd").histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
   }
 
   @Override
@@ -126,40 +136,105 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   @Override
   public void processElement(Sample sample, ReadOnlyContext ctx, Collector<ModelUpdate> out) throws Exception {
     ModelSpec spec = specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
-    if (spec == null && missingSpec == MissingSpecPolicy.DEAD_LETTER) {
+    if (spec != null) {
+      OpenBatch meta = batchMetaState.value();
+      if (meta != null && meta.specPollTimer >= 0) {
+        // The spec came before the poll did: samples held for it go first, in their order.
+        releaseHeld(meta, spec, meta.specPollTimer, ctx, out);
+      }
+      accept(sample, spec, ctx, out);
+    } else if (missingSpec == MissingSpecPolicy.DEAD_LETTER) {
       reject(ctx, sample, new Rejection(DeadLetterReason.NO_SPEC, "no spec for model " + sample.modelId()));
+    } else {
+      holdForSpec(sample, ctx);
+    }
+  }
+
+  /** A sample of a model with a spec: fit it, add it to the open batch, close the batch when due. */
+  private void accept(Sample sample, ModelSpec spec, ReadOnlyContext ctx, Collector<ModelUpdate> out) throws Exception {
+    SampleValidator.Fitted fitted = SampleValidator.fit(sample, spec);
+    if (fitted.rejection() != null) {
+      reject(ctx, sample, fitted.rejection());
       return;
     }
-    if (spec != null) {
-      SampleValidator.Fitted fitted = SampleValidator.fit(sample, spec);
-      if (fitted.rejection() != null) {
-        reject(ctx, sample, fitted.rejection());
-        return;
-      }
-      sample = fitted.sample();
-    }
+    sample = fitted.sample();
+    BatchPolicy policy = BatchPolicy.of(spec.getBatch());
     OpenBatch meta = batchMetaState.value();
     if (meta == null) {
-      meta = new OpenBatch();
+      meta = OpenBatch.next(policy.firstTarget());
+    }
+    boolean eventTimeBound = policy.timeDomain() == TimeDomain.EVENT_TIME && policy.maxLatencyMillis() > 0;
+    if (meta.count > 0 && eventTimeBound && sample.eventTime() >= meta.eventBoundary) {
+      // The batch spans [first event time, boundary): a sample past it closes it and opens the next.
+      meta = closeBatch(ctx, out, meta, spec, BatchCloseReason.LATENCY);
     }
     batchState.add(sample);
     meta.count++;
-    long now = ctx.timerService().currentProcessingTime();
     if (meta.count == 1) {
-      meta.openedAt = now;
-      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-      if (spec == null) {
-        meta.specPollTimer = now + specPollMillis;
-        ctx.timerService().registerProcessingTimeTimer(meta.specPollTimer);
-      } else {
-        armLatencyTimer(ctx, meta, BatchPolicy.of(spec.getBatch()));
-      }
+      open(meta, sample, policy, ctx);
     }
-    if (spec != null && meta.specPollTimer < 0 && BatchPolicy.of(spec.getBatch()).closesAtCount(meta.count)) {
-      closeBatch(ctx, out, meta, spec, BatchCloseReason.SIZE);
+    BatchCloseReason reason = closeReason(meta, policy, spec, ctx);
+    if (reason != null) {
+      closeBatch(ctx, out, meta, spec, reason);
     } else {
       batchMetaState.update(meta);
     }
+  }
+
+  private void open(OpenBatch meta, Sample first, BatchPolicy policy, ReadOnlyContext ctx) {
+    long now = ctx.timerService().currentProcessingTime();
+    meta.openedAt = now;
+    meta.target = meta.target > 0 ? Math.min(meta.target, policy.maxSize()) : policy.firstTarget();
+    meta.nextCheck = meta.target;
+    ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+    long latency = policy.maxLatencyMillis();
+    if (latency > 0 && policy.timeDomain() == TimeDomain.EVENT_TIME) {
+      meta.eventBoundary = first.eventTime() + latency;
+      ctx.timerService().registerEventTimeTimer(meta.eventBoundary);
+    } else if (latency > 0) {
+      meta.latencyTimer = now + latency;
+      ctx.timerService().registerProcessingTimeTimer(meta.latencyTimer);
+    }
+  }
+
+  /** Whether the batch closes now (see {@link BatchCutter}); adaptive tests read the model state once each. */
+  private BatchCloseReason closeReason(OpenBatch meta, BatchPolicy policy, ModelSpec spec, ReadOnlyContext ctx) throws Exception {
+    BatchCutter.Decision decision =
+        BatchCutter.afterSample(policy, meta.count, meta.target, meta.nextCheck, () -> {
+          testsEvaluated.inc();
+          try {
+            LearnerState state = modelState.value();
+            return MinibatchUpdate.statistics(state != null ? state : LearnerState.initial(forModel(spec, ctx.getCurrentKey())), openBatch());
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot read the state of model " + ctx.getCurrentKey(), e);
+          }
+        });
+    meta.nextCheck = decision.nextCheck();
+    return decision.close();
+  }
+
+  private List<Sample> openBatch() throws Exception {
+    List<Sample> samples = new ArrayList<>();
+    for (Sample s : batchState.get()) {
+      samples.add(s);
+    }
+    return samples;
+  }
+
+  /** A sample of a model without a spec, in WAIT mode: held in the open batch, polled for. */
+  private void holdForSpec(Sample sample, ReadOnlyContext ctx) throws Exception {
+    OpenBatch meta = batchMetaState.value();
+    if (meta == null) {
+      meta = OpenBatch.next(0);
+    }
+    batchState.add(sample);
+    meta.count++;
+    if (meta.specPollTimer < 0) {
+      meta.specPollTimer = ctx.timerService().currentProcessingTime() + specPollMillis;
+      ctx.timerService().registerProcessingTimeTimer(meta.specPollTimer);
+      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+    }
+    batchMetaState.update(meta);
   }
 
   @Override
@@ -169,59 +244,69 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
       return;
     }
     ModelSpec spec = specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
-    if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-      if (timestamp == END_OF_INPUT) {
-        if (spec == null) {
-          rejectWaiting(ctx, "input ended before a spec arrived for model " + ctx.getCurrentKey());
-        } else {
-          closeBatch(ctx, out, meta, spec, BatchCloseReason.END_OF_INPUT);
-        }
+    if (meta.specPollTimer >= 0) {
+      if (timestamp == meta.specPollTimer || timestamp == END_OF_INPUT) {
+        releaseHeld(meta, spec, timestamp, ctx, out);
       }
       return;
     }
-    if (timestamp == meta.specPollTimer) {
-      if (spec == null) {
-        meta.specPollTimer = timestamp + specPollMillis;
-        ctx.timerService().registerProcessingTimeTimer(meta.specPollTimer);
-        batchMetaState.update(meta);
-        return;
+    if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.EVENT_TIME) {
+      if (timestamp == END_OF_INPUT) {
+        closeBatch(ctx, out, meta, spec, BatchCloseReason.END_OF_INPUT);
+      } else if (timestamp == meta.eventBoundary) {
+        closeBatch(ctx, out, meta, spec, BatchCloseReason.LATENCY);
       }
-      meta.specPollTimer = -1;
-      closeBatch(ctx, out, meta, spec, BatchCloseReason.SIZE);
-    } else if (timestamp == meta.latencyTimer && spec != null) {
+    } else if (timestamp == meta.latencyTimer) {
       closeBatch(ctx, out, meta, spec, BatchCloseReason.LATENCY);
     }
   }
 
-  private void armLatencyTimer(ReadOnlyContext ctx, OpenBatch meta, BatchPolicy policy) {
-    long latency = policy.maxLatencyMillis();
-    if (latency > 0) {
-      // Measured from the oldest sample in the batch, which may have waited for its spec.
-      meta.latencyTimer = Math.max(meta.openedAt + latency, ctx.timerService().currentProcessingTime() + 1);
-      ctx.timerService().registerProcessingTimeTimer(meta.latencyTimer);
+  /** Samples held for a spec: trained in order once it is known, dead-lettered if input ends first. */
+  private void releaseHeld(OpenBatch meta, ModelSpec spec, long timestamp, ReadOnlyContext ctx, Collector<ModelUpdate> out)
+      throws Exception {
+    List<Sample> held = openBatch();
+    if (spec == null && timestamp == END_OF_INPUT) {
+      for (Sample s : held) {
+        reject(ctx, s, new Rejection(DeadLetterReason.NO_SPEC, "input ended before a spec arrived for model " + ctx.getCurrentKey()));
+      }
+      batchState.clear();
+      batchMetaState.clear();
+      return;
+    }
+    if (spec == null) {
+      meta.specPollTimer = timestamp + specPollMillis;
+      ctx.timerService().registerProcessingTimeTimer(meta.specPollTimer);
+      batchMetaState.update(meta);
+      return;
+    }
+    batchState.clear();
+    ctx.timerService().deleteProcessingTimeTimer(meta.specPollTimer);
+    LearnerState state = modelState.value();
+    batchMetaState.update(OpenBatch.next(state == null ? 0 : state.batchTarget(BatchPolicy.of(state.spec().getBatch()))));
+    for (Sample s : held) {
+      accept(s, spec, ctx, out);
+    }
+    OpenBatch after = batchMetaState.value();
+    if (timestamp == END_OF_INPUT && after != null && after.count > 0) {
+      closeBatch(ctx, out, after, spec, BatchCloseReason.END_OF_INPUT);
     }
   }
 
   /**
-   * Closes the open batch: reads the model state once, applies the batch, writes the state once
-   * and emits one update per applied batch. Samples that piled up while waiting for a spec are
-   * cut into batches the policy would have closed; with {@code reason} SIZE a last, partial
-   * batch stays open, otherwise (latency, end of input) it is applied too.
+   * Closes the open batch: reads the model state once, applies the batch as one minibatch, writes
+   * the state once, emits the new version; returns the empty batch that aims at the next target.
    */
-  private void closeBatch(ReadOnlyContext ctx, Collector<ModelUpdate> out, OpenBatch meta, ModelSpec spec, BatchCloseReason reason)
+  private OpenBatch closeBatch(ReadOnlyContext ctx, Collector<ModelUpdate> out, OpenBatch meta, ModelSpec spec, BatchCloseReason reason)
       throws Exception {
-    List<Sample> samples = new ArrayList<>(meta.count);
-    for (Sample s : batchState.get()) {
-      samples.add(s);
-    }
+    List<Sample> samples = openBatch();
+    batchState.clear();
     if (meta.latencyTimer >= 0) {
       ctx.timerService().deleteProcessingTimeTimer(meta.latencyTimer);
-      meta.latencyTimer = -1;
     }
-
-    if (!spec.getModelId().equals(ctx.getCurrentKey())) {
-      spec = ModelSpec.newBuilder(spec).setModelId(ctx.getCurrentKey()).build(); // the job's default spec
+    if (meta.eventBoundary >= 0) {
+      ctx.timerService().deleteEventTimeTimer(meta.eventBoundary);
     }
+    spec = forModel(spec, ctx.getCurrentKey());
     LearnerState state = modelState.value();
     if (state == null) {
       state = LearnerState.initial(spec);
@@ -237,41 +322,23 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
         reject(ctx, s, fitted.rejection());
       }
     }
-    BatchPolicy policy = BatchPolicy.of(state.spec().getBatch());
-    int from = 0;
-    boolean applied = false;
-    while (from < valid.size()) {
-      int to = from + 1;
-      while (to < valid.size() && !policy.closesAtCount(to - from)) {
-        to++;
-      }
-      boolean full = policy.closesAtCount(to - from);
-      if (!full && reason == BatchCloseReason.SIZE) {
-        break; // a partial batch stays open
-      }
-      List<Sample> batch = valid.subList(from, to);
-      BatchResult result = MinibatchUpdate.apply(state, batch);
-      BatchCloseReason why = full ? BatchCloseReason.SIZE : reason;
+    if (!valid.isEmpty()) {
+      BatchResult result = MinibatchUpdate.apply(state, valid);
       long now = ctx.timerService().currentProcessingTime();
-      out.collect(ModelUpdates.snapshot(state, result, why, exactlyOnce ? lastCheckpointId + 1 : null, now));
-      samplesTrained.inc(batch.size());
+      out.collect(ModelUpdates.snapshot(state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
+      samplesTrained.inc(valid.size());
       batchesApplied.inc();
-      applied = true;
-      from = to;
-    }
-    if (applied) {
+      batchSizes.update(valid.size());
       modelState.update(state);
     }
-    List<Sample> remainder = valid.subList(from, valid.size());
-    if (remainder.isEmpty()) {
-      batchState.clear();
-      batchMetaState.clear();
-    } else {
-      batchState.update(new ArrayList<>(remainder));
-      meta.count = remainder.size();
-      armLatencyTimer(ctx, meta, policy);
-      batchMetaState.update(meta);
-    }
+    OpenBatch next = OpenBatch.next(state.batchTarget(BatchPolicy.of(state.spec().getBatch())));
+    batchMetaState.update(next);
+    return next;
+  }
+
+  /** The job's default spec is shared; give it the model's id. */
+  private static ModelSpec forModel(ModelSpec spec, String modelId) {
+    return spec.getModelId().equals(modelId) ? spec : ModelSpec.newBuilder(spec).setModelId(modelId).build();
   }
 
   private void adoptSpec(LearnerState state, ModelSpec spec) {
@@ -284,13 +351,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
   }
 
-  private void rejectWaiting(ReadOnlyContext ctx, String detail) throws Exception {
-    for (Sample s : batchState.get()) {
-      reject(ctx, s, new Rejection(DeadLetterReason.NO_SPEC, detail));
-    }
-    batchState.clear();
-    batchMetaState.clear();
-  }
+
 
   private void reject(ReadOnlyContext ctx, Sample sample, Rejection rejection) {
     deadLetters.count(rejection.reason());

@@ -51,7 +51,7 @@ class StateSerializersTest {
 
   @Test
   void openBatchRoundTrips() throws Exception {
-    OpenBatch b = new OpenBatch(3, 1000, 2000, -1);
+    OpenBatch b = new OpenBatch(3, 16, 20, 1000, 2000, 5000, -1);
     assertThat(roundTrip(new OpenBatchSerializer(), b)).isEqualTo(b);
   }
 

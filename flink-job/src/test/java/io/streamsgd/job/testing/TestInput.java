@@ -19,6 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * from a logistic model of z), with junk records mixed in. Deterministic.
  */
 public final class TestInput {
+  /** Event time of the first sample; the i-th sample of each model is 10 ms later per step. */
+  public static final long START_TIME = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
   private TestInput() {}
 
   public static void produce(TopicIO io, String samplesTopic, String specsTopic, Map<String, ModelSpec> specs, int n, int junk) {
@@ -27,6 +30,7 @@ public final class TestInput {
     io.produce(specsTopic, specRecords);
 
     Random rnd = new Random(42);
+    long start = START_TIME;
     List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
     int junkEvery = junk > 0 ? Math.max(1, n / junk) : Integer.MAX_VALUE;
     int junkLeft = junk;
@@ -44,12 +48,12 @@ public final class TestInput {
                 .setModelId(e.getKey())
                 .setFeatures(new DenseFeatures(List.of(x[0], x[1], x[2])))
                 .setLabel(y)
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
+                .setEventTime(Instant.ofEpochMilli(start + i * 10L))
                 .build();
-        samples.add(new ProducerRecord<>(samplesTopic, key(e.getKey()), Codecs.TRAINING_SAMPLE.encode(s)));
+        samples.add(new ProducerRecord<>(samplesTopic, null, start + i * 10L, key(e.getKey()), Codecs.TRAINING_SAMPLE.encode(s)));
       }
       if (junkLeft > 0 && i % junkEvery == 0) {
-        samples.add(new ProducerRecord<>(samplesTopic, key(firstModel), ("junk " + i).getBytes(StandardCharsets.UTF_8)));
+        samples.add(new ProducerRecord<>(samplesTopic, null, start + i * 10L, key(firstModel), ("junk " + i).getBytes(StandardCharsets.UTF_8)));
         junkLeft--;
       }
     }

@@ -187,7 +187,9 @@ class MinibatchTrainerTest {
       h.processBroadcastElement(SPEC_A, 0);
       h.setProcessingTime(600); // next poll sees the spec: two full batches, one left open
       assertThat(updatesOf(h, "a")).extracting(ModelUpdate::getBatchSize).containsExactly(4, 4);
-      h.setProcessingTime(1_000); // the leftover's oldest sample arrived at 0: latency bound hit
+      h.setProcessingTime(1_599);
+      assertThat(updatesOf(h, "a")).hasSize(2);
+      h.setProcessingTime(1_600); // the leftover's batch opened when the spec arrived, at 600
       assertThat(updatesOf(h, "a")).extracting(ModelUpdate::getBatchSize).containsExactly(4, 4, 1);
       assertThat(last(updatesOf(h, "a")).getSamplesSeen()).isEqualTo(9);
     }
@@ -232,6 +234,122 @@ class MinibatchTrainerTest {
       List<ModelUpdate> updates = updatesOf(h, "a");
       assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactly(4, 2);
       assertThat(last(updates).getCloseReason()).isEqualTo(BatchCloseReason.END_OF_INPUT);
+    }
+  }
+
+  @Test
+  void eventTimeLatencyBoundCutsBatchesBySampleTimesAndWatermarks() throws Exception {
+    ModelSpec spec = ModelSpecs.linearRegression("a", 2, 0.1, 100);
+    spec.getBatch().setTimeDomain(io.streamsgd.schema.TimeDomain.EVENT_TIME);
+    try (var h = opened(spec)) {
+      long[] times = {0, 100, 500, 999, 1000};
+      for (long t : times) {
+        h.processElement(new Sample("a", FeatureVector.dense(new double[] {1, t / 1000.0}), 1, 1, t, new Sample.Origin("s", 0, t)), t);
+      }
+      // the sample at 1000 reached the first batch's end [0, 1000): it closed that batch, opened the next
+      List<ModelUpdate> updates = updatesOf(h, "a");
+      assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactly(4);
+      assertThat(updates.get(0).getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
+      assertThat(updates.get(0).getEventTimeMax().toEpochMilli()).isEqualTo(999);
+      h.processWatermark(new Watermark(1999));
+      h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+      assertThat(updatesOf(h, "a")).hasSize(1);
+      h.processWatermark(new Watermark(2000)); // the second batch [1000, 2000) is complete
+      assertThat(updatesOf(h, "a")).extracting(ModelUpdate::getBatchSize).containsExactly(4, 1);
+      assertThat(last(updatesOf(h, "a")).getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
+    }
+  }
+
+  @Test
+  void normTestPolicyClosesWhenTheCoreTestPassesAndReportsTheNextTarget() throws Exception {
+    ModelSpec spec = ModelSpecs.logisticRegression("b", 2, 0.5, 3);
+    spec.getBatch().setKind(io.streamsgd.schema.BatchPolicyKind.NORM_TEST);
+    spec.getBatch().setTheta(0.8);
+    spec.getBatch().setMinSize(3);
+    spec.getBatch().setMaxSize(40);
+    spec.getBatch().setMaxLatencyMs(0);
+    List<Sample> samples = stream("b", 200, 12);
+    // Expected batches, decided with the core alone (the same rule the trainer applies).
+    io.streamsgd.core.batch.BatchPolicy policy = io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
+    LearnerState replay = LearnerState.initial(spec);
+    List<Integer> sizes = new ArrayList<>();
+    List<BatchCloseReason> reasons = new ArrayList<>();
+    List<Integer> targets = new ArrayList<>();
+    int from = 0;
+    while (true) {
+      int target = replay.batchTarget(policy);
+      int check = target;
+      int to = -1;
+      BatchCloseReason why = null;
+      for (int n = 1; from + n <= samples.size(); n++) {
+        int start = from;
+        int count = n;
+        var decision = io.streamsgd.core.batch.BatchCutter.afterSample(
+            policy, n, target, check, () -> MinibatchUpdate.statistics(replay, samples.subList(start, start + count)));
+        check = decision.nextCheck();
+        if (decision.close() != null) {
+          to = from + n;
+          why = decision.close();
+          break;
+        }
+      }
+      if (to < 0) {
+        break;
+      }
+      MinibatchUpdate.apply(replay, samples.subList(from, to));
+      sizes.add(to - from);
+      reasons.add(why);
+      targets.add(replay.batchTarget(policy));
+      from = to;
+    }
+    assertThat(sizes).hasSizeGreaterThan(3);
+    assertThat(reasons).contains(BatchCloseReason.TEST_PASSED);
+
+    try (var h = opened(spec)) {
+      for (Sample s : samples) {
+        h.processElement(s, 0);
+      }
+      List<ModelUpdate> updates = updatesOf(h, "b");
+      assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactlyElementsOf(sizes);
+      assertThat(updates).extracting(ModelUpdate::getCloseReason).containsExactlyElementsOf(reasons);
+      assertThat(updates).extracting(ModelUpdate::getNextBatchTarget).containsExactlyElementsOf(targets);
+      assertThat(ModelUpdates.model(last(updates))).isEqualTo(replay.model());
+    }
+  }
+
+  @Test
+  void samplesHeldForTheirSpecTrainExactlyAsIfTheSpecHadComeFirst() throws Exception {
+    ModelSpec spec = ModelSpecs.logisticRegression("b", 2, 0.5, 4);
+    spec.getBatch().setKind(io.streamsgd.schema.BatchPolicyKind.NORM_TEST);
+    spec.getBatch().setTheta(0.8);
+    spec.getBatch().setMinSize(2);
+    spec.getBatch().setMaxSize(200);
+    spec.getBatch().setMaxLatencyMs(0);
+    List<Sample> samples = stream("b", 300, 13);
+    List<ModelUpdate> specFirst;
+    try (var h = opened(spec)) {
+      for (Sample s : samples) {
+        h.processElement(s, 0);
+      }
+      specFirst = updatesOf(h, "b");
+    }
+    try (var h = opened()) {
+      h.setProcessingTime(0);
+      for (int i = 0; i < 100; i++) {
+        h.processElement(samples.get(i), 0);
+      }
+      h.processBroadcastElement(spec, 0);
+      for (int i = 100; i < 150; i++) { // samples arriving after the spec, before the poll
+        h.processElement(samples.get(i), 0);
+      }
+      h.setProcessingTime(1_000);
+      for (int i = 150; i < samples.size(); i++) {
+        h.processElement(samples.get(i), 0);
+      }
+      List<ModelUpdate> held = updatesOf(h, "b");
+      assertThat(held).extracting(ModelUpdate::getBatchSize).containsExactlyElementsOf(
+          specFirst.stream().map(ModelUpdate::getBatchSize).collect(Collectors.toList()));
+      assertThat(ModelUpdates.model(last(held))).isEqualTo(ModelUpdates.model(last(specFirst)));
     }
   }
 

@@ -97,6 +97,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("default.replication.factor", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
+    // Replays and tests use fixed, possibly old, event times as record timestamps: keep everything.
+    p.put("log.retention.ms", "-1");
     // Tests and the demo make small topics; keep segment files small so compaction can run.
     p.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
     p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));

@@ -65,7 +65,8 @@ final class SampleProducer implements Runnable {
                   .setEventTime(Instant.ofEpochMilli(start + i))
                   .build();
           producer.send(
-              new ProducerRecord<>(topic, keys[m], Codecs.TRAINING_SAMPLE.encode(sample)),
+              // the record timestamp is the sample's event time: the trainer's watermarks follow it
+              new ProducerRecord<>(topic, null, start + i, keys[m], Codecs.TRAINING_SAMPLE.encode(sample)),
               (meta, e) -> {
                 if (e != null) {
                   failure = e;

@@ -80,8 +80,10 @@ final class FileProducer {
         if (task == Task.MULTICLASS && label >= 0 && label == Math.rint(label)) {
           stats.classes = Math.max(stats.classes, (int) label + 1);
         }
-        byte[] value = Codecs.TRAINING_SAMPLE.encode(sample.toRecord(defaultModelId, eventTime++));
-        producer.send(new ProducerRecord<>(topic, modelId.getBytes(StandardCharsets.UTF_8), value));
+        long time = eventTime++;
+        byte[] value = Codecs.TRAINING_SAMPLE.encode(sample.toRecord(defaultModelId, time));
+        // the record timestamp is the sample's event time: the trainer's watermarks follow it
+        producer.send(new ProducerRecord<>(topic, null, time, modelId.getBytes(StandardCharsets.UTF_8), value));
       }
       producer.flush();
     }

@@ -1,0 +1,212 @@
+package io.streamsgd.job.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.embedded.EmbeddedKafkaBroker;
+import io.streamsgd.job.StreamSgdJob;
+import io.streamsgd.job.TrainerPipeline;
+import io.streamsgd.job.config.JobOptions;
+import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.sink.KafkaSinks;
+import io.streamsgd.job.source.KafkaSources;
+import io.streamsgd.job.source.RawRecord;
+import io.streamsgd.job.testing.ReplayCheck;
+import io.streamsgd.job.testing.TestInput;
+import io.streamsgd.job.testing.TopicIO;
+import io.streamsgd.schema.BatchCloseReason;
+import io.streamsgd.schema.BatchPolicyKind;
+import io.streamsgd.schema.LinearParameters;
+import io.streamsgd.schema.Loss;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.Task;
+import io.streamsgd.schema.TimeDomain;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Count- and event-time-based batch boundaries replay bit for bit: the same input trained twice,
+ * and once more with a failure injected mid-stream (restored from the last checkpoint), gives the
+ * same versions, the same batches and byte-identical parameters, under a fixed-size, a norm-test
+ * and an event-time size-or-latency policy.
+ */
+class DeterministicReplayITCase {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  @TempDir static Path tmp;
+  static EmbeddedKafkaBroker kafka;
+  static TopicIO io;
+  static final int N = 2000;
+  static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();
+
+  static {
+    SPECS.put("fixed", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("fixed", 3, 0.1, 25), 25));
+    ModelSpec norm = ModelSpecs.logisticRegression("norm", 3, 0.5, 4);
+    norm.getBatch().setKind(BatchPolicyKind.NORM_TEST);
+    norm.getBatch().setTheta(0.8);
+    norm.getBatch().setMinSize(2);
+    norm.getBatch().setMaxSize(200);
+    norm.getBatch().setMaxLatencyMs(0);
+    SPECS.put("norm", norm);
+    ModelSpec event = ModelSpecs.of("event", Task.REGRESSION, Loss.SQUARED, 3, 0.05, 0.0, 1000, 300);
+    event.getBatch().setTimeDomain(TimeDomain.EVENT_TIME); // samples are 10 ms apart: 30 per batch
+    SPECS.put("event", event);
+  }
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    kafka = EmbeddedKafkaBroker.start(tmp);
+    io = new TopicIO(kafka.bootstrapServers());
+    io.create("samples", 3, false);
+    io.create("model-specs", 1, true);
+    io.create("dead-letters", 1, false);
+    TestInput.produce(io, "samples", "model-specs", SPECS, N, 0);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    kafka.close();
+  }
+
+  static JobSettings settings(String run) throws Exception {
+    io.create("models-" + run, 2, true);
+    Configuration c = new Configuration();
+    c.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    c.set(JobOptions.MODELS_TOPIC, "models-" + run);
+    c.set(JobOptions.GROUP_ID, "replay-" + run);
+    c.set(JobOptions.TRANSACTIONAL_ID_PREFIX, "replay-" + run);
+    c.set(JobOptions.BOUNDED, true);
+    c.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
+    return JobSettings.from(c);
+  }
+
+  /** Each model's updates, as read by a read_committed consumer. */
+  static Map<String, List<ModelUpdate>> updates(String run) throws Exception {
+    Map<String, Long> all = new LinkedHashMap<>();
+    SPECS.keySet().forEach(id -> all.put(id, (long) N));
+    return ReplayCheck.updatesByModel(io.readCommitted("models-" + run, Duration.ofSeconds(60), l -> ReplayCheck.allSeen(l, all)));
+  }
+
+  static Map<String, List<ModelUpdate>> run(String name) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    StreamSgdJob.build(env, settings(name));
+    env.execute(name);
+    return updates(name);
+  }
+
+  @Test
+  void replaysAndRecoveryGiveIdenticalModelBytes() throws Exception {
+    Map<String, List<ModelUpdate>> first = run("first");
+    Map<String, List<ModelUpdate>> second = run("second");
+
+    // The same job with a failure thrown mid-stream, after a checkpoint completed.
+    JobSettings s = settings("failure");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    Configuration restarts = new Configuration();
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+    env.configure(restarts);
+    StreamSgdJob.configure(env, s);
+    DataStream<RawRecord> samples =
+        env.fromSource(KafkaSources.samples(s), StreamSgdJob.sampleWatermarks(s), "samples").map(new FailOnceAfterCheckpoint(N));
+    DataStream<RawRecord> specs = env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs").setParallelism(1);
+    TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, s);
+    out.updates().sinkTo(KafkaSinks.models(s));
+    out.deadLetters().sinkTo(KafkaSinks.deadLetters(s));
+    FailOnceAfterCheckpoint.FAILED.set(false);
+    env.execute("failure");
+    assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
+    Map<String, List<ModelUpdate>> recovered = updates("failure");
+
+    for (String model : SPECS.keySet()) {
+      List<String> a = fingerprint(first.get(model));
+      List<String> b = fingerprint(second.get(model));
+      for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+        if (!a.get(i).equals(b.get(i))) {
+          System.out.println("DIVERGE " + model + " at " + i + "
+  " + a.get(i).substring(0, 40) + "
+  " + b.get(i).substring(0, 40) + "
+ prev " + a.get(Math.max(0, i - 1)).substring(0, 40));
+          break;
+        }
+      }
+      ReplayCheck.assertContiguous(model, first.get(model), N);
+      assertThat(fingerprint(second.get(model))).as("second run of %s", model).isEqualTo(fingerprint(first.get(model)));
+      assertThat(fingerprint(recovered.get(model))).as("recovered run of %s", model).isEqualTo(fingerprint(first.get(model)));
+    }
+    // The policies did what they are for.
+    assertThat(first.get("fixed")).allSatisfy(u -> assertThat(u.getBatchSize()).isEqualTo(25));
+    assertThat(first.get("norm")).extracting(ModelUpdate::getCloseReason).contains(BatchCloseReason.TEST_PASSED);
+    assertThat(first.get("norm")).extracting(ModelUpdate::getBatchSize).doesNotHaveDuplicates().isNotEmpty().hasSizeGreaterThan(1);
+    List<ModelUpdate> event = first.get("event");
+    assertThat(event.subList(0, event.size() - 1)).allSatisfy(u -> {
+      assertThat(u.getBatchSize()).isEqualTo(30);
+      assertThat(u.getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
+    });
+  }
+
+  /** Per version: batch size, close reason, next target and the parameters' Avro bytes. */
+  static List<String> fingerprint(List<ModelUpdate> updates) throws java.io.IOException {
+    List<String> out = new ArrayList<>();
+    for (ModelUpdate u : updates) {
+      ByteBuffer params = LinearParameters.getEncoder().encode(u.getParameters());
+      out.add(u.getVersion() + ":" + u.getBatchSize() + ":" + u.getCloseReason() + ":" + u.getNextBatchTarget() + ":"
+          + java.util.HexFormat.of().formatHex(params.array(), params.position(), params.limit()));
+    }
+    return out;
+  }
+
+  /** Throws once, on subtask 0, after a checkpoint completed and a third of the input passed. */
+  static final class FailOnceAfterCheckpoint implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
+    private static final long serialVersionUID = 1L;
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+    private final int threshold;
+    private transient int seen;
+    private transient boolean checkpointed;
+
+    FailOnceAfterCheckpoint(int samplesPerModel) {
+      this.threshold = samplesPerModel / 2;
+    }
+
+    @Override
+    public RawRecord map(RawRecord r) throws InterruptedException {
+      if (!checkpointed && !FAILED.get()) {
+        Thread.sleep(1); // the input must not be read before a first checkpoint completes
+      }
+      if (++seen > threshold && checkpointed && FAILED.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected failure at record " + r);
+      }
+      return r;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      checkpointed = true;
+    }
+  }
+}
