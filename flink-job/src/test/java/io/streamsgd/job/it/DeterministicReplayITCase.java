@@ -144,17 +144,6 @@ class DeterministicReplayITCase {
     Map<String, List<ModelUpdate>> recovered = updates("failure");
 
     for (String model : SPECS.keySet()) {
-      List<String> a = fingerprint(first.get(model));
-      List<String> b = fingerprint(second.get(model));
-      for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-        if (!a.get(i).equals(b.get(i))) {
-          System.out.println("DIVERGE " + model + " at " + i + "
-  " + a.get(i).substring(0, 40) + "
-  " + b.get(i).substring(0, 40) + "
- prev " + a.get(Math.max(0, i - 1)).substring(0, 40));
-          break;
-        }
-      }
       ReplayCheck.assertContiguous(model, first.get(model), N);
       assertThat(fingerprint(second.get(model))).as("second run of %s", model).isEqualTo(fingerprint(first.get(model)));
       assertThat(fingerprint(recovered.get(model))).as("recovered run of %s", model).isEqualTo(fingerprint(first.get(model)));
@@ -162,7 +151,7 @@ class DeterministicReplayITCase {
     // The policies did what they are for.
     assertThat(first.get("fixed")).allSatisfy(u -> assertThat(u.getBatchSize()).isEqualTo(25));
     assertThat(first.get("norm")).extracting(ModelUpdate::getCloseReason).contains(BatchCloseReason.TEST_PASSED);
-    assertThat(first.get("norm")).extracting(ModelUpdate::getBatchSize).doesNotHaveDuplicates().isNotEmpty().hasSizeGreaterThan(1);
+    assertThat(first.get("norm").stream().map(ModelUpdate::getBatchSize).distinct().count()).as("adaptive sizes").isGreaterThan(5);
     List<ModelUpdate> event = first.get("event");
     assertThat(event.subList(0, event.size() - 1)).allSatisfy(u -> {
       assertThat(u.getBatchSize()).isEqualTo(30);
