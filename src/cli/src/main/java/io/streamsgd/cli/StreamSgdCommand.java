@@ -2,6 +2,7 @@ package io.streamsgd.cli;
 
 import io.streamsgd.cli.bench.BenchCommand;
 import io.streamsgd.cli.demo.DemoCommand;
+import io.streamsgd.cli.experiment.ExperimentCommand;
 import io.streamsgd.cli.run.RunCommand;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Streaming online learning: dynamic-minibatch SGD on Apache Flink, models on Apache Kafka.",
-    subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, ExperimentCommand.class})
 public final class StreamSgdCommand implements Runnable {
   @Override
   public void run() {
