@@ -21,6 +21,8 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
   static final int FORMAT = 1;
+  /** The format this code writes, for the migration tests' snapshot writer. */
+  public static final int FORMAT_FOR_TESTS = FORMAT;
 
   public LearnerStateSerializer() {
     this(FORMAT);

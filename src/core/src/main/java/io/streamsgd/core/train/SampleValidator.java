@@ -51,6 +51,12 @@ public final class SampleValidator {
    * its 2^hashBits buckets, then checks dimension, index range and the label's domain.
    */
   public static Fitted fit(Sample s, ModelSpec spec) {
+    if (!Double.isFinite(s.label())) { // O(1): also guards samples that did not pass the decoder
+      return rejected(DeadLetterReason.NON_FINITE_LABEL, "label is " + s.label());
+    }
+    if (!Double.isFinite(s.weight()) || s.weight() < 0) {
+      return rejected(DeadLetterReason.NON_FINITE_WEIGHT, "weight must be finite and >= 0, got " + s.weight());
+    }
     FeatureVector f = s.features();
     if (f.isHashed()) {
       if (spec.getHashBits() <= 0) {
