@@ -59,6 +59,46 @@ class PublishedSchemaCompatibilityTest {
   }
 
   @Test
+  void everyEarlierSchemaInTheHistoryIsReadableAndRegistered() throws Exception {
+    int checked = 0;
+    for (Schema current : CURRENT) {
+      for (Schema old : io.streamsgd.schema.codec.Codecs.history(current.getName())) {
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType())
+            .as("current %s reads history version %s", current.getName(), old.toString().length())
+            .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(2);
+    // A spec written with the first ModelSpec schema decodes with today's codec.
+    Schema v1 = io.streamsgd.schema.codec.Codecs.history("ModelSpec").get(0);
+    ModelSpec spec =
+        ModelSpec.newBuilder()
+            .setModelId("m")
+            .setTask(Task.REGRESSION)
+            .setLoss(Loss.SQUARED)
+            .setFeatureDimension(3)
+            .setOptimizer(OptimizerSpec.newBuilder().setKind(OptimizerKind.SGD).build())
+            .setRegularization(RegularizationSpec.newBuilder().build())
+            .setBatch(BatchPolicySpec.newBuilder().setKind(BatchPolicyKind.FIXED).build())
+            .build();
+    java.io.ByteArrayOutputStream current = new java.io.ByteArrayOutputStream();
+    var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(current, null);
+    new org.apache.avro.specific.SpecificDatumWriter<ModelSpec>(ModelSpec.class).write(spec, encoder);
+    encoder.flush();
+    org.apache.avro.generic.GenericRecord asV1 =
+        new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(ModelSpec.getClassSchema(), v1)
+            .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
+    byte[] bytes =
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(org.apache.avro.generic.GenericData.get(), v1)
+            .encode(asV1)
+            .array();
+    ModelSpec read = io.streamsgd.schema.codec.Codecs.MODEL_SPEC.decode(bytes);
+    assertThat(read.getModelId()).isEqualTo("m");
+    assertThat(read.getDivergenceGuard().getBackoff()).isEqualTo(0.5); // the new field's default
+  }
+
+  @Test
   void theCheckRejectsAFieldAddedWithoutDefault() {
     // Guards the test above against passing vacuously: an incompatible change must be caught.
     Schema old = ModelSpec.getClassSchema();

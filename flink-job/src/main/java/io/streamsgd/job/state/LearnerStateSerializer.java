@@ -2,6 +2,7 @@ package io.streamsgd.job.state;
 
 import io.streamsgd.core.metrics.PrequentialMetrics;
 import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.core.train.DivergenceRecord;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.codec.Codecs;
@@ -17,10 +18,14 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Format 1: spec (Avro single-object bytes, so a later spec schema can still read it),
  * spec fingerprint, outputs, dimension, weights, intercepts, slot count and slots, touched-at
  * flag and array, version, samples seen, next batch target, prequential count and sums.
+ *
+ * <p>Format 2 appends the divergence record: rejected batches, consecutive rejections, backoffs,
+ * learning-rate scale. State written in format 1 is read with a clean record and rewritten in
+ * format 2 when a savepoint is restored.
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
   /** The format this code writes, for the migration tests' snapshot writer. */
   public static final int FORMAT_FOR_TESTS = FORMAT;
 
@@ -71,6 +76,11 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     PrequentialMetrics metrics = s.metrics();
     out.writeLong(metrics.count());
     DataViews.writeDoubles(metrics.sums(), out);
+    DivergenceRecord d = s.divergence();
+    out.writeLong(d.rejectedBatches());
+    out.writeInt(d.consecutiveRejections());
+    out.writeInt(d.backoffs());
+    out.writeDouble(d.learningRateScale());
   }
 
   @Override
@@ -102,7 +112,9 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     long samplesSeen = in.readLong();
     int batchTarget = in.readInt();
     PrequentialMetrics metrics = new PrequentialMetrics(in.readLong(), DataViews.readDoubles(in));
-    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics);
+    DivergenceRecord divergence =
+        version >= 2 ? new DivergenceRecord(in.readLong(), in.readInt(), in.readInt(), in.readDouble()) : new DivergenceRecord();
+    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics, divergence);
   }
 
   @Override

@@ -78,6 +78,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   private transient Counter batchesApplied;
   private transient Counter specsRefused;
   private transient Counter testsEvaluated;
+  private transient Counter batchesRejected;
   private transient Histogram batchSizes;
 
   public MinibatchTrainer(MissingSpecPolicy missingSpec, String defaultSpecJson, long specPollMillis, boolean exactlyOnce) {
@@ -115,6 +116,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     batchesApplied = group.addGroup("streamsgd").counter("batchesApplied");
     specsRefused = group.addGroup("streamsgd").counter("specsRefused");
     testsEvaluated = group.addGroup("streamsgd").counter("batchTestsEvaluated");
+    batchesRejected = group.addGroup("streamsgd").counter("divergenceRejections");
     batchSizes = group.addGroup("streamsgd").histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
   }
 
@@ -324,11 +326,18 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
     if (!valid.isEmpty()) {
       BatchResult result = MinibatchUpdate.apply(state, valid);
-      long now = ctx.timerService().currentProcessingTime();
-      out.collect(ModelUpdates.snapshot(state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
-      samplesTrained.inc(valid.size());
-      batchesApplied.inc();
-      batchSizes.update(valid.size());
+      if (result.applied()) {
+        long now = ctx.timerService().currentProcessingTime();
+        out.collect(ModelUpdates.snapshot(state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
+        samplesTrained.inc(valid.size());
+        batchesApplied.inc();
+        batchSizes.update(valid.size());
+      } else {
+        // Divergence guard: the model keeps its last good parameters; nothing is published.
+        batchesRejected.inc();
+        LOG.warn("Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
+            ctx.getCurrentKey(), valid.size(), state.divergence().learningRateScale());
+      }
       modelState.update(state);
     }
     OpenBatch next = OpenBatch.next(state.batchTarget(BatchPolicy.of(state.spec().getBatch())));

@@ -22,7 +22,7 @@ class LatestModelTopologyTest {
   static ModelUpdate update(String id, long version) {
     LearnerState state = LearnerState.initial(ModelSpecs.linearRegression(id, 1, 0.1, 1));
     state.model().weights()[0] = version;
-    ModelUpdate u = ModelUpdates.snapshot(state, new BatchResult(1, 1, 0, 0, 0), BatchCloseReason.SIZE, null, 0);
+    ModelUpdate u = ModelUpdates.snapshot(state, new BatchResult(1, 1, 0, 0, 0, true), BatchCloseReason.SIZE, null, 0);
     u.setVersion(version);
     return u;
   }

@@ -57,6 +57,8 @@ public final class ModelUpdates {
         .setCloseReason(reason)
         .setNextBatchTarget(state.batchTarget(io.streamsgd.core.batch.BatchPolicy.of(state.spec().getBatch())))
         .setMetrics(metrics)
+        .setRejectedBatches(state.divergence().rejectedBatches())
+        .setLearningRateScale(state.divergence().learningRateScale())
         .setEventTimeMin(Instant.ofEpochMilli(batch.eventTimeMin()))
         .setEventTimeMax(Instant.ofEpochMilli(batch.eventTimeMax()))
         .setCheckpointId(checkpointId)

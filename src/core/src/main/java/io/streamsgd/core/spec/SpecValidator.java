@@ -71,6 +71,15 @@ public final class SpecValidator {
     nonNegative(p, "regularization.l2", spec.getRegularization().getL2());
     nonNegative(p, "regularization.l1", spec.getRegularization().getL1());
     batch(p, spec.getBatch());
+    double factor = spec.getDivergenceGuard().getLossFactor();
+    if (!(factor == 0 || (factor > 1 && Double.isFinite(factor)))) {
+      p.add("divergenceGuard.lossFactor must be 0 (off) or finite and > 1, got " + factor);
+    }
+    double backoff = spec.getDivergenceGuard().getBackoff();
+    if (!(backoff > 0 && backoff < 1)) {
+      p.add("divergenceGuard.backoff must be in (0, 1), got " + backoff);
+    }
+    range(p, "divergenceGuard.maxBackoffs", spec.getDivergenceGuard().getMaxBackoffs(), 0, 1000);
     double alpha = spec.getFadingFactor();
     if (!(alpha > 0 && alpha <= 1)) {
       p.add("fadingFactor must be in (0, 1], got " + alpha);

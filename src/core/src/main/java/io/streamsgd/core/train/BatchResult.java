@@ -8,8 +8,9 @@ package io.streamsgd.core.train;
  * @param lossSum weighted sum of their prequential losses (scored before the update)
  * @param eventTimeMin earliest event time in the batch
  * @param eventTimeMax latest event time in the batch
+ * @param applied false when the divergence guard refused the update (the parameters did not change)
  */
-public record BatchResult(int size, double weightSum, double lossSum, long eventTimeMin, long eventTimeMax) {
+public record BatchResult(int size, double weightSum, double lossSum, long eventTimeMin, long eventTimeMax, boolean applied) {
 
   /** Weighted mean prequential loss of this batch, NaN when every weight was zero. */
   public double meanLoss() {

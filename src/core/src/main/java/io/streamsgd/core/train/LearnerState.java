@@ -25,6 +25,7 @@ public final class LearnerState {
   private long samplesSeen;
   private int batchTarget; // 0: the batch policy's first target
   private final PrequentialMetrics metrics;
+  private final DivergenceRecord divergence;
 
   public LearnerState(
       ModelSpec spec,
@@ -35,7 +36,8 @@ public final class LearnerState {
       long version,
       long samplesSeen,
       int batchTarget,
-      PrequentialMetrics metrics) {
+      PrequentialMetrics metrics,
+      DivergenceRecord divergence) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.specFingerprint = specFingerprint;
     this.model = Objects.requireNonNull(model, "model");
@@ -45,6 +47,7 @@ public final class LearnerState {
     this.samplesSeen = samplesSeen;
     this.batchTarget = batchTarget;
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.divergence = Objects.requireNonNull(divergence, "divergence");
   }
 
   /** A model that has seen nothing: zero parameters, version 0. */
@@ -53,7 +56,7 @@ public final class LearnerState {
     LinearModel model = LinearModel.zeros(shape.outputs(), shape.dimension());
     return new LearnerState(
         spec, SpecFingerprint.of(spec), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null, 0L, 0L, 0,
-        new PrequentialMetrics());
+        new PrequentialMetrics(), new DivergenceRecord());
   }
 
   /**
@@ -93,6 +96,11 @@ public final class LearnerState {
     version++;
     samplesSeen += size;
     batchTarget = nextBatchTarget;
+  }
+
+  /** Records a batch the divergence guard refused: its samples were seen, the version stays. */
+  void recordRejectedBatch(int size) {
+    samplesSeen += size;
   }
 
   /** Target size of the model's next batch under {@code policy}. */
@@ -150,6 +158,11 @@ public final class LearnerState {
     return metrics;
   }
 
+  /** What the divergence guard has done to this model. */
+  public DivergenceRecord divergence() {
+    return divergence;
+  }
+
   public LearnerState copy() {
     double[][] s = new double[slots.length][];
     for (int i = 0; i < s.length; i++) {
@@ -157,7 +170,7 @@ public final class LearnerState {
     }
     return new LearnerState(
         spec, specFingerprint, model.copy(), s, touchedAt == null ? null : touchedAt.clone(), version, samplesSeen,
-        batchTarget, metrics.copy());
+        batchTarget, metrics.copy(), divergence.copy());
   }
 
   @Override
@@ -174,7 +187,8 @@ public final class LearnerState {
         && model.equals(l.model)
         && Arrays.deepEquals(slots, l.slots)
         && Arrays.equals(touchedAt, l.touchedAt)
-        && metrics.equals(l.metrics);
+        && metrics.equals(l.metrics)
+        && divergence.equals(l.divergence);
   }
 
   @Override

@@ -49,9 +49,10 @@ public final class MinibatchUpdate {
 
     long t = state.version() + 1;
     Optimizer optimizer = Optimizer.of(spec.getOptimizer());
+    double scale = state.divergence().learningRateScale();
     Optimizer.Step weightStep =
         new Optimizer.Step(
-            t, LearningRate.at(spec.getOptimizer(), t), spec.getRegularization().getL1(), spec.getRegularization().getL2());
+            t, scale * LearningRate.at(spec.getOptimizer(), t), spec.getRegularization().getL1(), spec.getRegularization().getL2());
     boolean dense = allDense(batch);
     boolean lazy = !dense && (weightStep.l1() > 0 || weightStep.l2() > 0) && optimizer.needsLazyRegularization();
     if (lazy) {
@@ -68,6 +69,8 @@ public final class MinibatchUpdate {
     GradientStatistics stats = policy.needsStatistics() ? statistics(batch, g, k, d, dense, ws) : null;
     if (weightSum > 0.0) {
       double inv = 1.0 / weightSum;
+      SparseGradient sparse = dense ? null : SparseGradient.of(batch, g, k, d, inv);
+      Backup backup = new Backup(state, sparse == null ? null : sparse.index, sparse == null ? 0 : sparse.size);
       if (dense) {
         double[] gradW = ws.weightGradient(k * d);
         if (k == 1) {
@@ -78,19 +81,9 @@ public final class MinibatchUpdate {
         for (int p = 0; p < gradW.length; p++) {
           gradW[p] *= inv;
         }
-        if (state.touchedAt() != null) {
-          Arrays.fill(state.touchedAt(), t);
-        }
         optimizer.update(model.weights(), null, gradW, gradW.length, state.slots(), 0, weightStep);
       } else {
-        SparseGradient sparse = SparseGradient.of(batch, g, k, d, inv);
         optimizer.update(model.weights(), sparse.index, sparse.value, sparse.size, state.slots(), 0, weightStep);
-        if (lazy) {
-          long[] touchedAt = state.touchedAt();
-          for (int i = 0; i < sparse.size; i++) {
-            touchedAt[sparse.index[i]] = t; // this step's penalty was applied with the update
-          }
-        }
       }
       double[] gradB = new double[k];
       for (int i = 0; i < n; i++) {
@@ -101,11 +94,124 @@ public final class MinibatchUpdate {
       for (int j = 0; j < k; j++) {
         gradB[j] *= inv;
       }
-      Optimizer.Step interceptStep = new Optimizer.Step(t, LearningRate.interceptAt(spec.getOptimizer(), t), 0.0, 0.0);
+      Optimizer.Step interceptStep = new Optimizer.Step(t, scale * LearningRate.interceptAt(spec.getOptimizer(), t), 0.0, 0.0);
       optimizer.update(intercepts, null, gradB, k, state.slots(), k * d, interceptStep);
+
+      if (diverged(state, batch, dense, ws, backup, fwd)) {
+        backup.restore(state);
+        state.divergence().reject(spec.getDivergenceGuard());
+        state.recordRejectedBatch(n);
+        return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax, false);
+      }
+      state.divergence().accept();
+      if (dense && state.touchedAt() != null) {
+        Arrays.fill(state.touchedAt(), t);
+      } else if (lazy) {
+        long[] touchedAt = state.touchedAt();
+        for (int i = 0; i < sparse.size; i++) {
+          touchedAt[sparse.index[i]] = t; // this step's penalty was applied with the update
+        }
+      }
     }
     state.recordBatch(n, policy.nextTarget(state.batchTarget(policy), stats, t));
-    return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax);
+    return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax, true);
+  }
+
+  /**
+   * The divergence guard: a parameter the update touched is no longer finite, or (with a loss
+   * factor) the batch's loss after the update exceeds the factor times its loss before.
+   */
+  private static boolean diverged(LearnerState state, List<Sample> batch, boolean dense, Workspace ws, Backup backup, Forward before) {
+    double[] w = state.model().weights();
+    if (backup.index == null) {
+      for (double v : w) {
+        if (!Double.isFinite(v)) {
+          return true;
+        }
+      }
+    } else {
+      for (int e = 0; e < backup.size; e++) {
+        if (!Double.isFinite(w[backup.index[e]])) {
+          return true;
+        }
+      }
+    }
+    for (double b : state.model().intercepts()) {
+      if (!Double.isFinite(b)) {
+        return true;
+      }
+    }
+    double factor = state.spec().getDivergenceGuard().getLossFactor();
+    if (factor <= 0) {
+      return false;
+    }
+    Forward after = forward(state, batch, dense, ws, null);
+    double lossBefore = before.lossSum / before.weightSum;
+    double lossAfter = after.lossSum / after.weightSum;
+    return !(lossAfter <= factor * Math.max(lossBefore, 1e-12));
+  }
+
+  /** The parameters and slots a step may change (the touched ones for sparse batches), to undo it. */
+  private static final class Backup {
+    final int[] index; // null: every weight
+    final int size;
+    final double[] weights;
+    final double[] intercepts;
+    final double[][] slots;
+
+    Backup(LearnerState state, int[] index, int size) {
+      this.index = index;
+      this.size = size;
+      double[] w = state.model().weights();
+      this.weights = index == null ? w.clone() : gather(w, index, size, 0);
+      this.intercepts = state.model().intercepts().clone();
+      int kd = w.length;
+      int k = intercepts.length;
+      this.slots = new double[state.slots().length][];
+      for (int s = 0; s < slots.length; s++) {
+        double[] slot = state.slots()[s];
+        slots[s] = index == null ? slot.clone() : concat(gather(slot, index, size, 0), java.util.Arrays.copyOfRange(slot, kd, kd + k));
+      }
+    }
+
+    void restore(LearnerState state) {
+      double[] w = state.model().weights();
+      int kd = w.length;
+      int k = intercepts.length;
+      if (index == null) {
+        System.arraycopy(weights, 0, w, 0, kd);
+      } else {
+        for (int e = 0; e < size; e++) {
+          w[index[e]] = weights[e];
+        }
+      }
+      System.arraycopy(intercepts, 0, state.model().intercepts(), 0, k);
+      for (int s = 0; s < slots.length; s++) {
+        double[] slot = state.slots()[s];
+        if (index == null) {
+          System.arraycopy(slots[s], 0, slot, 0, slot.length);
+        } else {
+          for (int e = 0; e < size; e++) {
+            slot[index[e]] = slots[s][e];
+          }
+          System.arraycopy(slots[s], size, slot, kd, k);
+        }
+      }
+    }
+
+    private static double[] gather(double[] from, int[] index, int size, int offset) {
+      double[] out = new double[size];
+      for (int e = 0; e < size; e++) {
+        out[e] = from[offset + index[e]];
+      }
+      return out;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+      double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+    }
   }
 
   /** Scores, weighted loss gradients per score, and the batch's sums. */
