@@ -62,9 +62,37 @@ public final class ReplayCheck {
     assertThat(last.getMetrics().getCount()).isEqualTo(samples);
   }
 
-  /** The last published parameters of every model equal the replay's, bit for bit. */
-  public static void assertReplayMatches(
-      List<ConsumerRecord<byte[], byte[]>> sampleRecords, Map<String, ModelSpec> specs, Map<String, List<ModelUpdate>> updates) {
+  /**
+   * The batch sizes a failure-free run cuts from {@code stream} under {@code spec}, decided by the
+   * trainer's rule (count- and test-based policies; a trailing partial batch is left out).
+   */
+  public static List<Integer> expectedBatchSizes(ModelSpec spec, List<Sample> stream) {
+    io.streamsgd.core.batch.BatchPolicy policy = io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
+    LearnerState state = LearnerState.initial(spec);
+    List<Integer> sizes = new ArrayList<>();
+    int from = 0;
+    int target = state.batchTarget(policy);
+    int check = target;
+    for (int i = 0; i < stream.size(); i++) {
+      int start = from;
+      int count = i + 1 - from;
+      io.streamsgd.core.batch.BatchCutter.Decision decision =
+          io.streamsgd.core.batch.BatchCutter.afterSample(
+              policy, count, target, check, () -> MinibatchUpdate.statistics(state, stream.subList(start, start + count)));
+      check = decision.nextCheck();
+      if (decision.close() != null) {
+        MinibatchUpdate.apply(state, stream.subList(from, i + 1));
+        sizes.add(count);
+        from = i + 1;
+        target = state.batchTarget(policy);
+        check = target;
+      }
+    }
+    return sizes;
+  }
+
+  /** Each model's decoded samples, in topic order. */
+  public static Map<String, List<Sample>> samplesByModel(List<ConsumerRecord<byte[], byte[]>> sampleRecords) {
     Map<String, List<Sample>> samples = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : sampleRecords) {
       try {
@@ -74,6 +102,13 @@ public final class ReplayCheck {
         // the job dead-letters these; the replay skips them too
       }
     }
+    return samples;
+  }
+
+  /** The last published parameters of every model equal the replay's, bit for bit. */
+  public static void assertReplayMatches(
+      List<ConsumerRecord<byte[], byte[]>> sampleRecords, Map<String, ModelSpec> specs, Map<String, List<ModelUpdate>> updates) {
+    Map<String, List<Sample>> samples = samplesByModel(sampleRecords);
     for (Map.Entry<String, List<ModelUpdate>> e : updates.entrySet()) {
       LearnerState replay = LearnerState.initial(specs.get(e.getKey()));
       List<Sample> stream = samples.get(e.getKey());

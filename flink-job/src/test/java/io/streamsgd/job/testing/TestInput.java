@@ -25,10 +25,37 @@ public final class TestInput {
   private TestInput() {}
 
   public static void produce(TopicIO io, String samplesTopic, String specsTopic, Map<String, ModelSpec> specs, int n, int junk) {
+    produceSpecs(io, specsTopic, specs);
+    io.produce(samplesTopic, samples(samplesTopic, specs, n, junk));
+  }
+
+  /** As {@link #produce}, the samples spread evenly over {@code duration}: a stream that lasts. */
+  public static void produceOver(
+      TopicIO io, String samplesTopic, String specsTopic, Map<String, ModelSpec> specs, int n, java.time.Duration duration)
+      throws InterruptedException {
+    produceSpecs(io, specsTopic, specs);
+    List<ProducerRecord<byte[], byte[]>> all = samples(samplesTopic, specs, n, 0);
+    int chunks = (int) Math.max(1, duration.toMillis() / 100);
+    int size = (all.size() + chunks - 1) / chunks;
+    try (var producer = io.producer()) {
+      for (int from = 0; from < all.size(); from += size) {
+        for (ProducerRecord<byte[], byte[]> r : all.subList(from, Math.min(all.size(), from + size))) {
+          producer.send(r);
+        }
+        producer.flush();
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static void produceSpecs(TopicIO io, String specsTopic, Map<String, ModelSpec> specs) {
     List<ProducerRecord<byte[], byte[]>> specRecords = new ArrayList<>();
     specs.forEach((id, spec) -> specRecords.add(new ProducerRecord<>(specsTopic, key(id), Codecs.MODEL_SPEC.encode(spec))));
     io.produce(specsTopic, specRecords);
+  }
 
+  /** The sample records (and junk): deterministic. */
+  public static List<ProducerRecord<byte[], byte[]>> samples(String samplesTopic, Map<String, ModelSpec> specs, int n, int junk) {
     Random rnd = new Random(42);
     long start = START_TIME;
     List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
@@ -57,7 +84,7 @@ public final class TestInput {
         junkLeft--;
       }
     }
-    io.produce(samplesTopic, samples);
+    return samples;
   }
 
   private static byte[] key(String id) {

@@ -36,12 +36,16 @@ public final class TopicIO {
     }
   }
 
+  /** An idempotent producer to this broker; the caller closes it. */
+  public KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of("bootstrap.servers", bootstrap, "enable.idempotence", true, "linger.ms", 5),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
   public void produce(String topic, List<ProducerRecord<byte[], byte[]>> records) {
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", bootstrap, "enable.idempotence", true, "linger.ms", 5),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (ProducerRecord<byte[], byte[]> r : records) {
         producer.send(r);
       }

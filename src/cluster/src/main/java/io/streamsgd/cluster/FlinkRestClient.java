@@ -86,6 +86,11 @@ public final class FlinkRestClient {
     return get("jobs/" + jobId + "/checkpoints");
   }
 
+  /** How many failures the job has recovered from, by its exception history ({@code GET /jobs/:id/exceptions}). */
+  public int failures(String jobId) throws IOException, InterruptedException {
+    return get("jobs/" + jobId + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries").size();
+  }
+
   public void cancel(String jobId) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
         .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build();

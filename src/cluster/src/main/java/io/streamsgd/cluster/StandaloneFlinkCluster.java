@@ -1,5 +1,7 @@
 package io.streamsgd.cluster;
 
+import io.streamsgd.process.JvmProcess;
+import io.streamsgd.process.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +59,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
    */
   public static StandaloneFlinkCluster start(Path dir, int taskManagers, Map<String, String> overrides)
       throws IOException, InterruptedException {
-    StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(Files.createDirectories(dir), overrides);
+    StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(Files.createDirectories(dir.toAbsolutePath()), overrides);
     try {
       cluster.awaitRest(Duration.ofMinutes(2));
       for (int i = 0; i < taskManagers; i++) {
@@ -197,6 +199,22 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
       Thread.sleep(250);
     }
     throw new IOException(registered + " of " + count + " TaskManagers registered within " + timeout + "; logs in " + dir.resolve("log"));
+  }
+
+  /**
+   * Waits until the JobManager knows exactly the TaskManager processes that are alive: killed
+   * ones have timed out, replacements have registered.
+   */
+  public void awaitSettled(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long alive = taskManagers.stream().filter(JvmProcess::isAlive).count();
+      if (rest.overview().path("taskmanagers").asInt() == alive) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException("TaskManagers did not settle within " + timeout + "; logs in " + dir.resolve("log"));
   }
 
   public FlinkRestClient rest() {

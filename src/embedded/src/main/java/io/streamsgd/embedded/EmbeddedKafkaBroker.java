@@ -73,7 +73,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return broker;
   }
 
-  private static Properties serverProperties(Path logDir, int port, int controllerPort) {
+  static Properties serverProperties(Path logDir, int port, int controllerPort) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
@@ -107,7 +107,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path configFile) {
+  static void format(Path configFile) {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     String clusterId = Uuid.randomUuid().toString();
     int rc;

@@ -60,6 +60,40 @@ public final class LearnerState {
   }
 
   /**
+   * A model resumed from its last published update (warm start): parameters, version, samples
+   * seen, next batch target, prequential metrics and divergence record as published. Optimizer
+   * slots are not published, so adaptive optimizers start their accumulators afresh; the faded
+   * metrics restart with the published faded means over one fading window.
+   */
+  public static LearnerState fromUpdate(io.streamsgd.schema.ModelUpdate update) {
+    ModelSpec spec = update.getSpec();
+    LinearModel model = io.streamsgd.core.avro.ModelUpdates.model(update);
+    io.streamsgd.schema.PrequentialMetrics m = update.getMetrics();
+    double w = m.getWeightSum();
+    double window = Math.min(w, 1.0 / (1.0 - Math.min(m.getFadingFactor(), 1.0 - 1e-12)));
+    double[] sums = {
+      w, m.getLossSum(), orZero(m.getAccuracy()) * w, square(m.getRmse()) * w, orZero(m.getMae()) * w,
+      window, m.getFadedLoss() * window, orZero(m.getFadedAccuracy()) * window, square(m.getFadedRmse()) * window,
+      orZero(m.getFadedMae()) * window
+    };
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] = Double.isFinite(sums[i]) ? sums[i] : 0.0;
+    }
+    return new LearnerState(
+        spec, update.getSpecFingerprint(), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null,
+        update.getVersion(), update.getSamplesSeen(), update.getNextBatchTarget(), new PrequentialMetrics(m.getCount(), sums),
+        new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale()));
+  }
+
+  private static double orZero(Double v) {
+    return v == null ? 0.0 : v;
+  }
+
+  private static double square(Double v) {
+    return v == null ? 0.0 : v * v;
+  }
+
+  /**
    * Switches to a new spec of the same shape (task, outputs, dimension), keeping the learned
    * parameters. Optimizer slots survive when the optimizer stays the same kind, and start from
    * zero otherwise.

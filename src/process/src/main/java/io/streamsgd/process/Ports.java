@@ -1,4 +1,4 @@
-package io.streamsgd.cluster;
+package io.streamsgd.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

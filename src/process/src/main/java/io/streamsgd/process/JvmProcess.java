@@ -1,4 +1,4 @@
-package io.streamsgd.cluster;
+package io.streamsgd.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /** Flink's usual opens and exports for Java 17, as a distribution's scripts pass them. */
-  static final List<String> JAVA17_OPENS =
+  public static final List<String> JAVA17_OPENS =
       List.of(
           "--add-opens=java.base/java.lang=ALL-UNNAMED",
           "--add-opens=java.base/java.util=ALL-UNNAMED",
