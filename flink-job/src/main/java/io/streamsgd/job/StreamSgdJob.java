@@ -6,7 +6,10 @@ import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.source.RawRecord;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import io.streamsgd.job.config.StateBackendKind;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -45,11 +48,20 @@ public final class StreamSgdJob {
     return config;
   }
 
-  /** No Kryo, and checkpoints at the job's interval unless the cluster configures them. */
+  /**
+   * No Kryo; checkpoints at the job's interval and the job's state backend, unless the cluster
+   * configures them.
+   */
   public static void configure(StreamExecutionEnvironment env, JobSettings settings) {
     // Every record and state type has a Flink, Avro or project serializer: Kryo would be a bug.
     Configuration pipeline = new Configuration();
     pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+    if (env.getConfiguration().getOptional(StateBackendOptions.STATE_BACKEND).isEmpty()) {
+      boolean rocksdb = settings.stateBackend == StateBackendKind.ROCKSDB;
+      pipeline.set(StateBackendOptions.STATE_BACKEND, rocksdb ? "rocksdb" : "hashmap");
+      // RocksDB uploads only the files a checkpoint adds: checkpoint cost follows change, not size.
+      pipeline.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, rocksdb);
+    }
     env.configure(pipeline);
     if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
       env.enableCheckpointing(settings.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);

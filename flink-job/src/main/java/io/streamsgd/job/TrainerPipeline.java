@@ -33,6 +33,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class TrainerPipeline {
   public static final TypeInformation<Sample> SAMPLE_TYPE = new SerializerTypeInfo<>(Sample.class, SampleSerializer::new);
 
+  /** Operator id of the trainer: its keyed state lives under this id in checkpoints and savepoints. */
+  public static final String TRAINER_UID = "trainer";
+
   /** The streams the pipeline produces. */
   public record Outputs(DataStream<ModelUpdate> updates, DataStream<DeadLetter> deadLetters) {}
 
@@ -63,7 +66,8 @@ public final class TrainerPipeline {
             .connect(specs.broadcast(SpecBroadcast.DESCRIPTOR))
             .process(trainer, new AvroTypeInfo<>(ModelUpdate.class))
             .name("minibatch trainer")
-            .uid("trainer");
+            .uid(TRAINER_UID)
+            .setMaxParallelism(s.maxParallelism);
 
     DataStream<DeadLetter> deadLetters =
         samples

@@ -12,6 +12,21 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class JobOptions {
   private JobOptions() {}
 
+  /** Every option above, to refuse unknown {@code streamsgd.*} keys (a typo must not go unnoticed). */
+  public static java.util.List<ConfigOption<?>> all() {
+    java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>();
+    for (java.lang.reflect.Field f : JobOptions.class.getFields()) {
+      if (ConfigOption.class.isAssignableFrom(f.getType())) {
+        try {
+          options.add((ConfigOption<?>) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return options;
+  }
+
   public static final ConfigOption<String> BOOTSTRAP_SERVERS =
       ConfigOptions.key("streamsgd.kafka.bootstrap-servers")
           .stringType()
@@ -135,6 +150,22 @@ public final class JobOptions {
           .withDescription(
               "Checkpoint interval, used when the Flink configuration sets none. Exactly-once updates "
                   + "become visible at this pace. Range [100 ms, 1 h].");
+
+  public static final ConfigOption<StateBackendKind> STATE_BACKEND =
+      ConfigOptions.key("streamsgd.state.backend")
+          .enumType(StateBackendKind.class)
+          .defaultValue(StateBackendKind.HASHMAP)
+          .withDescription(
+              "HASHMAP (state on the JVM heap: fastest, bounded by memory) or ROCKSDB (state on local disk, "
+                  + "incremental checkpoints: for many or large models). Used when the Flink configuration sets none.");
+
+  public static final ConfigOption<Integer> MAX_PARALLELISM =
+      ConfigOptions.key("streamsgd.max-parallelism")
+          .intType()
+          .defaultValue(128)
+          .withDescription(
+              "Key groups of the trainer: the most subtasks it can ever be rescaled to. Fixed for the life of the "
+                  + "state (savepoints keep it). Range [1, 32768].");
 
   public static final ConfigOption<String> JOB_NAME =
       ConfigOptions.key("streamsgd.job.name")

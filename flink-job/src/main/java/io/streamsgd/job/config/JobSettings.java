@@ -41,6 +41,8 @@ public final class JobSettings implements Serializable {
   public final String defaultSpecJson;
   public final Duration specPollInterval;
   public final Duration checkpointInterval;
+  public final StateBackendKind stateBackend;
+  public final int maxParallelism;
   public final String jobName;
 
   private JobSettings(Configuration c, Map<String, String> kafkaProperties) {
@@ -63,6 +65,8 @@ public final class JobSettings implements Serializable {
     this.defaultSpecJson = c.get(JobOptions.DEFAULT_SPEC);
     this.specPollInterval = c.get(JobOptions.SPEC_POLL_INTERVAL);
     this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
+    this.stateBackend = c.get(JobOptions.STATE_BACKEND);
+    this.maxParallelism = c.get(JobOptions.MAX_PARALLELISM);
     this.jobName = c.get(JobOptions.JOB_NAME);
   }
 
@@ -74,8 +78,20 @@ public final class JobSettings implements Serializable {
         kafka.put(e.getKey().substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
       }
     }
-    JobSettings s = new JobSettings(config, kafka);
     List<String> problems = new ArrayList<>();
+    java.util.Set<String> known = new java.util.HashSet<>();
+    JobOptions.all().forEach(o -> known.add(o.key()));
+    for (String key : config.keySet()) {
+      if (key.startsWith("streamsgd.") && !key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX) && !known.contains(key)) {
+        problems.add("unknown option " + key);
+      }
+    }
+    JobSettings s;
+    try {
+      s = new JobSettings(config, kafka);
+    } catch (IllegalArgumentException e) { // a value of the wrong type, e.g. an enum name misspelt
+      throw new IllegalArgumentException("invalid streamsgd job settings:\n  " + String.join("\n  ", problems) + "\n  " + e.getMessage(), e);
+    }
     if (s.bootstrapServers == null || s.bootstrapServers.isBlank()) {
       problems.add(JobOptions.BOOTSTRAP_SERVERS.key() + " is required");
     }
@@ -90,6 +106,7 @@ public final class JobSettings implements Serializable {
     checkRange(problems, JobOptions.IDLE_TIMEOUT.key(), s.idleTimeout.toMillis(), 1_000, 86_400_000);
     checkRange(problems, JobOptions.TRANSACTION_TIMEOUT.key(), s.transactionTimeout.toMillis(), 1_000, 3_600_000);
     checkRange(problems, JobOptions.SPEC_POLL_INTERVAL.key(), s.specPollInterval.toMillis(), 10, 60_000);
+    checkRange(problems, JobOptions.MAX_PARALLELISM.key(), s.maxParallelism, 1, 32_768);
     checkRange(problems, JobOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis(), 100, 3_600_000);
     if (s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
         && s.transactionTimeout.compareTo(s.checkpointInterval) <= 0) {
@@ -148,6 +165,7 @@ public final class JobSettings implements Serializable {
         + "], groupId=" + groupId + ", startingOffsets=" + startingOffsets + ", bounded=" + bounded + ", maxRecordBytes=" + maxRecordBytes
         + ", deliveryGuarantee=" + deliveryGuarantee + ", transactionTimeout=" + transactionTimeout
         + ", missingSpec=" + missingSpec + ", defaultSpec=" + (defaultSpecJson != null)
-        + ", checkpointInterval=" + checkpointInterval + ", jobName=" + jobName + "}";
+        + ", checkpointInterval=" + checkpointInterval + ", stateBackend=" + stateBackend
+        + ", maxParallelism=" + maxParallelism + ", jobName=" + jobName + "}";
   }
 }

@@ -81,6 +81,11 @@ public final class FlinkRestClient {
     return get("jobs/" + jobId).path("state").asText();
   }
 
+  /** Checkpointing configuration ({@code GET /jobs/:id/checkpoints/config}): state backend, storage, interval. */
+  public JsonNode checkpointConfig(String jobId) throws IOException, InterruptedException {
+    return get("jobs/" + jobId + "/checkpoints/config");
+  }
+
   /** Checkpoint statistics ({@code GET /jobs/:id/checkpoints}). */
   public JsonNode checkpoints(String jobId) throws IOException, InterruptedException {
     return get("jobs/" + jobId + "/checkpoints");

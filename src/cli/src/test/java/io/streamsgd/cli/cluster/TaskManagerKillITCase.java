@@ -87,6 +87,9 @@ class TaskManagerKillITCase {
                   "--streamsgd.state.backend", backend),
               null,
               2);
+      assertThat(rest.checkpointConfig(jobId).path("state_backend").asText())
+          .as("state backend in use")
+          .isEqualTo(backend.equals("ROCKSDB") ? "EmbeddedRocksDBStateBackend" : "HashMapStateBackend");
       // The stream lasts about 40 s; the TaskManagers die while it flows.
       CompletableFuture<Void> producing =
           CompletableFuture.runAsync(() -> {

@@ -1,0 +1,49 @@
+package io.streamsgd.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class JobSettingsTest {
+  static Configuration minimal() {
+    Configuration c = new Configuration();
+    c.set(JobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+    return c;
+  }
+
+  @Test
+  void defaultsAreValidAndKafkaPropertiesPassThroughHidden() {
+    Configuration c = minimal();
+    c.setString("streamsgd.kafka.properties.sasl.jaas.config", "secret-password");
+    JobSettings s = JobSettings.from(c);
+    assertThat(s.stateBackend).isEqualTo(StateBackendKind.HASHMAP);
+    assertThat(s.kafkaClientProperties()).containsEntry("sasl.jaas.config", "secret-password");
+    assertThat(s.toString()).contains("sasl.jaas.config").doesNotContain("secret-password");
+  }
+
+  @Test
+  void everyProblemIsNamedWithItsKeyAndRange() {
+    Configuration c = new Configuration();
+    c.set(JobOptions.MAX_RECORD_BYTES, 10);
+    c.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMinutes(10));
+    c.set(JobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+    c.set(JobOptions.SAMPLES_TOPIC, "bad topic");
+    c.setString("streamsgd.sink.delivery-guarentee", "AT_LEAST_ONCE"); // misspelt
+    assertThatThrownBy(() -> JobSettings.from(c))
+        .hasMessageContaining("streamsgd.kafka.bootstrap-servers is required")
+        .hasMessageContaining("streamsgd.source.max-record-bytes must be in [64, 1073741824], got 10")
+        .hasMessageContaining("streamsgd.sink.transaction-timeout (PT5M) must exceed streamsgd.checkpoint.interval (PT10M)")
+        .hasMessageContaining("streamsgd.topic.samples must be a Kafka topic name")
+        .hasMessageContaining("unknown option streamsgd.sink.delivery-guarentee");
+  }
+
+  @Test
+  void aMisspeltEnumValueFailsAtStart() {
+    Configuration c = Configuration.fromMap(Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.state.backend", "ROCKS"));
+    assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("ROCKS");
+  }
+}
