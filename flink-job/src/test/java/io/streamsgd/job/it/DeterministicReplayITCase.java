@@ -11,6 +11,7 @@ import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.sink.KafkaSinks;
 import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.source.RawRecord;
+import io.streamsgd.job.testing.FailOnceAfterCheckpoint;
 import io.streamsgd.job.testing.ReplayCheck;
 import io.streamsgd.job.testing.TestInput;
 import io.streamsgd.job.testing.TopicIO;
@@ -29,9 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -133,7 +131,7 @@ class DeterministicReplayITCase {
     env.configure(restarts);
     StreamSgdJob.configure(env, s);
     DataStream<RawRecord> samples =
-        env.fromSource(KafkaSources.samples(s), StreamSgdJob.sampleWatermarks(s), "samples").map(new FailOnceAfterCheckpoint(N));
+        env.fromSource(KafkaSources.samples(s), StreamSgdJob.sampleWatermarks(s), "samples").map(new FailOnceAfterCheckpoint(N / 2));
     DataStream<RawRecord> specs = env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs").setParallelism(1);
     TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, s);
     out.updates().sinkTo(KafkaSinks.models(s));
@@ -168,34 +166,5 @@ class DeterministicReplayITCase {
           + java.util.HexFormat.of().formatHex(params.array(), params.position(), params.limit()));
     }
     return out;
-  }
-
-  /** Throws once, on subtask 0, after a checkpoint completed and a third of the input passed. */
-  static final class FailOnceAfterCheckpoint implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
-    private static final long serialVersionUID = 1L;
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    private final int threshold;
-    private transient int seen;
-    private transient boolean checkpointed;
-
-    FailOnceAfterCheckpoint(int samplesPerModel) {
-      this.threshold = samplesPerModel / 2;
-    }
-
-    @Override
-    public RawRecord map(RawRecord r) throws InterruptedException {
-      if (!checkpointed && !FAILED.get()) {
-        Thread.sleep(1); // the input must not be read before a first checkpoint completes
-      }
-      if (++seen > threshold && checkpointed && FAILED.compareAndSet(false, true)) {
-        throw new IllegalStateException("injected failure at record " + r);
-      }
-      return r;
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-      checkpointed = true;
-    }
   }
 }

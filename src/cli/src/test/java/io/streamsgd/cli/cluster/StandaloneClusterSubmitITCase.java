@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shaded job jar on a real Flink standalone cluster: a JobManager and two TaskManagers as
  * separate JVM processes with nothing of streamsgd on their class path, the jar uploaded and
- * run over REST exactly as {@code flink run} does, training from a real broker.
+ * run over REST exactly as {@code flink run} does, training from a real broker; then stopped
+ * with a savepoint and run again from it, as an upgrade would.
  */
 class StandaloneClusterSubmitITCase {
 
@@ -34,10 +35,10 @@ class StandaloneClusterSubmitITCase {
   }
 
   @Test
-  void shadedJarRunsOnSeparateJobManagerAndTaskManagerProcesses(@TempDir Path tmp) throws Exception {
+  void shadedJarRunsOnSeparateProcessesAndUpgradesThroughASavepoint(@TempDir Path tmp) throws Exception {
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
-    specs.put("a", ModelSpecs.linearRegression("a", 3, 0.1, 20));
-    specs.put("b", ModelSpecs.logisticRegression("b", 3, 0.5, 25));
+    specs.put("a", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("a", 3, 0.1, 20), 20));
+    specs.put("b", ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("b", 3, 0.5, 25), 25));
     int n = 2000;
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(tmp.resolve("kafka"));
         StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(Files.createDirectories(tmp.resolve("flink")), 2, Map.of())) {
@@ -46,27 +47,33 @@ class StandaloneClusterSubmitITCase {
       io.create("model-specs", 1, true);
       io.create("models", 2, true);
       io.create("dead-letters", 1, false);
-      TestInput.produce(io, "samples", "model-specs", specs, n, 5);
+      TestInput.produce(io, "samples", "model-specs", specs, n, 0);
 
       FlinkRestClient rest = flink.rest();
       String jarId = rest.uploadJar(jobJar());
-      String jobId =
-          rest.runJar(
-              jarId,
-              List.of(
-                  "--streamsgd.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                  "--streamsgd.checkpoint.interval", "1 s"),
-              null,
-              2);
+      List<String> args =
+          List.of(
+              "--streamsgd.kafka.bootstrap-servers", kafka.bootstrapServers(),
+              "--streamsgd.checkpoint.interval", "1 s",
+              "--streamsgd.source.starting-offsets", "EARLIEST");
+      String jobId = rest.runJar(jarId, args, null, 2);
+      io.readCommitted("models", Duration.ofMinutes(3), l -> ReplayCheck.allSeen(l, Map.of("a", (long) n, "b", (long) n)));
+      assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
+
+      // Stop with a savepoint, let more samples arrive, run the jar again from the savepoint: an upgrade.
+      String savepoint = rest.stopWithSavepoint(jobId, flink.directory().resolve("savepoints").toUri().toString(), Duration.ofMinutes(2));
+      List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> more = TestInput.samples("samples", specs, 2 * n, 0);
+      io.produce("samples", more.subList(more.size() / 2, more.size())); // samples n..2n-1 of each model
+      String restored = rest.runJar(jarId, args, savepoint, 2);
       try {
         List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records =
-            io.readCommitted("models", Duration.ofMinutes(3), l -> ReplayCheck.allSeen(l, Map.of("a", (long) n, "b", (long) n)));
+            io.readCommitted("models", Duration.ofMinutes(3), l -> ReplayCheck.allSeen(l, Map.of("a", 2L * n, "b", 2L * n)));
         Map<String, List<ModelUpdate>> updates = ReplayCheck.updatesByModel(records);
-        updates.forEach((model, versions) -> ReplayCheck.assertContiguous(model, versions, n));
+        // versions carry on across the savepoint, without gap or duplicate
+        updates.forEach((model, versions) -> ReplayCheck.assertContiguous(model, versions, 2 * n));
         ReplayCheck.assertReplayMatches(io.readCommitted("samples", Duration.ofSeconds(5), l -> false), specs, updates);
-        assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
       } finally {
-        rest.cancel(jobId);
+        rest.cancel(restored);
       }
     }
   }

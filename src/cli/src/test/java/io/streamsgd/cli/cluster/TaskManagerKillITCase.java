@@ -33,9 +33,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 1..N without gap or duplicate, and the parameters are bit-identical to a failure-free run.
  */
 class TaskManagerKillITCase {
-  /** 312 batches of 20, 195 of 32, and 800 + 1,600 + 3,200 + 5 x 128 for the growing batches: no partial batch left. */
-  static final int N = 6240;
-  static final int KILLS = 3;
+  /**
+   * Samples per model: 6,240 x scale, scale 1, 5, 9, ...: batches of 20 and 32 divide it, and
+   * the growing batches (800 + 1,600 + 3,200 in their first 150 updates, then 128 each) leave
+   * no partial batch. The soak profile raises the scale, the kills and the stream's length.
+   */
+  static final int N = 6240 * Integer.getInteger("streamsgd.kill.scale", 1);
+  static final int KILLS = Integer.getInteger("streamsgd.kill.count", 3);
+  static final Duration STREAM = Duration.ofSeconds(Integer.getInteger("streamsgd.kill.stream-seconds", 40));
   static final long SEED = Long.getLong("streamsgd.kill.seed", System.nanoTime());
 
   static Map<String, ModelSpec> specs() {
@@ -90,18 +95,19 @@ class TaskManagerKillITCase {
       assertThat(rest.checkpointConfig(jobId).path("state_backend").asText())
           .as("state backend in use")
           .isEqualTo(backend.equals("ROCKSDB") ? "EmbeddedRocksDBStateBackend" : "HashMapStateBackend");
-      // The stream lasts about 40 s; the TaskManagers die while it flows.
+      // The TaskManagers die while the stream flows.
       CompletableFuture<Void> producing =
           CompletableFuture.runAsync(() -> {
             try {
-              TestInput.produceOver(io, "samples", "model-specs", specs, N, Duration.ofSeconds(40));
+              TestInput.produceOver(io, "samples", "model-specs", specs, N, STREAM);
             } catch (InterruptedException e) {
               throw new IllegalStateException(e);
             }
           });
       List<Long> killed = new ArrayList<>();
+      long pause = STREAM.toMillis() / (KILLS + 1); // kills spread over the stream, at random moments
       for (int kill = 0; kill < KILLS; kill++) {
-        Thread.sleep(4000 + rnd.nextInt(6000));
+        Thread.sleep(pause / 2 + rnd.nextInt((int) pause));
         List<JvmProcess> alive = flink.taskManagers().stream().filter(JvmProcess::isAlive).toList();
         JvmProcess victim = alive.get(rnd.nextInt(alive.size()));
         killed.add(victim.pid());
@@ -115,7 +121,7 @@ class TaskManagerKillITCase {
       specs.keySet().forEach(id -> expected.put(id, (long) N));
       List<ConsumerRecord<byte[], byte[]>> records;
       try {
-        records = io.readCommitted("models", Duration.ofMinutes(4), l -> ReplayCheck.allSeen(l, expected));
+        records = io.readCommitted("models", Duration.ofMinutes(4).plus(STREAM), l -> ReplayCheck.allSeen(l, expected));
         assertThat(rest.failures(jobId)).as("failures the job recovered from").isGreaterThanOrEqualTo(KILLS);
         assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
       } finally {
