@@ -44,7 +44,7 @@ public final class TrainerPipeline {
   public static Outputs attach(DataStream<RawRecord> rawSamples, DataStream<RawRecord> rawSpecs, JobSettings s) {
     SingleOutputStreamOperator<Sample> samples =
         rawSamples
-            .process(new SampleDecoder(s.maxRecordBytes), SAMPLE_TYPE)
+            .process(new SampleDecoder(s.maxRecordBytes, s.maxFeatures), SAMPLE_TYPE)
             .name("decode samples")
             .uid("decode-samples");
     SingleOutputStreamOperator<ModelSpec> specs =

@@ -82,6 +82,12 @@ public final class JobOptions {
               "Stop at the topics' end offsets as of job start, flush every open batch and finish "
                   + "(for replays and file runs). Default: run forever.");
 
+  public static final ConfigOption<Integer> MAX_FEATURES =
+      ConfigOptions.key("streamsgd.source.max-features")
+          .intType()
+          .defaultValue(1 << 20)
+          .withDescription("Samples with more stored features than this go to dead letters as OVERSIZED. Range [1, 2^28].");
+
   public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
       ConfigOptions.key("streamsgd.source.max-out-of-orderness")
           .durationType()

@@ -31,6 +31,7 @@ public final class JobSettings implements Serializable {
   public final StartingOffsets startingOffsets;
   public final boolean bounded;
   public final int maxRecordBytes;
+  public final int maxFeatures;
   public final Duration maxOutOfOrderness;
   public final Duration idleTimeout;
   public final DeliveryGuarantee deliveryGuarantee;
@@ -56,6 +57,7 @@ public final class JobSettings implements Serializable {
     this.startingOffsets = c.get(JobOptions.STARTING_OFFSETS);
     this.bounded = c.get(JobOptions.BOUNDED);
     this.maxRecordBytes = c.get(JobOptions.MAX_RECORD_BYTES);
+    this.maxFeatures = c.get(JobOptions.MAX_FEATURES);
     this.maxOutOfOrderness = c.get(JobOptions.MAX_OUT_OF_ORDERNESS);
     this.idleTimeout = c.get(JobOptions.IDLE_TIMEOUT);
     this.deliveryGuarantee = c.get(JobOptions.DELIVERY_GUARANTEE);
@@ -102,6 +104,7 @@ public final class JobSettings implements Serializable {
       }
     }
     checkRange(problems, JobOptions.MAX_RECORD_BYTES.key(), s.maxRecordBytes, 64, 1L << 30);
+    checkRange(problems, JobOptions.MAX_FEATURES.key(), s.maxFeatures, 1, 1 << 28);
     checkRange(problems, JobOptions.MAX_OUT_OF_ORDERNESS.key(), s.maxOutOfOrderness.toMillis(), 0, 3_600_000);
     checkRange(problems, JobOptions.IDLE_TIMEOUT.key(), s.idleTimeout.toMillis(), 1_000, 86_400_000);
     checkRange(problems, JobOptions.TRANSACTION_TIMEOUT.key(), s.transactionTimeout.toMillis(), 1_000, 3_600_000);

@@ -23,11 +23,13 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
   private static final long serialVersionUID = 1L;
 
   private final int maxRecordBytes;
+  private final int maxFeatures;
   private transient DeadLetterCounters counters;
   private transient Counter decoded;
 
-  public SampleDecoder(int maxRecordBytes) {
+  public SampleDecoder(int maxRecordBytes, int maxFeatures) {
     this.maxRecordBytes = maxRecordBytes;
+    this.maxFeatures = maxFeatures;
   }
 
   @Override
@@ -63,6 +65,10 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
       sample = SampleConversion.fromAvro(record, new Sample.Origin(raw.topic, raw.partition, raw.offset));
     } catch (IllegalArgumentException e) {
       reject(ctx, raw, DeadLetterReason.MALFORMED, e.getMessage(), modelId);
+      return;
+    }
+    if (sample.features().size() > maxFeatures) {
+      reject(ctx, raw, DeadLetterReason.OVERSIZED, sample.features().size() + " features, limit " + maxFeatures, modelId);
       return;
     }
     Rejection rejection = SampleValidator.checkIntrinsic(sample);

@@ -19,8 +19,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * spec fingerprint, outputs, dimension, weights, intercepts, slot count and slots, touched-at
  * flag and array, version, samples seen, next batch target, prequential count and sums.
  *
- * <p>Format 2 appends the divergence record: rejected batches, consecutive rejections, backoffs,
- * learning-rate scale. State written in format 1 is read with a clean record and rewritten in
+ * <p>Format 2 appends the divergence record (rejected batches, consecutive rejections, backoffs,
+ * learning-rate scale) and the lineage (number, first version). State written in format 1 is read with a clean record and rewritten in
  * format 2 when a savepoint is restored.
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
@@ -81,6 +81,8 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     out.writeInt(d.consecutiveRejections());
     out.writeInt(d.backoffs());
     out.writeDouble(d.learningRateScale());
+    out.writeInt(s.lineage());
+    out.writeLong(s.lineageStartVersion());
   }
 
   @Override
@@ -112,9 +114,12 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     long samplesSeen = in.readLong();
     int batchTarget = in.readInt();
     PrequentialMetrics metrics = new PrequentialMetrics(in.readLong(), DataViews.readDoubles(in));
-    DivergenceRecord divergence =
-        version >= 2 ? new DivergenceRecord(in.readLong(), in.readInt(), in.readInt(), in.readDouble()) : new DivergenceRecord();
-    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics, divergence);
+    if (version < 2) {
+      return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics, new DivergenceRecord());
+    }
+    DivergenceRecord divergence = new DivergenceRecord(in.readLong(), in.readInt(), in.readInt(), in.readDouble());
+    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics, divergence)
+        .withLineage(in.readInt(), in.readLong());
   }
 
   @Override

@@ -76,7 +76,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   private transient DeadLetterCounters deadLetters;
   private transient Counter samplesTrained;
   private transient Counter batchesApplied;
-  private transient Counter specsRefused;
+  private transient Counter lineagesStarted;
   private transient Counter testsEvaluated;
   private transient Counter batchesRejected;
   private transient Histogram batchSizes;
@@ -114,7 +114,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     deadLetters = new DeadLetterCounters(group);
     samplesTrained = group.addGroup("streamsgd").counter("samplesTrained");
     batchesApplied = group.addGroup("streamsgd").counter("batchesApplied");
-    specsRefused = group.addGroup("streamsgd").counter("specsRefused");
+    lineagesStarted = group.addGroup("streamsgd").counter("lineagesStarted");
     testsEvaluated = group.addGroup("streamsgd").counter("batchTestsEvaluated");
     batchesRejected = group.addGroup("streamsgd").counter("divergenceRejections");
     batchSizes = group.addGroup("streamsgd").histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
@@ -326,14 +326,15 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
     if (!valid.isEmpty()) {
       BatchResult result = MinibatchUpdate.apply(state, valid);
+      long now = ctx.timerService().currentProcessingTime();
+      // A refused batch is published too (applied = false, the previous parameters): consumers
+      // see the event at once, and versions stay contiguous.
+      out.collect(ModelUpdates.snapshot(state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
+      samplesTrained.inc(valid.size());
+      batchSizes.update(valid.size());
       if (result.applied()) {
-        long now = ctx.timerService().currentProcessingTime();
-        out.collect(ModelUpdates.snapshot(state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
-        samplesTrained.inc(valid.size());
         batchesApplied.inc();
-        batchSizes.update(valid.size());
       } else {
-        // Divergence guard: the model keeps its last good parameters; nothing is published.
         batchesRejected.inc();
         LOG.warn("Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
             ctx.getCurrentKey(), valid.size(), state.divergence().learningRateScale());
@@ -351,16 +352,15 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   }
 
   private void adoptSpec(LearnerState state, ModelSpec spec) {
-    try {
-      state.adopt(spec);
-      LOG.info("Model {} adopts a new spec from version {}", spec.getModelId(), state.version() + 1);
-    } catch (IllegalArgumentException e) {
-      specsRefused.inc();
-      LOG.warn("Model {} keeps its spec: {}", spec.getModelId(), e.getMessage());
+    long from = state.version() + 1;
+    if (state.adopt(spec)) {
+      lineagesStarted.inc();
+      LOG.warn("Model {} got a spec of another shape: lineage {} starts from zero parameters at version {}",
+          spec.getModelId(), state.lineage(), from);
+    } else {
+      LOG.info("Model {} adopts a new spec from version {}", spec.getModelId(), from);
     }
   }
-
-
 
   private void reject(ReadOnlyContext ctx, Sample sample, Rejection rejection) {
     deadLetters.count(rejection.reason());

@@ -18,14 +18,16 @@ import java.util.Objects;
 public final class LearnerState {
   private ModelSpec spec;
   private long specFingerprint;
-  private final LinearModel model;
+  private LinearModel model;
   private double[][] slots;
   private long[] touchedAt; // null until a sparse batch needs lazy regularization
   private long version;
   private long samplesSeen;
   private int batchTarget; // 0: the batch policy's first target
-  private final PrequentialMetrics metrics;
+  private PrequentialMetrics metrics;
   private final DivergenceRecord divergence;
+  private int lineage = 1;
+  private long lineageStartVersion = 1;
 
   public LearnerState(
       ModelSpec spec,
@@ -82,7 +84,8 @@ public final class LearnerState {
     return new LearnerState(
         spec, update.getSpecFingerprint(), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null,
         update.getVersion(), update.getSamplesSeen(), update.getNextBatchTarget(), new PrequentialMetrics(m.getCount(), sums),
-        new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale()));
+        new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale()))
+        .withLineage(update.getLineage(), update.getLineageStartVersion());
   }
 
   private static double orZero(Double v) {
@@ -94,27 +97,50 @@ public final class LearnerState {
   }
 
   /**
-   * Switches to a new spec of the same shape (task, outputs, dimension), keeping the learned
-   * parameters. Optimizer slots survive when the optimizer stays the same kind, and start from
-   * zero otherwise.
+   * Switches to a new spec. Of the same shape (task, outputs, dimension) it keeps the learned
+   * parameters; optimizer slots survive when the optimizer stays the same kind. Of another shape
+   * the parameters cannot carry over: the model starts a new lineage from zero parameters,
+   * slots and metrics, while its version keeps counting up (consumers keep working by version).
    *
-   * @throws IllegalArgumentException when the new spec has another shape
+   * @return true when a new lineage started
    */
-  public void adopt(ModelSpec newSpec) {
-    SpecShape current = SpecShape.of(spec);
-    SpecShape next = SpecShape.of(newSpec);
-    if (!current.equals(next)) {
-      throw new IllegalArgumentException(
-          "spec for model " + spec.getModelId() + " changes shape from " + current + " to " + next);
-    }
-    if (newSpec.getOptimizer().getKind() != spec.getOptimizer().getKind()) {
+  public boolean adopt(ModelSpec newSpec) {
+    boolean newShape = !SpecShape.of(spec).equals(SpecShape.of(newSpec));
+    if (newShape) {
+      SpecShape shape = SpecShape.of(newSpec);
+      model = LinearModel.zeros(shape.outputs(), shape.dimension());
+      slots = newSlots(Optimizer.of(newSpec.getOptimizer()), model);
+      touchedAt = null;
+      metrics = new PrequentialMetrics();
+      batchTarget = 0;
+      lineage++;
+      lineageStartVersion = version + 1;
+    } else if (newSpec.getOptimizer().getKind() != spec.getOptimizer().getKind()) {
       slots = newSlots(Optimizer.of(newSpec.getOptimizer()), model);
     }
-    if (!newSpec.getBatch().equals(spec.getBatch())) {
+    if (!newShape && !newSpec.getBatch().equals(spec.getBatch())) {
       batchTarget = 0; // a new batch policy starts from its own first target
     }
     spec = newSpec;
     specFingerprint = SpecFingerprint.of(newSpec);
+    return newShape;
+  }
+
+  /** Restores the lineage (for serializers). */
+  public LearnerState withLineage(int lineage, long lineageStartVersion) {
+    this.lineage = lineage;
+    this.lineageStartVersion = lineageStartVersion;
+    return this;
+  }
+
+  /** 1, then +1 each time a spec of another shape restarted the model. */
+  public int lineage() {
+    return lineage;
+  }
+
+  /** First version of the current lineage. */
+  public long lineageStartVersion() {
+    return lineageStartVersion;
   }
 
   private static double[][] newSlots(Optimizer optimizer, LinearModel model) {
@@ -132,10 +158,6 @@ public final class LearnerState {
     batchTarget = nextBatchTarget;
   }
 
-  /** Records a batch the divergence guard refused: its samples were seen, the version stays. */
-  void recordRejectedBatch(int size) {
-    samplesSeen += size;
-  }
 
   /** Target size of the model's next batch under {@code policy}. */
   public int batchTarget(io.streamsgd.core.batch.BatchPolicy policy) {
@@ -204,7 +226,7 @@ public final class LearnerState {
     }
     return new LearnerState(
         spec, specFingerprint, model.copy(), s, touchedAt == null ? null : touchedAt.clone(), version, samplesSeen,
-        batchTarget, metrics.copy(), divergence.copy());
+        batchTarget, metrics.copy(), divergence.copy()).withLineage(lineage, lineageStartVersion);
   }
 
   @Override
@@ -222,7 +244,9 @@ public final class LearnerState {
         && Arrays.deepEquals(slots, l.slots)
         && Arrays.equals(touchedAt, l.touchedAt)
         && metrics.equals(l.metrics)
-        && divergence.equals(l.divergence);
+        && divergence.equals(l.divergence)
+        && lineage == l.lineage
+        && lineageStartVersion == l.lineageStartVersion;
   }
 
   @Override

@@ -100,7 +100,7 @@ public final class MinibatchUpdate {
       if (diverged(state, batch, dense, ws, backup, fwd)) {
         backup.restore(state);
         state.divergence().reject(spec.getDivergenceGuard());
-        state.recordRejectedBatch(n);
+        state.recordBatch(n, state.batchTarget(policy)); // a version that says so; the parameters stand
         return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax, false);
       }
       state.divergence().accept();

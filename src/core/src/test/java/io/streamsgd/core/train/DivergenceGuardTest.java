@@ -22,13 +22,30 @@ class DivergenceGuardTest {
     BatchResult r = MinibatchUpdate.apply(state, List.of(sample(1e10, 1e10)));
     assertThat(r.applied()).isFalse();
     assertThat(state.model()).isEqualTo(before);
-    assertThat(state.version()).isZero();
+    assertThat(state.version()).isEqualTo(1); // published, saying the batch was refused
     assertThat(state.samplesSeen()).isEqualTo(1);
     assertThat(state.divergence().rejectedBatches()).isEqualTo(1);
     assertThat(state.divergence().learningRateScale()).isEqualTo(1.0); // one refusal: no backoff yet
     MinibatchUpdate.apply(state, List.of(sample(1e10, 1e10)));
     assertThat(state.divergence().learningRateScale()).isEqualTo(0.5); // the second in a row
     assertThat(state.model().allFinite()).isTrue();
+  }
+
+  @Test
+  void aSpecOfAnotherShapeStartsANewLineageAndVersionsCarryOn() {
+    LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("m", 1, 0.1, 1));
+    MinibatchUpdate.apply(state, List.of(sample(2, 1)));
+    MinibatchUpdate.apply(state, List.of(sample(2, 1)));
+    assertThat(state.adopt(ModelSpecs.linearRegression("m", 1, 0.5, 1))).isFalse(); // same shape: keeps parameters
+    assertThat(state.model().weights()[0]).isNotZero();
+    assertThat(state.adopt(ModelSpecs.linearRegression("m", 3, 0.5, 1))).isTrue();
+    assertThat(state.lineage()).isEqualTo(2);
+    assertThat(state.lineageStartVersion()).isEqualTo(3);
+    assertThat(state.model().weights()).containsExactly(0.0, 0.0, 0.0);
+    assertThat(state.metrics().count()).isZero();
+    MinibatchUpdate.apply(state, List.of(sample(1, 1, 2, 3)));
+    assertThat(state.version()).isEqualTo(3);
+    assertThat(state.samplesSeen()).isEqualTo(3);
   }
 
   @Test
