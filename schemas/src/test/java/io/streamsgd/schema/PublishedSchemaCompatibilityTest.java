@@ -28,7 +28,9 @@ class PublishedSchemaCompatibilityTest {
           TrainingSample.getClassSchema(),
           ModelSpec.getClassSchema(),
           ModelUpdate.getClassSchema(),
-          DeadLetter.getClassSchema());
+          DeadLetter.getClassSchema(),
+          PredictionRequest.getClassSchema(),
+          Prediction.getClassSchema());
 
   static Stream<Arguments> publishedSchemas() {
     return RELEASES.stream()

@@ -16,7 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Input for integration tests: specs, then {@code n} samples per model interleaved across
  * models (z = 1.5 x0 - 2 x1 + 0.5 x2 + 0.25; regression labels z + noise, binary labels drawn
- * from a logistic model of z), with junk records mixed in. Deterministic.
+ * from a logistic model of z, three classes by thresholds on z + noise), with junk records mixed
+ * in. Deterministic.
  */
 public final class TestInput {
   /** Event time of the first sample; the i-th sample of each model is 10 ms later per step. */
@@ -67,9 +68,11 @@ public final class TestInput {
         double[] x = {rnd.nextDouble(), rnd.nextDouble(), rnd.nextGaussian()};
         double z = 1.5 * x[0] - 2 * x[1] + 0.5 * x[2] + 0.25;
         double y =
-            e.getValue().getTask() == Task.BINARY
-                ? (rnd.nextDouble() < 1 / (1 + Math.exp(-3 * z)) ? 1 : 0)
-                : z + 0.1 * rnd.nextGaussian();
+            switch (e.getValue().getTask()) {
+              case BINARY -> rnd.nextDouble() < 1 / (1 + Math.exp(-3 * z)) ? 1 : 0;
+              case MULTICLASS -> z + 0.2 * rnd.nextGaussian() > 0.5 ? 2 : (z + 0.2 * rnd.nextGaussian() > -0.5 ? 1 : 0);
+              default -> z + 0.1 * rnd.nextGaussian();
+            };
         TrainingSample s =
             TrainingSample.newBuilder()
                 .setModelId(e.getKey())

@@ -3,6 +3,8 @@ package io.streamsgd.schema.codec;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.Prediction;
+import io.streamsgd.schema.PredictionRequest;
 import io.streamsgd.schema.TrainingSample;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +23,8 @@ public final class Codecs {
   public static final SingleObjectCodec<ModelSpec> MODEL_SPEC = withHistory(SingleObjectCodec.of(ModelSpec.class));
   public static final SingleObjectCodec<ModelUpdate> MODEL_UPDATE = withHistory(SingleObjectCodec.of(ModelUpdate.class));
   public static final SingleObjectCodec<DeadLetter> DEAD_LETTER = withHistory(SingleObjectCodec.of(DeadLetter.class));
+  public static final SingleObjectCodec<PredictionRequest> PREDICTION_REQUEST = withHistory(SingleObjectCodec.of(PredictionRequest.class));
+  public static final SingleObjectCodec<Prediction> PREDICTION = withHistory(SingleObjectCodec.of(Prediction.class));
 
   private Codecs() {}
 

@@ -4,6 +4,7 @@ import io.streamsgd.cli.bench.BenchCommand;
 import io.streamsgd.cli.demo.DemoCommand;
 import io.streamsgd.cli.experiment.ExperimentCommand;
 import io.streamsgd.cli.run.RunCommand;
+import io.streamsgd.cli.serve.ServeCommand;
 import picocli.CommandLine.Command;
 
 /** {@code streamsgd}: streaming online learning on Flink and Kafka. */
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Streaming online learning: dynamic-minibatch SGD on Apache Flink, models on Apache Kafka.",
-    subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, ExperimentCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, ServeCommand.class, BenchCommand.class, ExperimentCommand.class})
 public final class StreamSgdCommand implements Runnable {
   @Override
   public void run() {

@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -20,20 +22,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka Streams serving app: keeps the latest model per id (see {@link LatestModelTopology})
- * and answers interactive queries for a model and for predictions with it.
+ * The Kafka Streams serving app: keeps the latest model per id, answers the prediction-requests
+ * topic (see {@link LatestModelTopology}), and serves interactive queries, in Java and over HTTP
+ * ({@link ServingHttpApi}), routed to the instance that holds the model.
  */
 public final class ModelServingApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServingApp.class);
 
+  private final ServingSettings settings;
+  private final RequestScorer scorer = new RequestScorer();
+  private final ServingHttpApi http;
+  private final HostInfo self;
   private final KafkaStreams streams;
-  /** Decoded models by id, replaced when the store holds a higher version. */
-  private final ConcurrentHashMap<String, PublishedModel> decoded = new ConcurrentHashMap<>();
 
   public ModelServingApp(ServingSettings settings) {
     LOG.info("Starting serving app: {}", settings);
+    this.settings = settings;
+    this.http = settings.httpPort() >= 0 ? new ServingHttpApi(this) : null;
+    this.self = http == null ? null : new HostInfo(settings.httpHost(), http.start(settings.httpHost(), settings.httpPort()));
     this.streams =
-        new KafkaStreams(LatestModelTopology.build(settings.modelsTopic(), settings.storeType()), settings.streamsProperties());
+        new KafkaStreams(
+            LatestModelTopology.build(settings, scorer),
+            settings.streamsProperties(self == null ? null : self.host() + ":" + self.port()));
   }
 
   /** Starts the app and waits until its store can be queried. */
@@ -53,16 +63,16 @@ public final class ModelServingApp implements AutoCloseable {
     return streams.store(StoreQueryParameters.fromNameAndType(LatestModelTopology.STORE, QueryableStoreTypes.keyValueStore()));
   }
 
-  /** The latest update held for {@code modelId}. */
+  /** The latest update held for {@code modelId} by this instance. */
   public Optional<ModelUpdate> latest(String modelId) {
     try {
       return Optional.ofNullable(store().get(modelId));
     } catch (InvalidStateStoreException e) {
-      throw new IllegalStateException("model store not queryable now (rebalancing?): " + e.getMessage(), e);
+      throw new StoreUnavailableException("model store not queryable now (rebalancing?): " + e.getMessage(), e);
     }
   }
 
-  /** Every model held, latest version each. */
+  /** Every model this instance holds, latest version each. */
   public List<ModelUpdate> all() {
     List<ModelUpdate> out = new ArrayList<>();
     try (KeyValueIterator<String, ModelUpdate> it = store().all()) {
@@ -70,28 +80,56 @@ public final class ModelServingApp implements AutoCloseable {
         KeyValue<String, ModelUpdate> kv = it.next();
         out.add(kv.value);
       }
+    } catch (InvalidStateStoreException e) {
+      throw new StoreUnavailableException("model store not queryable now (rebalancing?): " + e.getMessage(), e);
     }
     return out;
   }
 
   /** The latest model as a ready scorer. */
   public Optional<PublishedModel> model(String modelId) {
-    Optional<ModelUpdate> update = latest(modelId);
-    if (update.isEmpty()) {
-      return Optional.empty();
-    }
-    ModelUpdate u = update.get();
-    return Optional.of(
-        decoded.compute(modelId, (id, held) -> held != null && held.version() >= u.getVersion() ? held : PublishedModel.of(u)));
+    return latest(modelId).map(scorer::model);
   }
 
-  /** Scores {@code x} with the latest model; the result names the version that produced it. */
+  /** Scores {@code x} with the latest model held here; the result names the version that produced it. */
   public Optional<ServedPrediction> predict(String modelId, FeatureVector x) {
     return model(modelId).map(m -> new ServedPrediction(modelId, m.version(), m.predict(x)));
   }
 
   /** A prediction and the model version that made it. */
   public record ServedPrediction(String modelId, long version, Prediction prediction) {}
+
+  /**
+   * Which instance holds {@code modelId}: this one (empty), another one (its HTTP host), or
+   * nobody right now (a rebalance).
+   */
+  Optional<HostInfo> ownerOf(String modelId) {
+    KeyQueryMetadata meta = streams.queryMetadataForKey(LatestModelTopology.STORE, modelId, Serdes.String().serializer());
+    if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      throw new StoreUnavailableException("no instance holds model " + modelId + " right now", null);
+    }
+    return meta.activeHost().equals(self) ? Optional.empty() : Optional.of(meta.activeHost());
+  }
+
+  /** The HTTP hosts of the other instances of this application. */
+  List<HostInfo> otherInstances() {
+    List<HostInfo> out = new ArrayList<>();
+    streams.metadataForAllStreamsClients().forEach(m -> {
+      if (!m.hostInfo().equals(self) && m.hostInfo().port() > 0) {
+        out.add(m.hostInfo());
+      }
+    });
+    return out;
+  }
+
+  /** Port of the HTTP API, or -1 when it runs none. */
+  public int httpPort() {
+    return self == null ? -1 : self.port();
+  }
+
+  public ServingSettings settings() {
+    return settings;
+  }
 
   public KafkaStreams.State state() {
     return streams.state();
@@ -100,5 +138,17 @@ public final class ModelServingApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    if (http != null) {
+      http.stop();
+    }
+  }
+
+  /** The store cannot be queried now (the instance is rebalancing or restoring). */
+  public static final class StoreUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -13,16 +13,24 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param bootstrapServers Kafka bootstrap servers
  * @param applicationId Kafka Streams application id: instances with the same id share the work
  * @param modelsTopic the trainer's models topic
+ * @param requestsTopic prediction requests (co-partitioned with the models topic)
+ * @param predictionsTopic where predictions are written
  * @param stateDir where Kafka Streams keeps local state
  * @param storeType RocksDB (default for deployments) or in-memory
+ * @param httpHost host this instance's HTTP API is reached at by the other instances
+ * @param httpPort port of the HTTP API; 0 picks a free one, -1 runs no HTTP API
  * @param kafkaProperties extra Kafka client settings (security etc.), passed through; may hold secrets
  */
 public record ServingSettings(
     String bootstrapServers,
     String applicationId,
     String modelsTopic,
+    String requestsTopic,
+    String predictionsTopic,
     Path stateDir,
     LatestModelTopology.StoreType storeType,
+    String httpHost,
+    int httpPort,
     Map<String, String> kafkaProperties) {
 
   public ServingSettings {
@@ -31,22 +39,36 @@ public record ServingSettings(
 
   public static ServingSettings defaults(String bootstrapServers, Path stateDir) {
     return new ServingSettings(
-        bootstrapServers, "streamsgd-serving", "models", stateDir, LatestModelTopology.StoreType.ROCKSDB, Map.of());
+        bootstrapServers, "streamsgd-serving", "models", "prediction-requests", "predictions", stateDir,
+        LatestModelTopology.StoreType.ROCKSDB, "127.0.0.1", -1, Map.of());
   }
 
   public ServingSettings withStoreType(LatestModelTopology.StoreType type) {
-    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, stateDir, type, kafkaProperties);
+    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, stateDir, type, httpHost, httpPort, kafkaProperties);
   }
 
   public ServingSettings withModelsTopic(String topic) {
-    return new ServingSettings(bootstrapServers, applicationId, topic, stateDir, storeType, kafkaProperties);
+    return new ServingSettings(bootstrapServers, applicationId, topic, requestsTopic, predictionsTopic, stateDir, storeType, httpHost, httpPort, kafkaProperties);
   }
 
   public ServingSettings withApplicationId(String id) {
-    return new ServingSettings(bootstrapServers, id, modelsTopic, stateDir, storeType, kafkaProperties);
+    return new ServingSettings(bootstrapServers, id, modelsTopic, requestsTopic, predictionsTopic, stateDir, storeType, httpHost, httpPort, kafkaProperties);
   }
 
-  Properties streamsProperties() {
+  public ServingSettings withHttp(String host, int port) {
+    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, stateDir, storeType, host, port, kafkaProperties);
+  }
+
+  public ServingSettings withStateDir(Path dir) {
+    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, dir, storeType, httpHost, httpPort, kafkaProperties);
+  }
+
+  public ServingSettings withKafkaProperties(Map<String, String> properties) {
+    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, stateDir, storeType, httpHost, httpPort, properties);
+  }
+
+  /** Kafka Streams properties; {@code applicationServer} is host:port of this instance's HTTP API, or null. */
+  Properties streamsProperties(String applicationServer) {
     Properties p = new Properties();
     p.putAll(kafkaProperties);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -57,16 +79,18 @@ public record ServingSettings(
     // The trainer publishes in Kafka transactions: never serve an aborted model.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    p.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
+    if (applicationServer != null) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
     return p;
   }
 
   @Override
   public String toString() {
     return "ServingSettings{bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
-        + ", modelsTopic=" + modelsTopic + ", stateDir=" + stateDir + ", storeType=" + storeType
+        + ", topics=[" + modelsTopic + ", " + requestsTopic + ", " + predictionsTopic + "], stateDir=" + stateDir
+        + ", storeType=" + storeType + ", http=" + httpHost + ":" + httpPort
         + ", kafkaProperties=" + new TreeMap<>(kafkaProperties).keySet() + " (values hidden)}";
   }
 }

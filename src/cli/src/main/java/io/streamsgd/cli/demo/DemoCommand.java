@@ -96,7 +96,8 @@ public final class DemoCommand implements Callable<Integer> {
       stack.startTrainer(job);
       out.printf("  trainer job running on a Flink MiniCluster (%d subtasks), exactly-once to '%s'%n", parallelism, stack.topics().models());
       ModelServingApp serving = stack.startServing();
-      out.printf("  serving app (Kafka Streams) following '%s'%n", stack.topics().models());
+      out.printf("  serving app (Kafka Streams) following '%s', HTTP API at http://127.0.0.1:%d/models%n",
+          stack.topics().models(), serving.httpPort());
 
       SampleProducer producer = new SampleProducer(stack.bootstrapServers(), stack.topics().samples(), models, samplesPerModel, seed);
       Thread producerThread = new Thread(producer, "demo-producer");

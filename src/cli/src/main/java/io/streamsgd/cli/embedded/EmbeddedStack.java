@@ -93,17 +93,16 @@ public final class EmbeddedStack implements AutoCloseable {
     return trainer;
   }
 
-  /** Starts the Kafka Streams serving app on the models topic (heap store: it shares the JVM with Flink). */
+  /** Settings of a serving instance on this stack (heap store: it shares the JVM with Flink); HTTP on a free port. */
+  public ServingSettings servingSettings(String instance) {
+    return new ServingSettings(
+        bootstrapServers(), "streamsgd-serving", topics.models(), topics.predictionRequests(), topics.predictions(),
+        workDir.resolve("kafka-streams-" + instance), LatestModelTopology.StoreType.IN_MEMORY, "127.0.0.1", 0, Map.of());
+  }
+
+  /** Starts the Kafka Streams serving app with its HTTP API; closed with the stack. */
   public ModelServingApp startServing() throws InterruptedException {
-    ServingSettings settings =
-        new ServingSettings(
-            bootstrapServers(),
-            "streamsgd-serving",
-            topics.models(),
-            workDir.resolve("kafka-streams"),
-            LatestModelTopology.StoreType.IN_MEMORY,
-            Map.of());
-    serving = new ModelServingApp(settings).start(Duration.ofSeconds(60));
+    serving = new ModelServingApp(servingSettings("0")).start(Duration.ofSeconds(60));
     return serving;
   }
 

@@ -10,12 +10,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The topics streamsgd uses, with the settings each needs: models and specs are compacted
- * (the latest record per model id is the current one), samples and dead letters are logs.
+ * (the latest record per model id is the current one), samples, dead letters, prediction
+ * requests and predictions are logs; requests have as many partitions as models.
  */
-public record TopicLayout(String samples, String specs, String models, String deadLetters, int partitions) {
+public record TopicLayout(
+    String samples, String specs, String models, String deadLetters, String predictionRequests, String predictions, int partitions) {
 
   public static TopicLayout defaults(int partitions) {
-    return new TopicLayout("samples", "model-specs", "models", "dead-letters", partitions);
+    return new TopicLayout("samples", "model-specs", "models", "dead-letters", "prediction-requests", "predictions", partitions);
   }
 
   public List<NewTopic> newTopics(short replication) {
@@ -24,7 +26,10 @@ public record TopicLayout(String samples, String specs, String models, String de
         new NewTopic(samples, partitions, replication),
         new NewTopic(specs, 1, replication).configs(compacted),
         new NewTopic(models, partitions, replication).configs(compacted),
-        new NewTopic(deadLetters, 1, replication));
+        new NewTopic(deadLetters, 1, replication),
+        // the serving app joins requests with models: same partitioning (key = model id, same count)
+        new NewTopic(predictionRequests, partitions, replication),
+        new NewTopic(predictions, partitions, replication));
   }
 
   /** Creates whichever of the topics do not exist yet. */
