@@ -129,6 +129,11 @@ public final class ModelSubscriber implements AutoCloseable {
     return updatesRead.get();
   }
 
+  /** Records on the topic that were not a {@code ModelUpdate} (skipped, with a warning). */
+  public long undecodableRecords() {
+    return undecodable.get();
+  }
+
   @Override
   public void close() throws InterruptedException {
     running = false;

@@ -3,7 +3,6 @@ package io.streamsgd.cli.demo;
 import io.streamsgd.cli.embedded.EmbeddedStack;
 import io.streamsgd.cli.embedded.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
-import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.job.config.JobOptions;
@@ -170,8 +169,10 @@ public final class DemoCommand implements Callable<Integer> {
         "model", "task", "loss", "lr", "batch", "version", "samples", "preq.loss", "w", "b");
     List<DemoReport.ModelResult> results = new ArrayList<>();
     boolean converged = true;
+    ServingClient http = new ServingClient(serving.httpPort());
     for (DemoModel m : models) {
-      ModelUpdate u = awaitServed(serving, m.id(), samplesPerModel);
+      awaitServed(http, m.id(), samplesPerModel);
+      ModelUpdate u = serving.latest(m.id()).orElseThrow();
       LinearModel params = ModelUpdates.model(u);
       double w = params.weight(0, 0);
       double b = params.intercepts()[0];
@@ -179,16 +180,16 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%-12s %-10s %-8s %6.3f %6d %9d %10d %9.5f %9.4f %9.4f%n",
           m.id(), spec.getTask(), spec.getLoss(), spec.getOptimizer().getLearningRate(), spec.getBatch().getSize(),
           u.getVersion(), u.getSamplesSeen(), u.getMetrics().getMeanLoss(), w, b);
-      var served = serving.predict(m.id(), FeatureVector.dense(new double[] {0.5})).orElseThrow();
+      ServingClient.Answer served = http.predictDense(m.id(), 0.5);
       results.add(new DemoReport.ModelResult(m.id(), spec.getTask().name(), spec.getLoss().name(),
           spec.getOptimizer().getLearningRate(), spec.getBatch().getSize(), params.weights().clone(), b,
           u.getVersion(), u.getSamplesSeen(), u.getMetrics().getMeanLoss(),
-          new DemoReport.ServedPrediction(0.5, served.prediction().value(), served.version())));
+          new DemoReport.ServedPrediction(0.5, served.value(), served.version())));
       if (m.example() == SeedExample.LINEAR) {
         converged &= Math.abs(w - TRUE_W) <= TOLERANCE && Math.abs(b - TRUE_B) <= TOLERANCE;
       }
     }
-    out.printf("%nThe serving app (Kafka Streams interactive query) scores x = 0.5 with each model's latest version:%n");
+    out.printf("%nThe serving app (POST /models/{id}/predict) scores x = 0.5 with each model's latest version:%n");
     for (DemoReport.ModelResult r : results) {
       String what = r.task().equals("BINARY") ? "P(y=1)" : "y";
       out.printf(Locale.ROOT, "  %-12s %s = %.4f   (version %d)%n", r.id(), what, r.prediction().value(), r.prediction().version());
@@ -205,12 +206,11 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** Waits until the serving app holds the version that has seen every sample. */
-  private static ModelUpdate awaitServed(ModelServingApp serving, String id, long samples) throws InterruptedException {
+  private static void awaitServed(ServingClient http, String id, long samples) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      var u = serving.latest(id);
-      if (u.isPresent() && u.get().getSamplesSeen() >= samples) {
-        return u.get();
+      if (http.samplesSeen(id).orElse(0L) >= samples) {
+        return;
       }
       Thread.sleep(50);
     }

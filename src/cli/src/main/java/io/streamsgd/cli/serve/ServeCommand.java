@@ -63,13 +63,21 @@ public final class ServeCommand implements Callable<Integer> {
         new ServingSettings(
             bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, dir, store, httpHost, httpPort,
             kafkaProperties(kafkaConfig));
-    CountDownLatch stopped = new CountDownLatch(1);
-    try (ModelServingApp app = new ModelServingApp(settings)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "serve-shutdown"));
-      app.start(Duration.ofMinutes(5));
-      System.out.printf("serving models from '%s' at http://%s:%d/models (Ctrl-C stops)%n", modelsTopic, httpHost, app.httpPort());
-      stopped.await();
-    }
+    ModelServingApp app = new ModelServingApp(settings);
+    CountDownLatch closed = new CountDownLatch(1);
+    // The JVM exits once shutdown hooks return, so the hook itself closes the app: Kafka Streams
+    // then leaves its group at once and the other instances take over the partitions.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  closed.countDown();
+                },
+                "serve-shutdown"));
+    app.start(Duration.ofMinutes(5));
+    System.out.printf("serving models from '%s' at http://%s:%d/models (Ctrl-C stops)%n", modelsTopic, httpHost, app.httpPort());
+    closed.await();
     return 0;
   }
 
