@@ -23,8 +23,8 @@ final class ModelJson {
     m.put("lineage", u.getLineage());
     m.put("samplesSeen", u.getSamplesSeen());
     m.put("task", u.getSpec().getTask().name());
-    m.put("prequentialLoss", u.getMetrics().getMeanLoss());
-    m.put("fadedLoss", u.getMetrics().getFadedLoss());
+    m.put("prequentialLoss", finite(u.getMetrics().getMeanLoss()));
+    m.put("fadedLoss", finite(u.getMetrics().getFadedLoss()));
     m.put("publishedAt", u.getPublishedAt().toEpochMilli());
     return m;
   }
@@ -43,12 +43,12 @@ final class ModelJson {
     PrequentialMetrics p = u.getMetrics();
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("count", p.getCount());
-    metrics.put("meanLoss", p.getMeanLoss());
-    metrics.put("accuracy", p.getAccuracy());
-    metrics.put("rmse", p.getRmse());
-    metrics.put("mae", p.getMae());
-    metrics.put("fadedLoss", p.getFadedLoss());
-    metrics.put("fadedAccuracy", p.getFadedAccuracy());
+    metrics.put("meanLoss", finite(p.getMeanLoss()));
+    metrics.put("accuracy", finite(p.getAccuracy()));
+    metrics.put("rmse", finite(p.getRmse()));
+    metrics.put("mae", finite(p.getMae()));
+    metrics.put("fadedLoss", finite(p.getFadedLoss()));
+    metrics.put("fadedAccuracy", finite(p.getFadedAccuracy()));
     m.put("metrics", metrics);
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("outputs", u.getParameters().getOutputs());
@@ -79,6 +79,14 @@ final class ModelJson {
       m.put("probabilities", p.probabilities());
     }
     return m;
+  }
+
+  /**
+   * JSON has no NaN or infinity: a metric that is not defined yet (no sample seen, or accuracy of
+   * a regression model) is written as null instead of a string a client would have to know.
+   */
+  private static Double finite(Double v) {
+    return v != null && Double.isFinite(v) ? v : null;
   }
 
   static Map<String, Object> error(String message) {

@@ -1,5 +1,6 @@
 package io.streamsgd.serving;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -101,7 +102,11 @@ final class ServingHttpApi {
     FeatureVector x;
     try {
       x = features(MAPPER.readTree(ctx.body()));
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (JsonProcessingException e) {
+      // the parser's own first line says what and where; its location dump says nothing more
+      ctx.status(400).json(ModelJson.error("malformed request: not JSON (" + e.getOriginalMessage() + ")"));
+      return;
+    } catch (IllegalArgumentException e) {
       ctx.status(400).json(ModelJson.error("malformed request: " + e.getMessage()));
       return;
     }
@@ -150,6 +155,9 @@ final class ServingHttpApi {
     if (body.has("features")) {
       return FeatureVector.dense(doubles(body.get("features"), "features"));
     }
+    if (!body.has("indices") && !body.has("names")) {
+      throw new IllegalArgumentException("give 'features', or 'indices' and 'values', or 'names' and 'values'");
+    }
     double[] values = doubles(body.get("values"), "values");
     if (body.has("indices")) {
       JsonNode idx = body.get("indices");
@@ -168,18 +176,15 @@ final class ServingHttpApi {
       }
       return FeatureVector.sparse(indices, values);
     }
-    if (body.has("names")) {
-      JsonNode names = body.get("names");
-      if (!names.isArray() || names.size() != values.length) {
-        throw new IllegalArgumentException("'names' must be an array as long as 'values'");
-      }
-      String[] n = new String[names.size()];
-      for (int i = 0; i < n.length; i++) {
-        n[i] = names.get(i).asText();
-      }
-      return FeatureVector.named(n, values);
+    JsonNode names = body.get("names");
+    if (!names.isArray() || names.size() != values.length) {
+      throw new IllegalArgumentException("'names' must be an array as long as 'values'");
     }
-    throw new IllegalArgumentException("give 'features', or 'indices' and 'values', or 'names' and 'values'");
+    String[] n = new String[names.size()];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = names.get(i).asText();
+    }
+    return FeatureVector.named(n, values);
   }
 
   private static double[] doubles(JsonNode node, String field) {

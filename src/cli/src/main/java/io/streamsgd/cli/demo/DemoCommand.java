@@ -41,11 +41,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the whole pipeline on an embedded real Kafka broker and Flink MiniCluster:",
-      "two linear-regression models (y = 3x + 2 + U(0,1), different learning rates) and one",
-      "logistic-regression model (label = round(tanh(2x) + U(0,1))), trained in parallel."
-    })
+    header = "The whole pipeline on this machine: broker, trainer, serving app, result.",
+    description =
+        "Runs the whole pipeline on an embedded real Kafka broker and Flink MiniCluster: two " +
+        "linear-regression models (y = 3x + 2 + U(0,1), different learning rates) and one " +
+        "logistic-regression model (label = round(tanh(2x) + U(0,1))), trained in parallel.")
 public final class DemoCommand implements Callable<Integer> {
   /** Least-squares answer of the linear example, and the tolerance the demo holds itself to. */
   static final double TRUE_W = 3.0;

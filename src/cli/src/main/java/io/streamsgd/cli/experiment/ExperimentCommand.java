@@ -10,10 +10,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "experiment",
     mixinStandardHelpOptions = true,
-    description = {
-      "batch-policies: fixed small, fixed large and adaptive batches on a stream whose noise rises",
-      "tenfold halfway; writes loss and batch-size charts (PNG) and prints the result table."
-    })
+    header = "Experiments that write charts and result tables.",
+    description =
+        "batch-policies: fixed small, fixed large and adaptive batches on a stream whose noise " +
+        "rises tenfold halfway; writes loss and batch-size charts (PNG) and prints the result " +
+        "table.")
 public final class ExperimentCommand implements Callable<Integer> {
   @picocli.CommandLine.Parameters(index = "0", description = "Which experiment: batch-policies.")
   String name;

@@ -51,10 +51,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {
-      "Streams a file (csv, libsvm, vw, idx) through the real pipeline on an embedded Kafka broker",
-      "and Flink MiniCluster, then reports prequential metrics, final parameters and throughput."
-    })
+    header = "Trains on your file (csv, libsvm, vw, idx) through the real pipeline.",
+    description =
+        "Streams a file (csv, libsvm, vw, idx) through the real pipeline on an embedded Kafka " +
+        "broker and Flink MiniCluster, then reports prequential metrics, final parameters and " +
+        "throughput.")
 public final class RunCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "The examples (.gz is read too).")
   Path input;

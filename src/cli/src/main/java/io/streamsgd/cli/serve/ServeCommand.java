@@ -20,11 +20,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the serving app: keeps the latest model per id from the models topic, answers the",
-      "prediction-requests topic, and serves GET /models, GET /models/{id}, POST /models/{id}/predict.",
-      "Start several with the same --application-id to share the models; any of them answers for all."
-    })
+    header = "Serving app: latest model per id, HTTP API and prediction-requests topic.",
+    description =
+        "Runs the serving app: keeps the latest model per id from the models topic, answers the " +
+        "prediction-requests topic, and serves GET /models, GET /models/{id}, POST " +
+        "/models/{id}/predict. Start several with the same --application-id to share the models; " +
+        "any of them answers for all.")
 public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
   String bootstrapServers;
