@@ -102,7 +102,8 @@ class AtLeastOnceITCase {
       try (ModelSubscriber subscriber = new ModelSubscriber(Map.of("bootstrap.servers", kafka.bootstrapServers()), "models");
           ModelServingApp serving =
               new ModelServingApp(ServingSettings.defaults(kafka.bootstrapServers(), tmp.resolve("streams"))
-                      .withStoreType(LatestModelTopology.StoreType.IN_MEMORY))
+                      .withStoreType(LatestModelTopology.StoreType.IN_MEMORY)
+                      .withRequestsTopic(null)) // the table alone: no prediction-requests topic here
                   .start(Duration.ofSeconds(60))) {
         assertThat(subscriber.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -3,7 +3,7 @@ package io.streamsgd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.embedded.TopicLayout;
+import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.model.Predictor;

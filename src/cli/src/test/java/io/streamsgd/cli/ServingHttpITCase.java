@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.embedded.TopicLayout;
+import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.model.Prediction;

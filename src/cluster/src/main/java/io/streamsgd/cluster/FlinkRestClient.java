@@ -65,7 +65,21 @@ public final class FlinkRestClient {
    */
   public String runJar(String jarId, List<String> args, String savepointPath, Integer parallelism)
       throws IOException, InterruptedException {
+    return runJar(jarId, args, savepointPath, false, parallelism);
+  }
+
+  /**
+   * Runs an uploaded jar's main class with {@code args}; returns the job id.
+   *
+   * @param savepointPath restore from this savepoint, or null
+   * @param allowNonRestoredState start even if the savepoint holds state of an operator the job no longer has
+   */
+  public String runJar(String jarId, List<String> args, String savepointPath, boolean allowNonRestoredState, Integer parallelism)
+      throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
+    if (allowNonRestoredState) {
+      body.put("allowNonRestoredState", true);
+    }
     body.putArray("programArgsList").addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
     if (savepointPath != null) {
       body.put("savepointPath", savepointPath);
@@ -134,7 +148,12 @@ public final class FlinkRestClient {
   }
 
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.ConnectException e) {
+      throw new IOException("cannot reach the Flink REST API at " + base + " (connection refused)", e);
+    }
     if (response.statusCode() / 100 != 2) {
       throw new IOException(request.method() + " " + request.uri() + " -> HTTP " + response.statusCode() + ": " + response.body());
     }

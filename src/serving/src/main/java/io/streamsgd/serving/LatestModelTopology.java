@@ -41,10 +41,16 @@ public final class LatestModelTopology {
     return builder.build();
   }
 
-  /** The model table and the prediction stream joined against it. */
+  /**
+   * The model table and the prediction stream joined against it; the table alone when the
+   * settings name no requests topic (HTTP-only serving).
+   */
   public static Topology build(ServingSettings s, RequestScorer scorer) {
     StreamsBuilder builder = new StreamsBuilder();
     KTable<String, ModelUpdate> models = table(builder, s.modelsTopic(), s.storeType());
+    if (!s.answersRequestTopic()) {
+      return builder.build();
+    }
     builder.stream(s.requestsTopic(), Consumed.with(Serdes.String(), SingleObjectSerde.predictionRequest()))
         .leftJoin(models, scorer::score, Joined.with(Serdes.String(), SingleObjectSerde.predictionRequest(), SingleObjectSerde.modelUpdate()))
         .to(s.predictionsTopic(), Produced.with(Serdes.String(), SingleObjectSerde.prediction()));

@@ -15,6 +15,8 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -35,16 +37,23 @@ public final class ModelServingApp implements AutoCloseable {
   private final ServingHttpApi http;
   private final HostInfo self;
   private final KafkaStreams streams;
+  private volatile Throwable failure;
 
   public ModelServingApp(ServingSettings settings) {
     LOG.info("Starting serving app: {}", settings);
     this.settings = settings;
     this.http = settings.httpPort() >= 0 ? new ServingHttpApi(this) : null;
-    this.self = http == null ? null : new HostInfo(settings.httpHost(), http.start(settings.httpHost(), settings.httpPort()));
+    this.self = http == null ? null : new HostInfo(settings.httpHost(), http.start(settings.httpBindAddress(), settings.httpPort()));
     this.streams =
         new KafkaStreams(
             LatestModelTopology.build(settings, scorer),
             settings.streamsProperties(self == null ? null : self.host() + ":" + self.port()));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          failure = e;
+          LOG.error("Serving app stopped", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
   }
 
   /** Starts the app and waits until its store can be queried. */
@@ -52,12 +61,29 @@ public final class ModelServingApp implements AutoCloseable {
     streams.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+      Throwable f = failure;
+      if (f != null || streams.state() == KafkaStreams.State.ERROR) {
+        throw new IllegalStateException(startFailure(f), f);
+      }
+      if (System.nanoTime() > deadline) {
         throw new IllegalStateException("serving app did not reach RUNNING within " + timeout + ": " + streams.state());
       }
       Thread.sleep(50);
     }
     return this;
+  }
+
+  private String startFailure(Throwable f) {
+    boolean missingTopic = false;
+    for (Throwable c = f; c != null; c = c.getCause()) {
+      missingTopic |= c instanceof MissingSourceTopicException;
+    }
+    if (missingTopic) {
+      String topics = settings.answersRequestTopic() ? "'" + settings.modelsTopic() + "' and '" + settings.requestsTopic() + "'" : "'" + settings.modelsTopic() + "'";
+      return "serving app cannot start: its input topics " + topics + " must exist (streamsgd topics create makes them;"
+          + " an empty requests topic name serves over HTTP only)";
+    }
+    return "serving app stopped while starting: " + (f == null ? streams.state() : f.getMessage());
   }
 
   private ReadOnlyKeyValueStore<String, ModelUpdate> store() {

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -51,7 +52,7 @@ final class ServingHttpApi {
   int start(String host, int port) {
     javalin =
         Javalin.create(config -> config.showJavalinBanner = false)
-            .get("/health", ctx -> ctx.json(Map.of("state", app.state().name())))
+            .get("/health", this::health)
             .get("/models", this::listModels)
             .get("/models/{id}", this::getModel)
             .post("/models/{id}/predict", this::predict)
@@ -95,6 +96,12 @@ final class ServingHttpApi {
     } else {
       ctx.json(ModelJson.full(update.get()));
     }
+  }
+
+  /** 200 while the instance can answer queries (RUNNING), 503 otherwise: a readiness probe. */
+  private void health(Context ctx) {
+    KafkaStreams.State state = app.state();
+    ctx.status(state == KafkaStreams.State.RUNNING ? 200 : 503).json(Map.of("state", state.name()));
   }
 
   private void predict(Context ctx) throws IOException, InterruptedException {

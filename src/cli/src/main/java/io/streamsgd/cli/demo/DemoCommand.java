@@ -1,7 +1,7 @@
 package io.streamsgd.cli.demo;
 
 import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.embedded.TopicLayout;
+import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.spec.ModelSpecs;
@@ -120,10 +120,14 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void publishSpecs(EmbeddedStack stack, List<DemoModel> models) {
-    try (KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+    publishSpecs(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().specs(), models, out);
+  }
+
+  /** Publishes each model's spec to the specs topic, one line each on {@code out}. */
+  static void publishSpecs(Map<String, Object> clientProperties, String topic, List<DemoModel> models, PrintStream out) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(clientProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (DemoModel m : models) {
-        p.send(new ProducerRecord<>(stack.topics().specs(), m.id().getBytes(StandardCharsets.UTF_8), Codecs.MODEL_SPEC.encode(m.spec())));
+        p.send(new ProducerRecord<>(topic, m.id().getBytes(StandardCharsets.UTF_8), Codecs.MODEL_SPEC.encode(m.spec())));
         out.printf("  spec %-12s %s, %s loss, SGD lr=%s, batch %d or %d ms%n",
             m.id(), m.spec().getTask(), m.spec().getLoss(), m.spec().getOptimizer().getLearningRate(),
             m.spec().getBatch().getSize(), m.spec().getBatch().getMaxLatencyMs());

@@ -15,36 +15,53 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces the demo's samples: {@code perModel} for each model, interleaved across models, keyed
- * by model id (so each model's samples stay in order on one partition). Deterministic per seed.
+ * Produces the demo's samples: {@code perModel} for each model (0: until stopped), interleaved
+ * across models, keyed by model id (so each model's samples stay in order on one partition),
+ * optionally paced to a rate. Deterministic per seed.
  */
 final class SampleProducer implements Runnable {
-  private final String bootstrapServers;
+  private final Map<String, Object> clientProperties;
   private final String topic;
   private final List<DemoModel> models;
   private final long perModel;
   private final long seed;
+  private final double samplesPerSecond;
   private final AtomicLong produced = new AtomicLong();
   private volatile Throwable failure;
+  private volatile boolean stopped;
 
-  SampleProducer(String bootstrapServers, String topic, List<DemoModel> models, long perModel, long seed) {
-    this.bootstrapServers = bootstrapServers;
+  /**
+   * @param clientProperties Kafka client settings (bootstrap servers, security)
+   * @param samplesPerSecond the pace over all models; 0 produces as fast as the broker takes them
+   */
+  SampleProducer(Map<String, Object> clientProperties, String topic, List<DemoModel> models, long perModel, long seed, double samplesPerSecond) {
+    this.clientProperties = clientProperties;
     this.topic = topic;
     this.models = models;
     this.perModel = perModel;
     this.seed = seed;
+    this.samplesPerSecond = samplesPerSecond;
+  }
+
+  SampleProducer(String bootstrapServers, String topic, List<DemoModel> models, long perModel, long seed) {
+    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, models, perModel, seed, 0);
+  }
+
+  /** Ends an endless or paced run after the sample being produced. */
+  void stop() {
+    stopped = true;
   }
 
   @Override
   public void run() {
-    Map<String, Object> config =
+    Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+    config.putAll(
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.LINGER_MS_CONFIG, 5,
             ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
     Random[] rnd = new Random[models.size()];
     byte[][] keys = new byte[models.size()][];
     for (int m = 0; m < models.size(); m++) {
@@ -54,7 +71,11 @@ final class SampleProducer implements Runnable {
     long start = System.currentTimeMillis();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (long i = 0; i < perModel; i++) {
+      for (long i = 0; (perModel == 0 || i < perModel) && !stopped; i++) {
+        pace(start, i * models.size());
+        // as fast as possible: one millisecond of event time per round, so runs are repeatable;
+        // paced: the wall clock, as a live producer would stamp them
+        long eventTime = samplesPerSecond > 0 ? System.currentTimeMillis() : start + i;
         for (int m = 0; m < models.size(); m++) {
           double[] xy = models.get(m).example().next(rnd[m]);
           TrainingSample sample =
@@ -62,11 +83,11 @@ final class SampleProducer implements Runnable {
                   .setModelId(models.get(m).id())
                   .setFeatures(new DenseFeatures(List.of(xy[0])))
                   .setLabel(xy[1])
-                  .setEventTime(Instant.ofEpochMilli(start + i))
+                  .setEventTime(Instant.ofEpochMilli(eventTime))
                   .build();
           producer.send(
               // the record timestamp is the sample's event time: the trainer's watermarks follow it
-              new ProducerRecord<>(topic, null, start + i, keys[m], Codecs.TRAINING_SAMPLE.encode(sample)),
+              new ProducerRecord<>(topic, null, eventTime, keys[m], Codecs.TRAINING_SAMPLE.encode(sample)),
               (meta, e) -> {
                 if (e != null) {
                   failure = e;
@@ -78,6 +99,23 @@ final class SampleProducer implements Runnable {
       producer.flush();
     } catch (RuntimeException e) {
       failure = e;
+    }
+  }
+
+  /** Sleeps until sample number {@code n} is due at the configured rate. */
+  private void pace(long startMillis, long n) {
+    if (samplesPerSecond <= 0) {
+      return;
+    }
+    long due = startMillis + (long) (n * 1000 / samplesPerSecond);
+    long wait = due - System.currentTimeMillis();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped = true;
+      }
     }
   }
 

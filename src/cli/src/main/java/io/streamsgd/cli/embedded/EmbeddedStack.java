@@ -1,5 +1,7 @@
 package io.streamsgd.cli.embedded;
 
+import io.streamsgd.cli.topics.TopicCreator;
+import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.embedded.EmbeddedKafkaBroker;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.config.JobOptions;
@@ -49,7 +51,7 @@ public final class EmbeddedStack implements AutoCloseable {
   public static EmbeddedStack start(Path workDir, int parallelism, TopicLayout topics) throws Exception {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir);
     try (Admin admin = Admin.create(broker.clientProperties())) {
-      topics.create(admin, (short) 1);
+      new TopicCreator(admin).create(topics, (short) 1);
     } catch (Exception e) {
       broker.close();
       throw e;
@@ -97,7 +99,7 @@ public final class EmbeddedStack implements AutoCloseable {
   public ServingSettings servingSettings(String instance) {
     return new ServingSettings(
         bootstrapServers(), "streamsgd-serving", topics.models(), topics.predictionRequests(), topics.predictions(),
-        workDir.resolve("kafka-streams-" + instance), LatestModelTopology.StoreType.IN_MEMORY, "127.0.0.1", 0, Map.of());
+        workDir.resolve("kafka-streams-" + instance), LatestModelTopology.StoreType.IN_MEMORY, "127.0.0.1", null, 0, Map.of());
   }
 
   /** Starts the Kafka Streams serving app with its HTTP API; closed with the stack. */

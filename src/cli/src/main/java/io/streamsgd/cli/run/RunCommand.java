@@ -2,7 +2,7 @@ package io.streamsgd.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.embedded.TopicLayout;
+import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.cli.input.SampleReader;
 import io.streamsgd.cli.progress.TrainingProgress;
 import io.streamsgd.core.avro.ModelSpecJson;

@@ -3,17 +3,14 @@ package io.streamsgd.cli.serve;
 import io.streamsgd.serving.LatestModelTopology;
 import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ServingSettings;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.streamsgd.cli.kafka.KafkaClientOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamsgd serve}: the Kafka Streams serving app with its HTTP API, until stopped. */
@@ -27,11 +24,7 @@ import picocli.CommandLine.Option;
         "/models/{id}/predict. Start several with the same --application-id to share the models; " +
         "any of them answers for all.")
 public final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-config", description = "Kafka client properties file (security.protocol, sasl.*, ssl.*, ...).")
-  Path kafkaConfig;
+  @Mixin KafkaClientOptions kafka;
 
   @Option(names = "--application-id", defaultValue = "streamsgd-serving", description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
   String applicationId;
@@ -39,14 +32,17 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--models-topic", defaultValue = "models", description = "(default: ${DEFAULT-VALUE})")
   String modelsTopic;
 
-  @Option(names = "--requests-topic", defaultValue = "prediction-requests", description = "(default: ${DEFAULT-VALUE})")
+  @Option(names = "--requests-topic", defaultValue = "prediction-requests", description = "Topic of PredictionRequest records (default: ${DEFAULT-VALUE}); '' serves over HTTP only.")
   String requestsTopic;
 
   @Option(names = "--predictions-topic", defaultValue = "predictions", description = "(default: ${DEFAULT-VALUE})")
   String predictionsTopic;
 
-  @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "Address to bind, which the other instances reach it at (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "Host name or address the other instances reach this one at (default: ${DEFAULT-VALUE}).")
   String httpHost;
+
+  @Option(names = "--http-bind", description = "Address the HTTP API binds to (default: the --http-host; 0.0.0.0 in a container).")
+  String httpBind;
 
   @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int httpPort;
@@ -62,8 +58,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path dir = stateDir != null ? stateDir : Files.createTempDirectory("streamsgd-serving-");
     ServingSettings settings =
         new ServingSettings(
-            bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, dir, store, httpHost, httpPort,
-            kafkaProperties(kafkaConfig));
+            kafka.bootstrapServers(), applicationId, modelsTopic, requestsTopic, predictionsTopic, dir, store, httpHost, httpBind, httpPort,
+            kafka.fileProperties());
     ModelServingApp app = new ModelServingApp(settings);
     CountDownLatch closed = new CountDownLatch(1);
     // The JVM exits once shutdown hooks return, so the hook itself closes the app: Kafka Streams
@@ -80,18 +76,5 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.printf("serving models from '%s' at http://%s:%d/models (Ctrl-C stops)%n", modelsTopic, httpHost, app.httpPort());
     closed.await();
     return 0;
-  }
-
-  /** Client properties from a file: every key passes to Kafka as is. */
-  public static Map<String, String> kafkaProperties(Path file) throws IOException {
-    Map<String, String> out = new HashMap<>();
-    if (file != null) {
-      Properties p = new Properties();
-      try (InputStream in = Files.newInputStream(file)) {
-        p.load(in);
-      }
-      p.forEach((k, v) -> out.put(k.toString(), v.toString()));
-    }
-    return out;
   }
 }

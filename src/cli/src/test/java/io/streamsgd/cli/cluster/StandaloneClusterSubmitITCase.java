@@ -2,69 +2,104 @@ package io.streamsgd.cli.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsgd.cli.Main;
 import io.streamsgd.cluster.FlinkRestClient;
 import io.streamsgd.cluster.StandaloneFlinkCluster;
 import io.streamsgd.core.spec.ModelSpecs;
-import io.streamsgd.embedded.EmbeddedKafkaBroker;
+import io.streamsgd.embedded.KafkaBrokerProcess;
 import io.streamsgd.job.testing.ReplayCheck;
 import io.streamsgd.job.testing.TestInput;
 import io.streamsgd.job.testing.TopicIO;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
- * The shaded job jar on a real Flink standalone cluster: a JobManager and two TaskManagers as
- * separate JVM processes with nothing of streamsgd on their class path, the jar uploaded and
- * run over REST exactly as {@code flink run} does, training from a real broker; then stopped
- * with a savepoint and run again from it, as an upgrade would.
+ * The deployment path as a user takes it, on real separate processes: a Kafka broker process, a
+ * Flink JobManager and two TaskManagers with nothing of streamsgd on their class path. {@code
+ * streamsgd topics create} makes the topics, {@code streamsgd submit} uploads the shaded jar and
+ * runs it over REST, the models appear on the output topic; {@code streamsgd stop} takes a
+ * savepoint and {@code streamsgd submit --from-savepoint} resumes from it, as an upgrade does.
  */
 class StandaloneClusterSubmitITCase {
+  private static final Pattern JOB_ID = Pattern.compile("job ([0-9a-f]{32}) submitted");
 
-  static Path jobJar() {
-    Path jar = Path.of(System.getProperty("streamsgd.job.jar", "missing"));
-    assertThat(jar).as("shaded job jar (set streamsgd.job.jar)").exists();
-    return jar;
+  /** Runs a {@code streamsgd} command in this JVM; returns its output, failing on a non-zero exit. */
+  static String streamsgd(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    assertThat(code).as("streamsgd %s\n%s%s", String.join(" ", args), out, err).isZero();
+    return out.toString();
+  }
+
+  static String jobId(String submitOutput) {
+    Matcher m = JOB_ID.matcher(submitOutput);
+    assertThat(m.find()).as(submitOutput).isTrue();
+    return m.group(1);
   }
 
   @Test
-  void shadedJarRunsOnSeparateProcessesAndUpgradesThroughASavepoint(@TempDir Path tmp) throws Exception {
+  void submittedWithTheCliOnSeparateProcessesAndUpgradedThroughASavepoint(@TempDir Path tmp) throws Exception {
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
     specs.put("a", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("a", 3, 0.1, 20), 20));
     specs.put("b", ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("b", 3, 0.5, 25), 25));
     int n = 2000;
-    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(tmp.resolve("kafka"));
+    try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(tmp.resolve("kafka"), Map.of(), Duration.ofMinutes(1));
         StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(Files.createDirectories(tmp.resolve("flink")), 2, Map.of())) {
-      TopicIO io = new TopicIO(kafka.bootstrapServers());
-      io.create("samples", 2, false);
-      io.create("model-specs", 1, true);
-      io.create("models", 2, true);
-      io.create("dead-letters", 1, false);
-      TestInput.produce(io, "samples", "model-specs", specs, n, 0);
+      String topics = streamsgd("topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1");
+      assertThat(topics).contains("created  models").contains("created  model-specs");
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        Map<String, TopicDescription> d = admin.describeTopics(List.of("samples", "model-specs", "models", "prediction-requests")).allTopicNames().get();
+        assertThat(d.get("samples").partitions()).hasSize(2);
+        assertThat(d.get("model-specs").partitions()).hasSize(1);
+        assertThat(d.get("prediction-requests").partitions()).hasSize(2);
+        ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, "models");
+        assertThat(admin.describeConfigs(List.of(models)).all().get().get(models).get("cleanup.policy").value()).isEqualTo("compact");
+      }
+      // a second run keeps and checks what exists
+      assertThat(streamsgd("topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1"))
+          .contains("exists   models").doesNotContain("created");
 
+      TopicIO io = new TopicIO(kafka.bootstrapServers());
+      TestInput.produce(io, "samples", "model-specs", specs, n, 0);
+      List<String> submit =
+          new ArrayList<>(List.of(
+              "submit", "--rest", flink.restUrl(), "--jar", StandaloneClusterSubmitITCase.jobJar().toString(),
+              "--bootstrap-servers", kafka.bootstrapServers(), "--parallelism", "2",
+              "--", "--streamsgd.checkpoint.interval", "1 s", "--streamsgd.source.starting-offsets", "EARLIEST"));
+      String jobId = jobId(streamsgd(submit.toArray(String[]::new)));
       FlinkRestClient rest = flink.rest();
-      String jarId = rest.uploadJar(jobJar());
-      List<String> args =
-          List.of(
-              "--streamsgd.kafka.bootstrap-servers", kafka.bootstrapServers(),
-              "--streamsgd.checkpoint.interval", "1 s",
-              "--streamsgd.source.starting-offsets", "EARLIEST");
-      String jobId = rest.runJar(jarId, args, null, 2);
       io.readCommitted("models", Duration.ofMinutes(3), l -> ReplayCheck.allSeen(l, Map.of("a", (long) n, "b", (long) n)));
       assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
 
-      // Stop with a savepoint, let more samples arrive, run the jar again from the savepoint: an upgrade.
-      String savepoint = rest.stopWithSavepoint(jobId, flink.directory().resolve("savepoints").toUri().toString(), Duration.ofMinutes(2));
+      // Stop with a savepoint, let more samples arrive, submit again from the savepoint: an upgrade.
+      String savepoint =
+          streamsgd("stop", "--rest", flink.restUrl(), "--savepoint-dir", flink.directory().resolve("savepoints").toUri().toString(), jobId).trim();
+      assertThat(rest.jobState(jobId)).isEqualTo("FINISHED");
       List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> more = TestInput.samples("samples", specs, 2 * n, 0);
       io.produce("samples", more.subList(more.size() / 2, more.size())); // samples n..2n-1 of each model
-      String restored = rest.runJar(jarId, args, savepoint, 2);
+      submit.addAll(2, List.of("--from-savepoint", savepoint));
+      String restored = jobId(streamsgd(submit.toArray(String[]::new)));
       try {
         List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records =
             io.readCommitted("models", Duration.ofMinutes(3), l -> ReplayCheck.allSeen(l, Map.of("a", 2L * n, "b", 2L * n)));
@@ -76,5 +111,11 @@ class StandaloneClusterSubmitITCase {
         rest.cancel(restored);
       }
     }
+  }
+
+  static Path jobJar() {
+    Path jar = Path.of(System.getProperty("streamsgd.job.jar", "missing"));
+    assertThat(jar).as("shaded job jar (set streamsgd.job.jar)").exists();
+    return jar;
   }
 }

@@ -1,0 +1,172 @@
+package io.streamsgd.cli.submit;
+
+import io.streamsgd.cli.kafka.KafkaClientOptions;
+import io.streamsgd.cluster.FlinkRestClient;
+import io.streamsgd.job.StreamSgdJob;
+import io.streamsgd.job.config.JobOptions;
+import io.streamsgd.job.config.JobSettings;
+import java.io.PrintWriter;
+import org.apache.flink.configuration.Configuration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code streamsgd submit}: what {@code flink run} does, over Flink's REST API. Uploads the shaded
+ * job jar to a running cluster and starts the trainer with its options, after checking them here
+ * (an unknown or invalid option fails before anything is uploaded).
+ */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    header = "Submits the trainer job jar to a running Flink cluster over REST.",
+    description =
+        "Uploads the shaded job jar to a Flink session cluster and runs it with the given options; "
+            + "job options (streamsgd.* keys, see the README) follow as --key value pairs after '--'. "
+            + "Waits until the job is RUNNING and prints its id.")
+public final class SubmitCommand implements Callable<Integer> {
+  /** Where the jar is found when --jar is not given: set by the launcher script and the image. */
+  static final String JAR_PROPERTY = "streamsgd.job.jar";
+  static final String JAR_ENV = "STREAMSGD_JOB_JAR";
+
+  @Option(names = "--rest", required = true, paramLabel = "URL", description = "Flink REST endpoint, e.g. http://jobmanager:8081.")
+  String rest;
+
+  @Option(names = "--jar", paramLabel = "FILE", description = "The shaded job jar (default: the one built with this command, or $" + JAR_ENV + ").")
+  Path jar;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, as the cluster's TaskManagers reach them (streamsgd.kafka.bootstrap-servers).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description = "Kafka client properties file for the job's clients (security.protocol, sasl.*, ssl.*, config.providers, ...); "
+          + "each entry becomes a streamsgd.kafka.properties.* option.")
+  Path kafkaConfig;
+
+  @Option(names = "--job-config", paramLabel = "FILE", description = "Properties file of job options (streamsgd.* keys); arguments after '--' win.")
+  Path jobConfig;
+
+  @Option(names = "--parallelism", description = "Parallelism of the job (default: the cluster's).")
+  Integer parallelism;
+
+  @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Start from this savepoint or retained checkpoint (an upgrade).")
+  String savepoint;
+
+  @Option(names = "--allow-non-restored-state", description = "Start even if the savepoint has state no operator of the job claims.")
+  boolean allowNonRestoredState;
+
+  @Option(
+      names = "--await-cluster",
+      defaultValue = "PT0S",
+      description = "Wait up to this long for the cluster to answer and offer free slots (for scripts that start it; default: ${DEFAULT-VALUE}, no wait).")
+  Duration awaitCluster;
+
+  @Option(names = "--await-running", defaultValue = "PT2M", description = "How long to wait for the job to be RUNNING (default: ${DEFAULT-VALUE}); PT0S returns at once.")
+  Duration awaitRunning;
+
+  @Parameters(paramLabel = "JOB_OPTION", description = "Job options as --key value pairs, after '--'.")
+  List<String> jobArgs = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  JobArguments arguments() throws Exception {
+    JobArguments args = new JobArguments();
+    if (jobConfig != null) {
+      args.putAll(KafkaClientOptions.read(jobConfig));
+    }
+    args.putKafkaProperties(KafkaClientOptions.read(kafkaConfig));
+    if (bootstrapServers != null) {
+      args.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+    }
+    args.putArgs(jobArgs);
+    return args;
+  }
+
+  /** The job's options exactly as the job will read them from its arguments. */
+  public Configuration jobConfiguration() throws Exception {
+    return jobConfiguration(arguments());
+  }
+
+  private static Configuration jobConfiguration(JobArguments args) throws Exception {
+    return StreamSgdJob.configuration(args.toArgs().toArray(String[]::new));
+  }
+
+  Path jobJar() {
+    Path p = jar;
+    if (p == null && System.getProperty(JAR_PROPERTY) != null) {
+      p = Path.of(System.getProperty(JAR_PROPERTY));
+    }
+    if (p == null && System.getenv(JAR_ENV) != null) {
+      p = Path.of(System.getenv(JAR_ENV));
+    }
+    if (p == null || !Files.isRegularFile(p)) {
+      throw new IllegalArgumentException("job jar not found" + (p == null ? "" : " at " + p) + ": give --jar");
+    }
+    return p;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    JobArguments args = arguments();
+    // The job's own parser and checks, here: a typo fails now, not in the JobManager's log.
+    JobSettings.from(jobConfiguration(args));
+    Path jarFile = jobJar();
+    FlinkRestClient flink = new FlinkRestClient(rest);
+    if (!awaitCluster.isZero()) {
+      awaitSlots(flink, parallelism == null ? 1 : parallelism, out);
+    }
+    out.printf("uploading %s to %s%n", jarFile.getFileName(), flink.url());
+    String jarId = flink.uploadJar(jarFile);
+    out.printf("running with %s%n", args.masked());
+    String jobId = flink.runJar(jarId, args.toArgs(), savepoint, allowNonRestoredState, parallelism);
+    out.printf("job %s submitted%s%n", jobId, savepoint == null ? "" : " from " + savepoint);
+    if (awaitRunning.isZero()) {
+      return 0;
+    }
+    String state = awaitState(flink, jobId);
+    out.printf("job %s is %s%n", jobId, state);
+    return "RUNNING".equals(state) ? 0 : 1;
+  }
+
+  /** Waits until the cluster answers and has {@code slots} free slots. */
+  private void awaitSlots(FlinkRestClient flink, int slots, PrintWriter out) throws Exception {
+    long deadline = System.nanoTime() + awaitCluster.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        int free = flink.overview().path("slots-available").asInt();
+        if (free >= slots) {
+          return;
+        }
+        last = free + " free slots";
+      } catch (java.io.IOException notYet) {
+        last = notYet.getMessage();
+      }
+      Thread.sleep(1000);
+    }
+    throw new java.io.IOException("the Flink cluster at " + rest + " has not offered " + slots + " free slots within " + awaitCluster + " (" + last + ")");
+  }
+
+  private String awaitState(FlinkRestClient flink, String jobId) throws Exception {
+    Set<String> terminal = Set.of("FAILED", "CANCELED", "FINISHED", "RUNNING");
+    long deadline = System.nanoTime() + awaitRunning.toNanos();
+    String state = flink.jobState(jobId);
+    while (!terminal.contains(state) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      state = flink.jobState(jobId);
+    }
+    return state;
+  }
+}
