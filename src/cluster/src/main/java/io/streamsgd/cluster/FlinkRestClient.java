@@ -95,6 +95,20 @@ public final class FlinkRestClient {
     return get("jobs/" + jobId).path("state").asText();
   }
 
+  /**
+   * Polls the job's state until it is one of {@code states} or {@code timeout} passed; returns
+   * the last state seen.
+   */
+  public String awaitState(String jobId, java.util.Set<String> states, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String state = jobState(jobId);
+    while (!states.contains(state) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      state = jobState(jobId);
+    }
+    return state;
+  }
+
   /** Checkpointing configuration ({@code GET /jobs/:id/checkpoints/config}): state backend, storage, interval. */
   public JsonNode checkpointConfig(String jobId) throws IOException, InterruptedException {
     return get("jobs/" + jobId + "/checkpoints/config");

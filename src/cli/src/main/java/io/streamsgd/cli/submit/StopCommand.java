@@ -3,6 +3,7 @@ package io.streamsgd.cli.submit;
 import io.streamsgd.cluster.FlinkRestClient;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,8 +37,11 @@ public final class StopCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    String path = new FlinkRestClient(rest).stopWithSavepoint(jobId, savepointDir, timeout);
+    FlinkRestClient flink = new FlinkRestClient(rest);
+    String path = flink.stopWithSavepoint(jobId, savepointDir, timeout);
+    // the savepoint completes a moment before the job reaches its end: return once it has
+    String state = flink.awaitState(jobId, Set.of("FINISHED", "CANCELED", "FAILED"), timeout);
     out.println(path);
-    return 0;
+    return "FINISHED".equals(state) ? 0 : 1;
   }
 }

@@ -135,7 +135,7 @@ public final class SubmitCommand implements Callable<Integer> {
     if (awaitRunning.isZero()) {
       return 0;
     }
-    String state = awaitState(flink, jobId);
+    String state = flink.awaitState(jobId, Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"), awaitRunning);
     out.printf("job %s is %s%n", jobId, state);
     return "RUNNING".equals(state) ? 0 : 1;
   }
@@ -157,16 +157,5 @@ public final class SubmitCommand implements Callable<Integer> {
       Thread.sleep(1000);
     }
     throw new java.io.IOException("the Flink cluster at " + rest + " has not offered " + slots + " free slots within " + awaitCluster + " (" + last + ")");
-  }
-
-  private String awaitState(FlinkRestClient flink, String jobId) throws Exception {
-    Set<String> terminal = Set.of("FAILED", "CANCELED", "FINISHED", "RUNNING");
-    long deadline = System.nanoTime() + awaitRunning.toNanos();
-    String state = flink.jobState(jobId);
-    while (!terminal.contains(state) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      state = flink.jobState(jobId);
-    }
-    return state;
   }
 }

@@ -76,9 +76,14 @@ public record TopicLayout(
         TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(MIN_COMPACTION_LAG.toMillis()));
   }
 
+  /**
+   * A log topic. Kafka applies retention to record timestamps, and samples carry their event
+   * time as timestamp: a backfill of last year's data into a topic kept for 7 days is deleted at
+   * the next retention check. A zero retention keeps records forever (retention.ms = -1).
+   */
   private static Map<String, String> log(Duration retention) {
     return Map.of(
         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-        TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+        TopicConfig.RETENTION_MS_CONFIG, retention.isZero() || retention.isNegative() ? "-1" : Long.toString(retention.toMillis()));
   }
 }

@@ -52,7 +52,7 @@ public final class TopicsCreateCommand implements Callable<Integer> {
   @Option(names = "--predictions-topic", defaultValue = "predictions", description = "(default: ${DEFAULT-VALUE})")
   String predictions;
 
-  @Option(names = "--samples-retention", defaultValue = "P7D", description = "retention.ms of samples, ISO-8601 (default: ${DEFAULT-VALUE}). Replays and warm starts reach back this far.")
+  @Option(names = "--samples-retention", defaultValue = "P7D", description = "retention.ms of samples, ISO-8601 (default: ${DEFAULT-VALUE}); P0D keeps them forever. Retention follows record timestamps, which are the samples' event times: raise it before backfilling old data.")
   Duration samplesRetention;
 
   @Option(names = "--dead-letters-retention", defaultValue = "P30D", description = "(default: ${DEFAULT-VALUE})")

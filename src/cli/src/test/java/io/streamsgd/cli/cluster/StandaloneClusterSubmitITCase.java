@@ -27,7 +27,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -48,6 +47,7 @@ class StandaloneClusterSubmitITCase {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);
+    System.out.print(out); // in the test log, for a post-mortem
     assertThat(code).as("streamsgd %s\n%s%s", String.join(" ", args), out, err).isZero();
     return out.toString();
   }
@@ -59,14 +59,20 @@ class StandaloneClusterSubmitITCase {
   }
 
   @Test
-  void submittedWithTheCliOnSeparateProcessesAndUpgradedThroughASavepoint(@TempDir Path tmp) throws Exception {
+  void submittedWithTheCliOnSeparateProcessesAndUpgradedThroughASavepoint() throws Exception {
+    // Under target/, not a temporary folder: the processes' logs stay for a post-mortem.
+    Path tmp = Path.of("target", "cli-submit").toAbsolutePath();
+    TaskManagerKillITCase.deleteRecursively(tmp);
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
     specs.put("a", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("a", 3, 0.1, 20), 20));
     specs.put("b", ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("b", 3, 0.5, 25), 25));
     int n = 2000;
     try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(tmp.resolve("kafka"), Map.of(), Duration.ofMinutes(1));
         StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(Files.createDirectories(tmp.resolve("flink")), 2, Map.of())) {
-      String topics = streamsgd("topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1");
+      // the test's samples are stamped 2026-01-01: a 7-day retention would delete them
+      String topics = streamsgd(
+          "topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1",
+          "--samples-retention", "P0D");
       assertThat(topics).contains("created  models").contains("created  model-specs");
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
         Map<String, TopicDescription> d = admin.describeTopics(List.of("samples", "model-specs", "models", "prediction-requests")).allTopicNames().get();
@@ -75,6 +81,8 @@ class StandaloneClusterSubmitITCase {
         assertThat(d.get("prediction-requests").partitions()).hasSize(2);
         ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, "models");
         assertThat(admin.describeConfigs(List.of(models)).all().get().get(models).get("cleanup.policy").value()).isEqualTo("compact");
+        ConfigResource samples = new ConfigResource(ConfigResource.Type.TOPIC, "samples");
+        assertThat(admin.describeConfigs(List.of(samples)).all().get().get(samples).get("retention.ms").value()).isEqualTo("-1");
       }
       // a second run keeps and checks what exists
       assertThat(streamsgd("topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1"))
@@ -98,7 +106,7 @@ class StandaloneClusterSubmitITCase {
       assertThat(rest.jobState(jobId)).isEqualTo("FINISHED");
       List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> more = TestInput.samples("samples", specs, 2 * n, 0);
       io.produce("samples", more.subList(more.size() / 2, more.size())); // samples n..2n-1 of each model
-      submit.addAll(2, List.of("--from-savepoint", savepoint));
+      submit.addAll(3, List.of("--from-savepoint", savepoint));
       String restored = jobId(streamsgd(submit.toArray(String[]::new)));
       try {
         List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records =
