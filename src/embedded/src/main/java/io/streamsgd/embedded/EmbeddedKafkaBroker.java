@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-  private static final String HOST = "127.0.0.1";
+  static final String HOST = "127.0.0.1";
 
   private final Path dataDir;
   private final boolean deleteDataOnClose;

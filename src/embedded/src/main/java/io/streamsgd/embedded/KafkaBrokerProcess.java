@@ -22,22 +22,46 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * broker apart from everything else, as in production.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
+  /**
+   * A second client listener named SECURE, next to the PLAINTEXT one the harness uses to set the
+   * broker up: {@code protocol} is SSL, SASL_PLAINTEXT or SASL_SSL; {@code settings} are the
+   * listener's own broker settings (sasl.enabled.mechanisms, ssl.keystore.*, the mechanism's
+   * sasl.jaas.config, ...), written with the {@code listener.name.secure.} prefix.
+   */
+  public record SecureListener(String protocol, Map<String, String> settings) {}
+
   private final Path dir;
   private final int port;
+  private final int securePort;
   private final JvmProcess process;
 
-  private KafkaBrokerProcess(Path dir, int port, JvmProcess process) {
+  private KafkaBrokerProcess(Path dir, int port, int securePort, JvmProcess process) {
     this.dir = dir;
     this.port = port;
+    this.securePort = securePort;
     this.process = process;
   }
 
   /** Formats storage under {@code dir}, starts the broker and waits until it answers. */
   public static KafkaBrokerProcess start(Path directory, Map<String, String> overrides, Duration timeout) throws IOException, InterruptedException {
+    return start(directory, overrides, timeout, null);
+  }
+
+  /** As {@link #start(Path, Map, Duration)}, with a secured client listener when {@code secure} is given. */
+  public static KafkaBrokerProcess start(Path directory, Map<String, String> overrides, Duration timeout, SecureListener secure)
+      throws IOException, InterruptedException {
     Path dir = directory.toAbsolutePath();
     Files.createDirectories(dir);
     int port = Ports.free();
+    int securePort = secure == null ? -1 : Ports.free();
     Properties props = EmbeddedKafkaBroker.serverProperties(dir.resolve("log"), port, Ports.free());
+    if (secure != null) {
+      String endpoint = "SECURE://" + EmbeddedKafkaBroker.HOST + ":" + securePort;
+      props.put("listeners", props.getProperty("listeners") + "," + endpoint);
+      props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + endpoint);
+      props.put("listener.security.protocol.map", props.getProperty("listener.security.protocol.map") + ",SECURE:" + secure.protocol());
+      secure.settings().forEach((k, v) -> props.put("listener.name.secure." + k, v));
+    }
     props.putAll(overrides);
     Path config = dir.resolve("server.properties");
     try (var out = Files.newOutputStream(config)) {
@@ -60,7 +84,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             "kafka.Kafka",
             List.of(config.toString()),
             dir.resolve("broker.log"));
-    KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port, p);
+    KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port, securePort, p);
     try {
       broker.await(timeout);
     } catch (IOException | RuntimeException e) {
@@ -89,6 +113,19 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** {@code 127.0.0.1:port} of the SECURE listener. */
+  public String secureBootstrapServers() {
+    if (securePort < 0) {
+      throw new IllegalStateException("this broker has no secure listener");
+    }
+    return EmbeddedKafkaBroker.HOST + ":" + securePort;
+  }
+
+  /** The broker's log file. */
+  public Path log() {
+    return process.log();
   }
 
   public long pid() {

@@ -16,6 +16,7 @@ import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ModelSubscriber;
 import io.streamsgd.cli.progress.TrainingProgress;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,11 +121,11 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void publishSpecs(EmbeddedStack stack, List<DemoModel> models) {
-    publishSpecs(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().specs(), models, out);
+    publishSpecs(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().specs(), models, new PrintWriter(out, true));
   }
 
   /** Publishes each model's spec to the specs topic, one line each on {@code out}. */
-  static void publishSpecs(Map<String, Object> clientProperties, String topic, List<DemoModel> models, PrintStream out) {
+  static void publishSpecs(Map<String, Object> clientProperties, String topic, List<DemoModel> models, PrintWriter out) {
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(clientProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (DemoModel m : models) {
         p.send(new ProducerRecord<>(topic, m.id().getBytes(StandardCharsets.UTF_8), Codecs.MODEL_SPEC.encode(m.spec())));

@@ -1,13 +1,15 @@
 package io.streamsgd.cli.demo;
 
 import io.streamsgd.cli.kafka.KafkaClientOptions;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamsgd produce}: the demo's specs and samples, sent to any Kafka cluster, to see a
@@ -39,10 +41,11 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
   long seed;
 
-  private final PrintStream out = System.out;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> props = kafka.clientProperties();
     List<DemoModel> models = DemoCommand.models();
     DemoCommand.publishSpecs(props, specsTopic, models, out);

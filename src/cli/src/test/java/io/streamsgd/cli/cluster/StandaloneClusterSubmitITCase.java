@@ -2,7 +2,7 @@ package io.streamsgd.cli.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsgd.cli.Main;
+import io.streamsgd.cli.testing.CliRun;
 import io.streamsgd.cluster.FlinkRestClient;
 import io.streamsgd.cluster.StandaloneFlinkCluster;
 import io.streamsgd.core.spec.ModelSpecs;
@@ -12,8 +12,6 @@ import io.streamsgd.job.testing.TestInput;
 import io.streamsgd.job.testing.TopicIO;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The deployment path as a user takes it, on real separate processes: a Kafka broker process, a
@@ -39,19 +36,6 @@ import picocli.CommandLine;
 class StandaloneClusterSubmitITCase {
   private static final Pattern JOB_ID = Pattern.compile("job ([0-9a-f]{32}) submitted");
 
-  /** Runs a {@code streamsgd} command in this JVM; returns its output, failing on a non-zero exit. */
-  static String streamsgd(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    System.out.print(out); // in the test log, for a post-mortem
-    assertThat(code).as("streamsgd %s\n%s%s", String.join(" ", args), out, err).isZero();
-    return out.toString();
-  }
-
   static String jobId(String submitOutput) {
     Matcher m = JOB_ID.matcher(submitOutput);
     assertThat(m.find()).as(submitOutput).isTrue();
@@ -61,8 +45,7 @@ class StandaloneClusterSubmitITCase {
   @Test
   void submittedWithTheCliOnSeparateProcessesAndUpgradedThroughASavepoint() throws Exception {
     // Under target/, not a temporary folder: the processes' logs stay for a post-mortem.
-    Path tmp = Path.of("target", "cli-submit").toAbsolutePath();
-    TaskManagerKillITCase.deleteRecursively(tmp);
+    Path tmp = CliRun.workDir("cli-submit");
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
     specs.put("a", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("a", 3, 0.1, 20), 20));
     specs.put("b", ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("b", 3, 0.5, 25), 25));
@@ -70,7 +53,7 @@ class StandaloneClusterSubmitITCase {
     try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(tmp.resolve("kafka"), Map.of(), Duration.ofMinutes(1));
         StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(Files.createDirectories(tmp.resolve("flink")), 2, Map.of())) {
       // the test's samples are stamped 2026-01-01: a 7-day retention would delete them
-      String topics = streamsgd(
+      String topics = CliRun.streamsgd(
           "topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1",
           "--samples-retention", "P0D");
       assertThat(topics).contains("created  models").contains("created  model-specs");
@@ -85,7 +68,7 @@ class StandaloneClusterSubmitITCase {
         assertThat(admin.describeConfigs(List.of(samples)).all().get().get(samples).get("retention.ms").value()).isEqualTo("-1");
       }
       // a second run keeps and checks what exists
-      assertThat(streamsgd("topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1"))
+      assertThat(CliRun.streamsgd("topics", "create", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "2", "--replication-factor", "1"))
           .contains("exists   models").doesNotContain("created");
 
       TopicIO io = new TopicIO(kafka.bootstrapServers());
@@ -95,19 +78,19 @@ class StandaloneClusterSubmitITCase {
               "submit", "--rest", flink.restUrl(), "--jar", StandaloneClusterSubmitITCase.jobJar().toString(),
               "--bootstrap-servers", kafka.bootstrapServers(), "--parallelism", "2",
               "--", "--streamsgd.checkpoint.interval", "1 s", "--streamsgd.source.starting-offsets", "EARLIEST"));
-      String jobId = jobId(streamsgd(submit.toArray(String[]::new)));
+      String jobId = jobId(CliRun.streamsgd(submit.toArray(String[]::new)));
       FlinkRestClient rest = flink.rest();
       io.readCommitted("models", Duration.ofMinutes(3), l -> ReplayCheck.allSeen(l, Map.of("a", (long) n, "b", (long) n)));
       assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
 
       // Stop with a savepoint, let more samples arrive, submit again from the savepoint: an upgrade.
       String savepoint =
-          streamsgd("stop", "--rest", flink.restUrl(), "--savepoint-dir", flink.directory().resolve("savepoints").toUri().toString(), jobId).trim();
+          CliRun.streamsgd("stop", "--rest", flink.restUrl(), "--savepoint-dir", flink.directory().resolve("savepoints").toUri().toString(), jobId).trim();
       assertThat(rest.jobState(jobId)).isEqualTo("FINISHED");
       List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> more = TestInput.samples("samples", specs, 2 * n, 0);
       io.produce("samples", more.subList(more.size() / 2, more.size())); // samples n..2n-1 of each model
       submit.addAll(3, List.of("--from-savepoint", savepoint));
-      String restored = jobId(streamsgd(submit.toArray(String[]::new)));
+      String restored = jobId(CliRun.streamsgd(submit.toArray(String[]::new)));
       try {
         List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records =
             io.readCommitted("models", Duration.ofMinutes(3), l -> ReplayCheck.allSeen(l, Map.of("a", 2L * n, "b", 2L * n)));

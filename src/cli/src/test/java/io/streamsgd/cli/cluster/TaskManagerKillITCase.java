@@ -2,6 +2,7 @@ package io.streamsgd.cli.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsgd.cli.testing.CliRun;
 import io.streamsgd.cluster.FlinkRestClient;
 import io.streamsgd.cluster.StandaloneFlinkCluster;
 import io.streamsgd.core.spec.ModelSpecs;
@@ -57,23 +58,13 @@ class TaskManagerKillITCase {
     return specs;
   }
 
-  static void deleteRecursively(Path dir) throws java.io.IOException {
-    if (java.nio.file.Files.exists(dir)) {
-      try (var paths = java.nio.file.Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
   @ParameterizedTest(name = "{0} state backend")
   @ValueSource(strings = {"HASHMAP", "ROCKSDB"})
   void killedTaskManagersLoseNothingAndChangeNothing(String backend) throws Exception {
     Random rnd = new Random(SEED);
     System.out.println("kill schedule seed " + SEED + " (rerun with -Dstreamsgd.kill.seed=" + SEED + ")");
     Map<String, ModelSpec> specs = specs();
-    // Under target/, not a temporary folder: the processes' logs stay for a post-mortem.
-    Path dir = Path.of("target", "tm-kill-" + backend.toLowerCase(java.util.Locale.ROOT));
-    deleteRecursively(dir);
+    Path dir = CliRun.workDir("tm-kill-" + backend.toLowerCase(java.util.Locale.ROOT));
     try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(dir.resolve("kafka"), Map.of(), Duration.ofMinutes(1));
         StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(dir.resolve("flink"), 2, Map.of())) {
       TopicIO io = new TopicIO(kafka.bootstrapServers());
