@@ -4,8 +4,9 @@ import java.util.Random;
 
 /**
  * The benchmark's data: n examples of d standard-normal features whose labels are drawn from a
- * logistic model with weights ~ N(0, 1/d) and intercept 0.25. Deterministic per seed, so every
- * learner sees the very same stream.
+ * logistic model with weights ~ N(0, 4/d) and intercept 0.25. Deterministic per seed, so every
+ * learner sees the very same stream: held in memory here, or streamed by {@link Generator} (the
+ * same examples in the same order) where n is too large to hold.
  */
 public final class LogisticData {
   public final int n;
@@ -20,19 +21,36 @@ public final class LogisticData {
     this.d = d;
     this.x = new double[n * d];
     this.y = new double[n];
-    Random rnd = new Random(seed);
-    double[] w = new double[d];
-    for (int j = 0; j < d; j++) {
-      w[j] = rnd.nextGaussian() / Math.sqrt(d) * 2;
-    }
+    Generator g = new Generator(d, seed);
+    double[] row = new double[d];
     for (int i = 0; i < n; i++) {
-      double z = 0.25;
+      y[i] = g.next(row);
+      System.arraycopy(row, 0, x, i * d, d);
+    }
+  }
+
+  /** The examples one at a time. */
+  public static final class Generator {
+    private final Random rnd;
+    private final double[] w;
+
+    public Generator(int d, long seed) {
+      rnd = new Random(seed);
+      w = new double[d];
       for (int j = 0; j < d; j++) {
+        w[j] = rnd.nextGaussian() / Math.sqrt(d) * 2;
+      }
+    }
+
+    /** Fills {@code x} with the next example's features; returns its label. */
+    public double next(double[] x) {
+      double z = 0.25;
+      for (int j = 0; j < x.length; j++) {
         double v = rnd.nextGaussian();
-        x[i * d + j] = v;
+        x[j] = v;
         z += w[j] * v;
       }
-      y[i] = rnd.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+      return rnd.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
     }
   }
 

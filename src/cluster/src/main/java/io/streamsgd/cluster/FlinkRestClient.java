@@ -76,7 +76,19 @@ public final class FlinkRestClient {
    */
   public String runJar(String jarId, List<String> args, String savepointPath, boolean allowNonRestoredState, Integer parallelism)
       throws IOException, InterruptedException {
+    return runJar(jarId, null, args, savepointPath, allowNonRestoredState, parallelism);
+  }
+
+  /**
+   * Runs {@code entryClass} of an uploaded jar (null: the jar's Main-Class) with {@code args};
+   * returns the job id.
+   */
+  public String runJar(String jarId, String entryClass, List<String> args, String savepointPath, boolean allowNonRestoredState, Integer parallelism)
+      throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
+    if (entryClass != null) {
+      body.put("entryClass", entryClass);
+    }
     if (allowNonRestoredState) {
       body.put("allowNonRestoredState", true);
     }
@@ -107,6 +119,22 @@ public final class FlinkRestClient {
       state = jobState(jobId);
     }
     return state;
+  }
+
+  /** The job's details ({@code GET /jobs/:id}): state, vertices with their ids and names, times. */
+  public JsonNode job(String jobId) throws IOException, InterruptedException {
+    return get("jobs/" + jobId);
+  }
+
+  /** A task metric summed over the vertex's subtasks, e.g. numRecordsIn; NaN until reported. */
+  public double vertexMetricSum(String jobId, String vertexId, String metric) throws IOException, InterruptedException {
+    JsonNode values = get("jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?get=" + metric + "&agg=sum");
+    for (JsonNode v : values) {
+      if (metric.equals(v.path("id").asText())) {
+        return v.path("sum").asDouble(Double.NaN);
+      }
+    }
+    return Double.NaN;
   }
 
   /** Checkpointing configuration ({@code GET /jobs/:id/checkpoints/config}): state backend, storage, interval. */

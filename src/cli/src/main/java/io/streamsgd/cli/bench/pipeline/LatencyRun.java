@@ -1,0 +1,124 @@
+package io.streamsgd.cli.bench.pipeline;
+
+import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.codec.Codecs;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sample-to-model latency: a producer paced at a fixed rate notes when it sent each sample (per
+ * model, in order); a read_committed consumer of the models topic notes when a version that
+ * contains it (samplesSeen at or past its place in its model's sequence) became visible. Both
+ * clocks are this JVM's nanoTime.
+ */
+final class LatencyRun {
+  /** The measured distribution, in milliseconds. */
+  record Result(double rate, long samples, double p50, double p90, double p99, double max) {}
+
+  private final Workload workload;
+  private final long[][] sent; // per model: send nanoTime of its i-th sample (1-based)
+  private final int[] sentCount;
+  private final long[] latestSeen;
+  private long[] latencies = new long[1 << 16];
+  private int latencyCount;
+  private volatile long measureFrom = Long.MAX_VALUE;
+
+  LatencyRun(Workload workload, int capacityPerModel) {
+    this.workload = workload;
+    this.sent = new long[workload.models()][capacityPerModel + 1];
+    this.sentCount = new int[workload.models()];
+    this.latestSeen = new long[workload.models()];
+  }
+
+  /** Consumer side: called by the models probe for each update, with the time it was read. */
+  synchronized void onUpdate(ModelUpdate u, long readAt) {
+    int m = Integer.parseInt(u.getModelId().substring(1));
+    long seen = Math.min(u.getSamplesSeen(), sentCount[m]);
+    for (long s = latestSeen[m] + 1; s <= seen; s++) {
+      long at = sent[m][(int) s];
+      if (at >= measureFrom) {
+        if (latencyCount == latencies.length) {
+          latencies = Arrays.copyOf(latencies, latencies.length * 2);
+        }
+        latencies[latencyCount++] = readAt - at;
+      }
+    }
+    latestSeen[m] = Math.max(latestSeen[m], seen);
+  }
+
+  /**
+   * Produces at {@code rate} samples/s for {@code seconds}; samples of the first {@code warmup}
+   * seconds are not measured.
+   */
+  void produce(Map<String, Object> client, String topic, double rate, double seconds, double warmup) throws Exception {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ProducerConfig.ACKS_CONFIG, "1");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    Workload.Samples samples = workload.new Samples();
+    long start = System.nanoTime();
+    long total = (long) (rate * seconds);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (long i = 0; i < total; i++) {
+        long due = start + (long) (i * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        if (i == (long) (rate * warmup)) {
+          measureFrom = System.nanoTime();
+        }
+        int m = (int) (i % workload.models());
+        byte[] value = Codecs.TRAINING_SAMPLE.encode(samples.next(System.currentTimeMillis()));
+        synchronized (this) {
+          int seq = ++sentCount[m];
+          sent[m][seq] = System.nanoTime();
+        }
+        producer.send(new ProducerRecord<>(topic, ("m" + m).getBytes(StandardCharsets.UTF_8), value), (meta, e) -> {
+          if (e != null) {
+            failure.set(e);
+          }
+        });
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
+  /** Samples produced after the warm-up. */
+  synchronized long measuredSent() {
+    long n = 0;
+    for (int m = 0; m < sent.length; m++) {
+      for (int s = 1; s <= sentCount[m]; s++) {
+        n += sent[m][s] >= measureFrom ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  synchronized long measured() {
+    return latencyCount;
+  }
+
+  synchronized Result result(double rate) {
+    long[] l = Arrays.copyOf(latencies, latencyCount);
+    Arrays.sort(l);
+    return new Result(rate, l.length, ms(l, 0.50), ms(l, 0.90), ms(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1] / 1e6);
+  }
+
+  private static double ms(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+}

@@ -1,0 +1,276 @@
+package io.streamsgd.cli.bench.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamsgd.bench.LogisticData;
+import io.streamsgd.bench.VowpalWabbitPeer;
+import io.streamsgd.job.config.DeliveryGuarantee;
+import io.streamsgd.job.config.StateBackendKind;
+import io.streamsgd.schema.ModelUpdate;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end-to-end benchmark: ceilings, the trainer's throughput for several workloads, latency,
+ * state size and checkpoint time for many models, and Vowpal Wabbit on the same samples, all in
+ * one run on one machine, as a JSON-ready map.
+ */
+final class PipelineBench {
+  /** What to run. */
+  record Settings(long records, long manyModelRecords, int manyModels, int partitions, double latencySeconds, int vwExamples,
+      Path workDir, Path jobJar, Set<String> sections) {}
+
+  static final int DIMENSION = 64;
+  static final int BATCH = 64;
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
+
+  private final Settings settings;
+  private final PrintWriter out;
+  private BenchCluster cluster;
+  private Map<String, Object> client;
+
+  PipelineBench(Settings settings, PrintWriter out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  Map<String, Object> run() throws Exception {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("maxHeapOfThisJvmMiB", Runtime.getRuntime().maxMemory() >> 20);
+    report.put("setup", Map.of(
+        "kafka", "one broker process (KRaft), " + settings.partitions() + " partitions per input topic",
+        "flink", "standalone cluster: JobManager + one TaskManager with 2 slots, separate JVMs; job parallelism 2",
+        "checkpointIntervalMs", CHECKPOINT_INTERVAL.toMillis(),
+        "spec", "logistic regression, AdaGrad lr 0.07, fixed batches (size per workload below)"));
+    Workload dense = Workload.dense(1000, DIMENSION, settings.records());
+    Workload single = Workload.dense(1, DIMENSION, settings.records());
+    Workload many = Workload.dense(settings.manyModels(), DIMENSION, settings.manyModelRecords());
+    step("starting a Kafka broker process and a Flink cluster (JobManager + TaskManager processes)");
+    try (BenchCluster c = new BenchCluster(settings.workDir(), settings.jobJar(), 2, "6g")) {
+      cluster = c;
+      client = new HashMap<>(Map.of("bootstrap.servers", c.bootstrap()));
+      TopicLoader loader = new TopicLoader(client);
+      Map<String, Object> loaded = new LinkedHashMap<>();
+      for (Workload w : List.of(dense, single, many)) {
+        step("pre-loading %,d samples of %s", w.records(), w.name());
+        TopicLoader.Loaded l = loader.load(w, settings.partitions());
+        loaded.put(w.name(), Map.of("records", l.records(), "bytes", l.bytes(), "meanRecordBytes", l.bytes() / (double) l.records()));
+      }
+      report.put("inputs", loaded);
+
+      if (settings.sections().contains("ceilings")) {
+        step("ceiling 1: a plain KafkaConsumer reading %s", dense.topic());
+        Ceilings.Rate raw = Ceilings.rawConsumer(client, dense.topic());
+        step("  %,.0f records/s, %.1f MB/s", raw.recordsPerSecond(), raw.bytesPerSecond() / 1e6);
+        step("ceiling 2: Flink KafkaSource -> the trainer's decoder -> discard (parallelism 2)");
+        Ceilings.Rate decode = Ceilings.decode(c, dense.topic(), settings.workDir().resolve("marks"), dense.records());
+        step("  %,.0f records/s", decode.recordsPerSecond());
+        report.put("ceilings", Map.of(
+            "rawConsumer", Map.of("recordsPerSecond", raw.recordsPerSecond(), "bytesPerSecond", raw.bytesPerSecond(), "records", raw.records()),
+            "sourceDecodeDiscard", Map.of("recordsPerSecond", decode.recordsPerSecond(), "records", decode.records())));
+      }
+
+      List<Map<String, Object>> runs = new ArrayList<>();
+      if (settings.sections().contains("throughput")) {
+        runs.add(endToEnd(single, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
+        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
+        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.AT_LEAST_ONCE, false));
+      }
+      if (settings.sections().contains("scale")) {
+        runs.add(endToEnd(many, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, true));
+        runs.add(endToEnd(many, StateBackendKind.ROCKSDB, DeliveryGuarantee.EXACTLY_ONCE, true));
+      }
+      report.put("endToEnd", runs);
+
+      if (settings.sections().contains("latency")) {
+        double max = runs.stream()
+            .filter(r -> r.get("workload").equals(dense.name()) && r.get("guarantee").equals("EXACTLY_ONCE"))
+            .mapToDouble(r -> (double) r.get("samplesPerSecond")).findFirst().orElse(20_000);
+        double rate = Math.floor(max / 2 / 100) * 100;
+        List<Map<String, Object>> latency = new ArrayList<>();
+        for (DeliveryGuarantee g : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
+          latency.add(latency(rate, g));
+        }
+        report.put("latency", latency);
+      }
+    } finally {
+      cluster = null;
+    }
+    if (settings.sections().contains("peer")) {
+      report.put("peer", vowpalWabbit());
+    }
+    return report;
+  }
+
+  /** Batch size for a workload: 64, or less so that every model closes at least two batches. */
+  static int batchFor(Workload w) {
+    long perModel = w.records() / w.models();
+    return (int) Math.max(1, Math.min(BATCH, perModel / 2));
+  }
+
+  /** Samples that end up in published versions: every model's full batches. */
+  static long expectedTrained(Workload w, int batch) {
+    long base = w.records() / w.models();
+    long extra = w.records() % w.models();
+    return (w.models() - extra) * (base / batch * batch) + extra * ((base + 1) / batch * batch);
+  }
+
+  private Map<String, Object> endToEnd(Workload w, StateBackendKind backend, DeliveryGuarantee guarantee, boolean scale) throws Exception {
+    int batch = batchFor(w);
+    long expected = expectedTrained(w, batch);
+    String name = w.name() + "-" + backend.name().toLowerCase(Locale.ROOT) + "-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo");
+    step("end to end: %s (%s, %s, batch %d): %,d samples to committed model updates", w.name(), backend, guarantee, batch, w.records());
+    TrainerRun run = new TrainerRun(name, cluster.bootstrap(), w.topic(), w.spec(batch), guarantee, backend, CHECKPOINT_INTERVAL);
+    Map<String, double[]> losses = new HashMap<>();
+    run.createTopics(client, settings.partitions());
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (ModelsProbe probe = new ModelsProbe(client, run.models, (u, t) -> track(losses, u))) {
+      String jobId = run.submit(cluster);
+      try {
+        if (!probe.await(expected, RUN_TIMEOUT)) {
+          throw new IllegalStateException(name + ": " + probe.total() + " of " + expected + " samples trained within " + RUN_TIMEOUT);
+        }
+        double rate = probe.progress.rate(expected, 0.1, 0.9);
+        step("  %,.0f samples/s (%,d model updates)", rate, probe.updates());
+        r.put("workload", w.name());
+        r.put("models", w.models());
+        r.put("features", w.sparse() ? "sparse" : "dense");
+        r.put("dimension", w.dimension());
+        r.put("batch", batch);
+        r.put("stateBackend", backend.name());
+        r.put("guarantee", guarantee.name());
+        r.put("records", w.records());
+        r.put("trainedSamples", expected);
+        r.put("samplesPerSecond", rate);
+        r.put("modelUpdates", probe.updates());
+        r.put("prequentialLogLoss", meanLoss(losses));
+        if (scale) {
+          r.put("checkpoints", checkpoints(jobId));
+        }
+      } finally {
+        cluster.stop(jobId);
+      }
+    }
+    return r;
+  }
+
+  private static synchronized void track(Map<String, double[]> losses, ModelUpdate u) {
+    double[] held = losses.get(u.getModelId());
+    if (held == null || held[2] < u.getSamplesSeen()) {
+      losses.put(u.getModelId(), new double[] {u.getMetrics().getLossSum(), u.getMetrics().getWeightSum(), u.getSamplesSeen()});
+    }
+  }
+
+  private static synchronized double meanLoss(Map<String, double[]> losses) {
+    double loss = 0;
+    double weight = 0;
+    for (double[] l : losses.values()) {
+      loss += l[0];
+      weight += l[1];
+    }
+    return loss / weight;
+  }
+
+  /** After training: two more checkpoints of the full state, then the cluster's checkpoint statistics. */
+  private Map<String, Object> checkpoints(String jobId) throws Exception {
+    long before = cluster.rest.checkpoints(jobId).path("counts").path("completed").asLong();
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    JsonNode stats = cluster.rest.checkpoints(jobId);
+    while (stats.path("counts").path("completed").asLong() < before + 2 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      stats = cluster.rest.checkpoints(jobId);
+    }
+    JsonNode latest = stats.path("latest").path("completed");
+    JsonNode duration = stats.path("summary").path("end_to_end_duration");
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("completed", stats.path("counts").path("completed").asLong());
+    c.put("failed", stats.path("counts").path("failed").asLong());
+    c.put("fullStateBytes", latest.path("state_size").asLong());
+    c.put("lastCheckpointedBytes", latest.path("checkpointed_size").asLong());
+    c.put("lastDurationMs", latest.path("end_to_end_duration").asLong());
+    c.put("maxDurationMs", duration.path("max").asLong());
+    c.put("p50DurationMs", duration.path("p50").asDouble());
+    step("  state %,.1f MB, last checkpoint %d ms (uploaded %,.1f MB), slowest %d ms",
+        latest.path("state_size").asLong() / 1e6, latest.path("end_to_end_duration").asLong(),
+        latest.path("checkpointed_size").asLong() / 1e6, duration.path("max").asLong());
+    return c;
+  }
+
+  private Map<String, Object> latency(double rate, DeliveryGuarantee guarantee) throws Exception {
+    Workload w = Workload.dense(1000, DIMENSION, 0);
+    String name = "latency-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo");
+    String topic = "bench-" + name + "-samples";
+    step("latency: %,.0f samples/s (half the exactly-once maximum) for %.0f s, %s", rate, settings.latencySeconds(), guarantee);
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(client)) {
+      if (admin.listTopics().names().get().contains(topic)) {
+        admin.deleteTopics(List.of(topic)).all().get();
+        Thread.sleep(1000);
+      }
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, settings.partitions(), (short) 1))).all().get();
+    }
+    // Batches close at 64 samples or 20 ms after their first: a latency-minded spec.
+    var spec = io.streamsgd.core.spec.ModelSpecs.withOptimizer(
+        io.streamsgd.core.spec.ModelSpecs.of("default", io.streamsgd.schema.Task.BINARY, io.streamsgd.schema.Loss.LOGISTIC, DIMENSION, 0.07, 0, BATCH, 20),
+        io.streamsgd.schema.OptimizerKind.ADAGRAD, 0.07);
+    TrainerRun run = new TrainerRun(name, cluster.bootstrap(), topic, spec, guarantee, StateBackendKind.HASHMAP, CHECKPOINT_INTERVAL);
+    run.createTopics(client, settings.partitions());
+    LatencyRun latency = new LatencyRun(w, (int) (rate * settings.latencySeconds() / w.models()) + 2);
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (ModelsProbe probe = new ModelsProbe(client, run.models, latency::onUpdate)) {
+      String jobId = run.submit(cluster);
+      try {
+        Thread.sleep(3000); // sources assigned and polling
+        latency.produce(client, topic, rate, settings.latencySeconds(), 2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long want = latency.measuredSent();
+        while (latency.measured() < want && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        LatencyRun.Result res = latency.result(rate);
+        step("  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %,d samples (%,d of %,d seen)",
+            res.p50(), res.p90(), res.p99(), res.max(), res.samples(), latency.measured(), want);
+        r.put("guarantee", guarantee.name());
+        r.put("samplesPerSecond", rate);
+        r.put("models", w.models());
+        r.put("batch", "SIZE_OR_LATENCY 64 or 20 ms");
+        r.put("checkpointIntervalMs", CHECKPOINT_INTERVAL.toMillis());
+        r.put("measuredSamples", res.samples());
+        r.put("producedSamples", want);
+        r.put("p50Ms", res.p50());
+        r.put("p90Ms", res.p90());
+        r.put("p99Ms", res.p99());
+        r.put("maxMs", res.max());
+      } finally {
+        cluster.stop(jobId);
+      }
+    }
+    return r;
+  }
+
+  private Map<String, Object> vowpalWabbit() throws Exception {
+    step("peer: Vowpal Wabbit 9.3.0 (JNI), one pass over %,d of the same dense samples in memory", settings.vwExamples());
+    LogisticData data = new LogisticData(settings.vwExamples(), DIMENSION, Workload.SEED);
+    VowpalWabbitPeer vw = new VowpalWabbitPeer(data);
+    vw.pass(); // warm-up: JIT and native library
+    long start = System.nanoTime();
+    double loss = vw.pass();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    step("  %,.0f examples/s, progressive log loss %.5f", data.n / seconds, loss);
+    return Map.of("learner", "Vowpal Wabbit 9.3.0 (JNI), " + VowpalWabbitPeer.ARGS, "examples", data.n,
+        "examplesPerSecond", data.n / seconds, "progressiveLogLoss", loss);
+  }
+
+  private void step(String format, Object... args) {
+    out.printf(Locale.ROOT, format + "%n", args);
+    out.flush();
+  }
+}
