@@ -1,5 +1,7 @@
 package io.streamsgd.job.source;
 
+import io.streamsgd.job.state.RawRecordSerializer;
+import io.streamsgd.job.state.SerializerTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -8,6 +10,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /** Wraps each Kafka record into a {@link RawRecord}; never throws, whatever the bytes are. */
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
   private static final long serialVersionUID = 1L;
+
+  /** Raw records pass from the source to the decoders without a copy (see {@link RawRecordSerializer}). */
+  public static final TypeInformation<RawRecord> TYPE = new SerializerTypeInfo<>(RawRecord.class, RawRecordSerializer::new);
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
@@ -18,6 +23,6 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
   @Override
   public TypeInformation<RawRecord> getProducedType() {
-    return TypeInformation.of(RawRecord.class);
+    return TYPE;
   }
 }

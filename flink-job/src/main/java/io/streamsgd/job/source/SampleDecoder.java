@@ -1,13 +1,11 @@
 package io.streamsgd.job.source;
 
-import io.streamsgd.core.avro.SampleConversion;
+import io.streamsgd.core.avro.SampleReader;
 import io.streamsgd.core.spec.SpecValidator;
 import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.core.train.SampleValidator;
 import io.streamsgd.schema.DeadLetterReason;
-import io.streamsgd.schema.TrainingSample;
-import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -44,14 +42,14 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
       reject(ctx, raw, DeadLetterReason.OVERSIZED, raw.value.length + " bytes, limit " + maxRecordBytes, null);
       return;
     }
-    TrainingSample record;
+    SampleReader.DecodedSample record;
     try {
-      record = Codecs.TRAINING_SAMPLE.decode(raw.value);
+      record = SampleReader.read(raw.value);
     } catch (DecodeException e) {
       reject(ctx, raw, reasonOf(e.kind()), e.getMessage(), null);
       return;
     }
-    String modelId = record.getModelId();
+    String modelId = record.modelId();
     if (modelId == null || modelId.isEmpty()) {
       reject(ctx, raw, DeadLetterReason.MISSING_MODEL_ID, "modelId is empty", null);
       return;
@@ -62,7 +60,7 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
     }
     Sample sample;
     try {
-      sample = SampleConversion.fromAvro(record, new Sample.Origin(raw.topic, raw.partition, raw.offset));
+      sample = record.toSample(new Sample.Origin(raw.topic, raw.partition, raw.offset));
     } catch (IllegalArgumentException e) {
       reject(ctx, raw, DeadLetterReason.MALFORMED, e.getMessage(), modelId);
       return;

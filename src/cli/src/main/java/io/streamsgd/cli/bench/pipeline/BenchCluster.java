@@ -41,6 +41,26 @@ final class BenchCluster implements AutoCloseable {
     }
     rest = flink.rest();
     jarId = rest.uploadJar(jobJar);
+    // An interrupted bench (Ctrl-C) must not leave a broker and a cluster behind.
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  private final Thread shutdownHook = new Thread(this::closeQuietly, "bench-cluster-shutdown");
+
+  private void closeQuietly() {
+    try {
+      stopProcesses();
+    } catch (Exception e) {
+      // exiting anyway
+    }
+  }
+
+  /** Fails when the job has ended while it should be running: a failed run is a result, not a wait. */
+  void checkRunning(String jobId) throws Exception {
+    String state = rest.jobState(jobId);
+    if (!"RUNNING".equals(state)) {
+      throw new IllegalStateException("job " + jobId + " is " + state + "; see " + flink.directory().resolve("log"));
+    }
   }
 
   String bootstrap() {
@@ -62,6 +82,11 @@ final class BenchCluster implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    stopProcesses();
+  }
+
+  private synchronized void stopProcesses() throws Exception {
     try {
       flink.close();
     } finally {

@@ -90,6 +90,14 @@ final class PipelineBench {
         runs.add(endToEnd(many, StateBackendKind.ROCKSDB, DeliveryGuarantee.EXACTLY_ONCE, true));
       }
       report.put("endToEnd", runs);
+      if (settings.sections().contains("profile")) {
+        step("profile: the 1,000-model exactly-once run again, with a flight recording of the TaskManager");
+        Map<String, Object> p = endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false, true);
+        report.put("profile", p);
+        @SuppressWarnings("unchecked")
+        Map<String, Double> parts = (Map<String, Double>) ((Map<String, Object>) p.get("profile")).get("shareByPart");
+        parts.forEach((part, share) -> step("  %5.1f %%  %s", share, part));
+      }
 
       if (settings.sections().contains("latency")) {
         double max = runs.stream()
@@ -125,9 +133,15 @@ final class PipelineBench {
   }
 
   private Map<String, Object> endToEnd(Workload w, StateBackendKind backend, DeliveryGuarantee guarantee, boolean scale) throws Exception {
+    return endToEnd(w, backend, guarantee, scale, false);
+  }
+
+  private Map<String, Object> endToEnd(Workload w, StateBackendKind backend, DeliveryGuarantee guarantee, boolean scale, boolean profiled)
+      throws Exception {
     int batch = batchFor(w);
     long expected = expectedTrained(w, batch);
-    String name = w.name() + "-" + backend.name().toLowerCase(Locale.ROOT) + "-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo");
+    String name = w.name() + "-" + backend.name().toLowerCase(Locale.ROOT) + "-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo")
+        + (profiled ? "-profiled" : "");
     step("end to end: %s (%s, %s, batch %d): %,d samples to committed model updates", w.name(), backend, guarantee, batch, w.records());
     TrainerRun run = new TrainerRun(name, cluster.bootstrap(), w.topic(), w.spec(batch), guarantee, backend, CHECKPOINT_INTERVAL);
     Map<String, double[]> losses = new HashMap<>();
@@ -136,12 +150,16 @@ final class PipelineBench {
     try (ModelsProbe probe = new ModelsProbe(client, run.models, (u, t) -> track(losses, u))) {
       String jobId = run.submit(cluster);
       try {
-        if (!probe.await(expected, RUN_TIMEOUT)) {
-          throw new IllegalStateException(name + ": " + probe.total() + " of " + expected + " samples trained within " + RUN_TIMEOUT);
+        CpuProfile profile =
+            profiled ? CpuProfile.start(cluster.flink.taskManagers().get(0).pid(), settings.workDir().resolve(name + ".jfr")) : null;
+        awaitTrained(probe, jobId, expected, name);
+        if (profile != null) {
+          r.put("profile", profile.stop());
         }
         double rate = probe.progress.rate(expected, 0.1, 0.9);
         step("  %,.0f samples/s (%,d model updates)", rate, probe.updates());
         r.put("workload", w.name());
+        r.put("profiled", profiled);
         r.put("models", w.models());
         r.put("features", w.sparse() ? "sparse" : "dense");
         r.put("dimension", w.dimension());
@@ -161,6 +179,16 @@ final class PipelineBench {
       }
     }
     return r;
+  }
+
+  private void awaitTrained(ModelsProbe probe, String jobId, long expected, String name) throws Exception {
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (!probe.await(expected, Duration.ofSeconds(1))) {
+      cluster.checkRunning(jobId);
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + ": " + probe.total() + " of " + expected + " samples trained within " + RUN_TIMEOUT);
+      }
+    }
   }
 
   private static synchronized void track(Map<String, double[]> losses, ModelUpdate u) {

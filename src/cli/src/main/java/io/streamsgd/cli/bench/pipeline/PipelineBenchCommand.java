@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             + "models on both state backends, and Vowpal Wabbit on the same samples. Writes JSON, a chart and the "
             + "Markdown table the README shows.")
 public final class PipelineBenchCommand implements Callable<Integer> {
-  static final List<String> SECTIONS = List.of("ceilings", "throughput", "scale", "latency", "peer");
+  static final List<String> SECTIONS = List.of("ceilings", "throughput", "scale", "latency", "profile", "peer");
 
   @Option(names = "--records", defaultValue = "2000000", description = "Samples per input topic (default: ${DEFAULT-VALUE}).")
   long records;
@@ -48,7 +48,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--vw-examples", defaultValue = "500000", description = "Examples of the Vowpal Wabbit pass (default: ${DEFAULT-VALUE}).")
   int vwExamples;
 
-  @Option(names = "--sections", split = ",", description = "Which parts to run (default: all of " + "ceilings,throughput,scale,latency,peer).")
+  @Option(names = "--sections", split = ",", description = "Which parts to run (default: all of " + "ceilings,throughput,scale,latency,profile,peer).")
   List<String> sections = SECTIONS;
 
   @Option(names = "--quick", description = "Smaller inputs (a few minutes): --records 500000 --many-models 20000 --many-model-records 400000 --latency-seconds 10.")

@@ -19,6 +19,7 @@ final class TrainerRun {
   final String name;
   final String models;
   final String deadLetters;
+  final String specs;
   final List<String> args = new ArrayList<>();
 
   TrainerRun(String name, String bootstrap, String samplesTopic, ModelSpec spec, DeliveryGuarantee guarantee,
@@ -26,12 +27,14 @@ final class TrainerRun {
     this.name = name;
     this.models = "bench-models-" + name;
     this.deadLetters = "bench-dead-" + name;
+    this.specs = "bench-specs-" + name;
     String json = ModelSpecJson.toJson(spec);
     args.addAll(List.of(
         "--streamsgd.kafka.bootstrap-servers", bootstrap,
         "--streamsgd.topic.samples", samplesTopic,
         "--streamsgd.topic.models", models,
         "--streamsgd.topic.dead-letters", deadLetters,
+        "--streamsgd.topic.specs", specs,
         "--streamsgd.source.group-id", "bench-" + name,
         "--streamsgd.sink.transactional-id-prefix", "bench-" + name,
         "--streamsgd.sink.delivery-guarantee", guarantee.name(),
@@ -46,12 +49,13 @@ final class TrainerRun {
   void createTopics(Map<String, Object> client, int partitions) throws Exception {
     try (Admin admin = Admin.create(client)) {
       var existing = admin.listTopics().names().get();
-      List<String> old = List.of(models, deadLetters).stream().filter(existing::contains).toList();
+      List<String> old = List.of(models, deadLetters, specs).stream().filter(existing::contains).toList();
       if (!old.isEmpty()) {
         admin.deleteTopics(old).all().get();
         Thread.sleep(1000);
       }
-      admin.createTopics(List.of(new NewTopic(models, partitions, (short) 1), new NewTopic(deadLetters, 1, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(models, partitions, (short) 1), new NewTopic(deadLetters, 1, (short) 1),
+          new NewTopic(specs, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
     }
   }
 
