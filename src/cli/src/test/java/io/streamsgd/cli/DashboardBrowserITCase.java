@@ -32,19 +32,20 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real headless Chromium while {@code streamsgd demo} trains: every model is
  * listed, its version rises, its curves are drawn; a screenshot of the finished run goes to
- * {@code target/dashboard.png}. Needs Debian's {@code chromium} and {@code chromium-driver}; is
- * skipped, saying so, without them.
+ * {@code target/dashboard.png}. Needs Debian's {@code chromium} and {@code chromium-driver}
+ * (elsewhere: {@code -Dstreamsgd.chromium=PATH -Dstreamsgd.chromedriver=PATH}); is skipped,
+ * saying so, without them.
  */
 class DashboardBrowserITCase {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path CHROMIUM = Path.of(System.getProperty("streamsgd.chromium", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER = Path.of(System.getProperty("streamsgd.chromedriver", "/usr/bin/chromedriver"));
   static final Path SCREENSHOT = Path.of("target", "dashboard.png");
   static final String[] MODELS = {"linear-fast", "linear-slow", "logistic"};
 
   @Test
   void dashboardShowsEveryModelLearningWhileTheDemoRuns(@TempDir Path tmp) throws Exception {
     assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "SKIPPED: no headless browser: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed (apt-get install chromium chromium-driver)");
+        "no headless browser, so the dashboard is not tested in one: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed (apt-get install chromium chromium-driver)");
     int port = freePort();
     String dashboard = "http://127.0.0.1:" + port + "/dashboard";
     Path report = tmp.resolve("demo.json");

@@ -45,7 +45,7 @@ public final class ModelServingApp implements AutoCloseable {
   private final ServingMetrics metrics = new ServingMetrics();
   private final RequestScorer scorer = new RequestScorer(metrics);
   private final ModelHistory history = new ModelHistory(HISTORY_POINTS, HISTORY_MODELS);
-  private ModelTopicFollower historyFollower;
+  private volatile ModelTopicFollower historyFollower;
   private final ServingHttpApi http;
   private final HostInfo self;
   private final KafkaStreams streams;

@@ -71,7 +71,12 @@ final class ServingHttpApi {
               }
               ctx.status(503).json(ModelJson.error(e.getMessage()));
             })
-            .exception(IOException.class, (e, ctx) -> ctx.status(502).json(ModelJson.error("instance unreachable: " + e.getMessage())));
+            .exception(IOException.class, (e, ctx) -> {
+              if (PREDICT.equals(endpoint(ctx))) {
+                metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNAVAILABLE);
+              }
+              ctx.status(502).json(ModelJson.error("instance unreachable: " + e.getMessage()));
+            });
     new DashboardRoutes(app.history()).addTo(javalin);
     javalin.start(host, port);
     return javalin.port();

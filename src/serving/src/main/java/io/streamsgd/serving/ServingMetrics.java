@@ -38,7 +38,7 @@ public final class ServingMetrics {
     INVALID_FEATURES,
     /** An HTTP body that is not JSON or not a feature shape. */
     MALFORMED_REQUEST,
-    /** The store could not be queried (rebalancing or restoring). */
+    /** The store could not be queried (rebalancing or restoring), or the instance holding the model could not be reached. */
     UNAVAILABLE;
 
     String label() {
