@@ -117,7 +117,7 @@ class DashboardBrowserITCase {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     // no sandbox: CI runs as root, where Chromium's sandbox refuses to start
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1200");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400");
     return new ChromeDriver(service, options);
   }
 
