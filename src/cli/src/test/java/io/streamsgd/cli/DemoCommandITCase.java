@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code streamsgd demo --report FILE}, as a user runs it, and the numbers it reports. */
+/** {@code streamsgd demo --report FILE}, as a user runs it, the numbers it reports and its loss chart. */
 class DemoCommandITCase {
 
   @Test
@@ -35,5 +37,9 @@ class DemoCommandITCase {
         assertThat(m.get("prediction").get("value").asDouble()).isGreaterThan(0.9);
       }
     }
+
+    BufferedImage chart = ImageIO.read(tmp.resolve("out-loss.png").toFile());
+    assertThat(chart).as("loss chart next to the report").isNotNull();
+    assertThat(chart.getWidth()).isEqualTo(900);
   }
 }

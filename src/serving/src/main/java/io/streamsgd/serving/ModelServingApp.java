@@ -5,9 +5,14 @@ import io.streamsgd.core.model.Prediction;
 import io.streamsgd.core.model.PublishedModel;
 import io.streamsgd.schema.ModelUpdate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,8 +37,15 @@ import org.slf4j.LoggerFactory;
 public final class ModelServingApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServingApp.class);
 
+  /** Points kept per model for the dashboard's curves, and models whose curves are kept. */
+  static final int HISTORY_POINTS = 512;
+  static final int HISTORY_MODELS = 1000;
+
   private final ServingSettings settings;
-  private final RequestScorer scorer = new RequestScorer();
+  private final ServingMetrics metrics = new ServingMetrics();
+  private final RequestScorer scorer = new RequestScorer(metrics);
+  private final ModelHistory history = new ModelHistory(HISTORY_POINTS, HISTORY_MODELS);
+  private volatile ModelTopicFollower historyFollower;
   private final ServingHttpApi http;
   private final HostInfo self;
   private final KafkaStreams streams;
@@ -54,6 +66,7 @@ public final class ModelServingApp implements AutoCloseable {
           LOG.error("Serving app stopped", e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    metrics.gaugeModels(this::modelsHeld, history);
   }
 
   /** Starts the app and waits until its store can be queried. */
@@ -70,7 +83,25 @@ public final class ModelServingApp implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+    if (http != null) {
+      // The dashboard's curves come from a reader of its own rather than from the Streams table:
+      // the table holds only the latest version, and only this instance's share of the models.
+      Map<String, Object> client = new HashMap<>(settings.kafkaProperties());
+      client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+      historyFollower = new ModelTopicFollower(client, settings.modelsTopic(), history::record);
+    }
     return this;
+  }
+
+  private OptionalLong modelsHeld() {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(store().approximateNumEntries());
+    } catch (InvalidStateStoreException e) {
+      return OptionalLong.empty();
+    }
   }
 
   private String startFailure(Throwable f) {
@@ -120,11 +151,11 @@ public final class ModelServingApp implements AutoCloseable {
 
   /** Scores {@code x} with the latest model held here; the result names the version that produced it. */
   public Optional<ServedPrediction> predict(String modelId, FeatureVector x) {
-    return model(modelId).map(m -> new ServedPrediction(modelId, m.version(), m.predict(x)));
+    return latest(modelId).map(u -> new ServedPrediction(modelId, u.getVersion(), scorer.model(u).predict(x), u.getPublishedAt()));
   }
 
-  /** A prediction and the model version that made it. */
-  public record ServedPrediction(String modelId, long version, Prediction prediction) {}
+  /** A prediction, the model version that made it and when the trainer published that version. */
+  public record ServedPrediction(String modelId, long version, Prediction prediction, Instant publishedAt) {}
 
   /**
    * Which instance holds {@code modelId}: this one (empty), another one (its HTTP host), or
@@ -162,6 +193,19 @@ public final class ModelServingApp implements AutoCloseable {
     return streams.state();
   }
 
+  /** This instance's metrics (also at {@code GET /metrics}). */
+  public ServingMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * The recent history of every model on the models topic, as this instance reads it; filled
+   * only while the app runs an HTTP API (it feeds the dashboard).
+   */
+  public ModelHistory history() {
+    return history;
+  }
+
   @Override
   public void close() {
     // Leaving the group on close hands this instance's partitions to the others at once, instead
@@ -170,6 +214,13 @@ public final class ModelServingApp implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
     if (http != null) {
       http.stop();
+    }
+    if (historyFollower != null) {
+      try {
+        historyFollower.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

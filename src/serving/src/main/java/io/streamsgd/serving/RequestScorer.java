@@ -17,6 +17,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RequestScorer {
   private final Map<String, PublishedModel> decoded = new ConcurrentHashMap<>();
+  private final ServingMetrics metrics;
+
+  /** A scorer whose counts go nowhere (topology tests). */
+  public RequestScorer() {
+    this(new ServingMetrics());
+  }
+
+  /** A scorer that counts the topic's predictions, errors and staleness in {@code metrics}. */
+  public RequestScorer(ServingMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** The decoded model for this update (cached per id and version). */
   public PublishedModel model(ModelUpdate update) {
@@ -32,11 +43,13 @@ public final class RequestScorer {
             .setModelId(request.getModelId())
             .setServedAt(Instant.now());
     if (update == null) {
+      metrics.predictionFailed(ServingMetrics.Source.TOPIC, ServingMetrics.PredictionError.UNKNOWN_MODEL);
       return out.setError("unknown model '" + request.getModelId() + "'").build();
     }
     try {
       FeatureVector x = SampleConversion.features(request.getFeatures());
       Prediction p = model(update).predict(x);
+      metrics.predicted(ServingMetrics.Source.TOPIC, update.getPublishedAt());
       return out.setModelVersion(update.getVersion())
           .setScore(p.score())
           .setValue(p.value())
@@ -44,6 +57,7 @@ public final class RequestScorer {
           .setProbabilities(p.probabilities() == null ? null : new DoubleArrayView(p.probabilities()))
           .build();
     } catch (IllegalArgumentException | IllegalStateException e) {
+      metrics.predictionFailed(ServingMetrics.Source.TOPIC, ServingMetrics.PredictionError.INVALID_FEATURES);
       return out.setModelVersion(update.getVersion()).setError(e.getMessage()).build();
     }
   }

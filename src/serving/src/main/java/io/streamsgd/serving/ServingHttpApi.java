@@ -34,32 +34,66 @@ import org.apache.kafka.streams.state.HostInfo;
  * </ul>
  *
  * A request for a model another instance holds is forwarded to it (Kafka Streams metadata tells
- * which), so any instance answers for every model.
+ * which), so any instance answers for every model. {@code GET /metrics} exposes {@link
+ * ServingMetrics}; {@code GET /dashboard} is the live page of {@link DashboardRoutes}.
  */
 final class ServingHttpApi {
   static final String FORWARDED = "X-Streamsgd-Forwarded";
+  static final String PREDICT = "/models/{id}/predict";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final ModelServingApp app;
+  private final ServingMetrics metrics;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Javalin javalin;
 
   ServingHttpApi(ModelServingApp app) {
     this.app = app;
+    this.metrics = app.metrics();
   }
 
   /** Starts the server; returns the port it listens on. */
   int start(String host, int port) {
     javalin =
-        Javalin.create(config -> config.showJavalinBanner = false)
+        Javalin.create(
+                config -> {
+                  config.showJavalinBanner = false;
+                  config.requestLogger.http((ctx, ms) -> metrics.httpRequest(endpoint(ctx), ctx.method().name(), ctx.statusCode(), ms / 1000.0));
+                })
             .get("/health", this::health)
             .get("/models", this::listModels)
             .get("/models/{id}", this::getModel)
-            .post("/models/{id}/predict", this::predict)
-            .exception(ModelServingApp.StoreUnavailableException.class, (e, ctx) -> ctx.status(503).json(ModelJson.error(e.getMessage())))
-            .exception(IOException.class, (e, ctx) -> ctx.status(502).json(ModelJson.error("instance unreachable: " + e.getMessage())));
+            .post(PREDICT, this::predict)
+            .get("/metrics", ctx -> ctx.contentType(ServingMetrics.contentType()).result(metrics.scrape()))
+            .exception(ModelServingApp.StoreUnavailableException.class, (e, ctx) -> {
+              if (PREDICT.equals(endpoint(ctx))) {
+                metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNAVAILABLE);
+              }
+              ctx.status(503).json(ModelJson.error(e.getMessage()));
+            })
+            .exception(IOException.class, (e, ctx) -> {
+              if (PREDICT.equals(endpoint(ctx))) {
+                metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNAVAILABLE);
+              }
+              ctx.status(502).json(ModelJson.error("instance unreachable: " + e.getMessage()));
+            });
+    new DashboardRoutes(app.history()).addTo(javalin);
     javalin.start(host, port);
     return javalin.port();
+  }
+
+  /**
+   * The route template that answered ({@code /models/{id}}, not the model's path), so the label
+   * has as many values as there are routes; requests that matched none share one value.
+   */
+  private static String endpoint(Context ctx) {
+    String path;
+    try {
+      path = ctx.endpointHandlerPath();
+    } catch (IllegalStateException e) {
+      path = null; // Javalin's answer for a request that never reached an endpoint handler
+    }
+    return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
   }
 
   void stop() {
@@ -110,10 +144,12 @@ final class ServingHttpApi {
     try {
       x = features(MAPPER.readTree(ctx.body()));
     } catch (JsonProcessingException e) {
+      metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.MALFORMED_REQUEST);
       // the parser's own first line says what and where; its location dump says nothing more
       ctx.status(400).json(ModelJson.error("malformed request: not JSON (" + e.getOriginalMessage() + ")"));
       return;
     } catch (IllegalArgumentException e) {
+      metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.MALFORMED_REQUEST);
       ctx.status(400).json(ModelJson.error("malformed request: " + e.getMessage()));
       return;
     }
@@ -123,11 +159,14 @@ final class ServingHttpApi {
     try {
       Optional<ModelServingApp.ServedPrediction> p = app.predict(id, x);
       if (p.isEmpty()) {
+        metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNKNOWN_MODEL);
         ctx.status(404).json(ModelJson.error("unknown model '" + id + "'"));
       } else {
+        metrics.predicted(ServingMetrics.Source.HTTP, p.get().publishedAt());
         ctx.json(ModelJson.prediction(id, p.get().version(), p.get().prediction()));
       }
     } catch (IllegalArgumentException e) {
+      metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.INVALID_FEATURES);
       ctx.status(422).json(ModelJson.error(e.getMessage()));
     }
   }

@@ -12,6 +12,7 @@ import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Task;
 import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.serving.ModelHistory;
 import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ModelSubscriber;
 import io.streamsgd.cli.progress.TrainingProgress;
@@ -68,6 +69,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed of the sample generator (default: ${DEFAULT-VALUE}).", defaultValue = "1")
   long seed;
 
+  @Option(names = "--http-port", description = "Port of the serving app's HTTP API and dashboard (default: ${DEFAULT-VALUE}, a free one).", defaultValue = "0")
+  int httpPort;
+
+  @Option(names = "--keep-serving", description = "Keep the serving app and its dashboard up this long after the result, e.g. PT10M (default: ${DEFAULT-VALUE}).", defaultValue = "PT0S")
+  Duration keepServing;
+
   private final PrintStream out = System.out;
 
   static List<DemoModel> models() {
@@ -95,9 +102,10 @@ public final class DemoCommand implements Callable<Integer> {
       job.set(JobOptions.MISSING_SPEC, MissingSpecPolicy.WAIT);
       stack.startTrainer(job);
       out.printf("  trainer job running on a Flink MiniCluster (%d subtasks), exactly-once to '%s'%n", parallelism, stack.topics().models());
-      ModelServingApp serving = stack.startServing();
-      out.printf("  serving app (Kafka Streams) following '%s', HTTP API at http://127.0.0.1:%d/models%n",
-          stack.topics().models(), serving.httpPort());
+      ModelServingApp serving = stack.startServing(httpPort);
+      String base = "http://127.0.0.1:" + serving.httpPort();
+      out.printf("  serving app (Kafka Streams) following '%s', HTTP API at %s/models%n", stack.topics().models(), base);
+      out.printf("%n  Watch the models learn: open %s/dashboard  (metrics: %s/metrics)%n%n", base, base);
 
       SampleProducer producer = new SampleProducer(stack.bootstrapServers(), stack.topics().samples(), models, samplesPerModel, seed);
       Thread producerThread = new Thread(producer, "demo-producer");
@@ -112,12 +120,24 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!done) {
           out.printf("%nRESULT: FAILED - models did not see all samples within %s%n", timeout);
+          keepServing(base);
           return 2;
         }
       }
       double trainSeconds = seconds(trainStart);
-      return finish(models, serving, trainSeconds);
+      int code = finish(models, serving, trainSeconds);
+      keepServing(base);
+      return code;
     }
+  }
+
+  /** With --keep-serving, leaves the dashboard up so a browser can still look at the curves. */
+  private void keepServing(String base) throws InterruptedException {
+    if (keepServing.isZero() || keepServing.isNegative()) {
+      return;
+    }
+    out.printf("%nThe dashboard stays up at %s/dashboard for %s (Ctrl-C stops).%n", base, keepServing);
+    Thread.sleep(keepServing.toMillis());
   }
 
   private void publishSpecs(EmbeddedStack stack, List<DemoModel> models) {
@@ -203,7 +223,9 @@ public final class DemoCommand implements Callable<Integer> {
     DemoReport report = new DemoReport(result, parallelism, samplesPerModel, trainSeconds, total / trainSeconds, results);
     if (this.report != null) {
       report.write(this.report);
-      out.printf("%nReport written to %s%n", this.report);
+      Path chart = lossChartFile(this.report);
+      LossCurveChart.write(chart, awaitHistory(serving.history(), models));
+      out.printf("%nReport written to %s, loss curves to %s%n", this.report, chart);
     }
     out.printf(Locale.ROOT, "%nRESULT: %s - linear models %s w = %.1f, b = %.1f within +/- %.2f%n",
         result, converged ? "converged to" : "did NOT converge to", TRUE_W, TRUE_B, TOLERANCE);
@@ -220,6 +242,29 @@ public final class DemoCommand implements Callable<Integer> {
       Thread.sleep(50);
     }
     throw new IllegalStateException("serving app never caught up with model " + id);
+  }
+
+  /**
+   * The history's curves once they reach every model's last version: the history has a reader of
+   * its own, which may be a poll behind the serving store the demo waited for.
+   */
+  private List<ModelHistory.Curve> awaitHistory(ModelHistory history, List<DemoModel> models) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<ModelHistory.Curve> curves = history.curves();
+      if (curves.size() >= models.size() && curves.stream().allMatch(c -> c.latest().samplesSeen() >= samplesPerModel)) {
+        return curves;
+      }
+      Thread.sleep(50);
+    }
+    return history.curves();
+  }
+
+  /** The chart's file: next to the report, {@code out.json} gives {@code out-loss.png}. */
+  static Path lossChartFile(Path report) {
+    String name = report.getFileName().toString();
+    String base = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+    return report.resolveSibling(base + "-loss.png");
   }
 
   private static double seconds(long startNanos) {

@@ -102,9 +102,14 @@ public final class EmbeddedStack implements AutoCloseable {
         workDir.resolve("kafka-streams-" + instance), LatestModelTopology.StoreType.IN_MEMORY, "127.0.0.1", null, 0, Map.of());
   }
 
-  /** Starts the Kafka Streams serving app with its HTTP API; closed with the stack. */
+  /** Starts the Kafka Streams serving app with its HTTP API on a free port; closed with the stack. */
   public ModelServingApp startServing() throws InterruptedException {
-    serving = new ModelServingApp(servingSettings("0")).start(Duration.ofSeconds(60));
+    return startServing(0);
+  }
+
+  /** Starts the Kafka Streams serving app with its HTTP API on {@code httpPort} (0: a free one); closed with the stack. */
+  public ModelServingApp startServing(int httpPort) throws InterruptedException {
+    serving = new ModelServingApp(servingSettings("0").withHttp("127.0.0.1", httpPort)).start(Duration.ofSeconds(60));
     return serving;
   }
 

@@ -1,11 +1,10 @@
 package io.streamsgd.cli.experiment;
 
+import io.streamsgd.cli.chart.LineChartPng;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.schema.BatchPolicyKind;
 import io.streamsgd.schema.ModelSpec;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,15 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Fixed small, fixed large and adaptive (norm test, inner-product test) batches on a stream whose
@@ -90,36 +80,10 @@ public final class BatchPolicyExperiment {
 
   private static void chart(Map<String, PolicyRun> runs, int x, int y, String xLabel, String yLabel, String title, Path file, boolean logY)
       throws IOException {
-    XYSeriesCollection data = new XYSeriesCollection();
+    List<LineChartPng.Series> series = new ArrayList<>();
     for (PolicyRun r : runs.values()) {
-      XYSeries s = new XYSeries(r.name, false);
-      int step = Math.max(1, r.points.size() / 2000); // at most ~2000 points a line
-      for (int i = 0; i < r.points.size(); i += step) {
-        double[] p = r.points.get(i);
-        if (p[x] > 0 && p[y] > 0) {
-          s.add(p[x], p[y]);
-        }
-      }
-      data.addSeries(s);
+      series.add(new LineChartPng.Series(r.name, r.points.stream().map(p -> new double[] {p[x], p[y]}).toList()));
     }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
-    XYPlot plot = chart.getXYPlot();
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    if (logY) {
-      plot.setRangeAxis(new LogarithmicAxis(yLabel));
-    }
-    if (x == 1) {
-      plot.setDomainAxis(new LogarithmicAxis(xLabel));
-    }
-    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-    Color[] colors = {new Color(0xd6, 0x27, 0x28), new Color(0x1f, 0x77, 0xb4), new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd)};
-    for (int i = 0; i < data.getSeriesCount(); i++) {
-      renderer.setSeriesPaint(i, colors[i % colors.length]);
-      renderer.setSeriesStroke(i, new BasicStroke(1.6f));
-    }
-    plot.setRenderer(renderer);
-    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 500);
+    LineChartPng.write(file, title, xLabel, yLabel, series, x == 1, logY);
   }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     description =
         "Runs the serving app: keeps the latest model per id from the models topic, answers the " +
         "prediction-requests topic, and serves GET /models, GET /models/{id}, POST " +
-        "/models/{id}/predict. Start several with the same --application-id to share the models; " +
+        "/models/{id}/predict, Prometheus metrics at GET /metrics and a live dashboard at GET " +
+        "/dashboard. Start several with the same --application-id to share the models; " +
         "any of them answers for all.")
 public final class ServeCommand implements Callable<Integer> {
   @Mixin KafkaClientOptions kafka;

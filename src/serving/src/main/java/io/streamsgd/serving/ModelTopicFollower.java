@@ -1,0 +1,121 @@
+package io.streamsgd.serving;
+
+import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.schema.codec.DecodeException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the models topic from the beginning on a background thread and hands every committed,
+ * decodable {@link ModelUpdate} to a callback. No consumer group: every reader sees every
+ * partition, so each instance of a service holds all models, whatever the others do.
+ */
+final class ModelTopicFollower implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelTopicFollower.class);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<ModelUpdate> onUpdate;
+  private final AtomicLong updatesRead = new AtomicLong();
+  private final AtomicLong undecodable = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile CountDownLatch caughtUp;
+
+  /**
+   * @param kafkaProperties client settings: bootstrap.servers and any security settings
+   * @param onUpdate called on the follower's thread, in topic order within a partition
+   */
+  ModelTopicFollower(Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
+    this.onUpdate = onUpdate;
+    Map<String, Object> props = new HashMap<>(kafkaProperties);
+    // The trainer publishes in Kafka transactions: an aborted model must never be seen.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Set<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    thread = new Thread(this::follow, "model-follower-" + topic);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void follow() {
+    try {
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          accept(r.value());
+        }
+        CountDownLatch waiting = caughtUp;
+        if (waiting != null && atEnd()) {
+          caughtUp = null;
+          waiting.countDown();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void accept(byte[] value) {
+    if (value == null) {
+      return; // a tombstone: nothing to keep
+    }
+    ModelUpdate u;
+    try {
+      u = Codecs.MODEL_UPDATE.decode(value);
+    } catch (DecodeException e) {
+      undecodable.incrementAndGet();
+      LOG.warn("Skipped a record that is not a ModelUpdate: {}", e.getMessage());
+      return;
+    }
+    updatesRead.incrementAndGet();
+    onUpdate.accept(u);
+  }
+
+  private boolean atEnd() {
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+  }
+
+  /** Waits until everything committed to the topic when this is called has been read; false on timeout. */
+  boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    CountDownLatch latch = new CountDownLatch(1);
+    caughtUp = latch;
+    return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  long updatesRead() {
+    return updatesRead.get();
+  }
+
+  long undecodableRecords() {
+    return undecodable.get();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    consumer.wakeup();
+    thread.join(10_000);
+  }
+}
