@@ -8,6 +8,7 @@ import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.source.SampleDecoder;
 import io.streamsgd.job.spec.SpecBroadcast;
 import io.streamsgd.job.spec.SpecDecoder;
+import io.streamsgd.job.state.PublishedRecordSerializer;
 import io.streamsgd.job.state.SampleSerializer;
 import io.streamsgd.job.state.SerializerTypeInfo;
 import io.streamsgd.job.train.MinibatchTrainer;
@@ -64,7 +65,7 @@ public final class TrainerPipeline {
         samples
             .keyBy(Sample::modelId, Types.STRING)
             .connect(specs.broadcast(SpecBroadcast.DESCRIPTOR))
-            .process(trainer, new AvroTypeInfo<>(ModelUpdate.class))
+            .process(trainer, PublishedRecordSerializer.typeInfo(ModelUpdate.class))
             .name("minibatch trainer")
             .uid(TRAINER_UID)
             .setMaxParallelism(s.maxParallelism);

@@ -3,19 +3,19 @@ package io.streamsgd.job.source;
 import io.streamsgd.core.avro.SampleConversion;
 import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.state.PublishedRecordSerializer;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 
 /** Builds {@link DeadLetter} records and names the side output they travel on. */
 public final class DeadLetters {
   /** Side output of every operator that rejects input. */
-  public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+  public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters", PublishedRecordSerializer.typeInfo(DeadLetter.class));
 
   private DeadLetters() {}
 

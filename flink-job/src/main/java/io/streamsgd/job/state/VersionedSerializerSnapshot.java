@@ -35,7 +35,7 @@ public abstract class VersionedSerializerSnapshot<T> implements TypeSerializerSn
   }
 
   @Override
-  public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) {
+  public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
     this.formatVersion = readVersion;
   }
 

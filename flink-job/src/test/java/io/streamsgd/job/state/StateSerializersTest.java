@@ -7,7 +7,11 @@ import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.source.DeadLetters;
+import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.train.OpenBatch;
+import io.streamsgd.schema.DeadLetter;
+import io.streamsgd.schema.DeadLetterReason;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -36,6 +40,29 @@ class StateSerializersTest {
   }
 
   @Test
+  void arraysKeepTheLayoutOfDataOutputValueByValue() throws Exception {
+    double[] doubles = {1.5, -0.0, Double.NaN, Double.MIN_VALUE, -1e300, Double.POSITIVE_INFINITY};
+    int[] ints = {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1 << 20};
+    DataOutputSerializer bulk = new DataOutputSerializer(16);
+    DataViews.writeDoubles(doubles, bulk);
+    DataViews.writeInts(ints, bulk);
+    DataOutputSerializer oneByOne = new DataOutputSerializer(16);
+    oneByOne.writeInt(doubles.length);
+    for (double d : doubles) {
+      oneByOne.writeDouble(d);
+    }
+    oneByOne.writeInt(ints.length);
+    for (int i : ints) {
+      oneByOne.writeInt(i);
+    }
+    // State written before arrays moved as blocks must read back unchanged, and vice versa.
+    assertThat(bulk.getCopyOfBuffer()).isEqualTo(oneByOne.getCopyOfBuffer());
+    DataInputDeserializer in = new DataInputDeserializer(bulk.getCopyOfBuffer());
+    assertThat(DataViews.readDoubles(in)).isEqualTo(doubles);
+    assertThat(DataViews.readInts(in)).isEqualTo(ints);
+  }
+
+  @Test
   void learnerStateRoundTripsBitForBit() throws Exception {
     LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("m", 3, 0.1, 2));
     MinibatchUpdate.apply(
@@ -47,6 +74,20 @@ class StateSerializersTest {
     assertThat(back).isEqualTo(state);
     assertThat(back.version()).isEqualTo(1);
     assertThat(back.model().weights()).containsExactly(state.model().weights());
+  }
+
+  @Test
+  void publishedRecordsCrossTheNetworkUncopiedWithinAnOperatorChain() throws Exception {
+    var serializer = new PublishedRecordSerializer<>(DeadLetter.class);
+    DeadLetter letter = DeadLetters.of(new RawRecord("samples", 1, 7, 99, null, new byte[] {1, 2}), DeadLetterReason.NOT_AVRO, "junk", null);
+    assertThat(roundTrip(serializer, letter)).isEqualTo(letter);
+    assertThat(serializer.copy(letter)).isSameAs(letter);
+
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
+    TypeSerializerSnapshot<DeadLetter> back =
+        TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+    assertThat(back.restoreSerializer()).isEqualTo(serializer);
   }
 
   @Test

@@ -36,14 +36,33 @@ final class ModelsProbe implements AutoCloseable {
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Set<TopicPartition> parts =
-        consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+    Set<TopicPartition> parts = partitions(consumer, topic);
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
     this.onUpdate = onUpdate;
     thread = new Thread(this::run, "models-probe");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** The topic's partitions, once a just-created topic's metadata has reached the client. */
+  private static Set<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      if (!infos.isEmpty()) {
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " has no partitions after 30 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   private void run() {

@@ -29,6 +29,10 @@ final class PipelineBench {
 
   static final int DIMENSION = 64;
   static final int BATCH = 64;
+  static final int LATENCY_MODELS = 100;
+  static final int SPARSE_BUCKET_BITS = 16;
+  static final int SPARSE_NON_ZEROS = 30;
+  static final int SPARSE_BATCH = 1024;
   static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
 
@@ -54,13 +58,16 @@ final class PipelineBench {
     Workload dense = Workload.dense(1000, DIMENSION, settings.records());
     Workload single = Workload.dense(1, DIMENSION, settings.records());
     Workload many = Workload.dense(settings.manyModels(), DIMENSION, settings.manyModelRecords());
+    // Hashed sparse features: 2^16 buckets, not 2^20, because a model is published whole and
+    // dense (2^20 doubles would be an 8 MB record per update); see the README's limits.
+    Workload sparse = Workload.sparse(1, 1 << SPARSE_BUCKET_BITS, SPARSE_NON_ZEROS, settings.records() / 2);
     step("starting a Kafka broker process and a Flink cluster (JobManager + TaskManager processes)");
     try (BenchCluster c = new BenchCluster(settings.workDir(), settings.jobJar(), 2, "6g")) {
       cluster = c;
       client = new HashMap<>(Map.of("bootstrap.servers", c.bootstrap()));
       TopicLoader loader = new TopicLoader(client);
       Map<String, Object> loaded = new LinkedHashMap<>();
-      for (Workload w : List.of(dense, single, many)) {
+      for (Workload w : List.of(dense, single, many, sparse)) {
         step("pre-loading %,d samples of %s", w.records(), w.name());
         TopicLoader.Loaded l = loader.load(w, settings.partitions());
         loaded.put(w.name(), Map.of("records", l.records(), "bytes", l.bytes(), "meanRecordBytes", l.bytes() / (double) l.records()));
@@ -84,6 +91,7 @@ final class PipelineBench {
         runs.add(endToEnd(single, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
         runs.add(endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
         runs.add(endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.AT_LEAST_ONCE, false));
+        runs.add(endToEnd(sparse, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
       }
       if (settings.sections().contains("scale")) {
         runs.add(endToEnd(many, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, true));
@@ -121,6 +129,9 @@ final class PipelineBench {
 
   /** Batch size for a workload: 64, or less so that every model closes at least two batches. */
   static int batchFor(Workload w) {
+    if (w.sparse()) {
+      return SPARSE_BATCH; // every update carries all 2^16 weights: fewer, larger batches
+    }
     long perModel = w.records() / w.models();
     return (int) Math.max(1, Math.min(BATCH, perModel / 2));
   }
@@ -234,7 +245,9 @@ final class PipelineBench {
   }
 
   private Map<String, Object> latency(double rate, DeliveryGuarantee guarantee) throws Exception {
-    Workload w = Workload.dense(1000, DIMENSION, 0);
+    // 100 models: at half load each still gets a sample every few milliseconds, so batches close
+    // at 64 samples or 20 ms; with 1,000 models nearly every sample would be its own update.
+    Workload w = Workload.dense(LATENCY_MODELS, DIMENSION, 0);
     String name = "latency-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo");
     String topic = "bench-" + name + "-samples";
     step("latency: %,.0f samples/s (half the exactly-once maximum) for %.0f s, %s", rate, settings.latencySeconds(), guarantee);
@@ -262,6 +275,9 @@ final class PipelineBench {
         long want = latency.measuredSent();
         while (latency.measured() < want && System.nanoTime() < deadline) {
           Thread.sleep(100);
+        }
+        if (latency.measured() == 0) {
+          throw new IllegalStateException(name + ": no produced sample became visible in a model update");
         }
         LatencyRun.Result res = latency.result(rate);
         step("  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %,d samples (%,d of %,d seen)",
