@@ -60,7 +60,8 @@ public final class TrainerPipeline {
             s.missingSpec,
             s.defaultSpecJson,
             s.specPollInterval.toMillis(),
-            s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE);
+            s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE,
+            java.util.Set.copyOf(s.metricsModelIds));
     SingleOutputStreamOperator<ModelUpdate> updates =
         samples
             .keyBy(Sample::modelId, Types.STRING)

@@ -173,6 +173,18 @@ public final class JobOptions {
               "Key groups of the trainer: the most subtasks it can ever be rescaled to. Fixed for the life of the "
                   + "state (savepoints keep it). Range [1, 32768].");
 
+  /** The most model ids {@link #METRICS_MODEL_IDS} takes: each one adds a few series. */
+  public static final int MAX_METRICS_MODEL_IDS = 100;
+
+  public static final ConfigOption<String> METRICS_MODEL_IDS =
+      ConfigOptions.key("streamsgd.metrics.model-ids")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "Comma-separated model ids that get Flink gauges of their own (version, samplesSeen, meanLoss, "
+                  + "lastBatchSize, under a model_id label). At most 100; default none, so the number of metrics "
+                  + "does not grow with the number of models.");
+
   public static final ConfigOption<String> JOB_NAME =
       ConfigOptions.key("streamsgd.job.name")
           .stringType()

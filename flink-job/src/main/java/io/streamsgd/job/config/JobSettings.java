@@ -45,6 +45,8 @@ public final class JobSettings implements Serializable {
   public final StateBackendKind stateBackend;
   public final int maxParallelism;
   public final String jobName;
+  /** Models with gauges of their own: the opt-in list, in its order, without duplicates. */
+  public final List<String> metricsModelIds;
 
   private JobSettings(Configuration c, Map<String, String> kafkaProperties) {
     this.bootstrapServers = c.get(JobOptions.BOOTSTRAP_SERVERS);
@@ -70,6 +72,7 @@ public final class JobSettings implements Serializable {
     this.stateBackend = c.get(JobOptions.STATE_BACKEND);
     this.maxParallelism = c.get(JobOptions.MAX_PARALLELISM);
     this.jobName = c.get(JobOptions.JOB_NAME);
+    this.metricsModelIds = modelIds(c.get(JobOptions.METRICS_MODEL_IDS));
   }
 
   /** Reads and checks every option; throws {@link IllegalArgumentException} listing all problems. */
@@ -111,6 +114,12 @@ public final class JobSettings implements Serializable {
     checkRange(problems, JobOptions.SPEC_POLL_INTERVAL.key(), s.specPollInterval.toMillis(), 10, 60_000);
     checkRange(problems, JobOptions.MAX_PARALLELISM.key(), s.maxParallelism, 1, 32_768);
     checkRange(problems, JobOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis(), 100, 3_600_000);
+    checkRange(problems, JobOptions.METRICS_MODEL_IDS.key() + " (number of ids)", s.metricsModelIds.size(), 0, JobOptions.MAX_METRICS_MODEL_IDS);
+    for (String id : s.metricsModelIds) {
+      if (!SpecValidator.MODEL_ID.matcher(id).matches()) {
+        problems.add(JobOptions.METRICS_MODEL_IDS.key() + ": '" + id + "' is not a model id (" + SpecValidator.MODEL_ID + ")");
+      }
+    }
     if (s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
         && s.transactionTimeout.compareTo(s.checkpointInterval) <= 0) {
       problems.add(
@@ -134,6 +143,16 @@ public final class JobSettings implements Serializable {
       throw new IllegalArgumentException("invalid streamsgd job settings:\n  " + String.join("\n  ", problems));
     }
     return s;
+  }
+
+  private static List<String> modelIds(String commaSeparated) {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    for (String id : commaSeparated.split(",")) {
+      if (!id.isBlank()) {
+        ids.add(id.trim());
+      }
+    }
+    return new ArrayList<>(ids);
   }
 
   private static void checkRange(List<String> problems, String key, long value, long min, long max) {
@@ -169,6 +188,6 @@ public final class JobSettings implements Serializable {
         + ", deliveryGuarantee=" + deliveryGuarantee + ", transactionTimeout=" + transactionTimeout
         + ", missingSpec=" + missingSpec + ", defaultSpec=" + (defaultSpecJson != null)
         + ", checkpointInterval=" + checkpointInterval + ", stateBackend=" + stateBackend
-        + ", maxParallelism=" + maxParallelism + ", jobName=" + jobName + "}";
+        + ", maxParallelism=" + maxParallelism + ", jobName=" + jobName + ", metricsModelIds=" + metricsModelIds + "}";
   }
 }

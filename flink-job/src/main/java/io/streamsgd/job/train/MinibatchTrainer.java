@@ -25,15 +25,15 @@ import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -67,6 +67,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   private final String defaultSpecJson;
   private final long specPollMillis;
   private final boolean exactlyOnce;
+  private final Set<String> watchedModelIds;
 
   private transient ValueState<LearnerState> modelState;
   private transient ListState<Sample> batchState;
@@ -74,14 +75,19 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   private transient ModelSpec defaultSpec;
   private transient long lastCheckpointId;
   private transient DeadLetterCounters deadLetters;
-  private transient Counter samplesTrained;
-  private transient Counter batchesApplied;
+  private transient TrainerMetrics metrics;
   private transient Counter lineagesStarted;
   private transient Counter testsEvaluated;
-  private transient Counter batchesRejected;
-  private transient Histogram batchSizes;
+  private transient ListState<Tuple3<Integer, Long, Long>> censusState;
+  private transient ModelCensus census;
 
   public MinibatchTrainer(MissingSpecPolicy missingSpec, String defaultSpecJson, long specPollMillis, boolean exactlyOnce) {
+    this(missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, Set.of());
+  }
+
+  /** {@code watchedModelIds}: the models that get gauges of their own (see {@link TrainerMetrics}). */
+  public MinibatchTrainer(
+      MissingSpecPolicy missingSpec, String defaultSpecJson, long specPollMillis, boolean exactlyOnce, Set<String> watchedModelIds) {
     if (missingSpec == MissingSpecPolicy.DEFAULT && defaultSpecJson == null) {
       throw new IllegalArgumentException("missing-spec policy DEFAULT needs a default spec");
     }
@@ -89,6 +95,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     this.defaultSpecJson = defaultSpecJson;
     this.specPollMillis = specPollMillis;
     this.exactlyOnce = exactlyOnce;
+    this.watchedModelIds = Set.copyOf(watchedModelIds);
   }
 
   /** State descriptors, shared with tools that read or bootstrap the trainer's state. */
@@ -105,29 +112,32 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   }
 
   @Override
-  public void open(OpenContext openContext) {
+  public void open(OpenContext openContext) throws Exception {
     modelState = getRuntimeContext().getState(modelStateDescriptor());
     batchState = getRuntimeContext().getListState(openBatchDescriptor());
     batchMetaState = getRuntimeContext().getState(openBatchMetaDescriptor());
     defaultSpec = defaultSpecJson == null ? null : ModelSpecJson.parse(defaultSpecJson);
     var group = getRuntimeContext().getMetricGroup();
     deadLetters = new DeadLetterCounters(group);
-    samplesTrained = group.addGroup("streamsgd").counter("samplesTrained");
-    batchesApplied = group.addGroup("streamsgd").counter("batchesApplied");
-    lineagesStarted = group.addGroup("streamsgd").counter("lineagesStarted");
-    testsEvaluated = group.addGroup("streamsgd").counter("batchTestsEvaluated");
-    batchesRejected = group.addGroup("streamsgd").counter("divergenceRejections");
-    batchSizes = group.addGroup("streamsgd").histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+    var task = getRuntimeContext().getTaskInfo();
+    census =
+        new ModelCensus(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+    census.restore(censusState.get());
+    metrics = new TrainerMetrics(group, census, watchedModelIds);
+    lineagesStarted = metrics.lineagesStarted;
+    testsEvaluated = metrics.batchTestsEvaluated;
   }
 
   @Override
-  public void initializeState(FunctionInitializationContext context) {
+  public void initializeState(FunctionInitializationContext context) throws Exception {
     lastCheckpointId = context.getRestoredCheckpointId().orElse(0L);
+    censusState = context.getOperatorStateStore().getUnionListState(ModelCensus.DESCRIPTOR);
   }
 
   @Override
-  public void snapshotState(FunctionSnapshotContext context) {
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
     lastCheckpointId = context.getCheckpointId();
+    censusState.update(census.snapshot());
   }
 
   @Override
@@ -310,6 +320,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
     spec = forModel(spec, ctx.getCurrentKey());
     LearnerState state = modelState.value();
+    long bytesBefore = ModelCensus.estimateBytes(state);
     if (state == null) {
       state = LearnerState.initial(spec);
     } else if (state.specFingerprint() != SpecFingerprint.of(spec)) {
@@ -330,12 +341,8 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
       // A refused batch is published too (applied = false, the previous parameters): consumers
       // see the event at once, and versions stay contiguous.
       out.collect(ModelUpdates.snapshot(state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
-      samplesTrained.inc(valid.size());
-      batchSizes.update(valid.size());
-      if (result.applied()) {
-        batchesApplied.inc();
-      } else {
-        batchesRejected.inc();
+      metrics.updateEmitted(ctx.getCurrentKey(), state, result, bytesBefore, meta.openedAt, now);
+      if (!result.applied()) {
         LOG.warn("Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
             ctx.getCurrentKey(), valid.size(), state.divergence().learningRateScale());
       }

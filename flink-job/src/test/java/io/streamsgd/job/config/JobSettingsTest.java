@@ -46,4 +46,17 @@ class JobSettingsTest {
     Configuration c = Configuration.fromMap(Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.state.backend", "ROCKS"));
     assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("ROCKS");
   }
+
+  @Test
+  void metricsModelIdsAreAShortListOfModelIds() {
+    Configuration c = new Configuration();
+    c.set(JobOptions.BOOTSTRAP_SERVERS, "localhost:9092");
+    assertThat(JobSettings.from(c).metricsModelIds).isEmpty();
+    c.set(JobOptions.METRICS_MODEL_IDS, " linear-fast, logistic,linear-fast ");
+    assertThat(JobSettings.from(c).metricsModelIds).containsExactly("linear-fast", "logistic");
+    c.set(JobOptions.METRICS_MODEL_IDS, "ok,no/such id");
+    assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("streamsgd.metrics.model-ids: 'no/such id' is not a model id");
+    c.set(JobOptions.METRICS_MODEL_IDS, String.join(",", java.util.stream.IntStream.range(0, 101).mapToObj(i -> "m" + i).toList()));
+    assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("streamsgd.metrics.model-ids (number of ids) must be in [0, 100], got 101");
+  }
 }

@@ -28,6 +28,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -160,11 +161,16 @@ class DeploymentFilesTest {
     services.get("producer").get("command").forEach(w -> produce.add(w.asText()));
     assertThat(subcommand(parse(produce))).isEqualTo("produce");
 
+    // the TaskManagers publish the port their Prometheus reporter listens on
+    String flinkProperties = services.get("taskmanager").get("environment").get("FLINK_PROPERTIES").asText();
+    Matcher reporterPort = Pattern.compile("(?m)^metrics\\.reporter\\.prom\\.port: (\\d+)$").matcher(flinkProperties);
+    assertThat(reporterPort.find()).as("the Prometheus reporter's port").isTrue();
+    assertThat(services.get("taskmanager").get("ports").get(0).asText()).endsWith(":" + reporterPort.group(1));
     // the Flink processes: every FLINK_PROPERTIES key is one Flink knows
     for (String flink : List.of("jobmanager", "taskmanager")) {
       for (String line : services.get(flink).get("environment").get("FLINK_PROPERTIES").asText().split("\n")) {
         if (!line.isBlank()) {
-          assertThat(flinkKeys()).as("Flink knows '%s'", line).contains(line.substring(0, line.indexOf(':')).trim());
+          assertThat(isFlinkKey(line.substring(0, line.indexOf(':')).trim())).as("Flink knows '%s'", line).isTrue();
         }
       }
     }
@@ -180,9 +186,13 @@ class DeploymentFilesTest {
     // the jar the image holds
     String jarInImage = read("docker/job.Dockerfile").lines().filter(l -> l.startsWith("COPY")).findFirst().orElseThrow().split(" ")[2];
     assertThat(job.get("jarURI").asText()).isEqualTo("local://" + jarInImage);
-    fd.get("spec").get("flinkConfiguration").fieldNames().forEachRemaining(k -> assertThat(flinkKeys()).as("Flink knows '%s'", k).contains(k));
+    fd.get("spec").get("flinkConfiguration").fieldNames().forEachRemaining(k -> assertThat(isFlinkKey(k)).as("Flink knows '%s'", k).isTrue());
     assertThat(fd.get("spec").get("flinkConfiguration").get(CheckpointingOptions.SAVEPOINT_DIRECTORY.key()).asText()).isNotBlank();
     assertThat(fd.get("spec").get("flinkConfiguration").get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()).asText()).isNotBlank();
+    // Prometheus scrapes the port the reporter listens on
+    assertThat(fd.at("/spec/podTemplate/metadata/annotations").get("prometheus.io/port").asText())
+        .isEqualTo(fd.get("spec").get("flinkConfiguration").get("metrics.reporter.prom.port").asText())
+        .isEqualTo(fd.at("/spec/podTemplate/spec/containers/0/ports/0/containerPort").asText());
 
     // the job's arguments, minus --config (a file in the pod), are options the job accepts
     List<String> args = new ArrayList<>();
@@ -294,6 +304,26 @@ class DeploymentFilesTest {
       pending.setLength(0);
     }
     return lines;
+  }
+
+  /** metrics.reporter.NAME.SETTING */
+  static final Pattern REPORTER_KEY = Pattern.compile("metrics\\.reporter\\.[a-z0-9_-]+\\.(.+)");
+
+  /**
+   * A key of Flink's options, or a reporter's setting: one of Flink's reporter options, or the
+   * Prometheus reporter's port (read by its factory, which declares no option for it).
+   */
+  static boolean isFlinkKey(String key) {
+    Matcher reporter = REPORTER_KEY.matcher(key);
+    if (reporter.matches()) {
+      Set<String> settings = new HashSet<>(List.of("port"));
+      for (ConfigOption<?> o : List.of(MetricOptions.REPORTER_FACTORY_CLASS, MetricOptions.REPORTER_INTERVAL,
+          MetricOptions.REPORTER_SCOPE_DELIMITER, MetricOptions.REPORTER_EXCLUDED_VARIABLES, MetricOptions.REPORTER_ADDITIONAL_VARIABLES)) {
+        settings.add(o.key());
+      }
+      return settings.contains(reporter.group(1));
+    }
+    return flinkKeys().contains(key);
   }
 
   private static Set<String> flinkKeysCache;
