@@ -153,8 +153,9 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
       if (meta != null && meta.specPollTimer >= 0) {
         // The spec came before the poll did: samples held for it go first, in their order.
         releaseHeld(meta, spec, meta.specPollTimer, ctx, out);
+        meta = batchMetaState.value();
       }
-      accept(sample, spec, ctx, out);
+      accept(sample, spec, meta, ctx, out);
     } else if (missingSpec == MissingSpecPolicy.DEAD_LETTER) {
       reject(ctx, sample, new Rejection(DeadLetterReason.NO_SPEC, "no spec for model " + sample.modelId()));
     } else {
@@ -164,6 +165,11 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
 
   /** A sample of a model with a spec: fit it, add it to the open batch, close the batch when due. */
   private void accept(Sample sample, ModelSpec spec, ReadOnlyContext ctx, Collector<ModelUpdate> out) throws Exception {
+    accept(sample, spec, batchMetaState.value(), ctx, out);
+  }
+
+  /** As above, with the open batch's bookkeeping already read: on RocksDB every read is a lookup. */
+  private void accept(Sample sample, ModelSpec spec, OpenBatch meta, ReadOnlyContext ctx, Collector<ModelUpdate> out) throws Exception {
     SampleValidator.Fitted fitted = SampleValidator.fit(sample, spec);
     if (fitted.rejection() != null) {
       reject(ctx, sample, fitted.rejection());
@@ -171,7 +177,6 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
     sample = fitted.sample();
     BatchPolicy policy = BatchPolicy.of(spec.getBatch());
-    OpenBatch meta = batchMetaState.value();
     if (meta == null) {
       meta = OpenBatch.next(policy.firstTarget());
     }

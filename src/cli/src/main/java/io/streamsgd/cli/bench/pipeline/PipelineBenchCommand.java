@@ -36,7 +36,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--many-models", defaultValue = "100000", description = "Model count of the scale runs (default: ${DEFAULT-VALUE}).")
   int manyModels;
 
-  @Option(names = "--many-model-records", defaultValue = "2000000", description = "Samples of the scale runs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--many-model-records", defaultValue = "1000000", description = "Samples of the scale runs (default: ${DEFAULT-VALUE}).")
   long manyModelRecords;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every input topic (default: ${DEFAULT-VALUE}).")
