@@ -63,6 +63,9 @@ public final class StreamSgdJob {
       pipeline.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, rocksdb);
     }
     env.configure(pipeline);
+    if (settings.bufferTimeout != null) {
+      env.setBufferTimeout(settings.bufferTimeout.toMillis());
+    }
     if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
       env.enableCheckpointing(settings.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }

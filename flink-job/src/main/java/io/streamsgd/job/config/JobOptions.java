@@ -149,6 +149,15 @@ public final class JobOptions {
           .defaultValue(Duration.ofMillis(200))
           .withDescription("How often a model waiting for its spec looks again. Range [10 ms, 1 min].");
 
+  public static final ConfigOption<Duration> BUFFER_TIMEOUT =
+      ConfigOptions.key("streamsgd.network.buffer-timeout")
+          .durationType()
+          .noDefaultValue()
+          .withDescription(
+              "Longest time a record waits in a network buffer between operators before it is sent "
+                  + "(Flink's execution.buffer-timeout, default 100 ms). Lower it when sample-to-model "
+                  + "latency matters more than throughput. Range [0 ms, 10 s].");
+
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
       ConfigOptions.key("streamsgd.checkpoint.interval")
           .durationType()

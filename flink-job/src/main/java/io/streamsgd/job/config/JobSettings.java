@@ -42,6 +42,8 @@ public final class JobSettings implements Serializable {
   public final String defaultSpecJson;
   public final Duration specPollInterval;
   public final Duration checkpointInterval;
+  /** Null: Flink's (or the cluster's) buffer timeout. */
+  public final Duration bufferTimeout;
   public final StateBackendKind stateBackend;
   public final int maxParallelism;
   public final String jobName;
@@ -69,6 +71,7 @@ public final class JobSettings implements Serializable {
     this.defaultSpecJson = c.get(JobOptions.DEFAULT_SPEC);
     this.specPollInterval = c.get(JobOptions.SPEC_POLL_INTERVAL);
     this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
+    this.bufferTimeout = c.getOptional(JobOptions.BUFFER_TIMEOUT).orElse(null);
     this.stateBackend = c.get(JobOptions.STATE_BACKEND);
     this.maxParallelism = c.get(JobOptions.MAX_PARALLELISM);
     this.jobName = c.get(JobOptions.JOB_NAME);
@@ -114,6 +117,9 @@ public final class JobSettings implements Serializable {
     checkRange(problems, JobOptions.SPEC_POLL_INTERVAL.key(), s.specPollInterval.toMillis(), 10, 60_000);
     checkRange(problems, JobOptions.MAX_PARALLELISM.key(), s.maxParallelism, 1, 32_768);
     checkRange(problems, JobOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis(), 100, 3_600_000);
+    if (s.bufferTimeout != null) {
+      checkRange(problems, JobOptions.BUFFER_TIMEOUT.key(), s.bufferTimeout.toMillis(), 0, 10_000);
+    }
     checkRange(problems, JobOptions.METRICS_MODEL_IDS.key() + " (number of ids)", s.metricsModelIds.size(), 0, JobOptions.MAX_METRICS_MODEL_IDS);
     for (String id : s.metricsModelIds) {
       if (!SpecValidator.MODEL_ID.matcher(id).matches()) {
@@ -187,7 +193,7 @@ public final class JobSettings implements Serializable {
         + "], groupId=" + groupId + ", startingOffsets=" + startingOffsets + ", bounded=" + bounded + ", maxRecordBytes=" + maxRecordBytes
         + ", deliveryGuarantee=" + deliveryGuarantee + ", transactionTimeout=" + transactionTimeout
         + ", missingSpec=" + missingSpec + ", defaultSpec=" + (defaultSpecJson != null)
-        + ", checkpointInterval=" + checkpointInterval + ", stateBackend=" + stateBackend
+        + ", checkpointInterval=" + checkpointInterval + ", bufferTimeout=" + bufferTimeout + ", stateBackend=" + stateBackend
         + ", maxParallelism=" + maxParallelism + ", jobName=" + jobName + ", metricsModelIds=" + metricsModelIds + "}";
   }
 }

@@ -109,11 +109,17 @@ final class BenchReport {
     if (!latency.isEmpty()) {
       b.append("\n| latency, sample produced to model visible | samples/s | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");
       for (Map<String, Object> l : latency) {
-        b.append(String.format(Locale.ROOT, "| %s, %s models, batches of %s, checkpoints every %s ms | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
+        b.append(String.format(Locale.ROOT, "| %s, %s models, batches of %s, checkpoints every %s ms, network buffer timeout %s ms | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
             l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once", l.get("models"), l.get("batch"),
-            l.get("checkpointIntervalMs"), (Double) l.get("samplesPerSecond"), (Double) l.get("p50Ms"), (Double) l.get("p99Ms"),
+            l.get("checkpointIntervalMs"), l.get("networkBufferTimeoutMs"), (Double) l.get("samplesPerSecond"), (Double) l.get("p50Ms"), (Double) l.get("p99Ms"),
             (Double) l.get("maxMs")));
       }
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ratios = (Map<String, Object>) report.get("ratios");
+    if (ratios != null && !ratios.isEmpty()) {
+      b.append("\n| ratio, from this run | value |\n|---|---:|\n");
+      ratios.forEach((what, value) -> b.append(String.format(Locale.ROOT, "| %s | %.2f |%n", what, (Double) value)));
     }
     return b.toString();
   }

@@ -24,12 +24,15 @@ import java.util.Set;
  */
 final class PipelineBench {
   /** What to run. */
-  record Settings(long records, long manyModelRecords, int manyModels, int partitions, double latencySeconds, int vwExamples,
+  record Settings(long records, long manyModelRecords, int manyModels, int partitions, double latencySeconds, Double latencyRate, int vwExamples,
       Path workDir, Path jobJar, Set<String> sections) {}
 
   static final int DIMENSION = 64;
   static final int BATCH = 64;
   static final int LATENCY_MODELS = 100;
+  /** Produced at the same rate before measuring: JIT compilation and the first checkpoints. */
+  static final double LATENCY_WARMUP_SECONDS = 10;
+  static final Duration LATENCY_BUFFER_TIMEOUT = Duration.ofMillis(5);
   static final int SPARSE_BUCKET_BITS = 16;
   static final int SPARSE_NON_ZEROS = 30;
   static final int SPARSE_BATCH = 1024;
@@ -67,7 +70,7 @@ final class PipelineBench {
       client = new HashMap<>(Map.of("bootstrap.servers", c.bootstrap()));
       TopicLoader loader = new TopicLoader(client);
       Map<String, Object> loaded = new LinkedHashMap<>();
-      for (Workload w : List.of(dense, single, many, sparse)) {
+      for (Workload w : needed(dense, single, many, sparse)) {
         step("pre-loading %,d samples of %s", w.records(), w.name());
         TopicLoader.Loaded l = loader.load(w, settings.partitions());
         loaded.put(w.name(), Map.of("records", l.records(), "bytes", l.bytes(), "meanRecordBytes", l.bytes() / (double) l.records()));
@@ -110,8 +113,8 @@ final class PipelineBench {
       if (settings.sections().contains("latency")) {
         double max = runs.stream()
             .filter(r -> r.get("workload").equals(dense.name()) && r.get("guarantee").equals("EXACTLY_ONCE"))
-            .mapToDouble(r -> (double) r.get("samplesPerSecond")).findFirst().orElse(20_000);
-        double rate = Math.floor(max / 2 / 100) * 100;
+            .mapToDouble(r -> (double) r.get("samplesPerSecond")).findFirst().orElse(20_000.0);
+        double rate = settings.latencyRate() != null ? settings.latencyRate() : Math.floor(max / 2 / 100) * 100;
         List<Map<String, Object>> latency = new ArrayList<>();
         for (DeliveryGuarantee g : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
           latency.add(latency(rate, g));
@@ -124,7 +127,44 @@ final class PipelineBench {
     if (settings.sections().contains("peer")) {
       report.put("peer", vowpalWabbit());
     }
+    report.put("ratios", ratios(report));
     return report;
+  }
+
+  /** The end-to-end 1,000-model exactly-once figure against the ceilings and the peer. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> ratios(Map<String, Object> report) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Double e2e = ((List<Map<String, Object>>) report.getOrDefault("endToEnd", List.of())).stream()
+        .filter(r -> r.get("models").equals(1000) && r.get("guarantee").equals("EXACTLY_ONCE") && r.get("features").equals("dense"))
+        .map(r -> (Double) r.get("samplesPerSecond")).findFirst().orElse(null);
+    Map<String, Map<String, Object>> ceilings = (Map<String, Map<String, Object>>) report.get("ceilings");
+    Map<String, Object> peer = (Map<String, Object>) report.get("peer");
+    if (e2e != null && ceilings != null) {
+      out.put("end to end (dense, 1,000 models, exactly-once) / source + decode + discard",
+          e2e / (Double) ceilings.get("sourceDecodeDiscard").get("recordsPerSecond"));
+      out.put("end to end (dense, 1,000 models, exactly-once) / plain consumer", e2e / (Double) ceilings.get("rawConsumer").get("recordsPerSecond"));
+    }
+    if (e2e != null && peer != null) {
+      out.put("end to end (dense, 1,000 models, exactly-once) / Vowpal Wabbit in memory", e2e / (Double) peer.get("examplesPerSecond"));
+    }
+    return out;
+  }
+
+  /** The workloads the chosen sections read. */
+  private List<Workload> needed(Workload dense, Workload single, Workload many, Workload sparse) {
+    Set<String> chosen = settings.sections();
+    List<Workload> out = new ArrayList<>();
+    if (chosen.contains("ceilings") || chosen.contains("throughput") || chosen.contains("profile")) {
+      out.add(dense);
+    }
+    if (chosen.contains("throughput")) {
+      out.addAll(List.of(single, sparse));
+    }
+    if (chosen.contains("scale")) {
+      out.add(many);
+    }
+    return out;
   }
 
   /** Batch size for a workload: 64, or less so that every model closes at least two batches. */
@@ -182,6 +222,7 @@ final class PipelineBench {
         r.put("samplesPerSecond", rate);
         r.put("modelUpdates", probe.updates());
         r.put("prequentialLogLoss", meanLoss(losses));
+        r.put("deadLetters", records(run.deadLetters));
         if (scale) {
           r.put("checkpoints", checkpoints(jobId));
         }
@@ -190,6 +231,16 @@ final class PipelineBench {
       }
     }
     return r;
+  }
+
+  /** Records in a topic (sum of its partitions' end offsets): the dead letters of a run must be none. */
+  private long records(String topic) {
+    Map<String, Object> config = new HashMap<>(client);
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(config,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      var parts = consumer.partitionsFor(topic).stream().map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+      return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   private void awaitTrained(ModelsProbe probe, String jobId, long expected, String name) throws Exception {
@@ -250,7 +301,7 @@ final class PipelineBench {
     Workload w = Workload.dense(LATENCY_MODELS, DIMENSION, 0);
     String name = "latency-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo");
     String topic = "bench-" + name + "-samples";
-    step("latency: %,.0f samples/s (half the exactly-once maximum) for %.0f s, %s", rate, settings.latencySeconds(), guarantee);
+    step("latency: %,.0f samples/s for %.0f s, %s", rate, settings.latencySeconds(), guarantee);
     try (var admin = org.apache.kafka.clients.admin.Admin.create(client)) {
       if (admin.listTopics().names().get().contains(topic)) {
         admin.deleteTopics(List.of(topic)).all().get();
@@ -262,15 +313,16 @@ final class PipelineBench {
     var spec = io.streamsgd.core.spec.ModelSpecs.withOptimizer(
         io.streamsgd.core.spec.ModelSpecs.of("default", io.streamsgd.schema.Task.BINARY, io.streamsgd.schema.Loss.LOGISTIC, DIMENSION, 0.07, 0, BATCH, 20),
         io.streamsgd.schema.OptimizerKind.ADAGRAD, 0.07);
-    TrainerRun run = new TrainerRun(name, cluster.bootstrap(), topic, spec, guarantee, StateBackendKind.HASHMAP, CHECKPOINT_INTERVAL);
+    TrainerRun run = new TrainerRun(name, cluster.bootstrap(), topic, spec, guarantee, StateBackendKind.HASHMAP, CHECKPOINT_INTERVAL)
+        .bufferTimeout(LATENCY_BUFFER_TIMEOUT);
     run.createTopics(client, settings.partitions());
-    LatencyRun latency = new LatencyRun(w, (int) (rate * settings.latencySeconds() / w.models()) + 2);
+    LatencyRun latency = new LatencyRun(w, (int) (rate * (settings.latencySeconds() + LATENCY_WARMUP_SECONDS) / w.models()) + 2);
     Map<String, Object> r = new LinkedHashMap<>();
     try (ModelsProbe probe = new ModelsProbe(client, run.models, latency::onUpdate)) {
       String jobId = run.submit(cluster);
       try {
         Thread.sleep(3000); // sources assigned and polling
-        latency.produce(client, topic, rate, settings.latencySeconds(), 2);
+        latency.produce(client, topic, rate, settings.latencySeconds() + LATENCY_WARMUP_SECONDS, LATENCY_WARMUP_SECONDS);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long want = latency.measuredSent();
         while (latency.measured() < want && System.nanoTime() < deadline) {
@@ -280,13 +332,17 @@ final class PipelineBench {
           throw new IllegalStateException(name + ": no produced sample became visible in a model update");
         }
         LatencyRun.Result res = latency.result(rate);
-        step("  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %,d samples (%,d of %,d seen)",
-            res.p50(), res.p90(), res.p99(), res.max(), res.samples(), latency.measured(), want);
+        r.put("deadLetters", records(run.deadLetters));
+        step("  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %,d samples (%,d of %,d seen), %,d dead letters",
+            res.p50(), res.p90(), res.p99(), res.max(), res.samples(), latency.measured(), want, (Long) r.get("deadLetters"));
         r.put("guarantee", guarantee.name());
         r.put("samplesPerSecond", rate);
         r.put("models", w.models());
         r.put("batch", "SIZE_OR_LATENCY 64 or 20 ms");
         r.put("checkpointIntervalMs", CHECKPOINT_INTERVAL.toMillis());
+        r.put("networkBufferTimeoutMs", LATENCY_BUFFER_TIMEOUT.toMillis());
+        r.put("warmupSeconds", LATENCY_WARMUP_SECONDS);
+        r.put("measuredSeconds", settings.latencySeconds());
         r.put("measuredSamples", res.samples());
         r.put("producedSamples", want);
         r.put("p50Ms", res.p50());

@@ -45,6 +45,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "20", description = "How long each latency run produces (default: ${DEFAULT-VALUE}).")
   double latencySeconds;
 
+  @Option(names = "--latency-rate", description = "Samples/s of the latency runs (default: half the measured exactly-once maximum, "
+      + "or 10,000 when the throughput section does not run).")
+  Double latencyRate;
+
   @Option(names = "--vw-examples", defaultValue = "500000", description = "Examples of the Vowpal Wabbit pass (default: ${DEFAULT-VALUE}).")
   int vwExamples;
 
@@ -85,7 +89,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("streamsgd-bench-");
     PipelineBench.Settings settings =
-        new PipelineBench.Settings(records, manyModelRecords, manyModels, partitions, latencySeconds, vwExamples, dir, jobJar, chosen);
+        new PipelineBench.Settings(records, manyModelRecords, manyModels, partitions, latencySeconds, latencyRate, vwExamples, dir, jobJar,
+            chosen);
     Map<String, Object> report = new PipelineBench(settings, console).run();
     Files.createDirectories(out);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pipeline.json").toFile(), report);

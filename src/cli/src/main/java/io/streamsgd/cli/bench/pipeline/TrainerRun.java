@@ -45,6 +45,12 @@ final class TrainerRun {
         "--streamsgd.job.name", "bench-" + name));
   }
 
+  /** Sets the job's network buffer timeout (latency runs). */
+  TrainerRun bufferTimeout(Duration timeout) {
+    args.addAll(List.of("--streamsgd.network.buffer-timeout", timeout.toMillis() + " ms"));
+    return this;
+  }
+
   /** Makes the run's output topics, fresh. */
   void createTopics(Map<String, Object> client, int partitions) throws Exception {
     try (Admin admin = Admin.create(client)) {
