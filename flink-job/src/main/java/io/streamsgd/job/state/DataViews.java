@@ -1,9 +1,8 @@
 package io.streamsgd.job.state;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -14,17 +13,17 @@ import org.apache.flink.core.memory.DataOutputView;
  * made the open batches' snapshots the single largest CPU cost of the trainer.
  */
 final class DataViews {
-  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-
   private DataViews() {}
 
   static void writeDoubles(double[] values, DataOutputView out) throws IOException {
     out.writeInt(values.length);
     byte[] bytes = new byte[values.length * Double.BYTES];
+    DoubleBuffer view = ByteBuffer.wrap(bytes).asDoubleBuffer();
+    view.put(values);
     for (int i = 0; i < values.length; i++) {
-      // doubleToLongBits, as DataOutput.writeDouble: the same bytes as before, NaN included
-      LONG_BE.set(bytes, i * Double.BYTES, Double.doubleToLongBits(values[i]));
+      if (Double.isNaN(values[i])) {
+        view.put(i, Double.NaN); // canonical, as DataOutput.writeDouble writes NaN
+      }
     }
     out.write(bytes);
   }
@@ -34,18 +33,14 @@ final class DataViews {
     byte[] bytes = new byte[n * Double.BYTES];
     in.readFully(bytes);
     double[] values = new double[n];
-    for (int i = 0; i < n; i++) {
-      values[i] = Double.longBitsToDouble((long) LONG_BE.get(bytes, i * Double.BYTES));
-    }
+    ByteBuffer.wrap(bytes).asDoubleBuffer().get(values);
     return values;
   }
 
   static void writeInts(int[] values, DataOutputView out) throws IOException {
     out.writeInt(values.length);
     byte[] bytes = new byte[values.length * Integer.BYTES];
-    for (int i = 0; i < values.length; i++) {
-      INT_BE.set(bytes, i * Integer.BYTES, values[i]);
-    }
+    ByteBuffer.wrap(bytes).asIntBuffer().put(values);
     out.write(bytes);
   }
 
@@ -54,9 +49,7 @@ final class DataViews {
     byte[] bytes = new byte[n * Integer.BYTES];
     in.readFully(bytes);
     int[] values = new int[n];
-    for (int i = 0; i < n; i++) {
-      values[i] = (int) INT_BE.get(bytes, i * Integer.BYTES);
-    }
+    ByteBuffer.wrap(bytes).asIntBuffer().get(values);
     return values;
   }
 

@@ -3,6 +3,7 @@ package io.streamsgd.core.avro;
 import io.streamsgd.schema.codec.DecodeException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -80,10 +81,12 @@ final class AvroBinaryCursor {
     int n = 0;
     for (long count = blockCount(8); count > 0; count = blockCount(8)) {
       out = grow(out, n, count);
-      for (long i = 0; i < count; i++) {
-        out[n++] = (double) DOUBLE_LE.get(buf, pos);
-        pos += 8;
-      }
+      int items = (int) count;
+      // One bulk copy (Avro doubles are little-endian, as the CPU usually is): much cheaper than
+      // assembling each value, which is what dominated the decoder's profile.
+      ByteBuffer.wrap(buf, pos, items * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, n, items);
+      n += items;
+      pos += items * Double.BYTES;
     }
     return n == out.length ? out : Arrays.copyOf(out, n);
   }

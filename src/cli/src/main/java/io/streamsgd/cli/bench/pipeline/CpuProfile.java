@@ -23,7 +23,7 @@ final class CpuProfile {
   private static final Map<String, Pattern> PARTS = new LinkedHashMap<>();
 
   static {
-    PARTS.put("Avro decoding of samples", Pattern.compile("^(org\\.apache\\.avro\\.|io\\.streamsgd\\.core\\.avro\\.|io\\.streamsgd\\.schema\\.)"));
+    PARTS.put("Avro (samples in, updates out)", Pattern.compile("^(org\\.apache\\.avro\\.|io\\.streamsgd\\.core\\.avro\\.|io\\.streamsgd\\.schema\\.)"));
     PARTS.put("SGD math (core)", Pattern.compile("^(io\\.streamsgd\\.core\\.|org\\.ejml\\.)"));
     PARTS.put("trainer operator (batching, state access)", Pattern.compile("^io\\.streamsgd\\.job\\.train\\."));
     PARTS.put("sample decoder operator", Pattern.compile("^io\\.streamsgd\\.job\\.source\\."));
