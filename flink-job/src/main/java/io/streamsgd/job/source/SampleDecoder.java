@@ -54,7 +54,7 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
       reject(ctx, raw, DeadLetterReason.MISSING_MODEL_ID, "modelId is empty", null);
       return;
     }
-    if (!SpecValidator.MODEL_ID.matcher(modelId).matches()) {
+    if (!SpecValidator.isModelId(modelId)) {
       reject(ctx, raw, DeadLetterReason.INVALID_MODEL_ID, "modelId must match " + SpecValidator.MODEL_ID.pattern(), null);
       return;
     }

@@ -52,4 +52,20 @@ class SpecValidatorTest {
     assertThat(SpecFingerprint.of(ModelSpecs.of("m-1", Task.BINARY, Loss.LOGISTIC, 7, 0.3, 0.01, 16, 250)))
         .isNotEqualTo(SpecFingerprint.of(spec));
   }
+
+  @Test
+  void modelIdCheckAgreesWithItsPattern() {
+    java.util.Random rnd = new java.util.Random(11);
+    String alphabet = "aZ09._:-/ é\t#";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder id = new StringBuilder();
+      int length = rnd.nextInt(10) == 0 ? 120 + rnd.nextInt(20) : rnd.nextInt(6);
+      for (int k = 0; k < length; k++) {
+        id.append(rnd.nextInt(4) == 0 ? alphabet.charAt(rnd.nextInt(alphabet.length())) : (char) ('a' + rnd.nextInt(26)));
+      }
+      String s = id.toString();
+      org.assertj.core.api.Assertions.assertThat(SpecValidator.isModelId(s)).as("'%s'", s).isEqualTo(SpecValidator.MODEL_ID.matcher(s).matches());
+    }
+    org.assertj.core.api.Assertions.assertThat(SpecValidator.isModelId(null)).isFalse();
+  }
 }
