@@ -58,6 +58,11 @@ public final class FlinkRestClient {
     return Path.of(filename).getFileName().toString();
   }
 
+  /** Removes an uploaded jar from the cluster. */
+  public void deleteJar(String jarId) throws IOException, InterruptedException {
+    send(HttpRequest.newBuilder(base.resolve("jars/" + jarId)).DELETE().timeout(Duration.ofSeconds(30)).build());
+  }
+
   /**
    * Runs an uploaded jar's main class with {@code args}; returns the job id.
    *

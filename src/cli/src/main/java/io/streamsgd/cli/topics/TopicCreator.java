@@ -55,7 +55,28 @@ public final class TopicCreator {
       }
       outcomes.add(check(t));
     }
+    awaitDescribable(layout);
     return checkCoPartitioning(layout, outcomes);
+  }
+
+  /**
+   * Returns once every topic can be described: a topic is created before its metadata reaches
+   * the broker that answers the next request, and the next command (or test) must find it.
+   */
+  private void awaitDescribable(TopicLayout layout) throws ExecutionException, InterruptedException {
+    List<String> names = layout.topics().stream().map(TopicLayout.Topic::name).toList();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        admin.describeTopics(names).allTopicNames().get();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   private Outcome check(TopicLayout.Topic wanted) throws ExecutionException, InterruptedException {

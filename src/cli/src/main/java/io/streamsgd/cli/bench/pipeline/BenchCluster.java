@@ -9,19 +9,53 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where the benchmark runs: a Kafka broker process and a Flink standalone cluster (a JobManager
- * and one TaskManager with two slots, separate JVMs), as production runs them, the shaded job jar
- * uploaded once.
+ * Where the benchmark runs: by default a Kafka broker process and a Flink standalone cluster (a
+ * JobManager and one TaskManager with two slots, separate JVMs), as production runs them; or an
+ * existing Kafka cluster and Flink cluster given by address. The shaded job jar is uploaded once.
  */
 final class BenchCluster implements AutoCloseable {
-  final KafkaBrokerProcess kafka;
-  final StandaloneFlinkCluster flink;
+  final KafkaBrokerProcess kafka; // null on an existing cluster
+  final StandaloneFlinkCluster flink; // null on an existing cluster
   final FlinkRestClient rest;
   final String jarId;
   final int slots;
+  private final String bootstrap;
+  /** Kafka client properties besides the bootstrap servers (security settings), passed to every client and job. */
+  final Map<String, String> kafkaProperties;
+
+  /** An existing Kafka cluster and Flink cluster: nothing is started or stopped but the bench's own jobs. */
+  BenchCluster(String bootstrap, Map<String, String> kafkaProperties, String flinkRestUrl, Path jobJar, int parallelism)
+      throws Exception {
+    this.kafka = null;
+    this.flink = null;
+    this.bootstrap = bootstrap;
+    this.kafkaProperties = Map.copyOf(kafkaProperties);
+    this.slots = parallelism;
+    this.rest = new FlinkRestClient(flinkRestUrl);
+    this.jarId = rest.uploadJar(jobJar);
+  }
+
+  boolean local() {
+    return flink != null;
+  }
+
+  /** Client properties for the bench's own producers and consumers. */
+  Map<String, Object> clientProperties() {
+    Map<String, Object> out = new java.util.HashMap<>(kafkaProperties);
+    out.put("bootstrap.servers", bootstrap);
+    return out;
+  }
+
+  /** Job arguments that hand the Kafka client properties to a job. */
+  java.util.List<String> kafkaArgs() {
+    java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("--streamsgd.kafka.bootstrap-servers", bootstrap));
+    kafkaProperties.forEach((k, v) -> out.addAll(java.util.List.of("--streamsgd.kafka.properties." + k, v)));
+    return out;
+  }
 
   BenchCluster(Path dir, Path jobJar, int slots, String taskManagerMemory) throws Exception {
     this.slots = slots;
+    this.kafkaProperties = Map.of();
     kafka = KafkaBrokerProcess.start(dir.resolve("kafka"), Map.of("num.io.threads", "2"), Duration.ofMinutes(1));
     try {
       flink =
@@ -39,6 +73,7 @@ final class BenchCluster implements AutoCloseable {
       kafka.close();
       throw e;
     }
+    bootstrap = kafka.bootstrapServers();
     rest = flink.rest();
     jarId = rest.uploadJar(jobJar);
     // An interrupted bench (Ctrl-C) must not leave a broker and a cluster behind.
@@ -59,12 +94,12 @@ final class BenchCluster implements AutoCloseable {
   void checkRunning(String jobId) throws Exception {
     String state = rest.jobState(jobId);
     if (!"RUNNING".equals(state)) {
-      throw new IllegalStateException("job " + jobId + " is " + state + "; see " + flink.directory().resolve("log"));
+      throw new IllegalStateException("job " + jobId + " is " + state + "; see " + (local() ? flink.directory().resolve("log") : "the Flink cluster's logs"));
     }
   }
 
   String bootstrap() {
-    return kafka.bootstrapServers();
+    return bootstrap;
   }
 
   /** Cancels a job if it still runs, and waits until it has ended. */
@@ -82,6 +117,10 @@ final class BenchCluster implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (!local()) {
+      rest.deleteJar(jarId);
+      return;
+    }
     Runtime.getRuntime().removeShutdownHook(shutdownHook);
     stopProcesses();
   }

@@ -51,6 +51,8 @@ final class BenchReport {
     Map<String, Object> decode = map(report, "ceilings", "sourceDecodeDiscard");
     if (raw != null) {
       data.addValue((Number) raw.get("recordsPerSecond"), "ceiling", "Kafka consumer, raw bytes");
+    }
+    if (decode != null) {
       data.addValue((Number) decode.get("recordsPerSecond"), "ceiling", "source + decode, discard");
     }
     for (Map<String, Object> r : list(report, "endToEnd")) {
@@ -86,6 +88,8 @@ final class BenchReport {
     if (raw != null) {
       b.append(String.format(Locale.ROOT, "| ceiling: plain KafkaConsumer, raw bytes | %,.0f | %.0f MB/s |%n",
           (Double) raw.get("recordsPerSecond"), (Double) raw.get("bytesPerSecond") / 1e6));
+    }
+    if (decode != null) {
       b.append(String.format(Locale.ROOT, "| ceiling: Flink Kafka source + the trainer's decoder, discard | %,.0f | parallelism 2 |%n",
           (Double) decode.get("recordsPerSecond")));
     }

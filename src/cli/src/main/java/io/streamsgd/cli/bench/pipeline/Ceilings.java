@@ -70,12 +70,12 @@ final class Ceilings {
         Files.delete(p);
       }
     }
-    List<String> args = List.of(
-        "--streamsgd.kafka.bootstrap-servers", cluster.bootstrap(),
+    List<String> args = new java.util.ArrayList<>(cluster.kafkaArgs());
+    args.addAll(List.of(
         "--streamsgd.topic.samples", topic,
         "--streamsgd.source.bounded", "true",
         "--streamsgd.source.group-id", "bench-decode",
-        "--" + DecodeCeilingJob.MARKS_DIR, marksDir.toString());
+        "--" + DecodeCeilingJob.MARKS_DIR, marksDir.toString()));
     String jobId = cluster.rest.runJar(cluster.jarId, DecodeCeilingJob.class.getName(), args, null, false, cluster.slots);
     String state = cluster.rest.awaitState(jobId, Set.of("FINISHED", "FAILED", "CANCELED"), Duration.ofMinutes(10));
     cluster.stop(jobId);

@@ -25,7 +25,10 @@ import java.util.Set;
 final class PipelineBench {
   /** What to run. */
   record Settings(long records, long manyModelRecords, int manyModels, int partitions, double latencySeconds, Double latencyRate, int vwExamples,
-      Path workDir, Path jobJar, Set<String> sections) {}
+      Path workDir, Path jobJar, Set<String> sections, External external) {}
+
+  /** An existing Kafka cluster and Flink cluster to run on instead of starting both. */
+  record External(String bootstrapServers, Map<String, String> kafkaProperties, String flinkRestUrl, int parallelism) {}
 
   static final int DIMENSION = 64;
   static final int BATCH = 64;
@@ -54,8 +57,10 @@ final class PipelineBench {
     report.put("cores", Runtime.getRuntime().availableProcessors());
     report.put("maxHeapOfThisJvmMiB", Runtime.getRuntime().maxMemory() >> 20);
     report.put("setup", Map.of(
-        "kafka", "one broker process (KRaft), " + settings.partitions() + " partitions per input topic",
-        "flink", "standalone cluster: JobManager + one TaskManager with 2 slots, separate JVMs; job parallelism 2",
+        "kafka", settings.external() == null ? "one broker process (KRaft), " + settings.partitions() + " partitions per input topic"
+            : settings.external().bootstrapServers() + ", " + settings.partitions() + " partitions per input topic",
+        "flink", settings.external() == null ? "standalone cluster: JobManager + one TaskManager with 2 slots, separate JVMs; job parallelism 2"
+            : settings.external().flinkRestUrl() + "; job parallelism " + settings.external().parallelism(),
         "checkpointIntervalMs", CHECKPOINT_INTERVAL.toMillis(),
         "spec", "logistic regression, AdaGrad lr 0.07, fixed batches (size per workload below)"));
     Workload dense = Workload.dense(1000, DIMENSION, settings.records());
@@ -65,9 +70,16 @@ final class PipelineBench {
     // dense (2^20 doubles would be an 8 MB record per update); see the README's limits.
     Workload sparse = Workload.sparse(1, 1 << SPARSE_BUCKET_BITS, SPARSE_NON_ZEROS, settings.records() / 2);
     step("starting a Kafka broker process and a Flink cluster (JobManager + TaskManager processes)");
-    try (BenchCluster c = new BenchCluster(settings.workDir(), settings.jobJar(), 2, "6g")) {
+    External ext = settings.external();
+    if (ext != null) {
+      step("using the Kafka cluster at %s and the Flink cluster at %s (parallelism %d)", ext.bootstrapServers(), ext.flinkRestUrl(),
+          ext.parallelism());
+    }
+    try (BenchCluster c = ext == null
+        ? new BenchCluster(settings.workDir(), settings.jobJar(), 2, "6g")
+        : new BenchCluster(ext.bootstrapServers(), ext.kafkaProperties(), ext.flinkRestUrl(), settings.jobJar(), ext.parallelism())) {
       cluster = c;
-      client = new HashMap<>(Map.of("bootstrap.servers", c.bootstrap()));
+      client = c.clientProperties();
       TopicLoader loader = new TopicLoader(client);
       Map<String, Object> loaded = new LinkedHashMap<>();
       for (Workload w : needed(dense, single, many, sparse)) {
@@ -81,12 +93,18 @@ final class PipelineBench {
         step("ceiling 1: a plain KafkaConsumer reading %s", dense.topic());
         Ceilings.Rate raw = Ceilings.rawConsumer(client, dense.topic());
         step("  %,.0f records/s, %.1f MB/s", raw.recordsPerSecond(), raw.bytesPerSecond() / 1e6);
-        step("ceiling 2: Flink KafkaSource -> the trainer's decoder -> discard (parallelism 2)");
-        Ceilings.Rate decode = Ceilings.decode(c, dense.topic(), settings.workDir().resolve("marks"), dense.records());
-        step("  %,.0f records/s", decode.recordsPerSecond());
-        report.put("ceilings", Map.of(
-            "rawConsumer", Map.of("recordsPerSecond", raw.recordsPerSecond(), "bytesPerSecond", raw.bytesPerSecond(), "records", raw.records()),
-            "sourceDecodeDiscard", Map.of("recordsPerSecond", decode.recordsPerSecond(), "records", decode.records())));
+        Map<String, Object> ceilings = new LinkedHashMap<>();
+        ceilings.put("rawConsumer", Map.of("recordsPerSecond", raw.recordsPerSecond(), "bytesPerSecond", raw.bytesPerSecond(), "records", raw.records()));
+        if (c.local()) {
+          step("ceiling 2: Flink KafkaSource -> the trainer's decoder -> discard (parallelism %d)", c.slots);
+          Ceilings.Rate decode = Ceilings.decode(c, dense.topic(), settings.workDir().resolve("marks"), dense.records());
+          step("  %,.0f records/s", decode.recordsPerSecond());
+          ceilings.put("sourceDecodeDiscard", Map.of("recordsPerSecond", decode.recordsPerSecond(), "records", decode.records()));
+        } else {
+          // The discarding sink notes its timings in files on the TaskManagers' machines.
+          step("ceiling 2: skipped on an existing cluster (its timings are written on the TaskManagers' machines)");
+        }
+        report.put("ceilings", ceilings);
       }
 
       List<Map<String, Object>> runs = new ArrayList<>();
@@ -101,7 +119,9 @@ final class PipelineBench {
         runs.add(endToEnd(many, StateBackendKind.ROCKSDB, DeliveryGuarantee.EXACTLY_ONCE, true));
       }
       report.put("endToEnd", runs);
-      if (settings.sections().contains("profile")) {
+      if (settings.sections().contains("profile") && !c.local()) {
+        step("profile: skipped, it records a TaskManager process on this machine");
+      } else if (settings.sections().contains("profile")) {
         step("profile: the 1,000-model exactly-once run again, with a flight recording of the TaskManager");
         Map<String, Object> p = endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false, true);
         report.put("profile", p);
@@ -141,8 +161,10 @@ final class PipelineBench {
     Map<String, Map<String, Object>> ceilings = (Map<String, Map<String, Object>>) report.get("ceilings");
     Map<String, Object> peer = (Map<String, Object>) report.get("peer");
     if (e2e != null && ceilings != null) {
-      out.put("end to end (dense, 1,000 models, exactly-once) / source + decode + discard",
-          e2e / (Double) ceilings.get("sourceDecodeDiscard").get("recordsPerSecond"));
+      if (ceilings.containsKey("sourceDecodeDiscard")) {
+        out.put("end to end (dense, 1,000 models, exactly-once) / source + decode + discard",
+            e2e / (Double) ceilings.get("sourceDecodeDiscard").get("recordsPerSecond"));
+      }
       out.put("end to end (dense, 1,000 models, exactly-once) / plain consumer", e2e / (Double) ceilings.get("rawConsumer").get("recordsPerSecond"));
     }
     if (e2e != null && peer != null) {
@@ -194,7 +216,7 @@ final class PipelineBench {
     String name = w.name() + "-" + backend.name().toLowerCase(Locale.ROOT) + "-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo")
         + (profiled ? "-profiled" : "");
     step("end to end: %s (%s, %s, batch %d): %,d samples to committed model updates", w.name(), backend, guarantee, batch, w.records());
-    TrainerRun run = new TrainerRun(name, cluster.bootstrap(), w.topic(), w.spec(batch), guarantee, backend, CHECKPOINT_INTERVAL);
+    TrainerRun run = new TrainerRun(name, cluster.kafkaArgs(), w.topic(), w.spec(batch), guarantee, backend, CHECKPOINT_INTERVAL);
     Map<String, double[]> losses = new HashMap<>();
     run.createTopics(client, settings.partitions());
     Map<String, Object> r = new LinkedHashMap<>();
@@ -307,13 +329,13 @@ final class PipelineBench {
         admin.deleteTopics(List.of(topic)).all().get();
         Thread.sleep(1000);
       }
-      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, settings.partitions(), (short) 1))).all().get();
+      admin.createTopics(List.of(TopicLoader.topic(topic, settings.partitions()))).all().get();
     }
     // Batches close at 64 samples or 20 ms after their first: a latency-minded spec.
     var spec = io.streamsgd.core.spec.ModelSpecs.withOptimizer(
         io.streamsgd.core.spec.ModelSpecs.of("default", io.streamsgd.schema.Task.BINARY, io.streamsgd.schema.Loss.LOGISTIC, DIMENSION, 0.07, 0, BATCH, 20),
         io.streamsgd.schema.OptimizerKind.ADAGRAD, 0.07);
-    TrainerRun run = new TrainerRun(name, cluster.bootstrap(), topic, spec, guarantee, StateBackendKind.HASHMAP, CHECKPOINT_INTERVAL)
+    TrainerRun run = new TrainerRun(name, cluster.kafkaArgs(), topic, spec, guarantee, StateBackendKind.HASHMAP, CHECKPOINT_INTERVAL)
         .bufferTimeout(LATENCY_BUFFER_TIMEOUT);
     run.createTopics(client, settings.partitions());
     LatencyRun latency = new LatencyRun(w, (int) (rate * (settings.latencySeconds() + LATENCY_WARMUP_SECONDS) / w.models()) + 2);

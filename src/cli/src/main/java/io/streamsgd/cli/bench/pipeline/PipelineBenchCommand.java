@@ -21,11 +21,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "End to end: ceilings, trainer throughput, latency, checkpoints, and Vowpal Wabbit.",
     description =
-        "Starts a Kafka broker process and a Flink cluster (JobManager and TaskManager processes), pre-loads "
+        "Starts a Kafka broker process and a Flink cluster (JobManager and TaskManager processes), or uses yours "
+            + "(--bootstrap-servers with --flink-rest), pre-loads "
             + "the input topics, then measures in one run: the ceilings (a plain consumer; the trainer's source and "
             + "decoder alone), the trainer end to end (samples to committed model updates) for 1, 1,000 and many "
             + "models, sample-to-model latency at half the maximum rate, state size and checkpoint time for many "
-            + "models on both state backends, and Vowpal Wabbit on the same samples. Writes JSON, a chart and the "
+            + "models on both state backends, a CPU profile of the TaskManager, and Vowpal Wabbit on the same samples. "
+            + "Writes JSON, a chart and the "
             + "Markdown table the README shows.")
 public final class PipelineBenchCommand implements Callable<Integer> {
   static final List<String> SECTIONS = List.of("ceilings", "throughput", "scale", "latency", "profile", "peer");
@@ -64,6 +66,19 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Where the broker and cluster keep their data and logs (default: a new temporary directory).")
   Path workDir;
 
+  @Option(names = "--bootstrap-servers", description = "Run on this Kafka cluster instead of starting a broker (needs --flink-rest).")
+  String bootstrapServers;
+
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client properties (security.protocol, sasl.*, ssl.*) for the bench's clients and its jobs.")
+  Path kafkaConfig;
+
+  @Option(names = "--flink-rest", paramLabel = "URL", description = "Run on this Flink cluster (its REST address) instead of starting one.")
+  String flinkRest;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism on an existing Flink cluster (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
   @Option(names = "--jar", description = "The shaded job jar (default: the one built with this command).")
   Path jar;
 
@@ -87,10 +102,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     if (!Files.isRegularFile(jobJar)) {
       throw new IllegalArgumentException("job jar not found at " + jobJar + ": give --jar");
     }
+    if ((bootstrapServers == null) != (flinkRest == null)) {
+      throw new IllegalArgumentException("--bootstrap-servers and --flink-rest go together: both name an existing stack");
+    }
+    PipelineBench.External external = bootstrapServers == null ? null
+        : new PipelineBench.External(bootstrapServers, io.streamsgd.cli.kafka.KafkaClientOptions.read(kafkaConfig), flinkRest, parallelism);
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("streamsgd-bench-");
     PipelineBench.Settings settings =
         new PipelineBench.Settings(records, manyModelRecords, manyModels, partitions, latencySeconds, latencyRate, vwExamples, dir, jobJar,
-            chosen);
+            chosen, external);
     Map<String, Object> report = new PipelineBench(settings, console).run();
     Files.createDirectories(out);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pipeline.json").toFile(), report);

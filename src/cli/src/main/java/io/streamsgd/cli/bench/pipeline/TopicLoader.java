@@ -30,7 +30,7 @@ final class TopicLoader {
         admin.deleteTopics(List.of(w.topic())).all().get();
         Thread.sleep(1000);
       }
-      admin.createTopics(List.of(new NewTopic(w.topic(), partitions, (short) 1).configs(Map.of("retention.ms", "-1")))).all().get();
+      admin.createTopics(List.of(topic(w.topic(), partitions).configs(Map.of("retention.ms", "-1")))).all().get();
     }
     Map<String, Object> config = new HashMap<>(client);
     config.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -59,5 +59,10 @@ final class TopicLoader {
       throw failure.get();
     }
     return new Loaded(w.topic(), w.records(), bytes, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** A new topic with the cluster's default replication factor (1 on the bench's own broker). */
+  static NewTopic topic(String name, int partitions) {
+    return new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty());
   }
 }

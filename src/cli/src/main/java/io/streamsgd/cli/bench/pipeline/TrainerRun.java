@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * One run of the real trainer job on the bench cluster: its own output topics, every model under
@@ -22,15 +21,15 @@ final class TrainerRun {
   final String specs;
   final List<String> args = new ArrayList<>();
 
-  TrainerRun(String name, String bootstrap, String samplesTopic, ModelSpec spec, DeliveryGuarantee guarantee,
+  TrainerRun(String name, List<String> kafkaArgs, String samplesTopic, ModelSpec spec, DeliveryGuarantee guarantee,
       StateBackendKind backend, Duration checkpointInterval) {
     this.name = name;
     this.models = "bench-models-" + name;
     this.deadLetters = "bench-dead-" + name;
     this.specs = "bench-specs-" + name;
     String json = ModelSpecJson.toJson(spec);
+    args.addAll(kafkaArgs);
     args.addAll(List.of(
-        "--streamsgd.kafka.bootstrap-servers", bootstrap,
         "--streamsgd.topic.samples", samplesTopic,
         "--streamsgd.topic.models", models,
         "--streamsgd.topic.dead-letters", deadLetters,
@@ -60,8 +59,8 @@ final class TrainerRun {
         admin.deleteTopics(old).all().get();
         Thread.sleep(1000);
       }
-      admin.createTopics(List.of(new NewTopic(models, partitions, (short) 1), new NewTopic(deadLetters, 1, (short) 1),
-          new NewTopic(specs, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+      admin.createTopics(List.of(TopicLoader.topic(models, partitions), TopicLoader.topic(deadLetters, 1),
+          TopicLoader.topic(specs, 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
     }
   }
 
