@@ -123,25 +123,49 @@ public final class ModelServingApp implements AutoCloseable {
 
   /** The latest update held for {@code modelId} by this instance. */
   public Optional<ModelUpdate> latest(String modelId) {
-    try {
-      return Optional.ofNullable(store().get(modelId));
-    } catch (InvalidStateStoreException e) {
-      throw new StoreUnavailableException("model store not queryable now (rebalancing?): " + e.getMessage(), e);
-    }
+    return queried(store -> Optional.ofNullable(store.get(modelId)));
   }
 
   /** Every model this instance holds, latest version each. */
   public List<ModelUpdate> all() {
-    List<ModelUpdate> out = new ArrayList<>();
-    try (KeyValueIterator<String, ModelUpdate> it = store().all()) {
-      while (it.hasNext()) {
-        KeyValue<String, ModelUpdate> kv = it.next();
-        out.add(kv.value);
+    return queried(store -> {
+      List<ModelUpdate> out = new ArrayList<>();
+      try (KeyValueIterator<String, ModelUpdate> it = store.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, ModelUpdate> kv = it.next();
+          out.add(kv.value);
+        }
       }
-    } catch (InvalidStateStoreException e) {
-      throw new StoreUnavailableException("model store not queryable now (rebalancing?): " + e.getMessage(), e);
+      return out;
+    });
+  }
+
+  /** How long a query waits for the store through a rebalance before it answers "unavailable". */
+  static final java.time.Duration STORE_WAIT = java.time.Duration.ofSeconds(3);
+
+  /**
+   * Runs a query on the store; while a rebalance makes the store briefly unqueryable (an instance
+   * joined or left), waits up to {@link #STORE_WAIT} for it rather than failing the request.
+   */
+  private <T> T queried(java.util.function.Function<ReadOnlyKeyValueStore<String, ModelUpdate>, T> query) {
+    long deadline = System.nanoTime() + STORE_WAIT.toNanos();
+    while (true) {
+      try {
+        return query.apply(store());
+      } catch (InvalidStateStoreException e) {
+        KafkaStreams.State state = streams.state();
+        boolean passing = state == KafkaStreams.State.REBALANCING || state == KafkaStreams.State.RUNNING;
+        if (!passing || System.nanoTime() > deadline) {
+          throw new StoreUnavailableException("model store not queryable now (rebalancing?): " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new StoreUnavailableException("interrupted while waiting for the model store", e);
+        }
+      }
     }
-    return out;
   }
 
   /** The latest model as a ready scorer. */
