@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * decodable {@link ModelUpdate} to a callback. No consumer group: every reader sees every
  * partition, so each instance of a service holds all models, whatever the others do.
  */
-final class ModelTopicFollower implements AutoCloseable {
+public final class ModelTopicFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelTopicFollower.class);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -41,20 +41,41 @@ final class ModelTopicFollower implements AutoCloseable {
    * @param kafkaProperties client settings: bootstrap.servers and any security settings
    * @param onUpdate called on the follower's thread, in topic order within a partition
    */
-  ModelTopicFollower(Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
+  public ModelTopicFollower(Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
     this.onUpdate = onUpdate;
     Map<String, Object> props = new HashMap<>(kafkaProperties);
     // The trainer publishes in Kafka transactions: an aborted model must never be seen.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Set<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+    Set<TopicPartition> partitions = partitions(consumer, topic);
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     thread = new Thread(this::follow, "model-follower-" + topic);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** The topic's partitions, once a just-created topic's metadata has reached the client (up to 30 s). */
+  private static Set<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      if (!infos.isEmpty()) {
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+      }
+      if (System.nanoTime() > deadline) {
+        consumer.close();
+        throw new IllegalStateException("topic " + topic + " has no partitions after 30 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        consumer.close();
+        throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+      }
+    }
   }
 
   private void follow() {
@@ -98,17 +119,17 @@ final class ModelTopicFollower implements AutoCloseable {
   }
 
   /** Waits until everything committed to the topic when this is called has been read; false on timeout. */
-  boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     CountDownLatch latch = new CountDownLatch(1);
     caughtUp = latch;
     return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  long updatesRead() {
+  public long updatesRead() {
     return updatesRead.get();
   }
 
-  long undecodableRecords() {
+  public long undecodableRecords() {
     return undecodable.get();
   }
 

@@ -80,8 +80,8 @@ final class AvroBinaryCursor {
     double[] out = NO_DOUBLES;
     int n = 0;
     for (long count = blockCount(8); count > 0; count = blockCount(8)) {
-      out = grow(out, n, count);
       int items = (int) count;
+      out = out.length >= n + items ? out : Arrays.copyOf(out, n + items);
       // One bulk copy (Avro doubles are little-endian, as the CPU usually is): much cheaper than
       // assembling each value, which is what dominated the decoder's profile.
       ByteBuffer.wrap(buf, pos, items * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, n, items);
@@ -95,7 +95,7 @@ final class AvroBinaryCursor {
     int[] out = NO_INTS;
     int n = 0;
     for (long count = blockCount(1); count > 0; count = blockCount(1)) {
-      int size = checkedSize(n, count);
+      int size = n + (int) count;
       out = out.length >= size ? out : Arrays.copyOf(out, size);
       for (long i = 0; i < count; i++) {
         out[n++] = readInt();
@@ -108,7 +108,7 @@ final class AvroBinaryCursor {
     String[] out = new String[0];
     int n = 0;
     for (long count = blockCount(1); count > 0; count = blockCount(1)) {
-      int size = checkedSize(n, count);
+      int size = n + (int) count;
       out = out.length >= size ? out : Arrays.copyOf(out, size);
       for (long i = 0; i < count; i++) {
         out[n++] = readString();
@@ -120,7 +120,8 @@ final class AvroBinaryCursor {
   /**
    * The item count of the next array block (0 ends the array). A negative count is followed by
    * the block's byte size (Avro spec, "Complex types: arrays"). Fails as truncated when the
-   * remaining bytes cannot hold {@code count} items of at least {@code minItemBytes} each.
+   * remaining bytes cannot hold {@code count} items of at least {@code minItemBytes} each, so
+   * every count (and every array size summed from counts) is below the record's length.
    */
   private long blockCount(int minItemBytes) throws DecodeException {
     long count = readLong();
@@ -135,19 +136,6 @@ final class AvroBinaryCursor {
       throw truncated();
     }
     return count;
-  }
-
-  private static double[] grow(double[] out, int n, long count) throws DecodeException {
-    int size = checkedSize(n, count);
-    return out.length >= size ? out : Arrays.copyOf(out, size);
-  }
-
-  private static int checkedSize(int n, long count) throws DecodeException {
-    long size = n + count;
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new DecodeException(DecodeException.Kind.MALFORMED, "array of " + size + " items");
-    }
-    return (int) size;
   }
 
   private void need(int bytes) throws DecodeException {
