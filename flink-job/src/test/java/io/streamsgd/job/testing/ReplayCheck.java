@@ -53,6 +53,7 @@ public final class ReplayCheck {
 
   /** Versions 1, 2, 3, ... with no gap or duplicate, and counts that add up to {@code samples}. */
   public static void assertContiguous(String model, List<ModelUpdate> versions, long samples) {
+    assertThat(versions).as("committed updates of %s", model).isNotNull().isNotEmpty();
     for (int i = 0; i < versions.size(); i++) {
       assertThat(versions.get(i).getVersion()).as("%s update %d", model, i).isEqualTo(i + 1);
     }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * equivalent of a distribution's lib/), everything bound to 127.0.0.1. TaskManagers can be
  * killed with SIGKILL and replaced, which is what fault-tolerance tests do.
  */
-public final class StandaloneFlinkCluster implements AutoCloseable {
+public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerSupervisor.Pool {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
 
   private final Path dir;
@@ -33,8 +33,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   private final String classpath;
   private final int restPort;
   private final JvmProcess jobManager;
-  private final List<JvmProcess> taskManagers = new ArrayList<>();
+  private final List<JvmProcess> taskManagers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int taskManagersStarted;
+  private TaskManagerSupervisor supervisor;
   private final FlinkRestClient rest;
 
   private StandaloneFlinkCluster(Path dir, Map<String, String> overrides) throws IOException, InterruptedException {
@@ -118,7 +119,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   /** Starts one more TaskManager (e.g. to replace a killed one). */
-  public JvmProcess startTaskManager() throws IOException, InterruptedException {
+  @Override
+  public synchronized JvmProcess startTaskManager() throws IOException, InterruptedException {
     JvmProcess tm =
         startProcess(
             "taskmanager-" + (++taskManagersStarted),
@@ -202,14 +204,30 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until the JobManager knows exactly the TaskManager processes that are alive: killed
-   * ones have timed out, replacements have registered.
+   * From now on keeps {@code count} TaskManagers running: whenever one exits, killed or ending
+   * itself on a fatal error, a new one is started, as Kubernetes or systemd would.
    */
-  public void awaitSettled(Duration timeout) throws IOException, InterruptedException {
+  public synchronized void superviseTaskManagers(int count) {
+    if (supervisor != null) {
+      throw new IllegalStateException("TaskManagers are already supervised");
+    }
+    supervisor = new TaskManagerSupervisor(this, count);
+  }
+
+  /** TaskManagers that exited while supervised (killed or by themselves), in the order noticed. */
+  public synchronized List<JvmProcess> exitedTaskManagers() {
+    return supervisor == null ? List.of() : supervisor.exited();
+  }
+
+  /**
+   * Waits until {@code count} TaskManager processes are alive and the JobManager knows exactly
+   * those: dead ones have timed out, replacements have registered.
+   */
+  public void awaitSettled(int count, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       long alive = taskManagers.stream().filter(JvmProcess::isAlive).count();
-      if (rest.overview().path("taskmanagers").asInt() == alive) {
+      if (alive == count && rest.overview().path("taskmanagers").asInt() == alive) {
         return;
       }
       Thread.sleep(250);
@@ -230,6 +248,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   /** TaskManagers started so far, killed ones included, in start order. */
+  @Override
   public List<JvmProcess> taskManagers() {
     return List.copyOf(taskManagers);
   }
@@ -253,6 +272,13 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    TaskManagerSupervisor running;
+    synchronized (this) {
+      running = supervisor;
+    }
+    if (running != null) {
+      running.close(); // before stopping TaskManagers, or it would start new ones
+    }
     for (JvmProcess tm : taskManagers) {
       stopQuietly(tm);
     }

@@ -92,6 +92,11 @@ public final class JvmProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The exit code once the process has ended, empty while it runs. */
+  public java.util.OptionalInt exitCode() {
+    return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+  }
+
   /** SIGKILL, as a machine failure would: no shutdown hooks, no clean-up. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

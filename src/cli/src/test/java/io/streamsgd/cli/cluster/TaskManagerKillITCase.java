@@ -29,7 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kill -9 TaskManagers of a real multi-process Flink cluster while models train from a real
- * broker process, three times at random moments, starting a replacement each time. Afterwards
+ * broker process, three times at random moments; a supervisor starts a replacement for every
+ * TaskManager that exits, as Kubernetes would (a surviving TaskManager may end itself on a fatal
+ * error while its tasks clean up after the lost peer, and needs replacing too). Afterwards
  * every model has seen exactly the samples produced, a read_committed consumer saw versions
  * 1..N without gap or duplicate, and the parameters are bit-identical to a failure-free run.
  */
@@ -67,6 +69,7 @@ class TaskManagerKillITCase {
     Path dir = CliRun.workDir("tm-kill-" + backend.toLowerCase(java.util.Locale.ROOT));
     try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(dir.resolve("kafka"), Map.of(), Duration.ofMinutes(1));
         StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(dir.resolve("flink"), 2, Map.of())) {
+      flink.superviseTaskManagers(2);
       TopicIO io = new TopicIO(kafka.bootstrapServers());
       io.create("samples", 4, false);
       io.create("model-specs", 1, true);
@@ -103,16 +106,25 @@ class TaskManagerKillITCase {
         JvmProcess victim = alive.get(rnd.nextInt(alive.size()));
         killed.add(victim.pid());
         victim.kill();
-        flink.startTaskManager();
-        flink.awaitSettled(Duration.ofMinutes(3)); // the dead one timed out, the new one registered
+        flink.awaitSettled(2, Duration.ofMinutes(3)); // the dead one timed out, its replacement registered
       }
       producing.get();
+      List<Long> exitedOnTheirOwn =
+          flink.exitedTaskManagers().stream().map(JvmProcess::pid).filter(pid -> !killed.contains(pid)).toList();
+      if (!exitedOnTheirOwn.isEmpty()) {
+        System.out.println("TaskManagers that ended themselves after a peer's loss (replaced): " + exitedOnTheirOwn);
+      }
 
       Map<String, Long> expected = new LinkedHashMap<>();
       specs.keySet().forEach(id -> expected.put(id, (long) N));
       List<ConsumerRecord<byte[], byte[]>> records;
       try {
         records = io.readCommitted("models", Duration.ofMinutes(4).plus(STREAM), l -> ReplayCheck.allSeen(l, expected));
+        if (!ReplayCheck.allSeen(records, expected)) {
+          System.out.println("not every sample trained in time; job " + rest.jobState(jobId)
+              + ", TaskManagers registered " + flink.rest().overview().path("taskmanagers").asInt()
+              + ", checkpoints " + rest.checkpoints(jobId).path("counts"));
+        }
         assertThat(rest.failures(jobId)).as("failures the job recovered from").isGreaterThanOrEqualTo(KILLS);
         // Right after a kill the JobManager may still deploy to the dead TaskManager's slots and
         // restart until its heartbeat times out: the job must come back, not fail.

@@ -120,6 +120,8 @@ class DeploymentFilesTest {
     for (String flink : List.of("jobmanager", "taskmanager")) {
       assertThat(services.get(flink).get("build").get("args").get("FLINK_VERSION").asText()).isEqualTo(FLINK);
       assertThat(services.get(flink).get("image").asText()).isEqualTo("streamsgd-job:" + VERSION);
+      // Flink processes end themselves on fatal errors and rely on being started again.
+      assertThat(services.get(flink).path("restart").asText()).as("restart policy of %s", flink).isEqualTo("unless-stopped");
     }
     for (String app : List.of("setup", "serving", "producer")) {
       assertThat(services.get(app).get("image").asText()).isEqualTo("streamsgd:" + VERSION);
