@@ -5,7 +5,6 @@ import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.batch.BatchCutter;
 import io.streamsgd.core.batch.BatchPolicy;
 import io.streamsgd.schema.TimeDomain;
-import io.streamsgd.core.spec.SpecFingerprint;
 import io.streamsgd.core.train.BatchResult;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
@@ -73,6 +72,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   private transient ListState<Sample> batchState;
   private transient ValueState<OpenBatch> batchMetaState;
   private transient ModelSpec defaultSpec;
+  private transient SpecFingerprintCache fingerprints;
   private transient long lastCheckpointId;
   private transient DeadLetterCounters deadLetters;
   private transient TrainerMetrics metrics;
@@ -117,6 +117,7 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     batchState = getRuntimeContext().getListState(openBatchDescriptor());
     batchMetaState = getRuntimeContext().getState(openBatchMetaDescriptor());
     defaultSpec = defaultSpecJson == null ? null : ModelSpecJson.parse(defaultSpecJson);
+    fingerprints = new SpecFingerprintCache();
     var group = getRuntimeContext().getMetricGroup();
     deadLetters = new DeadLetterCounters(group);
     var task = getRuntimeContext().getTaskInfo();
@@ -323,13 +324,13 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     if (meta.eventBoundary >= 0) {
       ctx.timerService().deleteEventTimeTimer(meta.eventBoundary);
     }
-    spec = forModel(spec, ctx.getCurrentKey());
+    String modelId = ctx.getCurrentKey();
     LearnerState state = modelState.value();
     long bytesBefore = ModelCensus.estimateBytes(state);
     if (state == null) {
-      state = LearnerState.initial(spec);
-    } else if (state.specFingerprint() != SpecFingerprint.of(spec)) {
-      adoptSpec(state, spec);
+      state = LearnerState.initial(forModel(spec, modelId));
+    } else if (state.specFingerprint() != fingerprints.of(spec, modelId)) {
+      adoptSpec(state, forModel(spec, modelId));
     }
     List<Sample> valid = new ArrayList<>(samples.size());
     for (Sample s : samples) {
