@@ -1,13 +1,19 @@
 package io.streamsgd.schema.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -19,15 +25,58 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class SingleObjectCodec<T extends SpecificRecord> {
   private final Schema schema;
-  private final BinaryMessageEncoder<T> encoder;
+  private final byte[] header;
+  private final DatumWriter<T> writer;
   private final BinaryMessageDecoder<T> decoder;
+
+  /**
+   * Per thread: a growable buffer and a buffered encoder over it. Avro's BinaryMessageEncoder
+   * writes through a direct encoder, one synchronized stream call per double of a parameter
+   * array; a model update of a 64-weight model made several hundred of them.
+   */
+  private static final ThreadLocal<EncodeBuffer> BUFFERS = ThreadLocal.withInitial(EncodeBuffer::new);
+
+  private static final class EncodeBuffer extends ByteArrayOutputStream {
+    BinaryEncoder encoder;
+
+    EncodeBuffer() {
+      super(1024);
+    }
+
+    /** Unsynchronized: the buffer belongs to one thread. */
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensureCapacity(count + len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    @Override
+    public void write(int b) {
+      ensureCapacity(count + 1);
+      buf[count++] = (byte) b;
+    }
+
+    private void ensureCapacity(int needed) {
+      if (needed > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
+      }
+    }
+
+    byte[] bytes() {
+      return java.util.Arrays.copyOf(buf, count);
+    }
+  }
 
   private SingleObjectCodec(Class<T> type) {
     // Resolve record classes through the generated class's own loader, not Avro's: in a Flink
     // job jar the two can differ (Avro on the cluster's class path, the records in the jar).
     SpecificData model = new SpecificData(type.getClassLoader());
     this.schema = model.getSchema(type);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.writer = model.createDatumWriter(schema);
+    // The single-object header: marker C3 01, then the schema's CRC-64-AVRO fingerprint, little-endian.
+    this.header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
     this.decoder = new BinaryMessageDecoder<>(model, schema);
   }
 
@@ -50,8 +99,14 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   }
 
   public byte[] encode(T record) {
+    EncodeBuffer out = BUFFERS.get();
+    out.reset();
     try {
-      return encoder.encode(record).array();
+      out.write(header, 0, header.length);
+      out.encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
+      writer.write(record, out.encoder);
+      out.encoder.flush();
+      return out.bytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode " + schema.getFullName(), e);
     }
