@@ -37,6 +37,7 @@ public final class JobSettings implements Serializable {
   public final DeliveryGuarantee deliveryGuarantee;
   public final Duration transactionTimeout;
   public final String transactionalIdPrefix;
+  public final SinkCompression sinkCompression;
   public final MissingSpecPolicy missingSpec;
   /** Avro JSON of the default spec, or null. */
   public final String defaultSpecJson;
@@ -67,6 +68,7 @@ public final class JobSettings implements Serializable {
     this.deliveryGuarantee = c.get(JobOptions.DELIVERY_GUARANTEE);
     this.transactionTimeout = c.get(JobOptions.TRANSACTION_TIMEOUT);
     this.transactionalIdPrefix = c.get(JobOptions.TRANSACTIONAL_ID_PREFIX);
+    this.sinkCompression = c.get(JobOptions.SINK_COMPRESSION);
     this.missingSpec = c.get(JobOptions.MISSING_SPEC);
     this.defaultSpecJson = c.get(JobOptions.DEFAULT_SPEC);
     this.specPollInterval = c.get(JobOptions.SPEC_POLL_INTERVAL);
@@ -191,7 +193,7 @@ public final class JobSettings implements Serializable {
     return "JobSettings{bootstrapServers=" + bootstrapServers + ", kafkaProperties=" + kafkaProperties.keySet()
         + " (values hidden), topics=[" + samplesTopic + ", " + specsTopic + ", " + modelsTopic + ", " + deadLettersTopic
         + "], groupId=" + groupId + ", startingOffsets=" + startingOffsets + ", bounded=" + bounded + ", maxRecordBytes=" + maxRecordBytes
-        + ", deliveryGuarantee=" + deliveryGuarantee + ", transactionTimeout=" + transactionTimeout
+        + ", deliveryGuarantee=" + deliveryGuarantee + ", transactionTimeout=" + transactionTimeout + ", sinkCompression=" + sinkCompression
         + ", missingSpec=" + missingSpec + ", defaultSpec=" + (defaultSpecJson != null)
         + ", checkpointInterval=" + checkpointInterval + ", bufferTimeout=" + bufferTimeout + ", stateBackend=" + stateBackend
         + ", maxParallelism=" + maxParallelism + ", jobName=" + jobName + ", metricsModelIds=" + metricsModelIds + "}";

@@ -32,7 +32,7 @@ public final class KafkaSinks {
         .setTransactionalIdPrefix(s.transactionalIdPrefix + "-" + name)
         // The connector's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min).
         .setProperty("transaction.timeout.ms", String.valueOf(s.transactionTimeout.toMillis()))
-        .setProperty("compression.type", "lz4")
+        .setProperty("compression.type", s.sinkCompression.kafkaName())
         .build();
   }
 }

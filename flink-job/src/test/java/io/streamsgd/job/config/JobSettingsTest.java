@@ -48,6 +48,19 @@ class JobSettingsTest {
   }
 
   @Test
+  void sinkCompressionIsAKafkaCompressionType() {
+    assertThat(JobSettings.from(minimal()).sinkCompression.kafkaName()).isEqualTo("lz4");
+    Configuration c = Configuration.fromMap(Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.sink.compression", "NONE"));
+    assertThat(JobSettings.from(c).sinkCompression.kafkaName()).isEqualTo("none");
+    for (SinkCompression kind : SinkCompression.values()) {
+      // every value is one the producer accepts
+      assertThat(org.apache.kafka.common.record.CompressionType.forName(kind.kafkaName()).name).isEqualTo(kind.kafkaName());
+    }
+    Configuration bad = Configuration.fromMap(Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.sink.compression", "BROTLI"));
+    assertThatThrownBy(() -> JobSettings.from(bad)).hasMessageContaining("BROTLI");
+  }
+
+  @Test
   void metricsModelIdsAreAShortListOfModelIds() {
     Configuration c = new Configuration();
     c.set(JobOptions.BOOTSTRAP_SERVERS, "localhost:9092");
