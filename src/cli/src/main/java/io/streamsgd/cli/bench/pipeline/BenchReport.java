@@ -111,12 +111,12 @@ final class BenchReport {
     }
     List<Map<String, Object>> latency = list(report, "latency");
     if (!latency.isEmpty()) {
-      b.append("\n| latency, sample produced to model visible | samples/s | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");
+      b.append("\n| latency, sample produced to model visible | samples/s asked | sent | p50 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
       for (Map<String, Object> l : latency) {
-        b.append(String.format(Locale.ROOT, "| %s, %s models, batches of %s, checkpoints every %s ms, network buffer timeout %s ms | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
+        b.append(String.format(Locale.ROOT, "| %s, %s models, batches of %s, checkpoints every %s ms, network buffer timeout %s ms, updates %s | %,.0f | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
             l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once", l.get("models"), l.get("batch"),
-            l.get("checkpointIntervalMs"), l.get("networkBufferTimeoutMs"), (Double) l.get("samplesPerSecond"), (Double) l.get("p50Ms"), (Double) l.get("p99Ms"),
-            (Double) l.get("maxMs")));
+            l.get("checkpointIntervalMs"), l.get("networkBufferTimeoutMs"), l.get("compression"), (Double) l.get("samplesPerSecond"),
+            (Double) l.getOrDefault("sentPerSecond", l.get("samplesPerSecond")), (Double) l.get("p50Ms"), (Double) l.get("p99Ms"), (Double) l.get("maxMs")));
       }
     }
     @SuppressWarnings("unchecked")

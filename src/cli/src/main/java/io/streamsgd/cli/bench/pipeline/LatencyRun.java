@@ -3,7 +3,9 @@ package io.streamsgd.cli.bench.pipeline;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,13 +22,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class LatencyRun {
   /** The measured distribution, in milliseconds. */
-  record Result(double rate, long samples, double p50, double p90, double p99, double max) {}
+  record Result(double rate, long samples, double p50, double p90, double p99, double max, List<double[]> perSecond) {}
 
   private final Workload workload;
   private final long[][] sent; // per model: send nanoTime of its i-th sample (1-based)
   private final int[] sentCount;
   private final long[] latestSeen;
   private long[] latencies = new long[1 << 16];
+  private long[] sentAt = new long[1 << 16];
   private int latencyCount;
   private volatile long measureFrom = Long.MAX_VALUE;
 
@@ -46,7 +49,9 @@ final class LatencyRun {
       if (at >= measureFrom) {
         if (latencyCount == latencies.length) {
           latencies = Arrays.copyOf(latencies, latencies.length * 2);
+          sentAt = Arrays.copyOf(sentAt, sentAt.length * 2);
         }
+        sentAt[latencyCount] = at;
         latencies[latencyCount++] = readAt - at;
       }
     }
@@ -55,14 +60,30 @@ final class LatencyRun {
 
   /**
    * Produces at {@code rate} samples/s for {@code seconds}; samples of the first {@code warmup}
-   * seconds are not measured.
+   * seconds are not measured. Returns the rate really sent after the warm-up: below
+   * {@code rate} when sending blocked (the broker or this machine could not take more).
    */
-  void produce(Map<String, Object> client, String topic, double rate, double seconds, double warmup) throws Exception {
+  double produce(Map<String, Object> client, String topic, double rate, double seconds, double warmup) throws Exception {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ProducerConfig.ACKS_CONFIG, "1");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // Kafka's default since 4.0. With 0 the producer sent a request for nearly every sample,
+    // tens of thousands per second, and the broker and this JVM took CPU the pipeline needs;
+    // the up to 5 ms a sample waits here count in its latency.
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     AtomicReference<Exception> failure = new AtomicReference<>();
+    // Encoded before the clock starts and sent round-robin: encoding each sample in the loop cost
+    // this JVM the CPU that kept it from sending 46,000 samples/s on two shared cores. Their event
+    // times are a little old; the latency runs close batches by processing time.
     Workload.Samples samples = workload.new Samples();
+    byte[][] pool = new byte[workload.models() * 64][];
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < pool.length; i++) {
+      pool[i] = Codecs.TRAINING_SAMPLE.encode(samples.next(now));
+    }
+    byte[][] keys = new byte[workload.models()][];
+    for (int m = 0; m < keys.length; m++) {
+      keys[m] = ("m" + m).getBytes(StandardCharsets.UTF_8);
+    }
     long start = System.nanoTime();
     long total = (long) (rate * seconds);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -76,12 +97,12 @@ final class LatencyRun {
           measureFrom = System.nanoTime();
         }
         int m = (int) (i % workload.models());
-        byte[] value = Codecs.TRAINING_SAMPLE.encode(samples.next(System.currentTimeMillis()));
+        byte[] value = pool[(int) (i % pool.length)];
         synchronized (this) {
           int seq = ++sentCount[m];
           sent[m][seq] = System.nanoTime();
         }
-        producer.send(new ProducerRecord<>(topic, ("m" + m).getBytes(StandardCharsets.UTF_8), value), (meta, e) -> {
+        producer.send(new ProducerRecord<>(topic, keys[m], value), (meta, e) -> {
           if (e != null) {
             failure.set(e);
           }
@@ -92,6 +113,8 @@ final class LatencyRun {
     if (failure.get() != null) {
       throw failure.get();
     }
+    long warmupSent = (long) (rate * warmup);
+    return (total - warmupSent) / ((System.nanoTime() - measureFrom) / 1e9);
   }
 
   /** Samples produced after the warm-up. */
@@ -112,7 +135,32 @@ final class LatencyRun {
   synchronized Result result(double rate) {
     long[] l = Arrays.copyOf(latencies, latencyCount);
     Arrays.sort(l);
-    return new Result(rate, l.length, ms(l, 0.50), ms(l, 0.90), ms(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1] / 1e6);
+    return new Result(rate, l.length, ms(l, 0.50), ms(l, 0.90), ms(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1] / 1e6, perSecond());
+  }
+
+  /**
+   * p50 and p99 of the samples sent in each second of the measurement: a rising line is a
+   * backlog that grows (more load than the pipeline takes), a hump a stall it recovered from.
+   */
+  private List<double[]> perSecond() {
+    List<double[]> out = new ArrayList<>();
+    if (latencyCount == 0) {
+      return out;
+    }
+    long from = measureFrom;
+    int seconds = (int) ((Arrays.stream(sentAt, 0, latencyCount).max().getAsLong() - from) / 1_000_000_000L) + 1;
+    List<List<Long>> buckets = new ArrayList<>();
+    for (int i = 0; i < seconds; i++) {
+      buckets.add(new ArrayList<>());
+    }
+    for (int i = 0; i < latencyCount; i++) {
+      buckets.get((int) ((sentAt[i] - from) / 1_000_000_000L)).add(latencies[i]);
+    }
+    for (int i = 0; i < seconds; i++) {
+      long[] b = buckets.get(i).stream().mapToLong(Long::longValue).sorted().toArray();
+      out.add(new double[] {i, ms(b, 0.50), ms(b, 0.99)});
+    }
+    return out;
   }
 
   private static double ms(long[] sorted, double q) {

@@ -34,8 +34,11 @@ final class PipelineBench {
   static final int BATCH = 64;
   static final int LATENCY_MODELS = 100;
   /** Produced at the same rate before measuring: JIT compilation and the first checkpoints. */
-  static final double LATENCY_WARMUP_SECONDS = 10;
+  /** A run's first job meets cold JVMs (JIT compilation takes CPU for tens of seconds on 2 cores). */
+  static final double LATENCY_WARMUP_SECONDS = 30;
   static final Duration LATENCY_BUFFER_TIMEOUT = Duration.ofMillis(5);
+  /** Dense updates hardly compress, and LZ4 set-up per small producer batch was ~9 % of the TaskManager's CPU. */
+  static final io.streamsgd.job.config.SinkCompression LATENCY_COMPRESSION = io.streamsgd.job.config.SinkCompression.NONE;
   static final int SPARSE_BUCKET_BITS = 16;
   static final int SPARSE_NON_ZEROS = 30;
   static final int SPARSE_BATCH = 1024;
@@ -336,7 +339,8 @@ final class PipelineBench {
         io.streamsgd.core.spec.ModelSpecs.of("default", io.streamsgd.schema.Task.BINARY, io.streamsgd.schema.Loss.LOGISTIC, DIMENSION, 0.07, 0, BATCH, 20),
         io.streamsgd.schema.OptimizerKind.ADAGRAD, 0.07);
     TrainerRun run = new TrainerRun(name, cluster.kafkaArgs(), topic, spec, guarantee, StateBackendKind.HASHMAP, CHECKPOINT_INTERVAL)
-        .bufferTimeout(LATENCY_BUFFER_TIMEOUT);
+        .bufferTimeout(LATENCY_BUFFER_TIMEOUT)
+        .compression(LATENCY_COMPRESSION);
     run.createTopics(client, settings.partitions());
     LatencyRun latency = new LatencyRun(w, (int) (rate * (settings.latencySeconds() + LATENCY_WARMUP_SECONDS) / w.models()) + 2);
     Map<String, Object> r = new LinkedHashMap<>();
@@ -344,7 +348,7 @@ final class PipelineBench {
       String jobId = run.submit(cluster);
       try {
         Thread.sleep(3000); // sources assigned and polling
-        latency.produce(client, topic, rate, settings.latencySeconds() + LATENCY_WARMUP_SECONDS, LATENCY_WARMUP_SECONDS);
+        double sentRate = latency.produce(client, topic, rate, settings.latencySeconds() + LATENCY_WARMUP_SECONDS, LATENCY_WARMUP_SECONDS);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long want = latency.measuredSent();
         while (latency.measured() < want && System.nanoTime() < deadline) {
@@ -357,12 +361,18 @@ final class PipelineBench {
         r.put("deadLetters", records(run.deadLetters));
         step("  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %,d samples (%,d of %,d seen), %,d dead letters",
             res.p50(), res.p90(), res.p99(), res.max(), res.samples(), latency.measured(), want, (Long) r.get("deadLetters"));
+        if (sentRate < 0.95 * rate) {
+          step("  the producer sent only %,.0f samples/s: the stack could not take %,.0f", sentRate, rate);
+        }
+        step("  p99 by second sent (ms): %s", res.perSecond().stream().map(x -> String.format("%.0f", x[2])).collect(java.util.stream.Collectors.joining(" ")));
         r.put("guarantee", guarantee.name());
         r.put("samplesPerSecond", rate);
+        r.put("sentPerSecond", sentRate);
         r.put("models", w.models());
         r.put("batch", "SIZE_OR_LATENCY 64 or 20 ms");
         r.put("checkpointIntervalMs", CHECKPOINT_INTERVAL.toMillis());
         r.put("networkBufferTimeoutMs", LATENCY_BUFFER_TIMEOUT.toMillis());
+        r.put("compression", LATENCY_COMPRESSION.kafkaName());
         r.put("warmupSeconds", LATENCY_WARMUP_SECONDS);
         r.put("measuredSeconds", settings.latencySeconds());
         r.put("measuredSamples", res.samples());
@@ -371,6 +381,7 @@ final class PipelineBench {
         r.put("p90Ms", res.p90());
         r.put("p99Ms", res.p99());
         r.put("maxMs", res.max());
+        r.put("perSecond", res.perSecond().stream().map(x -> Map.of("second", (int) x[0], "p50Ms", x[1], "p99Ms", x[2])).toList());
       } finally {
         cluster.stop(jobId);
       }

@@ -50,6 +50,12 @@ final class TrainerRun {
     return this;
   }
 
+  /** Sets the compression of the job's updates (latency runs). */
+  TrainerRun compression(io.streamsgd.job.config.SinkCompression compression) {
+    args.addAll(List.of("--streamsgd.sink.compression", compression.name()));
+    return this;
+  }
+
   /** Makes the run's output topics, fresh. */
   void createTopics(Map<String, Object> client, int partitions) throws Exception {
     try (Admin admin = Admin.create(client)) {
