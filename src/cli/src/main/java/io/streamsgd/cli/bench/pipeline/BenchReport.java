@@ -45,6 +45,32 @@ final class BenchReport {
   }
 
   /** Throughput of every measured path, one bar each, samples (records) per second. */
+  /**
+   * p50 and p99 latency of the samples sent in each second of the latency runs; returns false
+   * when the report has no latency runs.
+   */
+  static boolean latencyChart(Map<String, Object> report, Path file) throws IOException {
+    List<io.streamsgd.cli.chart.LineChartPng.Series> series = new java.util.ArrayList<>();
+    for (Map<String, Object> l : list(report, "latency")) {
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> perSecond = (List<Map<String, Object>>) l.get("perSecond");
+      if (perSecond == null || perSecond.isEmpty()) {
+        continue;
+      }
+      String name = String.format(Locale.ROOT, "%s %,.0f/s", l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
+          (Double) l.get("samplesPerSecond"));
+      for (String q : List.of("p50Ms", "p99Ms")) {
+        series.add(new io.streamsgd.cli.chart.LineChartPng.Series(name + " " + q.substring(0, 3),
+            perSecond.stream().map(p -> new double[] {((Number) p.get("second")).doubleValue(), Math.max(1, ((Number) p.get(q)).doubleValue())}).toList()));
+      }
+    }
+    if (series.isEmpty()) {
+      return false;
+    }
+    io.streamsgd.cli.chart.LineChartPng.write(file, "Sample-to-model latency by second sent", "second of the measurement", "latency (ms)", series, false, true);
+    return true;
+  }
+
   static void chart(Map<String, Object> report, Path file) throws IOException {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     Map<String, Object> raw = map(report, "ceilings", "rawConsumer");

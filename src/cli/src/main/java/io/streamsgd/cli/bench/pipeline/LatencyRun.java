@@ -3,6 +3,7 @@ package io.streamsgd.cli.bench.pipeline;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +31,12 @@ final class LatencyRun {
   private final long[] latestSeen;
   private long[] latencies = new long[1 << 16];
   private long[] sentAt = new long[1 << 16];
+  private long[] acks = new long[1 << 16];
+  private int ackCount;
   private int latencyCount;
   private volatile long measureFrom = Long.MAX_VALUE;
+  private long measuredFromIndex;
+  private volatile double warmupSeconds;
 
   LatencyRun(Workload workload, int capacityPerModel) {
     this.workload = workload;
@@ -59,33 +64,41 @@ final class LatencyRun {
   }
 
   /**
-   * Produces at {@code rate} samples/s for {@code seconds}; samples of the first {@code warmup}
-   * seconds are not measured. Returns the rate really sent after the warm-up: below
-   * {@code rate} when sending blocked (the broker or this machine could not take more).
+   * Produces at {@code rate} samples/s: first a warm-up of at least {@code minWarmup} seconds
+   * that lasts until every model shows all samples sent more than {@code caughtUp} ago (a cold
+   * cluster builds a backlog while its JVMs compile; measuring while it drains measures the
+   * start, not the steady state), at most {@code maxWarmup}; then {@code seconds} measured.
+   * Returns the rate really sent while measured: below {@code rate} when sending blocked.
    */
-  double produce(Map<String, Object> client, String topic, double rate, double seconds, double warmup) throws Exception {
+  double produce(Map<String, Object> client, String topic, double rate, double seconds, double minWarmup, double maxWarmup, Duration caughtUp)
+      throws Exception {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ProducerConfig.ACKS_CONFIG, "1");
     // Kafka's default since 4.0. With 0 the producer sent a request for nearly every sample,
     // tens of thousands per second, and the broker and this JVM took CPU the pipeline needs;
     // the up to 5 ms a sample waits here count in its latency.
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // A partition gets at most one batch per request and five requests in flight: with the default
+    // 16 KB batches and a loaded broker's ~100 ms round trip, a partition holding a third of the
+    // 100 models could not take more than ~1,400 samples/s and its samples queued here for seconds.
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     AtomicReference<Exception> failure = new AtomicReference<>();
     // Encoded before the clock starts and sent round-robin: encoding each sample in the loop cost
     // this JVM the CPU that kept it from sending 46,000 samples/s on two shared cores. Their event
     // times are a little old; the latency runs close batches by processing time.
     Workload.Samples samples = workload.new Samples();
     byte[][] pool = new byte[workload.models() * 64][];
-    long now = System.currentTimeMillis();
+    long encodedAt = System.currentTimeMillis();
     for (int i = 0; i < pool.length; i++) {
-      pool[i] = Codecs.TRAINING_SAMPLE.encode(samples.next(now));
+      pool[i] = Codecs.TRAINING_SAMPLE.encode(samples.next(encodedAt));
     }
     byte[][] keys = new byte[workload.models()][];
     for (int m = 0; m < keys.length; m++) {
       keys[m] = ("m" + m).getBytes(StandardCharsets.UTF_8);
     }
     long start = System.nanoTime();
-    long total = (long) (rate * seconds);
+    long total = Long.MAX_VALUE;
+    long nextCheck = start;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (long i = 0; i < total; i++) {
         long due = start + (long) (i * 1e9 / rate);
@@ -93,18 +106,30 @@ final class LatencyRun {
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
-        if (i == (long) (rate * warmup)) {
-          measureFrom = System.nanoTime();
+        if (total == Long.MAX_VALUE && System.nanoTime() >= nextCheck) {
+          long now = System.nanoTime();
+          double elapsed = (now - start) / 1e9;
+          nextCheck = now + 100_000_000L;
+          if (elapsed >= maxWarmup || (elapsed >= minWarmup && caughtUp(now - caughtUp.toNanos()))) {
+            warmupSeconds = elapsed;
+            measureFrom = now;
+            measuredFromIndex = i;
+            total = i + (long) (rate * seconds);
+          }
         }
         int m = (int) (i % workload.models());
         byte[] value = pool[(int) (i % pool.length)];
+        long at = System.nanoTime();
         synchronized (this) {
           int seq = ++sentCount[m];
-          sent[m][seq] = System.nanoTime();
+          sent[m][seq] = at;
         }
+        boolean measured = at >= measureFrom;
         producer.send(new ProducerRecord<>(topic, keys[m], value), (meta, e) -> {
           if (e != null) {
             failure.set(e);
+          } else if (measured) {
+            acked(System.nanoTime() - at);
           }
         });
       }
@@ -113,8 +138,38 @@ final class LatencyRun {
     if (failure.get() != null) {
       throw failure.get();
     }
-    long warmupSent = (long) (rate * warmup);
-    return (total - warmupSent) / ((System.nanoTime() - measureFrom) / 1e9);
+    return (total - measuredFromIndex) / ((System.nanoTime() - measureFrom) / 1e9);
+  }
+
+  /** True when every sample sent before {@code before} is in a visible version of its model. */
+  private synchronized boolean caughtUp(long before) {
+    for (int m = 0; m < sent.length; m++) {
+      long oldestUnseen = latestSeen[m] + 1;
+      if (oldestUnseen <= sentCount[m] && sent[m][(int) oldestUnseen] < before) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** How long the warm-up lasted. */
+  double warmupSeconds() {
+    return warmupSeconds;
+  }
+
+  /** Producer side: how long the broker took to acknowledge a measured sample. */
+  private synchronized void acked(long nanos) {
+    if (ackCount == acks.length) {
+      acks = Arrays.copyOf(acks, acks.length * 2);
+    }
+    acks[ackCount++] = nanos;
+  }
+
+  /** p50 and p99 of send to broker acknowledgement, in ms: the part of the latency before the pipeline. */
+  synchronized double[] ackPercentiles() {
+    long[] a = Arrays.copyOf(acks, ackCount);
+    Arrays.sort(a);
+    return new double[] {ms(a, 0.50), ms(a, 0.99)};
   }
 
   /** Samples produced after the warm-up. */

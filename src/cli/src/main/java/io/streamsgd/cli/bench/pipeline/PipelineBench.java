@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class PipelineBench {
   /** What to run. */
-  record Settings(long records, long manyModelRecords, int manyModels, int partitions, double latencySeconds, Double latencyRate, int vwExamples,
+  record Settings(long records, long manyModelRecords, int manyModels, int partitions, double latencySeconds, List<Double> latencyRate, int vwExamples,
       Path workDir, Path jobJar, Set<String> sections, External external) {}
 
   /** An existing Kafka cluster and Flink cluster to run on instead of starting both. */
@@ -34,8 +34,12 @@ final class PipelineBench {
   static final int BATCH = 64;
   static final int LATENCY_MODELS = 100;
   /** Produced at the same rate before measuring: JIT compilation and the first checkpoints. */
-  /** A run's first job meets cold JVMs (JIT compilation takes CPU for tens of seconds on 2 cores). */
+  /**
+   * A run's first job meets cold JVMs (JIT compilation takes CPU for tens of seconds on 2 cores):
+   * the warm-up lasts until the pipeline has caught up, between these bounds.
+   */
   static final double LATENCY_WARMUP_SECONDS = 30;
+  static final double LATENCY_MAX_WARMUP_SECONDS = 150;
   static final Duration LATENCY_BUFFER_TIMEOUT = Duration.ofMillis(5);
   /** Dense updates hardly compress, and LZ4 set-up per small producer batch was ~9 % of the TaskManager's CPU. */
   static final io.streamsgd.job.config.SinkCompression LATENCY_COMPRESSION = io.streamsgd.job.config.SinkCompression.NONE;
@@ -137,10 +141,17 @@ final class PipelineBench {
         double max = runs.stream()
             .filter(r -> r.get("workload").equals(dense.name()) && r.get("guarantee").equals("EXACTLY_ONCE"))
             .mapToDouble(r -> (double) r.get("samplesPerSecond")).findFirst().orElse(20_000.0);
-        double rate = settings.latencyRate() != null ? settings.latencyRate() : Math.floor(max / 2 / 100) * 100;
+        // Half the maximum is the load the targets name; the latency workload closes a batch every
+        // 20 ms, so it makes several times the updates of the maximum's and a lower rate shows it
+        // below its own capacity.
+        List<Double> rates = settings.latencyRate() != null && !settings.latencyRate().isEmpty()
+            ? settings.latencyRate()
+            : settings.sections().contains("throughput") ? List.of(Math.floor(max / 6 / 100) * 100, Math.floor(max / 2 / 100) * 100) : List.of(10_000.0);
         List<Map<String, Object>> latency = new ArrayList<>();
-        for (DeliveryGuarantee g : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
-          latency.add(latency(rate, g));
+        for (double rate : rates) {
+          for (DeliveryGuarantee g : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
+            latency.add(latency(rate, g));
+          }
         }
         report.put("latency", latency);
       }
@@ -342,13 +353,17 @@ final class PipelineBench {
         .bufferTimeout(LATENCY_BUFFER_TIMEOUT)
         .compression(LATENCY_COMPRESSION);
     run.createTopics(client, settings.partitions());
-    LatencyRun latency = new LatencyRun(w, (int) (rate * (settings.latencySeconds() + LATENCY_WARMUP_SECONDS) / w.models()) + 2);
+    LatencyRun latency = new LatencyRun(w, (int) (rate * (settings.latencySeconds() + LATENCY_MAX_WARMUP_SECONDS + 1) / w.models()) + 2);
     Map<String, Object> r = new LinkedHashMap<>();
     try (ModelsProbe probe = new ModelsProbe(client, run.models, latency::onUpdate)) {
       String jobId = run.submit(cluster);
       try {
         Thread.sleep(3000); // sources assigned and polling
-        double sentRate = latency.produce(client, topic, rate, settings.latencySeconds() + LATENCY_WARMUP_SECONDS, LATENCY_WARMUP_SECONDS);
+        // Caught up: nothing sent longer ago than this is still invisible (exactly-once waits for a checkpoint).
+        Duration caughtUp = guarantee == DeliveryGuarantee.EXACTLY_ONCE ? CHECKPOINT_INTERVAL.plusSeconds(1) : Duration.ofSeconds(1);
+        double sentRate = latency.produce(client, topic, rate, settings.latencySeconds(), LATENCY_WARMUP_SECONDS, LATENCY_MAX_WARMUP_SECONDS, caughtUp);
+        step("  warm-up %.0f s%s", latency.warmupSeconds(),
+            latency.warmupSeconds() >= LATENCY_MAX_WARMUP_SECONDS ? " (had not caught up: the pipeline cannot take this rate)" : " (caught up)");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long want = latency.measuredSent();
         while (latency.measured() < want && System.nanoTime() < deadline) {
@@ -364,16 +379,20 @@ final class PipelineBench {
         if (sentRate < 0.95 * rate) {
           step("  the producer sent only %,.0f samples/s: the stack could not take %,.0f", sentRate, rate);
         }
+        double[] ack = latency.ackPercentiles();
+        step("  of it, send to broker acknowledgement: p50 %.1f ms, p99 %.1f ms", ack[0], ack[1]);
         step("  p99 by second sent (ms): %s", res.perSecond().stream().map(x -> String.format("%.0f", x[2])).collect(java.util.stream.Collectors.joining(" ")));
         r.put("guarantee", guarantee.name());
         r.put("samplesPerSecond", rate);
         r.put("sentPerSecond", sentRate);
+        r.put("ackP50Ms", ack[0]);
+        r.put("ackP99Ms", ack[1]);
         r.put("models", w.models());
         r.put("batch", "SIZE_OR_LATENCY 64 or 20 ms");
         r.put("checkpointIntervalMs", CHECKPOINT_INTERVAL.toMillis());
         r.put("networkBufferTimeoutMs", LATENCY_BUFFER_TIMEOUT.toMillis());
         r.put("compression", LATENCY_COMPRESSION.kafkaName());
-        r.put("warmupSeconds", LATENCY_WARMUP_SECONDS);
+        r.put("warmupSeconds", latency.warmupSeconds());
         r.put("measuredSeconds", settings.latencySeconds());
         r.put("measuredSamples", res.samples());
         r.put("producedSamples", want);

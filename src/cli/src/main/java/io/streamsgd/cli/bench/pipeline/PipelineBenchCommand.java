@@ -47,9 +47,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "20", description = "How long each latency run produces (default: ${DEFAULT-VALUE}).")
   double latencySeconds;
 
-  @Option(names = "--latency-rate", description = "Samples/s of the latency runs (default: half the measured exactly-once maximum, "
-      + "or 10,000 when the throughput section does not run).")
-  Double latencyRate;
+  @Option(names = "--latency-rate", split = ",", description = "Samples/s of the latency runs, one or more (default: a sixth and half of "
+      + "the measured exactly-once maximum, or 10,000 when the throughput section does not run).")
+  List<Double> latencyRate;
 
   @Option(names = "--vw-examples", defaultValue = "500000", description = "Examples of the Vowpal Wabbit pass (default: ${DEFAULT-VALUE}).")
   int vwExamples;
@@ -115,6 +115,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     Files.createDirectories(out);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pipeline.json").toFile(), report);
     BenchReport.chart(report, out.resolve("pipeline.png"));
+    if (BenchReport.latencyChart(report, out.resolve("pipeline-latency.png"))) {
+      console.printf("Latency by second: %s%n", out.resolve("pipeline-latency.png"));
+    }
     String table = BenchReport.markdown(report);
     Files.writeString(out.resolve("pipeline.md"), table);
     console.printf("%n%s%nWritten: %s, %s, %s%n", table, out.resolve("pipeline.json"), out.resolve("pipeline.png"), out.resolve("pipeline.md"));
