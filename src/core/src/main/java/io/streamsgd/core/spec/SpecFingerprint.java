@@ -4,7 +4,6 @@ import io.streamsgd.schema.ModelSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -40,11 +39,11 @@ public final class SpecFingerprint {
    */
   public static Template template(ModelSpec spec) {
     byte[] whole = encode(spec);
-    int idLength = idPrefix(spec.getModelId()).length;
+    int idLength = encodedId(spec.getModelId()).length;
     return new Template(Arrays.copyOfRange(whole, idLength, whole.length));
   }
 
-  /** A spec's encoding after its id: its fingerprint under any id costs one pass over those bytes. */
+  /** A spec's encoding after its id: its fingerprint under any id needs only the id encoded. */
   public static final class Template {
     private final byte[] afterId;
 
@@ -54,57 +53,35 @@ public final class SpecFingerprint {
 
     /** Equals {@code of(spec with modelId)}. */
     public long fingerprint(String modelId) {
-      return Rabin.update(Rabin.update(Rabin.EMPTY, idPrefix(modelId)), afterId);
+      byte[] id = encodedId(modelId);
+      byte[] whole = Arrays.copyOf(id, id.length + afterId.length);
+      System.arraycopy(afterId, 0, whole, id.length, afterId.length);
+      return SchemaNormalization.fingerprint64(whole);
     }
   }
 
   private static byte[] encode(ModelSpec spec) {
+    return binary(e -> WRITER.write(spec, e));
+  }
+
+  /** The id as the spec's first field is written: an Avro string. */
+  private static byte[] encodedId(String id) {
+    return binary(e -> e.writeString(id));
+  }
+
+  private interface Writing {
+    void to(BinaryEncoder encoder) throws IOException;
+  }
+
+  private static byte[] binary(Writing writing) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      WRITER.write(spec, encoder);
+      writing.to(encoder);
       encoder.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode spec of " + spec.getModelId(), e);
+      throw new UncheckedIOException("cannot encode to memory", e); // a byte array stream does not fail
     }
     return out.toByteArray();
-  }
-
-  /** An Avro string: zig-zag varint byte length, then the UTF-8 bytes. */
-  private static byte[] idPrefix(String id) {
-    byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[utf8.length + 5];
-    int n = 0;
-    long v = ((long) utf8.length << 1); // zig-zag of a non-negative length
-    while ((v & ~0x7FL) != 0) {
-      out[n++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    out[n++] = (byte) v;
-    System.arraycopy(utf8, 0, out, n, utf8.length);
-    return Arrays.copyOf(out, n + utf8.length);
-  }
-
-  /** CRC-64-AVRO as the Avro specification defines it, resumable over consecutive byte runs. */
-  private static final class Rabin {
-    static final long EMPTY = 0xc15d213aa4d7a795L;
-    private static final long[] TABLE = new long[256];
-
-    static {
-      for (int i = 0; i < 256; i++) {
-        long fp = i;
-        for (int j = 0; j < 8; j++) {
-          fp = (fp >>> 1) ^ (EMPTY & -(fp & 1L));
-        }
-        TABLE[i] = fp;
-      }
-    }
-
-    static long update(long fp, byte[] bytes) {
-      for (byte b : bytes) {
-        fp = (fp >>> 8) ^ TABLE[(int) (fp ^ b) & 0xff];
-      }
-      return fp;
-    }
   }
 }
