@@ -214,11 +214,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
     supervisor = new TaskManagerSupervisor(this, count);
   }
 
-  /** TaskManagers that exited while supervised (killed or by themselves), in the order noticed. */
-  public synchronized List<JvmProcess> exitedTaskManagers() {
-    return supervisor == null ? List.of() : supervisor.exited();
-  }
-
   /**
    * Waits until {@code count} TaskManager processes are alive and the JobManager knows exactly
    * those: dead ones have timed out, replacements have registered.

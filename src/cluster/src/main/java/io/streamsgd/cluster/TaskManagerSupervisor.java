@@ -3,7 +3,6 @@ package io.streamsgd.cluster;
 import io.streamsgd.process.JvmProcess;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,8 @@ final class TaskManagerSupervisor implements AutoCloseable {
   private final Pool pool;
   private final int count;
   private final ScheduledExecutorService timer;
-  private final List<JvmProcess> exited = new CopyOnWriteArrayList<>();
+  /** Exits already logged. */
+  private final java.util.Set<JvmProcess> reported = new java.util.HashSet<>();
 
   TaskManagerSupervisor(Pool pool, int count) {
     this.pool = pool;
@@ -48,8 +48,7 @@ final class TaskManagerSupervisor implements AutoCloseable {
   private void check() {
     try {
       for (JvmProcess tm : pool.taskManagers()) {
-        if (!tm.isAlive() && !exited.contains(tm)) {
-          exited.add(tm);
+        if (!tm.isAlive() && reported.add(tm)) {
           LOG.info("{} (pid {}) exited with code {}", tm.name(), tm.pid(), tm.exitCode().orElse(-1));
         }
       }
@@ -63,11 +62,6 @@ final class TaskManagerSupervisor implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not replace a TaskManager; trying again", e);
     }
-  }
-
-  /** TaskManagers that exited while supervised, killed or by themselves, in the order noticed. */
-  List<JvmProcess> exited() {
-    return List.copyOf(exited);
   }
 
   @Override

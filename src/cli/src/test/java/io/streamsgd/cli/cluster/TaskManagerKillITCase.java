@@ -110,7 +110,7 @@ class TaskManagerKillITCase {
       }
       producing.get();
       List<Long> exitedOnTheirOwn =
-          flink.exitedTaskManagers().stream().map(JvmProcess::pid).filter(pid -> !killed.contains(pid)).toList();
+          flink.taskManagers().stream().filter(tm -> !tm.isAlive()).map(JvmProcess::pid).filter(pid -> !killed.contains(pid)).toList();
       if (!exitedOnTheirOwn.isEmpty()) {
         System.out.println("TaskManagers that ended themselves after a peer's loss (replaced): " + exitedOnTheirOwn);
       }
