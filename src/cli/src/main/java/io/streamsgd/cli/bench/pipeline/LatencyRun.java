@@ -29,11 +29,9 @@ final class LatencyRun {
   private final long[][] sent; // per model: send nanoTime of its i-th sample (1-based)
   private final int[] sentCount;
   private final long[] latestSeen;
-  private long[] latencies = new long[1 << 16];
-  private long[] sentAt = new long[1 << 16];
-  private long[] acks = new long[1 << 16];
-  private int ackCount;
-  private int latencyCount;
+  private final Longs latencies = new Longs();
+  private final Longs sentAt = new Longs(); // of each latency, the send time of its sample
+  private final Longs acks = new Longs();
   private volatile long measureFrom = Long.MAX_VALUE;
   private long measuredFromIndex;
   private volatile double warmupSeconds;
@@ -52,12 +50,8 @@ final class LatencyRun {
     for (long s = latestSeen[m] + 1; s <= seen; s++) {
       long at = sent[m][(int) s];
       if (at >= measureFrom) {
-        if (latencyCount == latencies.length) {
-          latencies = Arrays.copyOf(latencies, latencies.length * 2);
-          sentAt = Arrays.copyOf(sentAt, sentAt.length * 2);
-        }
-        sentAt[latencyCount] = at;
-        latencies[latencyCount++] = readAt - at;
+        sentAt.add(at);
+        latencies.add(readAt - at);
       }
     }
     latestSeen[m] = Math.max(latestSeen[m], seen);
@@ -79,8 +73,8 @@ final class LatencyRun {
     // the up to 5 ms a sample waits here count in its latency.
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // A partition gets at most one batch per request and five requests in flight: with the default
-    // 16 KB batches and a loaded broker's ~100 ms round trip, a partition holding a third of the
-    // 100 models could not take more than ~1,400 samples/s and its samples queued here for seconds.
+    // 16 KB batches and a loaded broker's ~100 ms round trip, a partition could not take more
+    // than ~1,400 samples/s and its samples queued here for seconds.
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     AtomicReference<Exception> failure = new AtomicReference<>();
     // Encoded before the clock starts and sent round-robin: encoding each sample in the loop cost
@@ -159,16 +153,12 @@ final class LatencyRun {
 
   /** Producer side: how long the broker took to acknowledge a measured sample. */
   private synchronized void acked(long nanos) {
-    if (ackCount == acks.length) {
-      acks = Arrays.copyOf(acks, acks.length * 2);
-    }
-    acks[ackCount++] = nanos;
+    acks.add(nanos);
   }
 
   /** p50 and p99 of send to broker acknowledgement, in ms: the part of the latency before the pipeline. */
   synchronized double[] ackPercentiles() {
-    long[] a = Arrays.copyOf(acks, ackCount);
-    Arrays.sort(a);
+    long[] a = acks.sorted();
     return new double[] {ms(a, 0.50), ms(a, 0.99)};
   }
 
@@ -184,12 +174,11 @@ final class LatencyRun {
   }
 
   synchronized long measured() {
-    return latencyCount;
+    return latencies.size;
   }
 
   synchronized Result result(double rate) {
-    long[] l = Arrays.copyOf(latencies, latencyCount);
-    Arrays.sort(l);
+    long[] l = latencies.sorted();
     return new Result(rate, l.length, ms(l, 0.50), ms(l, 0.90), ms(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1] / 1e6, perSecond());
   }
 
@@ -199,23 +188,42 @@ final class LatencyRun {
    */
   private List<double[]> perSecond() {
     List<double[]> out = new ArrayList<>();
-    if (latencyCount == 0) {
+    if (latencies.size == 0) {
       return out;
     }
     long from = measureFrom;
-    int seconds = (int) ((Arrays.stream(sentAt, 0, latencyCount).max().getAsLong() - from) / 1_000_000_000L) + 1;
+    int seconds = (int) ((Arrays.stream(sentAt.values, 0, sentAt.size).max().getAsLong() - from) / 1_000_000_000L) + 1;
     List<List<Long>> buckets = new ArrayList<>();
     for (int i = 0; i < seconds; i++) {
       buckets.add(new ArrayList<>());
     }
-    for (int i = 0; i < latencyCount; i++) {
-      buckets.get((int) ((sentAt[i] - from) / 1_000_000_000L)).add(latencies[i]);
+    for (int i = 0; i < latencies.size; i++) {
+      buckets.get((int) ((sentAt.values[i] - from) / 1_000_000_000L)).add(latencies.values[i]);
     }
     for (int i = 0; i < seconds; i++) {
       long[] b = buckets.get(i).stream().mapToLong(Long::longValue).sorted().toArray();
       out.add(new double[] {i, ms(b, 0.50), ms(b, 0.99)});
     }
     return out;
+  }
+
+  /** A growing list of longs, unboxed. */
+  private static final class Longs {
+    long[] values = new long[1 << 16];
+    int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    long[] sorted() {
+      long[] copy = Arrays.copyOf(values, size);
+      Arrays.sort(copy);
+      return copy;
+    }
   }
 
   private static double ms(long[] sorted, double q) {
