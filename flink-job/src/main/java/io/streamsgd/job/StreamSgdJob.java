@@ -1,16 +1,16 @@
 package io.streamsgd.job;
 
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.job.sink.KafkaSinks;
 import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.source.RawRecord;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import io.streamsgd.job.config.StateBackendKind;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -41,7 +41,8 @@ public final class StreamSgdJob {
     ParameterTool params = ParameterTool.fromArgs(args);
     Configuration config = new Configuration();
     if (params.has("config")) {
-      config.addAll(Configuration.fromMap(ParameterTool.fromPropertiesFile(params.get("config")).toMap()));
+      config.addAll(
+          Configuration.fromMap(ParameterTool.fromPropertiesFile(params.get("config")).toMap()));
     }
     config.addAll(Configuration.fromMap(params.toMap()));
     config.removeKey("config");
@@ -67,7 +68,8 @@ public final class StreamSgdJob {
       env.setBufferTimeout(settings.bufferTimeout.toMillis());
     }
     if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-      env.enableCheckpointing(settings.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+      env.enableCheckpointing(
+          settings.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
   }
 
@@ -76,12 +78,14 @@ public final class StreamSgdJob {
    * partition, so a partition read in order never makes its own samples late.
    */
   public static WatermarkStrategy<RawRecord> sampleWatermarks(JobSettings settings) {
-    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness).withIdleness(settings.idleTimeout);
+    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness)
+        .withIdleness(settings.idleTimeout);
   }
 
   /** Specs carry no event time: an idle spec topic must not hold back the trainer's watermark. */
   public static WatermarkStrategy<RawRecord> specWatermarks() {
-    return WatermarkStrategy.<RawRecord>forMonotonousTimestamps().withIdleness(Duration.ofSeconds(1));
+    return WatermarkStrategy.<RawRecord>forMonotonousTimestamps()
+        .withIdleness(Duration.ofSeconds(1));
   }
 
   /** Adds the whole job (Kafka sources, trainer, Kafka sinks) to {@code env}. */
@@ -89,11 +93,17 @@ public final class StreamSgdJob {
     LOG.info("Building streamsgd job: {}", settings);
     configure(env, settings);
     DataStream<RawRecord> samples =
-        env.fromSource(KafkaSources.samples(settings), sampleWatermarks(settings), "samples").uid("samples-source");
+        env.fromSource(KafkaSources.samples(settings), sampleWatermarks(settings), "samples")
+            .uid("samples-source");
     DataStream<RawRecord> specs =
-        env.fromSource(KafkaSources.specs(settings), specWatermarks(), "model-specs").uid("specs-source").setParallelism(1);
+        env.fromSource(KafkaSources.specs(settings), specWatermarks(), "model-specs")
+            .uid("specs-source")
+            .setParallelism(1);
     TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, settings);
     out.updates().sinkTo(KafkaSinks.models(settings)).name("models").uid("models-sink");
-    out.deadLetters().sinkTo(KafkaSinks.deadLetters(settings)).name("dead-letters").uid("dead-letters-sink");
+    out.deadLetters()
+        .sinkTo(KafkaSinks.deadLetters(settings))
+        .name("dead-letters")
+        .uid("dead-letters-sink");
   }
 }

@@ -22,8 +22,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The trainer's dataflow between its inputs and outputs, independent of where they come from:
- * the job wires Kafka to it, tests may wire anything.
+ * The trainer's dataflow between its inputs and outputs, independent of where they come from: the
+ * job wires Kafka to it, tests may wire anything.
  *
  * <pre>
  * samples ─▶ decode ──────────▶ keyBy(modelId) ─▶ trainer ─▶ updates
@@ -32,9 +32,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * </pre>
  */
 public final class TrainerPipeline {
-  public static final TypeInformation<Sample> SAMPLE_TYPE = new SerializerTypeInfo<>(Sample.class, SampleSerializer::new);
+  public static final TypeInformation<Sample> SAMPLE_TYPE =
+      new SerializerTypeInfo<>(Sample.class, SampleSerializer::new);
 
-  /** Operator id of the trainer: its keyed state lives under this id in checkpoints and savepoints. */
+  /**
+   * Operator id of the trainer: its keyed state lives under this id in checkpoints and savepoints.
+   */
   public static final String TRAINER_UID = "trainer";
 
   /** The streams the pipeline produces. */
@@ -42,7 +45,8 @@ public final class TrainerPipeline {
 
   private TrainerPipeline() {}
 
-  public static Outputs attach(DataStream<RawRecord> rawSamples, DataStream<RawRecord> rawSpecs, JobSettings s) {
+  public static Outputs attach(
+      DataStream<RawRecord> rawSamples, DataStream<RawRecord> rawSpecs, JobSettings s) {
     SingleOutputStreamOperator<Sample> samples =
         rawSamples
             .process(new SampleDecoder(s.maxRecordBytes, s.maxFeatures), SAMPLE_TYPE)

@@ -9,15 +9,15 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * The schemas are a published contract: every released version stays readable by the current
- * code (backward) and every current record stays readable by released readers (forward). Each
- * release adds its schemas under src/test/resources/published/VERSION/.
+ * The schemas are a published contract: every released version stays readable by the current code
+ * (backward) and every current record stays readable by released readers (forward). Each release
+ * adds its schemas under src/test/resources/published/VERSION/.
  */
 class PublishedSchemaCompatibilityTest {
   /** Released versions; append each new release here. */
@@ -39,7 +39,9 @@ class PublishedSchemaCompatibilityTest {
 
   /** A release's schema, stored self-contained (named types inlined), as other languages use it. */
   static Schema published(String release, String name) throws IOException {
-    try (InputStream in = PublishedSchemaCompatibilityTest.class.getResourceAsStream("/published/" + release + "/" + name + ".avsc")) {
+    try (InputStream in =
+        PublishedSchemaCompatibilityTest.class.getResourceAsStream(
+            "/published/" + release + "/" + name + ".avsc")) {
       assertThat(in).as("published schema %s of %s", name, release).isNotNull();
       return new Schema.Parser().parse(in);
     }
@@ -47,7 +49,8 @@ class PublishedSchemaCompatibilityTest {
 
   @ParameterizedTest(name = "{1} against release {0}")
   @MethodSource("publishedSchemas")
-  void currentSchemaReadsAndIsReadByEveryRelease(String release, Schema current) throws IOException {
+  void currentSchemaReadsAndIsReadByEveryRelease(String release, Schema current)
+      throws IOException {
     Schema old = published(release, current.getName());
     assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType())
         .as("current reader, %s writer", release)
@@ -55,9 +58,15 @@ class PublishedSchemaCompatibilityTest {
     // Forward: a released reader reads current records. The one exception allowed: new symbols
     // of enums that have no default on purpose (task, loss, optimizer, ...): an old reader must
     // refuse a spec it cannot honour rather than guess, and that refusal is a dead letter.
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, current).getResult().getIncompatibilities())
+    assertThat(
+            SchemaCompatibility.checkReaderWriterCompatibility(old, current)
+                .getResult()
+                .getIncompatibilities())
         .as("%s reader, current writer", release)
-        .allSatisfy(i -> assertThat(i.getType()).isEqualTo(SchemaCompatibility.SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS));
+        .allSatisfy(
+            i ->
+                assertThat(i.getType())
+                    .isEqualTo(SchemaCompatibility.SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS));
   }
 
   @Test
@@ -86,13 +95,18 @@ class PublishedSchemaCompatibilityTest {
             .build();
     java.io.ByteArrayOutputStream current = new java.io.ByteArrayOutputStream();
     var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(current, null);
-    new org.apache.avro.specific.SpecificDatumWriter<ModelSpec>(ModelSpec.class).write(spec, encoder);
+    new org.apache.avro.specific.SpecificDatumWriter<ModelSpec>(ModelSpec.class)
+        .write(spec, encoder);
     encoder.flush();
     org.apache.avro.generic.GenericRecord asV1 =
-        new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(ModelSpec.getClassSchema(), v1)
-            .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
+        new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(
+                ModelSpec.getClassSchema(), v1)
+            .read(
+                null,
+                org.apache.avro.io.DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
     byte[] bytes =
-        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(org.apache.avro.generic.GenericData.get(), v1)
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1)
             .encode(asV1)
             .array();
     ModelSpec read = io.streamsgd.schema.codec.Codecs.MODEL_SPEC.decode(bytes);
@@ -104,13 +118,16 @@ class PublishedSchemaCompatibilityTest {
   void theCheckRejectsAFieldAddedWithoutDefault() {
     // Guards the test above against passing vacuously: an incompatible change must be caught.
     Schema old = ModelSpec.getClassSchema();
-    Schema.Field extra = new Schema.Field("newRequiredField", Schema.create(Schema.Type.INT), "no default", (Object) null);
+    Schema.Field extra =
+        new Schema.Field(
+            "newRequiredField", Schema.create(Schema.Type.INT), "no default", (Object) null);
     List<Schema.Field> fields = new java.util.ArrayList<>();
     for (Schema.Field f : old.getFields()) {
       fields.add(new Schema.Field(f, f.schema()));
     }
     fields.add(extra);
-    Schema changed = Schema.createRecord(old.getName(), old.getDoc(), old.getNamespace(), false, fields);
+    Schema changed =
+        Schema.createRecord(old.getName(), old.getDoc(), old.getNamespace(), false, fields);
     assertThat(SchemaCompatibility.checkReaderWriterCompatibility(changed, old).getType())
         .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
   }

@@ -25,8 +25,11 @@ public final class DecodeCeilingJob {
     JobSettings settings = JobSettings.from(config);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     StreamSgdJob.configure(env, settings);
-    env.fromSource(KafkaSources.samples(settings), StreamSgdJob.sampleWatermarks(settings), "samples")
-        .process(new SampleDecoder(settings.maxRecordBytes, settings.maxFeatures), TrainerPipeline.SAMPLE_TYPE)
+    env.fromSource(
+            KafkaSources.samples(settings), StreamSgdJob.sampleWatermarks(settings), "samples")
+        .process(
+            new SampleDecoder(settings.maxRecordBytes, settings.maxFeatures),
+            TrainerPipeline.SAMPLE_TYPE)
         .name("decode samples")
         .sinkTo(new TimedDiscardSink<>(marks))
         .name("discard");

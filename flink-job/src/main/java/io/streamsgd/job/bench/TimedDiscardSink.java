@@ -9,9 +9,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Drops every record, noting when each subtask saw its first and its last one and how many:
- * written at the end to {@code dir/marks-<subtask>} as "first last count" (epoch millis), for a
- * benchmark on the same machine to read. Start-up before the first record does not count.
+ * Drops every record, noting when each subtask saw its first and its last one and how many: written
+ * at the end to {@code dir/marks-<subtask>} as "first last count" (epoch millis), for a benchmark
+ * on the same machine to read. Start-up before the first record does not count.
  */
 public final class TimedDiscardSink<T> implements Sink<T> {
   private static final long serialVersionUID = 1L;
@@ -44,7 +44,10 @@ public final class TimedDiscardSink<T> implements Sink<T> {
 
       @Override
       public void close() throws IOException {
-        Files.writeString(Path.of(dir, "marks-" + subtask), first + " " + last + " " + count + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+            Path.of(dir, "marks-" + subtask),
+            first + " " + last + " " + count + "\n",
+            StandardCharsets.UTF_8);
       }
     };
   }

@@ -5,14 +5,16 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * Every setting of the trainer job: one definition each, with its default and doc line. Pass
- * them as {@code --key value} arguments to the job, or in the Flink configuration. Values are
- * checked at start-up by {@link JobSettings#from}.
+ * Every setting of the trainer job: one definition each, with its default and doc line. Pass them
+ * as {@code --key value} arguments to the job, or in the Flink configuration. Values are checked at
+ * start-up by {@link JobSettings#from}.
  */
 public final class JobOptions {
   private JobOptions() {}
 
-  /** Every option above, to refuse unknown {@code streamsgd.*} keys (a typo must not go unnoticed). */
+  /**
+   * Every option above, to refuse unknown {@code streamsgd.*} keys (a typo must not go unnoticed).
+   */
   public static java.util.List<ConfigOption<?>> all() {
     java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>();
     for (java.lang.reflect.Field f : JobOptions.class.getFields()) {
@@ -33,7 +35,10 @@ public final class JobOptions {
           .noDefaultValue()
           .withDescription("Kafka bootstrap servers (host:port,...). Required.");
 
-  /** Prefix of Kafka client settings passed through untouched (security.protocol, sasl.*, ssl.*, ...). */
+  /**
+   * Prefix of Kafka client settings passed through untouched (security.protocol, sasl.*, ssl.*,
+   * ...).
+   */
   public static final String KAFKA_PROPERTIES_PREFIX = "streamsgd.kafka.properties.";
 
   public static final ConfigOption<String> SAMPLES_TOPIC =
@@ -52,19 +57,22 @@ public final class JobOptions {
       ConfigOptions.key("streamsgd.topic.models")
           .stringType()
           .defaultValue("models")
-          .withDescription("Compacted topic the trainer publishes ModelUpdate records to, keyed by modelId.");
+          .withDescription(
+              "Compacted topic the trainer publishes ModelUpdate records to, keyed by modelId.");
 
   public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
       ConfigOptions.key("streamsgd.topic.dead-letters")
           .stringType()
           .defaultValue("dead-letters")
-          .withDescription("Topic of DeadLetter records: every input the trainer could not use, with the reason.");
+          .withDescription(
+              "Topic of DeadLetter records: every input the trainer could not use, with the reason.");
 
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("streamsgd.source.group-id")
           .stringType()
           .defaultValue("streamsgd-trainer")
-          .withDescription("Consumer group id of the sources (offsets are committed on checkpoints, for monitoring).");
+          .withDescription(
+              "Consumer group id of the sources (offsets are committed on checkpoints, for monitoring).");
 
   public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
       ConfigOptions.key("streamsgd.source.starting-offsets")
@@ -86,7 +94,8 @@ public final class JobOptions {
       ConfigOptions.key("streamsgd.source.max-features")
           .intType()
           .defaultValue(1 << 20)
-          .withDescription("Samples with more stored features than this go to dead letters as OVERSIZED. Range [1, 2^28].");
+          .withDescription(
+              "Samples with more stored features than this go to dead letters as OVERSIZED. Range [1, 2^28].");
 
   public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
       ConfigOptions.key("streamsgd.source.max-out-of-orderness")
@@ -107,13 +116,15 @@ public final class JobOptions {
       ConfigOptions.key("streamsgd.source.max-record-bytes")
           .intType()
           .defaultValue(1 << 20)
-          .withDescription("Input records larger than this go to dead letters as OVERSIZED. Range [64, 2^30].");
+          .withDescription(
+              "Input records larger than this go to dead letters as OVERSIZED. Range [64, 2^30].");
 
   public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
       ConfigOptions.key("streamsgd.sink.delivery-guarantee")
           .enumType(DeliveryGuarantee.class)
           .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
-          .withDescription("EXACTLY_ONCE (Kafka transactions, visible on checkpoint) or AT_LEAST_ONCE (visible at once).");
+          .withDescription(
+              "EXACTLY_ONCE (Kafka transactions, visible on checkpoint) or AT_LEAST_ONCE (visible at once).");
 
   public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
       ConfigOptions.key("streamsgd.sink.transaction-timeout")
@@ -135,13 +146,15 @@ public final class JobOptions {
       ConfigOptions.key("streamsgd.sink.transactional-id-prefix")
           .stringType()
           .defaultValue("streamsgd-trainer")
-          .withDescription("Prefix of the sinks' Kafka transactional ids; unique per job on a cluster.");
+          .withDescription(
+              "Prefix of the sinks' Kafka transactional ids; unique per job on a cluster.");
 
   public static final ConfigOption<MissingSpecPolicy> MISSING_SPEC =
       ConfigOptions.key("streamsgd.spec.missing")
           .enumType(MissingSpecPolicy.class)
           .defaultValue(MissingSpecPolicy.WAIT)
-          .withDescription("Samples of a model with no spec: WAIT for it, train under the DEFAULT spec, or DEAD_LETTER them.");
+          .withDescription(
+              "Samples of a model with no spec: WAIT for it, train under the DEFAULT spec, or DEAD_LETTER them.");
 
   public static final ConfigOption<String> DEFAULT_SPEC =
       ConfigOptions.key("streamsgd.spec.default")
@@ -155,7 +168,8 @@ public final class JobOptions {
       ConfigOptions.key("streamsgd.spec.wait-poll-interval")
           .durationType()
           .defaultValue(Duration.ofMillis(200))
-          .withDescription("How often a model waiting for its spec looks again. Range [10 ms, 1 min].");
+          .withDescription(
+              "How often a model waiting for its spec looks again. Range [10 ms, 1 min].");
 
   public static final ConfigOption<Duration> BUFFER_TIMEOUT =
       ConfigOptions.key("streamsgd.network.buffer-timeout")

@@ -14,15 +14,17 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The job's settings, read from a Flink {@link Configuration} and checked once at start-up: a
- * bad value fails the submission with a message that names the key and the allowed range.
+ * The job's settings, read from a Flink {@link Configuration} and checked once at start-up: a bad
+ * value fails the submission with a message that names the key and the allowed range.
  */
 public final class JobSettings implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public final String bootstrapServers;
+
   /** Kafka client settings passed through (security etc.). May hold secrets: never log it. */
   private final Map<String, String> kafkaProperties;
+
   public final String samplesTopic;
   public final String specsTopic;
   public final String modelsTopic;
@@ -39,15 +41,20 @@ public final class JobSettings implements Serializable {
   public final String transactionalIdPrefix;
   public final SinkCompression sinkCompression;
   public final MissingSpecPolicy missingSpec;
+
   /** Avro JSON of the default spec, or null. */
   public final String defaultSpecJson;
+
   public final Duration specPollInterval;
   public final Duration checkpointInterval;
+
   /** Null: Flink's (or the cluster's) buffer timeout. */
   public final Duration bufferTimeout;
+
   public final StateBackendKind stateBackend;
   public final int maxParallelism;
   public final String jobName;
+
   /** Models with gauges of their own: the opt-in list, in its order, without duplicates. */
   public final List<String> metricsModelIds;
 
@@ -80,7 +87,9 @@ public final class JobSettings implements Serializable {
     this.metricsModelIds = modelIds(c.get(JobOptions.METRICS_MODEL_IDS));
   }
 
-  /** Reads and checks every option; throws {@link IllegalArgumentException} listing all problems. */
+  /**
+   * Reads and checks every option; throws {@link IllegalArgumentException} listing all problems.
+   */
   public static JobSettings from(Configuration config) {
     Map<String, String> kafka = new TreeMap<>();
     for (Map.Entry<String, String> e : config.toMap().entrySet()) {
@@ -92,7 +101,9 @@ public final class JobSettings implements Serializable {
     java.util.Set<String> known = new java.util.HashSet<>();
     JobOptions.all().forEach(o -> known.add(o.key()));
     for (String key : config.keySet()) {
-      if (key.startsWith("streamsgd.") && !key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX) && !known.contains(key)) {
+      if (key.startsWith("streamsgd.")
+          && !key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)
+          && !known.contains(key)) {
         problems.add("unknown option " + key);
       }
     }
@@ -100,39 +111,86 @@ public final class JobSettings implements Serializable {
     try {
       s = new JobSettings(config, kafka);
     } catch (IllegalArgumentException e) { // a value of the wrong type, e.g. an enum name misspelt
-      throw new IllegalArgumentException("invalid streamsgd job settings:\n  " + String.join("\n  ", problems) + "\n  " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "invalid streamsgd job settings:\n  "
+              + String.join("\n  ", problems)
+              + "\n  "
+              + e.getMessage(),
+          e);
     }
     if (s.bootstrapServers == null || s.bootstrapServers.isBlank()) {
       problems.add(JobOptions.BOOTSTRAP_SERVERS.key() + " is required");
     }
     for (ConfigOption<String> topic :
-        List.of(JobOptions.SAMPLES_TOPIC, JobOptions.SPECS_TOPIC, JobOptions.MODELS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC)) {
+        List.of(
+            JobOptions.SAMPLES_TOPIC,
+            JobOptions.SPECS_TOPIC,
+            JobOptions.MODELS_TOPIC,
+            JobOptions.DEAD_LETTERS_TOPIC)) {
       if (!config.get(topic).matches("[A-Za-z0-9._-]{1,249}")) {
-        problems.add(topic.key() + " must be a Kafka topic name ([A-Za-z0-9._-]{1,249}), got '" + config.get(topic) + "'");
+        problems.add(
+            topic.key()
+                + " must be a Kafka topic name ([A-Za-z0-9._-]{1,249}), got '"
+                + config.get(topic)
+                + "'");
       }
     }
     checkRange(problems, JobOptions.MAX_RECORD_BYTES.key(), s.maxRecordBytes, 64, 1L << 30);
     checkRange(problems, JobOptions.MAX_FEATURES.key(), s.maxFeatures, 1, 1 << 28);
-    checkRange(problems, JobOptions.MAX_OUT_OF_ORDERNESS.key(), s.maxOutOfOrderness.toMillis(), 0, 3_600_000);
-    checkRange(problems, JobOptions.IDLE_TIMEOUT.key(), s.idleTimeout.toMillis(), 1_000, 86_400_000);
-    checkRange(problems, JobOptions.TRANSACTION_TIMEOUT.key(), s.transactionTimeout.toMillis(), 1_000, 3_600_000);
-    checkRange(problems, JobOptions.SPEC_POLL_INTERVAL.key(), s.specPollInterval.toMillis(), 10, 60_000);
+    checkRange(
+        problems,
+        JobOptions.MAX_OUT_OF_ORDERNESS.key(),
+        s.maxOutOfOrderness.toMillis(),
+        0,
+        3_600_000);
+    checkRange(
+        problems, JobOptions.IDLE_TIMEOUT.key(), s.idleTimeout.toMillis(), 1_000, 86_400_000);
+    checkRange(
+        problems,
+        JobOptions.TRANSACTION_TIMEOUT.key(),
+        s.transactionTimeout.toMillis(),
+        1_000,
+        3_600_000);
+    checkRange(
+        problems, JobOptions.SPEC_POLL_INTERVAL.key(), s.specPollInterval.toMillis(), 10, 60_000);
     checkRange(problems, JobOptions.MAX_PARALLELISM.key(), s.maxParallelism, 1, 32_768);
-    checkRange(problems, JobOptions.CHECKPOINT_INTERVAL.key(), s.checkpointInterval.toMillis(), 100, 3_600_000);
+    checkRange(
+        problems,
+        JobOptions.CHECKPOINT_INTERVAL.key(),
+        s.checkpointInterval.toMillis(),
+        100,
+        3_600_000);
     if (s.bufferTimeout != null) {
       checkRange(problems, JobOptions.BUFFER_TIMEOUT.key(), s.bufferTimeout.toMillis(), 0, 10_000);
     }
-    checkRange(problems, JobOptions.METRICS_MODEL_IDS.key() + " (number of ids)", s.metricsModelIds.size(), 0, JobOptions.MAX_METRICS_MODEL_IDS);
+    checkRange(
+        problems,
+        JobOptions.METRICS_MODEL_IDS.key() + " (number of ids)",
+        s.metricsModelIds.size(),
+        0,
+        JobOptions.MAX_METRICS_MODEL_IDS);
     for (String id : s.metricsModelIds) {
       if (!SpecValidator.MODEL_ID.matcher(id).matches()) {
-        problems.add(JobOptions.METRICS_MODEL_IDS.key() + ": '" + id + "' is not a model id (" + SpecValidator.MODEL_ID + ")");
+        problems.add(
+            JobOptions.METRICS_MODEL_IDS.key()
+                + ": '"
+                + id
+                + "' is not a model id ("
+                + SpecValidator.MODEL_ID
+                + ")");
       }
     }
     if (s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
         && s.transactionTimeout.compareTo(s.checkpointInterval) <= 0) {
       problems.add(
-          JobOptions.TRANSACTION_TIMEOUT.key() + " (" + s.transactionTimeout + ") must exceed "
-              + JobOptions.CHECKPOINT_INTERVAL.key() + " (" + s.checkpointInterval + ")");
+          JobOptions.TRANSACTION_TIMEOUT.key()
+              + " ("
+              + s.transactionTimeout
+              + ") must exceed "
+              + JobOptions.CHECKPOINT_INTERVAL.key()
+              + " ("
+              + s.checkpointInterval
+              + ")");
     }
     if (s.defaultSpecJson != null) {
       try {
@@ -145,10 +203,15 @@ public final class JobSettings implements Serializable {
         problems.add(JobOptions.DEFAULT_SPEC.key() + ": " + e.getMessage());
       }
     } else if (s.missingSpec == MissingSpecPolicy.DEFAULT) {
-      problems.add(JobOptions.DEFAULT_SPEC.key() + " is required when " + JobOptions.MISSING_SPEC.key() + " is DEFAULT");
+      problems.add(
+          JobOptions.DEFAULT_SPEC.key()
+              + " is required when "
+              + JobOptions.MISSING_SPEC.key()
+              + " is DEFAULT");
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid streamsgd job settings:\n  " + String.join("\n  ", problems));
+      throw new IllegalArgumentException(
+          "invalid streamsgd job settings:\n  " + String.join("\n  ", problems));
     }
     return s;
   }
@@ -163,7 +226,8 @@ public final class JobSettings implements Serializable {
     return new ArrayList<>(ids);
   }
 
-  private static void checkRange(List<String> problems, String key, long value, long min, long max) {
+  private static void checkRange(
+      List<String> problems, String key, long value, long min, long max) {
     if (value < min || value > max) {
       problems.add(key + " must be in [" + min + ", " + max + "], got " + value);
     }
@@ -190,12 +254,48 @@ public final class JobSettings implements Serializable {
   /** For logs: every setting, with pass-through Kafka values hidden. */
   @Override
   public String toString() {
-    return "JobSettings{bootstrapServers=" + bootstrapServers + ", kafkaProperties=" + kafkaProperties.keySet()
-        + " (values hidden), topics=[" + samplesTopic + ", " + specsTopic + ", " + modelsTopic + ", " + deadLettersTopic
-        + "], groupId=" + groupId + ", startingOffsets=" + startingOffsets + ", bounded=" + bounded + ", maxRecordBytes=" + maxRecordBytes
-        + ", deliveryGuarantee=" + deliveryGuarantee + ", transactionTimeout=" + transactionTimeout + ", sinkCompression=" + sinkCompression
-        + ", missingSpec=" + missingSpec + ", defaultSpec=" + (defaultSpecJson != null)
-        + ", checkpointInterval=" + checkpointInterval + ", bufferTimeout=" + bufferTimeout + ", stateBackend=" + stateBackend
-        + ", maxParallelism=" + maxParallelism + ", jobName=" + jobName + ", metricsModelIds=" + metricsModelIds + "}";
+    return "JobSettings{bootstrapServers="
+        + bootstrapServers
+        + ", kafkaProperties="
+        + kafkaProperties.keySet()
+        + " (values hidden), topics=["
+        + samplesTopic
+        + ", "
+        + specsTopic
+        + ", "
+        + modelsTopic
+        + ", "
+        + deadLettersTopic
+        + "], groupId="
+        + groupId
+        + ", startingOffsets="
+        + startingOffsets
+        + ", bounded="
+        + bounded
+        + ", maxRecordBytes="
+        + maxRecordBytes
+        + ", deliveryGuarantee="
+        + deliveryGuarantee
+        + ", transactionTimeout="
+        + transactionTimeout
+        + ", sinkCompression="
+        + sinkCompression
+        + ", missingSpec="
+        + missingSpec
+        + ", defaultSpec="
+        + (defaultSpecJson != null)
+        + ", checkpointInterval="
+        + checkpointInterval
+        + ", bufferTimeout="
+        + bufferTimeout
+        + ", stateBackend="
+        + stateBackend
+        + ", maxParallelism="
+        + maxParallelism
+        + ", jobName="
+        + jobName
+        + ", metricsModelIds="
+        + metricsModelIds
+        + "}";
   }
 }

@@ -7,7 +7,8 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Writes a dead letter keyed by its model id when known, value in Avro single-object encoding. */
-public final class DeadLetterRecordSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+public final class DeadLetterRecordSerializer
+    implements KafkaRecordSerializationSchema<DeadLetter> {
   private static final long serialVersionUID = 1L;
   private final String topic;
 
@@ -16,8 +17,10 @@ public final class DeadLetterRecordSerializer implements KafkaRecordSerializatio
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
-    byte[] key = letter.getModelId() == null ? null : letter.getModelId().getBytes(StandardCharsets.UTF_8);
+  public ProducerRecord<byte[], byte[]> serialize(
+      DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+    byte[] key =
+        letter.getModelId() == null ? null : letter.getModelId().getBytes(StandardCharsets.UTF_8);
     return new ProducerRecord<>(topic, null, null, key, Codecs.DEAD_LETTER.encode(letter));
   }
 }

@@ -19,7 +19,8 @@ public final class KafkaSinks {
     return build(s, new DeadLetterRecordSerializer(s.deadLettersTopic), "dead-letters");
   }
 
-  private static <T> KafkaSink<T> build(JobSettings s, KafkaRecordSerializationSchema<T> serializer, String name) {
+  private static <T> KafkaSink<T> build(
+      JobSettings s, KafkaRecordSerializationSchema<T> serializer, String name) {
     boolean exactlyOnce = s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE;
     return KafkaSink.<T>builder()
         .setBootstrapServers(s.bootstrapServers)

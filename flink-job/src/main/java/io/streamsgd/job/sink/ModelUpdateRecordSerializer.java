@@ -10,7 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes a model update keyed by its model id (so compaction keeps the latest per model and one
  * model's versions stay in order on one partition), value in Avro single-object encoding.
  */
-public final class ModelUpdateRecordSerializer implements KafkaRecordSerializationSchema<ModelUpdate> {
+public final class ModelUpdateRecordSerializer
+    implements KafkaRecordSerializationSchema<ModelUpdate> {
   private static final long serialVersionUID = 1L;
   private final String topic;
 
@@ -19,7 +20,8 @@ public final class ModelUpdateRecordSerializer implements KafkaRecordSerializati
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(ModelUpdate update, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      ModelUpdate update, KafkaSinkContext context, Long timestamp) {
     return new ProducerRecord<>(
         topic,
         null,

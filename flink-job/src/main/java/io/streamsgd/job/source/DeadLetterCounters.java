@@ -18,6 +18,8 @@ public final class DeadLetterCounters {
   }
 
   public void count(DeadLetterReason reason) {
-    counters.computeIfAbsent(reason, r -> group.addGroup("reason", r.name()).counter("deadLetters")).inc();
+    counters
+        .computeIfAbsent(reason, r -> group.addGroup("reason", r.name()).counter("deadLetters"))
+        .inc();
   }
 }

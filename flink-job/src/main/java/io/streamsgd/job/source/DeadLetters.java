@@ -15,12 +15,14 @@ import org.apache.flink.util.OutputTag;
 /** Builds {@link DeadLetter} records and names the side output they travel on. */
 public final class DeadLetters {
   /** Side output of every operator that rejects input. */
-  public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters", PublishedRecordSerializer.typeInfo(DeadLetter.class));
+  public static final OutputTag<DeadLetter> TAG =
+      new OutputTag<>("dead-letters", PublishedRecordSerializer.typeInfo(DeadLetter.class));
 
   private DeadLetters() {}
 
   /** A record rejected before or while decoding: the original bytes travel with it. */
-  public static DeadLetter of(RawRecord raw, DeadLetterReason reason, String detail, String modelId) {
+  public static DeadLetter of(
+      RawRecord raw, DeadLetterReason reason, String detail, String modelId) {
     return DeadLetter.newBuilder()
         .setReason(reason)
         .setDetail(detail)
@@ -36,8 +38,8 @@ public final class DeadLetters {
 
   /**
    * A decoded sample rejected by the trainer (against its model's spec). The value is the sample
-   * re-encoded with the current schema: byte-identical to the original when the producer wrote
-   * the current schema version.
+   * re-encoded with the current schema: byte-identical to the original when the producer wrote the
+   * current schema version.
    */
   public static DeadLetter of(Sample sample, Rejection rejection) {
     Sample.Origin origin = sample.origin();
@@ -50,7 +52,8 @@ public final class DeadLetters {
         .setOffset(origin.offset())
         .setRecordTimestamp(Instant.ofEpochMilli(sample.eventTime()))
         .setOriginalKey(ByteBuffer.wrap(sample.modelId().getBytes(StandardCharsets.UTF_8)))
-        .setOriginalValue(ByteBuffer.wrap(Codecs.TRAINING_SAMPLE.encode(SampleConversion.toAvro(sample))))
+        .setOriginalValue(
+            ByteBuffer.wrap(Codecs.TRAINING_SAMPLE.encode(SampleConversion.toAvro(sample))))
         .build();
   }
 }

@@ -35,7 +35,8 @@ public final class KafkaSources {
     return base(s, s.specsTopic, s.groupId + "-specs", OffsetsInitializer.earliest()).build();
   }
 
-  private static KafkaSourceBuilder<RawRecord> base(JobSettings s, String topic, String groupId, OffsetsInitializer start) {
+  private static KafkaSourceBuilder<RawRecord> base(
+      JobSettings s, String topic, String groupId, OffsetsInitializer start) {
     KafkaSourceBuilder<RawRecord> b =
         KafkaSource.<RawRecord>builder()
             .setProperties(s.kafkaClientProperties())

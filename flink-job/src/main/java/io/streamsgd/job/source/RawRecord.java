@@ -1,8 +1,8 @@
 package io.streamsgd.job.source;
 
 /**
- * A Kafka record as it arrived, before any decoding: the source never interprets bytes, so it
- * can never fail on them. A Flink POJO (public fields, no-arg constructor).
+ * A Kafka record as it arrived, before any decoding: the source never interprets bytes, so it can
+ * never fail on them. A Flink POJO (public fields, no-arg constructor).
  */
 public class RawRecord {
   public String topic;
@@ -14,7 +14,8 @@ public class RawRecord {
 
   public RawRecord() {}
 
-  public RawRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+  public RawRecord(
+      String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
     this.topic = topic;
     this.partition = partition;
     this.offset = offset;

@@ -11,14 +11,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
   private static final long serialVersionUID = 1L;
 
-  /** Raw records pass from the source to the decoders without a copy (see {@link RawRecordSerializer}). */
-  public static final TypeInformation<RawRecord> TYPE = new SerializerTypeInfo<>(RawRecord.class, RawRecordSerializer::new);
+  /**
+   * Raw records pass from the source to the decoders without a copy (see {@link
+   * RawRecordSerializer}).
+   */
+  public static final TypeInformation<RawRecord> TYPE =
+      new SerializerTypeInfo<>(RawRecord.class, RawRecordSerializer::new);
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
     out.collect(
         new RawRecord(
-            record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value()));
   }
 
   @Override

@@ -13,9 +13,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns raw records into samples. Never throws on input: whatever cannot become a valid sample
- * (not Avro, unknown schema, truncated, oversized, no model id, non-finite numbers, malformed
- * sparse vectors) leaves on the dead-letter side output with its reason, and is counted.
+ * Turns raw records into samples. Never throws on input: whatever cannot become a valid sample (not
+ * Avro, unknown schema, truncated, oversized, no model id, non-finite numbers, malformed sparse
+ * vectors) leaves on the dead-letter side output with its reason, and is counted.
  */
 public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
   private static final long serialVersionUID = 1L;
@@ -39,7 +39,12 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<Sample> out) {
     if (raw.value != null && raw.value.length > maxRecordBytes) {
-      reject(ctx, raw, DeadLetterReason.OVERSIZED, raw.value.length + " bytes, limit " + maxRecordBytes, null);
+      reject(
+          ctx,
+          raw,
+          DeadLetterReason.OVERSIZED,
+          raw.value.length + " bytes, limit " + maxRecordBytes,
+          null);
       return;
     }
     SampleReader.DecodedSample record;
@@ -55,7 +60,12 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
       return;
     }
     if (!SpecValidator.isModelId(modelId)) {
-      reject(ctx, raw, DeadLetterReason.INVALID_MODEL_ID, "modelId must match " + SpecValidator.MODEL_ID.pattern(), null);
+      reject(
+          ctx,
+          raw,
+          DeadLetterReason.INVALID_MODEL_ID,
+          "modelId must match " + SpecValidator.MODEL_ID.pattern(),
+          null);
       return;
     }
     Sample sample;
@@ -66,7 +76,12 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
       return;
     }
     if (sample.features().size() > maxFeatures) {
-      reject(ctx, raw, DeadLetterReason.OVERSIZED, sample.features().size() + " features, limit " + maxFeatures, modelId);
+      reject(
+          ctx,
+          raw,
+          DeadLetterReason.OVERSIZED,
+          sample.features().size() + " features, limit " + maxFeatures,
+          modelId);
       return;
     }
     Rejection rejection = SampleValidator.checkIntrinsic(sample);
@@ -78,9 +93,12 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
     out.collect(sample);
   }
 
-  private void reject(Context ctx, RawRecord raw, DeadLetterReason reason, String detail, String modelId) {
+  private void reject(
+      Context ctx, RawRecord raw, DeadLetterReason reason, String detail, String modelId) {
     counters.count(reason);
-    ctx.output(DeadLetters.TAG, DeadLetters.of(raw, reason, detail == null ? reason.name() : detail, modelId));
+    ctx.output(
+        DeadLetters.TAG,
+        DeadLetters.of(raw, reason, detail == null ? reason.name() : detail, modelId));
   }
 
   static DeadLetterReason reasonOf(DecodeException.Kind kind) {

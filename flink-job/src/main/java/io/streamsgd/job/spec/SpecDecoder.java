@@ -34,7 +34,8 @@ public final class SpecDecoder extends ProcessFunction<RawRecord, ModelSpec> {
   public void open(OpenContext openContext) {
     deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     accepted = getRuntimeContext().getMetricGroup().addGroup("streamsgd").counter("specsAccepted");
-    tombstones = getRuntimeContext().getMetricGroup().addGroup("streamsgd").counter("specTombstones");
+    tombstones =
+        getRuntimeContext().getMetricGroup().addGroup("streamsgd").counter("specTombstones");
   }
 
   @Override
@@ -66,6 +67,7 @@ public final class SpecDecoder extends ProcessFunction<RawRecord, ModelSpec> {
   private void reject(Context ctx, RawRecord raw, String detail, String modelId) {
     LOG.warn("Rejected spec at {}: {}", raw, detail);
     deadLetters.count(DeadLetterReason.INVALID_SPEC);
-    ctx.output(DeadLetters.TAG, DeadLetters.of(raw, DeadLetterReason.INVALID_SPEC, detail, modelId));
+    ctx.output(
+        DeadLetters.TAG, DeadLetters.of(raw, DeadLetterReason.INVALID_SPEC, detail, modelId));
   }
 }

@@ -8,9 +8,9 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Length-prefixed primitive arrays on Flink's data views, big-endian as {@code DataOutput} writes
- * them. Whole arrays move as one byte block: a checkpoint stream wrapped in a
- * {@code DataOutputStream} would otherwise take one call per byte group of every value, which
- * made the open batches' snapshots the single largest CPU cost of the trainer.
+ * them. Whole arrays move as one byte block: a checkpoint stream wrapped in a {@code
+ * DataOutputStream} would otherwise take one call per byte group of every value, which made the
+ * open batches' snapshots the single largest CPU cost of the trainer.
  */
 final class DataViews {
   private DataViews() {}

@@ -15,17 +15,18 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * Binary layout of a model's whole {@link LearnerState}.
  *
- * <p>Format 1: spec (Avro single-object bytes, so a later spec schema can still read it),
- * spec fingerprint, outputs, dimension, weights, intercepts, slot count and slots, touched-at
- * flag and array, version, samples seen, next batch target, prequential count and sums.
+ * <p>Format 1: spec (Avro single-object bytes, so a later spec schema can still read it), spec
+ * fingerprint, outputs, dimension, weights, intercepts, slot count and slots, touched-at flag and
+ * array, version, samples seen, next batch target, prequential count and sums.
  *
  * <p>Format 2 appends the divergence record (rejected batches, consecutive rejections, backoffs,
- * learning-rate scale) and the lineage (number, first version). State written in format 1 is read with a clean record and rewritten in
- * format 2 when a savepoint is restored.
+ * learning-rate scale) and the lineage (number, first version). State written in format 1 is read
+ * with a clean record and rewritten in format 2 when a savepoint is restored.
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
   static final int FORMAT = 2;
+
   /** The format this code writes, for the migration tests' snapshot writer. */
   public static final int FORMAT_FOR_TESTS = FORMAT;
 
@@ -98,7 +99,8 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     long fingerprint = in.readLong();
     int outputs = in.readInt();
     int dimension = in.readInt();
-    LinearModel model = new LinearModel(outputs, dimension, DataViews.readDoubles(in), DataViews.readDoubles(in));
+    LinearModel model =
+        new LinearModel(outputs, dimension, DataViews.readDoubles(in), DataViews.readDoubles(in));
     double[][] slots = new double[in.readInt()][];
     for (int i = 0; i < slots.length; i++) {
       slots[i] = DataViews.readDoubles(in);
@@ -115,10 +117,31 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     int batchTarget = in.readInt();
     PrequentialMetrics metrics = new PrequentialMetrics(in.readLong(), DataViews.readDoubles(in));
     if (version < 2) {
-      return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics, new DivergenceRecord());
+      return new LearnerState(
+          spec,
+          fingerprint,
+          model,
+          slots,
+          touchedAt,
+          modelVersion,
+          samplesSeen,
+          batchTarget,
+          metrics,
+          new DivergenceRecord());
     }
-    DivergenceRecord divergence = new DivergenceRecord(in.readLong(), in.readInt(), in.readInt(), in.readDouble());
-    return new LearnerState(spec, fingerprint, model, slots, touchedAt, modelVersion, samplesSeen, batchTarget, metrics, divergence)
+    DivergenceRecord divergence =
+        new DivergenceRecord(in.readLong(), in.readInt(), in.readInt(), in.readDouble());
+    return new LearnerState(
+            spec,
+            fingerprint,
+            model,
+            slots,
+            touchedAt,
+            modelVersion,
+            samplesSeen,
+            batchTarget,
+            metrics,
+            divergence)
         .withLineage(in.readInt(), in.readLong());
   }
 

@@ -42,7 +42,14 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
 
   @Override
   protected OpenBatch read(int version, DataInputView in) throws IOException {
-    return new OpenBatch(in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+    return new OpenBatch(
+        in.readInt(),
+        in.readInt(),
+        in.readInt(),
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        in.readLong());
   }
 
   @Override
@@ -54,7 +61,14 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
   public OpenBatch copy(OpenBatch from) {
     return from == null
         ? null
-        : new OpenBatch(from.count, from.target, from.nextCheck, from.openedAt, from.latencyTimer, from.eventBoundary, from.specPollTimer);
+        : new OpenBatch(
+            from.count,
+            from.target,
+            from.nextCheck,
+            from.openedAt,
+            from.latencyTimer,
+            from.eventBoundary,
+            from.specPollTimer);
   }
 
   @Override

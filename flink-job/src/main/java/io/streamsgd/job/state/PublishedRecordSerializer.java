@@ -10,13 +10,14 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Serializer of a record the job publishes (model updates, dead letters) on its way from the
- * operator that makes it to the Kafka sink. {@link #copy} hands the record on as it is: the
- * trainer never changes an update once emitted, and Avro's deep copy of every update between
- * the chained trainer and sink cost as much as encoding it. Never used for state.
+ * operator that makes it to the Kafka sink. {@link #copy} hands the record on as it is: the trainer
+ * never changes an update once emitted, and Avro's deep copy of every update between the chained
+ * trainer and sink cost as much as encoding it. Never used for state.
  *
  * <p>Format 1: the record's single-object encoding, length-prefixed.
  */
-public final class PublishedRecordSerializer<T extends SpecificRecord> extends VersionedSerializer<T> {
+public final class PublishedRecordSerializer<T extends SpecificRecord>
+    extends VersionedSerializer<T> {
   private static final long serialVersionUID = 1L;
   static final int FORMAT = 1;
 
@@ -93,7 +94,8 @@ public final class PublishedRecordSerializer<T extends SpecificRecord> extends V
   }
 
   /** Snapshot of {@link PublishedRecordSerializer}: the format and the record class. */
-  public static final class Snapshot<T extends SpecificRecord> extends VersionedSerializerSnapshot<T> {
+  public static final class Snapshot<T extends SpecificRecord>
+      extends VersionedSerializerSnapshot<T> {
     private Class<T> type;
 
     public Snapshot() {}
@@ -110,7 +112,8 @@ public final class PublishedRecordSerializer<T extends SpecificRecord> extends V
 
     @Override
     @SuppressWarnings("unchecked")
-    public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+    public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
+        throws IOException {
       super.readSnapshot(readVersion, in, classLoader);
       String name = in.readUTF();
       try {

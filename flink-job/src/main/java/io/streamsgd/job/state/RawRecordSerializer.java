@@ -7,9 +7,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of {@link RawRecord}. Its {@link #copy} hands the record on as it is: raw records
- * are never changed once read, and copying the bytes of every record between the chained source
- * and decoder (what Flink's POJO serializer does without object reuse) is pure cost.
+ * Serializer of {@link RawRecord}. Its {@link #copy} hands the record on as it is: raw records are
+ * never changed once read, and copying the bytes of every record between the chained source and
+ * decoder (what Flink's POJO serializer does without object reuse) is pure cost.
  *
  * <p>Format 1: topic (UTF), partition, offset, timestamp, key and value as length-prefixed bytes
  * (length -1 for null).
@@ -48,7 +48,8 @@ public final class RawRecordSerializer extends VersionedSerializer<RawRecord> {
 
   @Override
   protected RawRecord read(int version, DataInputView in) throws IOException {
-    return new RawRecord(in.readUTF(), in.readInt(), in.readLong(), in.readLong(), readBytes(in), readBytes(in));
+    return new RawRecord(
+        in.readUTF(), in.readInt(), in.readLong(), in.readLong(), readBytes(in), readBytes(in));
   }
 
   private static void writeBytes(byte[] bytes, DataOutputView out) throws IOException {

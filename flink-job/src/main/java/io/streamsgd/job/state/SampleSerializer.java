@@ -8,11 +8,11 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Compact binary layout of a {@link Sample}: primitive arrays, no Avro and no boxing. Used both
- * for records crossing the keyBy and for the open minibatch in keyed state.
+ * Compact binary layout of a {@link Sample}: primitive arrays, no Avro and no boxing. Used both for
+ * records crossing the keyBy and for the open minibatch in keyed state.
  *
- * <p>Format 1: modelId (UTF), eventTime, label, weight, feature kind (0 dense, 1 sparse,
- * 2 hashed), [indices], values, origin stream (UTF), partition, offset.
+ * <p>Format 1: modelId (UTF), eventTime, label, weight, feature kind (0 dense, 1 sparse, 2 hashed),
+ * [indices], values, origin stream (UTF), partition, offset.
  */
 public final class SampleSerializer extends VersionedSerializer<Sample> {
   private static final long serialVersionUID = 1L;

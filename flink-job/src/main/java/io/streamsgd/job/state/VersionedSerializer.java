@@ -7,8 +7,8 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Base of the project's state serializers: a binary layout with a format version. A serializer
- * writes the current format; one restored from an older snapshot reads the format it was
- * written in, so Flink can migrate state on restore (see {@link VersionedSerializerSnapshot}).
+ * writes the current format; one restored from an older snapshot reads the format it was written
+ * in, so Flink can migrate state on restore (see {@link VersionedSerializerSnapshot}).
  */
 public abstract class VersionedSerializer<T> extends TypeSerializer<T> {
   private static final long serialVersionUID = 1L;
@@ -84,7 +84,9 @@ public abstract class VersionedSerializer<T> extends TypeSerializer<T> {
 
   @Override
   public boolean equals(Object o) {
-    return o != null && o.getClass() == getClass() && ((VersionedSerializer<?>) o).formatVersion == formatVersion;
+    return o != null
+        && o.getClass() == getClass()
+        && ((VersionedSerializer<?>) o).formatVersion == formatVersion;
   }
 
   @Override

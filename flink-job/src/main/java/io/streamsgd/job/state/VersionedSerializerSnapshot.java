@@ -8,9 +8,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Records which format version wrote a piece of state. On restore, state in an older format is
- * read by a serializer of that format and rewritten in the current one
- * ({@code compatibleAfterMigration}); state in the current format is used as it is.
+ * Records which format version wrote a piece of state. On restore, state in an older format is read
+ * by a serializer of that format and rewritten in the current one ({@code
+ * compatibleAfterMigration}); state in the current format is used as it is.
  */
 public abstract class VersionedSerializerSnapshot<T> implements TypeSerializerSnapshot<T> {
   private int formatVersion;
@@ -35,7 +35,8 @@ public abstract class VersionedSerializerSnapshot<T> implements TypeSerializerSn
   }
 
   @Override
-  public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+  public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
+      throws IOException {
     this.formatVersion = readVersion;
   }
 
@@ -45,7 +46,8 @@ public abstract class VersionedSerializerSnapshot<T> implements TypeSerializerSn
   }
 
   @Override
-  public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> oldSnapshot) {
+  public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(
+      TypeSerializerSnapshot<T> oldSnapshot) {
     if (oldSnapshot == null || oldSnapshot.getClass() != getClass()) {
       return TypeSerializerSchemaCompatibility.incompatible();
     }

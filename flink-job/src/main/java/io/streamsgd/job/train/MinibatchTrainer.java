@@ -4,7 +4,6 @@ import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.batch.BatchCutter;
 import io.streamsgd.core.batch.BatchPolicy;
-import io.streamsgd.schema.TimeDomain;
 import io.streamsgd.core.train.BatchResult;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
@@ -22,6 +21,7 @@ import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.TimeDomain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -45,18 +45,19 @@ import org.slf4j.LoggerFactory;
  * The keyed trainer: one instance per subtask, one state slot per model id.
  *
  * <p>Per sample it appends to the model's open batch (list state) and updates the batch's small
- * bookkeeping; when the batch policy closes the batch it reads the model state once, applies
- * the minibatch step (prequential scoring, gradient, optimizer), writes the state once and
- * emits a whole {@link ModelUpdate} with the next version. Specs arrive as broadcast state.
- * Adaptive policies also read the model state at their test points, a few times per batch.
+ * bookkeeping; when the batch policy closes the batch it reads the model state once, applies the
+ * minibatch step (prequential scoring, gradient, optimizer), writes the state once and emits a
+ * whole {@link ModelUpdate} with the next version. Specs arrive as broadcast state. Adaptive
+ * policies also read the model state at their test points, a few times per batch.
  *
  * <p>Timers: the latency bound is a processing-time timer, or in event time the batch's end
- * boundary (a sample past it, or a watermark past it, closes the batch); an event-time timer at
- * the end of time flushes open batches when a bounded input ends; a processing-time poll timer
+ * boundary (a sample past it, or a watermark past it, closes the batch); an event-time timer at the
+ * end of time flushes open batches when a bounded input ends; a processing-time poll timer
  * re-checks for a spec while samples wait for one (they are then trained in arrival order, their
  * batches opening when the spec arrives).
  */
-public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String, Sample, ModelSpec, ModelUpdate>
+public final class MinibatchTrainer
+    extends KeyedBroadcastProcessFunction<String, Sample, ModelSpec, ModelUpdate>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(MinibatchTrainer.class);
@@ -81,13 +82,23 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   private transient ListState<Tuple3<Integer, Long, Long>> censusState;
   private transient ModelCensus census;
 
-  public MinibatchTrainer(MissingSpecPolicy missingSpec, String defaultSpecJson, long specPollMillis, boolean exactlyOnce) {
+  public MinibatchTrainer(
+      MissingSpecPolicy missingSpec,
+      String defaultSpecJson,
+      long specPollMillis,
+      boolean exactlyOnce) {
     this(missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, Set.of());
   }
 
-  /** {@code watchedModelIds}: the models that get gauges of their own (see {@link TrainerMetrics}). */
+  /**
+   * {@code watchedModelIds}: the models that get gauges of their own (see {@link TrainerMetrics}).
+   */
   public MinibatchTrainer(
-      MissingSpecPolicy missingSpec, String defaultSpecJson, long specPollMillis, boolean exactlyOnce, Set<String> watchedModelIds) {
+      MissingSpecPolicy missingSpec,
+      String defaultSpecJson,
+      long specPollMillis,
+      boolean exactlyOnce,
+      Set<String> watchedModelIds) {
     if (missingSpec == MissingSpecPolicy.DEFAULT && defaultSpecJson == null) {
       throw new IllegalArgumentException("missing-spec policy DEFAULT needs a default spec");
     }
@@ -122,7 +133,10 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     deadLetters = new DeadLetterCounters(group);
     var task = getRuntimeContext().getTaskInfo();
     census =
-        new ModelCensus(task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+        new ModelCensus(
+            task.getMaxNumberOfParallelSubtasks(),
+            task.getNumberOfParallelSubtasks(),
+            task.getIndexOfThisSubtask());
     census.restore(censusState.get());
     metrics = new TrainerMetrics(group, census, watchedModelIds);
     lineagesStarted = metrics.lineagesStarted;
@@ -142,12 +156,14 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   }
 
   @Override
-  public void processBroadcastElement(ModelSpec spec, Context ctx, Collector<ModelUpdate> out) throws Exception {
+  public void processBroadcastElement(ModelSpec spec, Context ctx, Collector<ModelUpdate> out)
+      throws Exception {
     ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR).put(spec.getModelId(), spec);
   }
 
   @Override
-  public void processElement(Sample sample, ReadOnlyContext ctx, Collector<ModelUpdate> out) throws Exception {
+  public void processElement(Sample sample, ReadOnlyContext ctx, Collector<ModelUpdate> out)
+      throws Exception {
     ModelSpec spec = specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
     if (spec != null) {
       OpenBatch meta = batchMetaState.value();
@@ -158,19 +174,34 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
       }
       accept(sample, spec, meta, ctx, out);
     } else if (missingSpec == MissingSpecPolicy.DEAD_LETTER) {
-      reject(ctx, sample, new Rejection(DeadLetterReason.NO_SPEC, "no spec for model " + sample.modelId()));
+      reject(
+          ctx,
+          sample,
+          new Rejection(DeadLetterReason.NO_SPEC, "no spec for model " + sample.modelId()));
     } else {
       holdForSpec(sample, ctx);
     }
   }
 
-  /** A sample of a model with a spec: fit it, add it to the open batch, close the batch when due. */
-  private void accept(Sample sample, ModelSpec spec, ReadOnlyContext ctx, Collector<ModelUpdate> out) throws Exception {
+  /**
+   * A sample of a model with a spec: fit it, add it to the open batch, close the batch when due.
+   */
+  private void accept(
+      Sample sample, ModelSpec spec, ReadOnlyContext ctx, Collector<ModelUpdate> out)
+      throws Exception {
     accept(sample, spec, batchMetaState.value(), ctx, out);
   }
 
-  /** As above, with the open batch's bookkeeping already read: on RocksDB every read is a lookup. */
-  private void accept(Sample sample, ModelSpec spec, OpenBatch meta, ReadOnlyContext ctx, Collector<ModelUpdate> out) throws Exception {
+  /**
+   * As above, with the open batch's bookkeeping already read: on RocksDB every read is a lookup.
+   */
+  private void accept(
+      Sample sample,
+      ModelSpec spec,
+      OpenBatch meta,
+      ReadOnlyContext ctx,
+      Collector<ModelUpdate> out)
+      throws Exception {
     SampleValidator.Fitted fitted = SampleValidator.fit(sample, spec);
     if (fitted.rejection() != null) {
       reject(ctx, sample, fitted.rejection());
@@ -181,9 +212,11 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     if (meta == null) {
       meta = OpenBatch.next(policy.firstTarget());
     }
-    boolean eventTimeBound = policy.timeDomain() == TimeDomain.EVENT_TIME && policy.maxLatencyMillis() > 0;
+    boolean eventTimeBound =
+        policy.timeDomain() == TimeDomain.EVENT_TIME && policy.maxLatencyMillis() > 0;
     if (meta.count > 0 && eventTimeBound && sample.eventTime() >= meta.eventBoundary) {
-      // The batch spans [first event time, boundary): a sample past it closes it and opens the next.
+      // The batch spans [first event time, boundary): a sample past it closes it and opens the
+      // next.
       meta = closeBatch(ctx, out, meta, spec, BatchCloseReason.LATENCY);
     }
     batchState.add(sample);
@@ -215,18 +248,32 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
   }
 
-  /** Whether the batch closes now (see {@link BatchCutter}); adaptive tests read the model state once each. */
-  private BatchCloseReason closeReason(OpenBatch meta, BatchPolicy policy, ModelSpec spec, ReadOnlyContext ctx) throws Exception {
+  /**
+   * Whether the batch closes now (see {@link BatchCutter}); adaptive tests read the model state
+   * once each.
+   */
+  private BatchCloseReason closeReason(
+      OpenBatch meta, BatchPolicy policy, ModelSpec spec, ReadOnlyContext ctx) throws Exception {
     BatchCutter.Decision decision =
-        BatchCutter.afterSample(policy, meta.count, meta.target, meta.nextCheck, () -> {
-          testsEvaluated.inc();
-          try {
-            LearnerState state = modelState.value();
-            return MinibatchUpdate.statistics(state != null ? state : LearnerState.initial(forModel(spec, ctx.getCurrentKey())), openBatch());
-          } catch (Exception e) {
-            throw new IllegalStateException("cannot read the state of model " + ctx.getCurrentKey(), e);
-          }
-        });
+        BatchCutter.afterSample(
+            policy,
+            meta.count,
+            meta.target,
+            meta.nextCheck,
+            () -> {
+              testsEvaluated.inc();
+              try {
+                LearnerState state = modelState.value();
+                return MinibatchUpdate.statistics(
+                    state != null
+                        ? state
+                        : LearnerState.initial(forModel(spec, ctx.getCurrentKey())),
+                    openBatch());
+              } catch (Exception e) {
+                throw new IllegalStateException(
+                    "cannot read the state of model " + ctx.getCurrentKey(), e);
+              }
+            });
     meta.nextCheck = decision.nextCheck();
     return decision.close();
   }
@@ -256,7 +303,8 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out)
+      throws Exception {
     OpenBatch meta = batchMetaState.value();
     if (meta == null || meta.count == 0) {
       return;
@@ -279,13 +327,25 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     }
   }
 
-  /** Samples held for a spec: trained in order once it is known, dead-lettered if input ends first. */
-  private void releaseHeld(OpenBatch meta, ModelSpec spec, long timestamp, ReadOnlyContext ctx, Collector<ModelUpdate> out)
+  /**
+   * Samples held for a spec: trained in order once it is known, dead-lettered if input ends first.
+   */
+  private void releaseHeld(
+      OpenBatch meta,
+      ModelSpec spec,
+      long timestamp,
+      ReadOnlyContext ctx,
+      Collector<ModelUpdate> out)
       throws Exception {
     List<Sample> held = openBatch();
     if (spec == null && timestamp == END_OF_INPUT) {
       for (Sample s : held) {
-        reject(ctx, s, new Rejection(DeadLetterReason.NO_SPEC, "input ended before a spec arrived for model " + ctx.getCurrentKey()));
+        reject(
+            ctx,
+            s,
+            new Rejection(
+                DeadLetterReason.NO_SPEC,
+                "input ended before a spec arrived for model " + ctx.getCurrentKey()));
       }
       batchState.clear();
       batchMetaState.clear();
@@ -300,7 +360,9 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
     batchState.clear();
     ctx.timerService().deleteProcessingTimeTimer(meta.specPollTimer);
     LearnerState state = modelState.value();
-    batchMetaState.update(OpenBatch.next(state == null ? 0 : state.batchTarget(BatchPolicy.of(state.spec().getBatch()))));
+    batchMetaState.update(
+        OpenBatch.next(
+            state == null ? 0 : state.batchTarget(BatchPolicy.of(state.spec().getBatch()))));
     for (Sample s : held) {
       accept(s, spec, ctx, out);
     }
@@ -314,7 +376,12 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
    * Closes the open batch: reads the model state once, applies the batch as one minibatch, writes
    * the state once, emits the new version; returns the empty batch that aims at the next target.
    */
-  private OpenBatch closeBatch(ReadOnlyContext ctx, Collector<ModelUpdate> out, OpenBatch meta, ModelSpec spec, BatchCloseReason reason)
+  private OpenBatch closeBatch(
+      ReadOnlyContext ctx,
+      Collector<ModelUpdate> out,
+      OpenBatch meta,
+      ModelSpec spec,
+      BatchCloseReason reason)
       throws Exception {
     List<Sample> samples = openBatch();
     batchState.clear();
@@ -346,11 +413,16 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
       long now = ctx.timerService().currentProcessingTime();
       // A refused batch is published too (applied = false, the previous parameters): consumers
       // see the event at once, and versions stay contiguous.
-      out.collect(ModelUpdates.snapshot(state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
+      out.collect(
+          ModelUpdates.snapshot(
+              state, result, reason, exactlyOnce ? lastCheckpointId + 1 : null, now));
       metrics.updateEmitted(ctx.getCurrentKey(), state, result, bytesBefore, meta.openedAt, now);
       if (!result.applied()) {
-        LOG.warn("Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
-            ctx.getCurrentKey(), valid.size(), state.divergence().learningRateScale());
+        LOG.warn(
+            "Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
+            ctx.getCurrentKey(),
+            valid.size(),
+            state.divergence().learningRateScale());
       }
       modelState.update(state);
     }
@@ -361,15 +433,20 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
 
   /** The job's default spec is shared; give it the model's id. */
   private static ModelSpec forModel(ModelSpec spec, String modelId) {
-    return spec.getModelId().equals(modelId) ? spec : ModelSpec.newBuilder(spec).setModelId(modelId).build();
+    return spec.getModelId().equals(modelId)
+        ? spec
+        : ModelSpec.newBuilder(spec).setModelId(modelId).build();
   }
 
   private void adoptSpec(LearnerState state, ModelSpec spec) {
     long from = state.version() + 1;
     if (state.adopt(spec)) {
       lineagesStarted.inc();
-      LOG.warn("Model {} got a spec of another shape: lineage {} starts from zero parameters at version {}",
-          spec.getModelId(), state.lineage(), from);
+      LOG.warn(
+          "Model {} got a spec of another shape: lineage {} starts from zero parameters at version {}",
+          spec.getModelId(),
+          state.lineage(),
+          from);
     } else {
       LOG.info("Model {} adopts a new spec from version {}", spec.getModelId(), from);
     }
@@ -384,7 +461,8 @@ public final class MinibatchTrainer extends KeyedBroadcastProcessFunction<String
    * The model's spec from the broadcast state; else the job's default spec (shared, with its own
    * model id: {@link #closeBatch} gives it the model's id), or null to wait.
    */
-  private ModelSpec specFor(String modelId, ReadOnlyBroadcastState<String, ModelSpec> specs) throws Exception {
+  private ModelSpec specFor(String modelId, ReadOnlyBroadcastState<String, ModelSpec> specs)
+      throws Exception {
     ModelSpec spec = specs.get(modelId);
     return spec == null && missingSpec == MissingSpecPolicy.DEFAULT ? defaultSpec : spec;
   }

@@ -13,13 +13,12 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * How many models a trainer subtask holds and roughly how many bytes their state takes, kept per
  * key group.
  *
- * <p>Why per key group: a function cannot list the keys of its keyed state, so the count is kept
- * as models are created and checkpointed with them. Key groups are the unit Flink moves on
- * rescaling, so after any restore each subtask takes exactly the entries of the key groups it now
- * owns (the entries travel as union operator state, which every subtask receives whole), and the
- * counts stay consistent with the keyed state of the same checkpoint. A restore from a savepoint
- * without these entries (written before they existed, or by warm start) counts only the models
- * created since.
+ * <p>Why per key group: a function cannot list the keys of its keyed state, so the count is kept as
+ * models are created and checkpointed with them. Key groups are the unit Flink moves on rescaling,
+ * so after any restore each subtask takes exactly the entries of the key groups it now owns (the
+ * entries travel as union operator state, which every subtask receives whole), and the counts stay
+ * consistent with the keyed state of the same checkpoint. A restore from a savepoint without these
+ * entries (written before they existed, or by warm start) counts only the models created since.
  */
 final class ModelCensus {
   /** One entry per non-empty key group: (key group, models, state bytes). */
@@ -36,7 +35,9 @@ final class ModelCensus {
 
   ModelCensus(int maxParallelism, int parallelism, int subtask) {
     this.maxParallelism = maxParallelism;
-    this.range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
+    this.range =
+        KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+            maxParallelism, parallelism, subtask);
     this.models = new long[range.getNumberOfKeyGroups()];
     this.bytes = new long[range.getNumberOfKeyGroups()];
   }
@@ -65,7 +66,9 @@ final class ModelCensus {
 
   /** A model's state was written: {@code bytesBefore} is 0 for a model created now. */
   void written(String modelId, long bytesBefore, long bytesAfter) {
-    int i = KeyGroupRangeAssignment.assignToKeyGroup(modelId, maxParallelism) - range.getStartKeyGroup();
+    int i =
+        KeyGroupRangeAssignment.assignToKeyGroup(modelId, maxParallelism)
+            - range.getStartKeyGroup();
     if (bytesBefore == 0) {
       models[i]++;
       totalModels++;

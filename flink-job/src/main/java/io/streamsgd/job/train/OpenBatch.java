@@ -1,29 +1,42 @@
 package io.streamsgd.job.train;
 
 /**
- * Bookkeeping of one model's open minibatch (the samples themselves are in list state): how
- * many samples it holds, its target size and next test point, when it opened and which timers
- * guard it. Between batches it keeps the next batch's target (count 0).
+ * Bookkeeping of one model's open minibatch (the samples themselves are in list state): how many
+ * samples it holds, its target size and next test point, when it opened and which timers guard it.
+ * Between batches it keeps the next batch's target (count 0).
  */
 public final class OpenBatch {
   /** Samples in the batch. */
   public int count;
+
   /** The size this batch aims at (0 until the model's first batch opens). */
   public int target;
+
   /** Adaptive policies: the count at which the batch's test is evaluated next. */
   public int nextCheck;
+
   /** Processing time (ms) at which the first sample joined. */
   public long openedAt;
+
   /** Processing time of the pending latency timer, or -1. */
   public long latencyTimer = -1;
+
   /** Event-time latency bound: the event time at which the batch ends, or -1. */
   public long eventBoundary = -1;
+
   /** Processing time of the pending wait-for-spec poll timer, or -1. */
   public long specPollTimer = -1;
 
   public OpenBatch() {}
 
-  public OpenBatch(int count, int target, int nextCheck, long openedAt, long latencyTimer, long eventBoundary, long specPollTimer) {
+  public OpenBatch(
+      int count,
+      int target,
+      int nextCheck,
+      long openedAt,
+      long latencyTimer,
+      long eventBoundary,
+      long specPollTimer) {
     this.count = count;
     this.target = target;
     this.nextCheck = nextCheck;
@@ -44,8 +57,13 @@ public final class OpenBatch {
       return false;
     }
     OpenBatch b = (OpenBatch) o;
-    return count == b.count && target == b.target && nextCheck == b.nextCheck && openedAt == b.openedAt
-        && latencyTimer == b.latencyTimer && eventBoundary == b.eventBoundary && specPollTimer == b.specPollTimer;
+    return count == b.count
+        && target == b.target
+        && nextCheck == b.nextCheck
+        && openedAt == b.openedAt
+        && latencyTimer == b.latencyTimer
+        && eventBoundary == b.eventBoundary
+        && specPollTimer == b.specPollTimer;
   }
 
   @Override
@@ -55,7 +73,20 @@ public final class OpenBatch {
 
   @Override
   public String toString() {
-    return "OpenBatch{count=" + count + ", target=" + target + ", nextCheck=" + nextCheck + ", openedAt=" + openedAt
-        + ", latencyTimer=" + latencyTimer + ", eventBoundary=" + eventBoundary + ", specPollTimer=" + specPollTimer + "}";
+    return "OpenBatch{count="
+        + count
+        + ", target="
+        + target
+        + ", nextCheck="
+        + nextCheck
+        + ", openedAt="
+        + openedAt
+        + ", latencyTimer="
+        + latencyTimer
+        + ", eventBoundary="
+        + eventBoundary
+        + ", specPollTimer="
+        + specPollTimer
+        + "}";
   }
 }

@@ -37,6 +37,8 @@ final class SpecFingerprintCache {
 
   /** The fingerprint of {@code spec} given to {@code modelId}. */
   long of(ModelSpec spec, String modelId) {
-    return templates.computeIfAbsent(new Identity(spec), i -> SpecFingerprint.template(i.spec())).fingerprint(modelId);
+    return templates
+        .computeIfAbsent(new Identity(spec), i -> SpecFingerprint.template(i.spec()))
+        .fingerprint(modelId);
   }
 }

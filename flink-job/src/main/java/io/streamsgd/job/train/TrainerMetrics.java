@@ -22,8 +22,10 @@ final class TrainerMetrics {
   final Counter batchesApplied;
   final Counter lineagesStarted;
   final Counter batchTestsEvaluated;
+
   /** Batches whose update the divergence guard refused (published with the previous parameters). */
   final Counter divergenceRejections;
+
   private final Histogram batchSize;
   private final Histogram updateLatencyMillis;
   private final Histogram updateEventTimeLagMillis;
@@ -42,18 +44,28 @@ final class TrainerMetrics {
     batchTestsEvaluated = group.counter("batchTestsEvaluated");
     divergenceRejections = group.counter("divergenceRejections");
     batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-    updateLatencyMillis = group.histogram("updateLatencyMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-    updateEventTimeLagMillis = group.histogram("updateEventTimeLagMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+    updateLatencyMillis =
+        group.histogram(
+            "updateLatencyMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+    updateEventTimeLagMillis =
+        group.histogram(
+            "updateEventTimeLagMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
     group.gauge("modelsHeld", census::models);
     group.gauge("modelStateBytes", census::bytes);
   }
 
   /**
-   * A batch's update was emitted. {@code openedAt} is the processing time its first sample
-   * arrived, {@code now} that of the emission; {@code bytesBefore} the state's estimate before the
-   * batch (0 for a new model).
+   * A batch's update was emitted. {@code openedAt} is the processing time its first sample arrived,
+   * {@code now} that of the emission; {@code bytesBefore} the state's estimate before the batch (0
+   * for a new model).
    */
-  void updateEmitted(String modelId, LearnerState state, BatchResult result, long bytesBefore, long openedAt, long now) {
+  void updateEmitted(
+      String modelId,
+      LearnerState state,
+      BatchResult result,
+      long bytesBefore,
+      long openedAt,
+      long now) {
     samplesTrained.inc(result.size());
     batchSize.update(result.size());
     if (result.applied()) {
@@ -69,7 +81,10 @@ final class TrainerMetrics {
     }
   }
 
-  /** Gauges of one opt-in model, registered by the subtask that trains it, at its first update there. */
+  /**
+   * Gauges of one opt-in model, registered by the subtask that trains it, at its first update
+   * there.
+   */
   private WatchedModel register(String modelId) {
     WatchedModel m = new WatchedModel();
     MetricGroup model = group.addGroup("model_id", modelId);

@@ -27,10 +27,10 @@ import org.apache.flink.util.ParameterTool;
 
 /**
  * Warm start: a batch job that reads the models topic and writes a savepoint holding, for every
- * model, the trainer's state at its last published version. Start the trainer from it ({@code
- * flink run -s <savepoint> ...}) and each model carries on from that version: parameters,
- * version counter, samples seen, metrics (optimizer accumulators start afresh; they are not
- * published). Run with the trainer's options and {@code --savepoint-path DIR}:
+ * model, the trainer's state at its last published version. Start the trainer from it ({@code flink
+ * run -s <savepoint> ...}) and each model carries on from that version: parameters, version
+ * counter, samples seen, metrics (optimizer accumulators start afresh; they are not published). Run
+ * with the trainer's options and {@code --savepoint-path DIR}:
  *
  * <pre>flink run -c io.streamsgd.job.warmstart.WarmStartSavepoint streamsgd-flink-job-*-job.jar \
  *   --streamsgd.kafka.bootstrap-servers kafka:9092 --savepoint-path s3://bucket/warm-start</pre>
@@ -50,7 +50,8 @@ public final class WarmStartSavepoint {
   }
 
   /** Adds the savepoint-writing job to {@code env}, which runs it in batch mode. */
-  public static void write(StreamExecutionEnvironment env, JobSettings settings, String savepointPath) {
+  public static void write(
+      StreamExecutionEnvironment env, JobSettings settings, String savepointPath) {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     KafkaSource<RawRecord> source =
         KafkaSource.<RawRecord>builder()

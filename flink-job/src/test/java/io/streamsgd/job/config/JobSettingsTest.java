@@ -35,28 +35,42 @@ class JobSettingsTest {
     c.setString("streamsgd.sink.delivery-guarentee", "AT_LEAST_ONCE"); // misspelt
     assertThatThrownBy(() -> JobSettings.from(c))
         .hasMessageContaining("streamsgd.kafka.bootstrap-servers is required")
-        .hasMessageContaining("streamsgd.source.max-record-bytes must be in [64, 1073741824], got 10")
-        .hasMessageContaining("streamsgd.sink.transaction-timeout (PT5M) must exceed streamsgd.checkpoint.interval (PT10M)")
+        .hasMessageContaining(
+            "streamsgd.source.max-record-bytes must be in [64, 1073741824], got 10")
+        .hasMessageContaining(
+            "streamsgd.sink.transaction-timeout (PT5M) must exceed streamsgd.checkpoint.interval (PT10M)")
         .hasMessageContaining("streamsgd.topic.samples must be a Kafka topic name")
         .hasMessageContaining("unknown option streamsgd.sink.delivery-guarentee");
   }
 
   @Test
   void aMisspeltEnumValueFailsAtStart() {
-    Configuration c = Configuration.fromMap(Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.state.backend", "ROCKS"));
+    Configuration c =
+        Configuration.fromMap(
+            Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.state.backend", "ROCKS"));
     assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("ROCKS");
   }
 
   @Test
   void sinkCompressionIsAKafkaCompressionType() {
     assertThat(JobSettings.from(minimal()).sinkCompression.kafkaName()).isEqualTo("lz4");
-    Configuration c = Configuration.fromMap(Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.sink.compression", "NONE"));
+    Configuration c =
+        Configuration.fromMap(
+            Map.of(
+                "streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.sink.compression", "NONE"));
     assertThat(JobSettings.from(c).sinkCompression.kafkaName()).isEqualTo("none");
     for (SinkCompression kind : SinkCompression.values()) {
       // every value is one the producer accepts
-      assertThat(org.apache.kafka.common.record.CompressionType.forName(kind.kafkaName()).name).isEqualTo(kind.kafkaName());
+      assertThat(org.apache.kafka.common.record.CompressionType.forName(kind.kafkaName()).name)
+          .isEqualTo(kind.kafkaName());
     }
-    Configuration bad = Configuration.fromMap(Map.of("streamsgd.kafka.bootstrap-servers", "x:1", "streamsgd.sink.compression", "BROTLI"));
+    Configuration bad =
+        Configuration.fromMap(
+            Map.of(
+                "streamsgd.kafka.bootstrap-servers",
+                "x:1",
+                "streamsgd.sink.compression",
+                "BROTLI"));
     assertThatThrownBy(() -> JobSettings.from(bad)).hasMessageContaining("BROTLI");
   }
 
@@ -68,8 +82,13 @@ class JobSettingsTest {
     c.set(JobOptions.METRICS_MODEL_IDS, " linear-fast, logistic,linear-fast ");
     assertThat(JobSettings.from(c).metricsModelIds).containsExactly("linear-fast", "logistic");
     c.set(JobOptions.METRICS_MODEL_IDS, "ok,no/such id");
-    assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("streamsgd.metrics.model-ids: 'no/such id' is not a model id");
-    c.set(JobOptions.METRICS_MODEL_IDS, String.join(",", java.util.stream.IntStream.range(0, 101).mapToObj(i -> "m" + i).toList()));
-    assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("streamsgd.metrics.model-ids (number of ids) must be in [0, 100], got 101");
+    assertThatThrownBy(() -> JobSettings.from(c))
+        .hasMessageContaining("streamsgd.metrics.model-ids: 'no/such id' is not a model id");
+    c.set(
+        JobOptions.METRICS_MODEL_IDS,
+        String.join(",", java.util.stream.IntStream.range(0, 101).mapToObj(i -> "m" + i).toList()));
+    assertThatThrownBy(() -> JobSettings.from(c))
+        .hasMessageContaining(
+            "streamsgd.metrics.model-ids (number of ids) must be in [0, 100], got 101");
   }
 }

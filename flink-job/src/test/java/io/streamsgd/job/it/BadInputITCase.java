@@ -49,27 +49,46 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   static final int VALID = 200;
   static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();
 
   static {
-    SPECS.put("dense", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("dense", 3, 0.1, 10), 10));
-    SPECS.put("binary", ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("binary", 3, 0.5, 10), 10));
-    SPECS.put("sparse", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("sparse", 100, 0.1, 10), 10));
-    ModelSpec named = ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("named", 256, 0.5, 10), 10);
+    SPECS.put(
+        "dense", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("dense", 3, 0.1, 10), 10));
+    SPECS.put(
+        "binary",
+        ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("binary", 3, 0.5, 10), 10));
+    SPECS.put(
+        "sparse",
+        ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("sparse", 100, 0.1, 10), 10));
+    ModelSpec named =
+        ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("named", 256, 0.5, 10), 10);
     named.setHashBits(8);
     SPECS.put("named", named);
-    // learning rates far past stability: the guard refuses non-finite updates and backs the rate off
-    SPECS.put("diverging", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("diverging", 3, 1e12, 5), 5));
-    ModelSpec guarded = ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("guarded", 3, 50, 5), 5);
+    // learning rates far past stability: the guard refuses non-finite updates and backs the rate
+    // off
+    SPECS.put(
+        "diverging",
+        ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("diverging", 3, 1e12, 5), 5));
+    ModelSpec guarded =
+        ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("guarded", 3, 50, 5), 5);
     guarded.getDivergenceGuard().setLossFactor(4.0);
     SPECS.put("guarded", guarded);
   }
 
   static TrainingSample sample(String model, Object features, double label) {
-    return TrainingSample.newBuilder().setModelId(model).setFeatures(features).setLabel(label).setEventTime(Instant.ofEpochMilli(1)).build();
+    return TrainingSample.newBuilder()
+        .setModelId(model)
+        .setFeatures(features)
+        .setLabel(label)
+        .setEventTime(Instant.ofEpochMilli(1))
+        .build();
   }
 
   static Object dense(double... x) {
@@ -77,7 +96,8 @@ class BadInputITCase {
   }
 
   static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
-    return new ProducerRecord<>(topic, 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    return new ProducerRecord<>(
+        topic, 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
   }
 
   /** The valid samples of every model, interleaved, deterministic. */
@@ -91,8 +111,19 @@ class BadInputITCase {
       out.add(sample("dense", dense(a, b, c), 2 * a - b + 0.5 * c));
       out.add(sample("binary", dense(a, b, c), a > b ? 1 : 0));
       int i1 = rnd.nextInt(50);
-      out.add(sample("sparse", new SparseFeatures(List.of(i1, 50 + rnd.nextInt(50)), new DoubleArrayView(new double[] {a, b})), a - b));
-      out.add(sample("named", new NamedFeatures(List.of("user=" + rnd.nextInt(20), "ad=" + rnd.nextInt(5)), new DoubleArrayView(new double[] {1, 1})), c > 0.5 ? 1 : 0));
+      out.add(
+          sample(
+              "sparse",
+              new SparseFeatures(
+                  List.of(i1, 50 + rnd.nextInt(50)), new DoubleArrayView(new double[] {a, b})),
+              a - b));
+      out.add(
+          sample(
+              "named",
+              new NamedFeatures(
+                  List.of("user=" + rnd.nextInt(20), "ad=" + rnd.nextInt(5)),
+                  new DoubleArrayView(new double[] {1, 1})),
+              c > 0.5 ? 1 : 0));
       out.add(sample("diverging", dense(a, b, c), 3 * a + 1));
       out.add(sample("guarded", dense(a, b, c), 3 * a + 1));
     }
@@ -105,29 +136,82 @@ class BadInputITCase {
     byte[] good = Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(1, 2, 3), 1));
     byte[] otherSchema = good.clone();
     otherSchema[4] ^= 0x55;
-    bad.put(record(topic, "dense", "not avro".getBytes(StandardCharsets.UTF_8)), DeadLetterReason.NOT_AVRO);
+    bad.put(
+        record(topic, "dense", "not avro".getBytes(StandardCharsets.UTF_8)),
+        DeadLetterReason.NOT_AVRO);
     bad.put(record(topic, "dense", null), DeadLetterReason.NOT_AVRO); // a tombstone
     bad.put(record(topic, "dense", otherSchema), DeadLetterReason.UNKNOWN_SCHEMA);
-    bad.put(record(topic, "dense", Arrays.copyOf(good, good.length - 4)), DeadLetterReason.TRUNCATED);
-    bad.put(record(topic, null, Codecs.TRAINING_SAMPLE.encode(sample("", dense(1, 2, 3), 1))), DeadLetterReason.MISSING_MODEL_ID);
-    bad.put(record(topic, "x", Codecs.TRAINING_SAMPLE.encode(sample("no/such id", dense(1, 2, 3), 1))), DeadLetterReason.INVALID_MODEL_ID);
-    bad.put(record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(1, Double.NaN, 3), 1))), DeadLetterReason.NON_FINITE_FEATURE);
-    bad.put(record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(1, 2, 3), Double.POSITIVE_INFINITY))), DeadLetterReason.NON_FINITE_LABEL);
+    bad.put(
+        record(topic, "dense", Arrays.copyOf(good, good.length - 4)), DeadLetterReason.TRUNCATED);
+    bad.put(
+        record(topic, null, Codecs.TRAINING_SAMPLE.encode(sample("", dense(1, 2, 3), 1))),
+        DeadLetterReason.MISSING_MODEL_ID);
+    bad.put(
+        record(topic, "x", Codecs.TRAINING_SAMPLE.encode(sample("no/such id", dense(1, 2, 3), 1))),
+        DeadLetterReason.INVALID_MODEL_ID);
+    bad.put(
+        record(
+            topic,
+            "dense",
+            Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(1, Double.NaN, 3), 1))),
+        DeadLetterReason.NON_FINITE_FEATURE);
+    bad.put(
+        record(
+            topic,
+            "dense",
+            Codecs.TRAINING_SAMPLE.encode(
+                sample("dense", dense(1, 2, 3), Double.POSITIVE_INFINITY))),
+        DeadLetterReason.NON_FINITE_LABEL);
     TrainingSample weighted = sample("dense", dense(1, 2, 3), 1);
     weighted.setWeight(-1.0);
-    bad.put(record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(weighted)), DeadLetterReason.NON_FINITE_WEIGHT);
-    bad.put(record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(1, 2, 3, 4), 1))), DeadLetterReason.WRONG_DIMENSION);
-    bad.put(record(topic, "sparse", Codecs.TRAINING_SAMPLE.encode(sample("sparse", new SparseFeatures(List.of(3, 150), List.of(1.0, 1.0)), 1))),
+    bad.put(
+        record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(weighted)),
+        DeadLetterReason.NON_FINITE_WEIGHT);
+    bad.put(
+        record(
+            topic, "dense", Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(1, 2, 3, 4), 1))),
+        DeadLetterReason.WRONG_DIMENSION);
+    bad.put(
+        record(
+            topic,
+            "sparse",
+            Codecs.TRAINING_SAMPLE.encode(
+                sample("sparse", new SparseFeatures(List.of(3, 150), List.of(1.0, 1.0)), 1))),
         DeadLetterReason.SPARSE_INDEX_OUT_OF_RANGE);
-    bad.put(record(topic, "sparse", Codecs.TRAINING_SAMPLE.encode(sample("sparse", new SparseFeatures(List.of(5, 3), List.of(1.0, 1.0)), 1))),
+    bad.put(
+        record(
+            topic,
+            "sparse",
+            Codecs.TRAINING_SAMPLE.encode(
+                sample("sparse", new SparseFeatures(List.of(5, 3), List.of(1.0, 1.0)), 1))),
         DeadLetterReason.SPARSE_INDICES_UNSORTED);
-    bad.put(record(topic, "sparse", Codecs.TRAINING_SAMPLE.encode(sample("sparse", new SparseFeatures(List.of(3, 3), List.of(1.0, 1.0)), 1))),
+    bad.put(
+        record(
+            topic,
+            "sparse",
+            Codecs.TRAINING_SAMPLE.encode(
+                sample("sparse", new SparseFeatures(List.of(3, 3), List.of(1.0, 1.0)), 1))),
         DeadLetterReason.SPARSE_INDICES_UNSORTED); // duplicated
-    bad.put(record(topic, "binary", Codecs.TRAINING_SAMPLE.encode(sample("binary", dense(1, 2, 3), 0.5))), DeadLetterReason.LABEL_OUT_OF_DOMAIN);
-    bad.put(record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(new double[400]), 1))), DeadLetterReason.OVERSIZED);
-    bad.put(record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(sample("dense", new NamedFeatures(List.of("a"), List.of(1.0)), 1))),
+    bad.put(
+        record(
+            topic, "binary", Codecs.TRAINING_SAMPLE.encode(sample("binary", dense(1, 2, 3), 0.5))),
+        DeadLetterReason.LABEL_OUT_OF_DOMAIN);
+    bad.put(
+        record(
+            topic,
+            "dense",
+            Codecs.TRAINING_SAMPLE.encode(sample("dense", dense(new double[400]), 1))),
+        DeadLetterReason.OVERSIZED);
+    bad.put(
+        record(
+            topic,
+            "dense",
+            Codecs.TRAINING_SAMPLE.encode(
+                sample("dense", new NamedFeatures(List.of("a"), List.of(1.0)), 1))),
         DeadLetterReason.NAMED_FEATURES_NOT_HASHED);
-    bad.put(record(topic, "nobody", Codecs.TRAINING_SAMPLE.encode(sample("nobody", dense(1, 2, 3), 1))), DeadLetterReason.NO_SPEC);
+    bad.put(
+        record(topic, "nobody", Codecs.TRAINING_SAMPLE.encode(sample("nobody", dense(1, 2, 3), 1))),
+        DeadLetterReason.NO_SPEC);
     return bad;
   }
 
@@ -195,22 +279,44 @@ class BadInputITCase {
 
       // every bad record is a dead letter with its reason; the broken specs too
       List<DeadLetter> letters = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r : io.readCommitted("dead-mixed", Duration.ofSeconds(20), l -> l.size() >= bad.size() + 2)) {
+      for (ConsumerRecord<byte[], byte[]> r :
+          io.readCommitted("dead-mixed", Duration.ofSeconds(20), l -> l.size() >= bad.size() + 2)) {
         letters.add(Codecs.DEAD_LETTER.decode(r.value()));
       }
-      List<DeadLetterReason> fromSamples = letters.stream().filter(d -> d.getTopic().equals("samples-mixed")).map(DeadLetter::getReason).sorted().toList();
+      List<DeadLetterReason> fromSamples =
+          letters.stream()
+              .filter(d -> d.getTopic().equals("samples-mixed"))
+              .map(DeadLetter::getReason)
+              .sorted()
+              .toList();
       assertThat(fromSamples).isEqualTo(bad.values().stream().sorted().toList());
-      assertThat(letters.stream().filter(d -> d.getTopic().equals("model-specs")).map(DeadLetter::getReason))
+      assertThat(
+              letters.stream()
+                  .filter(d -> d.getTopic().equals("model-specs"))
+                  .map(DeadLetter::getReason))
           .containsExactly(DeadLetterReason.INVALID_SPEC, DeadLetterReason.INVALID_SPEC);
-      assertThat(letters).filteredOn(d -> d.getReason() == DeadLetterReason.NOT_AVRO && d.getOriginalValue() != null)
-          .singleElement().satisfies(d -> assertThat(StandardCharsets.UTF_8.decode(d.getOriginalValue()).toString()).isEqualTo("not avro"));
+      assertThat(letters)
+          .filteredOn(
+              d -> d.getReason() == DeadLetterReason.NOT_AVRO && d.getOriginalValue() != null)
+          .singleElement()
+          .satisfies(
+              d ->
+                  assertThat(StandardCharsets.UTF_8.decode(d.getOriginalValue()).toString())
+                      .isEqualTo("not avro"));
 
       // valid trained + dead letters = produced; the models equal those of the clean run
       Map<String, Long> all = new HashMap<>();
       SPECS.keySet().forEach(id -> all.put(id, (long) VALID));
-      Map<String, List<ModelUpdate>> mixedModels = ReplayCheck.updatesByModel(io.readCommitted("models-mixed", Duration.ofSeconds(30), l -> ReplayCheck.allSeen(l, all)));
-      Map<String, List<ModelUpdate>> cleanModels = ReplayCheck.updatesByModel(io.readCommitted("models-clean", Duration.ofSeconds(30), l -> ReplayCheck.allSeen(l, all)));
-      long trained = mixedModels.values().stream().mapToLong(u -> u.get(u.size() - 1).getSamplesSeen()).sum();
+      Map<String, List<ModelUpdate>> mixedModels =
+          ReplayCheck.updatesByModel(
+              io.readCommitted(
+                  "models-mixed", Duration.ofSeconds(30), l -> ReplayCheck.allSeen(l, all)));
+      Map<String, List<ModelUpdate>> cleanModels =
+          ReplayCheck.updatesByModel(
+              io.readCommitted(
+                  "models-clean", Duration.ofSeconds(30), l -> ReplayCheck.allSeen(l, all)));
+      long trained =
+          mixedModels.values().stream().mapToLong(u -> u.get(u.size() - 1).getSamplesSeen()).sum();
       assertThat(trained + fromSamples.size()).isEqualTo(mixed.size());
       for (String id : SPECS.keySet()) {
         ModelUpdate a = mixedModels.get(id).get(mixedModels.get(id).size() - 1);
@@ -222,7 +328,8 @@ class BadInputITCase {
       // the diverging models never published a non-finite parameter, and say what the guard did
       for (String id : List.of("diverging", "guarded")) {
         for (ModelUpdate u : mixedModels.get(id)) {
-          assertThat(u.getParameters().getWeights()).allSatisfy(w -> assertThat(Double.isFinite(w)).isTrue());
+          assertThat(u.getParameters().getWeights())
+              .allSatisfy(w -> assertThat(Double.isFinite(w)).isTrue());
           assertThat(Double.isFinite(u.getParameters().getIntercepts().get(0))).isTrue();
         }
         ModelUpdate last = mixedModels.get(id).get(mixedModels.get(id).size() - 1);

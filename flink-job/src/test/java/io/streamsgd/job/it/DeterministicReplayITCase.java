@@ -51,7 +51,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DeterministicReplayITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   @TempDir static Path tmp;
   static EmbeddedKafkaBroker kafka;
@@ -60,7 +64,8 @@ class DeterministicReplayITCase {
   static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();
 
   static {
-    SPECS.put("fixed", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("fixed", 3, 0.1, 25), 25));
+    SPECS.put(
+        "fixed", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("fixed", 3, 0.1, 25), 25));
     ModelSpec norm = ModelSpecs.logisticRegression("norm", 3, 0.5, 4);
     norm.getBatch().setKind(BatchPolicyKind.NORM_TEST);
     norm.getBatch().setTheta(0.8);
@@ -68,7 +73,8 @@ class DeterministicReplayITCase {
     norm.getBatch().setMaxSize(200);
     norm.getBatch().setMaxLatencyMs(0);
     SPECS.put("norm", norm);
-    ModelSpec event = ModelSpecs.of("event", Task.REGRESSION, Loss.SQUARED, 3, 0.05, 0.0, 1000, 300);
+    ModelSpec event =
+        ModelSpecs.of("event", Task.REGRESSION, Loss.SQUARED, 3, 0.05, 0.0, 1000, 300);
     event.getBatch().setTimeDomain(TimeDomain.EVENT_TIME); // samples are 10 ms apart: 30 per batch
     SPECS.put("event", event);
   }
@@ -104,7 +110,9 @@ class DeterministicReplayITCase {
   static Map<String, List<ModelUpdate>> updates(String run) throws Exception {
     Map<String, Long> all = new LinkedHashMap<>();
     SPECS.keySet().forEach(id -> all.put(id, (long) N));
-    return ReplayCheck.updatesByModel(io.readCommitted("models-" + run, Duration.ofSeconds(60), l -> ReplayCheck.allSeen(l, all)));
+    return ReplayCheck.updatesByModel(
+        io.readCommitted(
+            "models-" + run, Duration.ofSeconds(60), l -> ReplayCheck.allSeen(l, all)));
   }
 
   static Map<String, List<ModelUpdate>> run(String name) throws Exception {
@@ -131,8 +139,11 @@ class DeterministicReplayITCase {
     env.configure(restarts);
     StreamSgdJob.configure(env, s);
     DataStream<RawRecord> samples =
-        env.fromSource(KafkaSources.samples(s), StreamSgdJob.sampleWatermarks(s), "samples").map(new FailOnceAfterCheckpoint(N / 2));
-    DataStream<RawRecord> specs = env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs").setParallelism(1);
+        env.fromSource(KafkaSources.samples(s), StreamSgdJob.sampleWatermarks(s), "samples")
+            .map(new FailOnceAfterCheckpoint(N / 2));
+    DataStream<RawRecord> specs =
+        env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs")
+            .setParallelism(1);
     TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, s);
     out.updates().sinkTo(KafkaSinks.models(s));
     out.deadLetters().sinkTo(KafkaSinks.deadLetters(s));
@@ -143,18 +154,28 @@ class DeterministicReplayITCase {
 
     for (String model : SPECS.keySet()) {
       ReplayCheck.assertContiguous(model, first.get(model), N);
-      assertThat(fingerprint(second.get(model))).as("second run of %s", model).isEqualTo(fingerprint(first.get(model)));
-      assertThat(fingerprint(recovered.get(model))).as("recovered run of %s", model).isEqualTo(fingerprint(first.get(model)));
+      assertThat(fingerprint(second.get(model)))
+          .as("second run of %s", model)
+          .isEqualTo(fingerprint(first.get(model)));
+      assertThat(fingerprint(recovered.get(model)))
+          .as("recovered run of %s", model)
+          .isEqualTo(fingerprint(first.get(model)));
     }
     // The policies did what they are for.
     assertThat(first.get("fixed")).allSatisfy(u -> assertThat(u.getBatchSize()).isEqualTo(25));
-    assertThat(first.get("norm")).extracting(ModelUpdate::getCloseReason).contains(BatchCloseReason.TEST_PASSED);
-    assertThat(first.get("norm").stream().map(ModelUpdate::getBatchSize).distinct().count()).as("adaptive sizes").isGreaterThan(5);
+    assertThat(first.get("norm"))
+        .extracting(ModelUpdate::getCloseReason)
+        .contains(BatchCloseReason.TEST_PASSED);
+    assertThat(first.get("norm").stream().map(ModelUpdate::getBatchSize).distinct().count())
+        .as("adaptive sizes")
+        .isGreaterThan(5);
     List<ModelUpdate> event = first.get("event");
-    assertThat(event.subList(0, event.size() - 1)).allSatisfy(u -> {
-      assertThat(u.getBatchSize()).isEqualTo(30);
-      assertThat(u.getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
-    });
+    assertThat(event.subList(0, event.size() - 1))
+        .allSatisfy(
+            u -> {
+              assertThat(u.getBatchSize()).isEqualTo(30);
+              assertThat(u.getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
+            });
   }
 
   /** Per version: batch size, close reason, next target and the parameters' Avro bytes. */
@@ -162,8 +183,17 @@ class DeterministicReplayITCase {
     List<String> out = new ArrayList<>();
     for (ModelUpdate u : updates) {
       ByteBuffer params = LinearParameters.getEncoder().encode(u.getParameters());
-      out.add(u.getVersion() + ":" + u.getBatchSize() + ":" + u.getCloseReason() + ":" + u.getNextBatchTarget() + ":"
-          + java.util.HexFormat.of().formatHex(params.array(), params.position(), params.limit()));
+      out.add(
+          u.getVersion()
+              + ":"
+              + u.getBatchSize()
+              + ":"
+              + u.getCloseReason()
+              + ":"
+              + u.getNextBatchTarget()
+              + ":"
+              + java.util.HexFormat.of()
+                  .formatHex(params.array(), params.position(), params.limit()));
     }
     return out;
   }

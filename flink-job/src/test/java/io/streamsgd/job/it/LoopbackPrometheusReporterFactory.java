@@ -14,10 +14,10 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
- * Flink's Prometheus reporter, serving on 127.0.0.1 instead of every interface. Flink 2.2's
- * {@code PrometheusReporter} has no host option (it binds the wildcard address); this one keeps
- * Flink's own collectors and naming ({@link AbstractPrometheusReporter}) and changes only where the
- * HTTP server listens, on a free port that {@link #port()} tells.
+ * Flink's Prometheus reporter, serving on 127.0.0.1 instead of every interface. Flink 2.2's {@code
+ * PrometheusReporter} has no host option (it binds the wildcard address); this one keeps Flink's
+ * own collectors and naming ({@link AbstractPrometheusReporter}) and changes only where the HTTP
+ * server listens, on a free port that {@link #port()} tells.
  */
 public final class LoopbackPrometheusReporterFactory implements MetricReporterFactory {
   private static volatile int port = -1;
@@ -39,7 +39,9 @@ public final class LoopbackPrometheusReporterFactory implements MetricReporterFa
     public void open(MetricConfig config) {
       super.open(config);
       try {
-        server = new HTTPServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry(), true);
+        server =
+            new HTTPServer(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry(), true);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -54,14 +56,17 @@ public final class LoopbackPrometheusReporterFactory implements MetricReporterFa
       super.close();
     }
 
-    /** The reporter's registry is package-private in Flink; read it rather than copy Flink's code. */
+    /**
+     * The reporter's registry is package-private in Flink; read it rather than copy Flink's code.
+     */
     private CollectorRegistry registry() {
       try {
         Field f = AbstractPrometheusReporter.class.getDeclaredField("registry");
         f.setAccessible(true);
         return (CollectorRegistry) f.get(this);
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("Flink's Prometheus reporter changed: no registry field", e);
+        throw new IllegalStateException(
+            "Flink's Prometheus reporter changed: no registry field", e);
       }
     }
   }

@@ -9,13 +9,17 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shaded job jar as users deploy it: the connector, Kafka client, Avro and EJML bundled,
- * Flink and logging left to the cluster. (Submitting it with {@code flink run} to separate
- * JobManager and TaskManager processes is tested with the cluster harness.)
+ * The shaded job jar as users deploy it: the connector, Kafka client, Avro and EJML bundled, Flink
+ * and logging left to the cluster. (Submitting it with {@code flink run} to separate JobManager and
+ * TaskManager processes is tested with the cluster harness.)
  */
 class ShadedJobJarITCase {
   static Path shadedJar() {
-    File[] jars = new File("target").listFiles((dir, name) -> name.startsWith("streamsgd-flink-job-") && name.endsWith("-job.jar"));
+    File[] jars =
+        new File("target")
+            .listFiles(
+                (dir, name) ->
+                    name.startsWith("streamsgd-flink-job-") && name.endsWith("-job.jar"));
     assertThat(jars).as("shaded job jar in target/ (run after the package phase)").hasSize(1);
     return jars[0].toPath();
   }
@@ -23,7 +27,8 @@ class ShadedJobJarITCase {
   @Test
   void bundlesTheConnectorAndLeavesFlinkToTheCluster() throws Exception {
     try (JarFile jar = new JarFile(shadedJar().toFile())) {
-      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("io.streamsgd.job.StreamSgdJob");
+      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo("io.streamsgd.job.StreamSgdJob");
       for (String bundled :
           List.of(
               "io/streamsgd/job/StreamSgdJob.class",

@@ -36,25 +36,43 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Specs change while the job runs: a new learning rate applies from the next batch, visibly (the
- * updates name the spec's fingerprint and carry it); a spec of another shape starts a new
- * lineage from zero parameters while versions carry on. No restart.
+ * updates name the spec's fingerprint and carry it); a spec of another shape starts a new lineage
+ * from zero parameters while versions carry on. No restart.
  */
 class SpecChangeITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
-  static final ModelSpec FIRST = ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 3, 0.1, 10), 10);
-  static final ModelSpec FASTER = ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 3, 0.3, 10), 10);
-  static final ModelSpec WIDER = ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 5, 0.1, 10), 10);
+  static final ModelSpec FIRST =
+      ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 3, 0.1, 10), 10);
+  static final ModelSpec FASTER =
+      ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 3, 0.3, 10), 10);
+  static final ModelSpec WIDER =
+      ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 5, 0.1, 10), 10);
 
   static void publish(TopicIO io, ModelSpec spec) throws InterruptedException {
-    io.produce("model-specs", List.of(new ProducerRecord<>("model-specs", "m".getBytes(StandardCharsets.UTF_8), Codecs.MODEL_SPEC.encode(spec))));
+    io.produce(
+        "model-specs",
+        List.of(
+            new ProducerRecord<>(
+                "model-specs",
+                "m".getBytes(StandardCharsets.UTF_8),
+                Codecs.MODEL_SPEC.encode(spec))));
     Thread.sleep(3000); // the spec source reads it well before the next samples are produced
   }
 
   static List<ModelUpdate> awaitSeen(TopicIO io, long samples) throws Exception {
-    return ReplayCheck.updatesByModel(io.readCommitted("models", Duration.ofSeconds(60), l -> ReplayCheck.allSeen(l, Map.of("m", samples)))).get("m");
+    return ReplayCheck.updatesByModel(
+            io.readCommitted(
+                "models",
+                Duration.ofSeconds(60),
+                l -> ReplayCheck.allSeen(l, Map.of("m", samples))))
+        .get("m");
   }
 
   @Test
@@ -72,7 +90,8 @@ class SpecChangeITCase {
       StreamSgdJob.build(env, JobSettings.from(c));
       JobClient job = env.executeAsync("spec changes");
       try {
-        List<ProducerRecord<byte[], byte[]>> samples = TestInput.samples("samples", Map.of("m", FIRST), 400, 0);
+        List<ProducerRecord<byte[], byte[]>> samples =
+            TestInput.samples("samples", Map.of("m", FIRST), 400, 0);
         publish(io, FIRST);
         io.produce("samples", samples.subList(0, 200));
         assertThat(awaitSeen(io, 200)).last().extracting(ModelUpdate::getVersion).isEqualTo(20L);
@@ -89,9 +108,18 @@ class SpecChangeITCase {
         publish(io, WIDER);
         List<ProducerRecord<byte[], byte[]>> wide = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-          TrainingSample s = TrainingSample.newBuilder().setModelId("m").setFeatures(new DenseFeatures(List.of(1.0, 0.5, 0.0, i / 100.0, 2.0)))
-              .setLabel(i % 3).setEventTime(Instant.ofEpochMilli(i)).build();
-          wide.add(new ProducerRecord<>("samples", "m".getBytes(StandardCharsets.UTF_8), Codecs.TRAINING_SAMPLE.encode(s)));
+          TrainingSample s =
+              TrainingSample.newBuilder()
+                  .setModelId("m")
+                  .setFeatures(new DenseFeatures(List.of(1.0, 0.5, 0.0, i / 100.0, 2.0)))
+                  .setLabel(i % 3)
+                  .setEventTime(Instant.ofEpochMilli(i))
+                  .build();
+          wide.add(
+              new ProducerRecord<>(
+                  "samples",
+                  "m".getBytes(StandardCharsets.UTF_8),
+                  Codecs.TRAINING_SAMPLE.encode(s)));
         }
         io.produce("samples", wide);
         updates = awaitSeen(io, 500);
@@ -101,7 +129,10 @@ class SpecChangeITCase {
         assertThat(first.getLineageStartVersion()).isEqualTo(41);
         assertThat(first.getParameters().getDimension()).isEqualTo(5);
         assertThat(first.getMetrics().getCount()).isEqualTo(10); // metrics restart with the lineage
-        assertThat(updates).extracting(ModelUpdate::getVersion).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+        assertThat(updates)
+            .extracting(ModelUpdate::getVersion)
+            .containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
         assertThat(updates.get(49).getSamplesSeen()).isEqualTo(500);
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
       } finally {

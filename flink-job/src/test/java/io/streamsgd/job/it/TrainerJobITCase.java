@@ -39,9 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The trainer job end to end on a real Kafka broker and a real Flink MiniCluster (parallelism
- * 2): exactly-once model versions, exact sample counts, and parameters equal to a plain
- * single-threaded replay of the same batches.
+ * The trainer job end to end on a real Kafka broker and a real Flink MiniCluster (parallelism 2):
+ * exactly-once model versions, exact sample counts, and parameters equal to a plain single-threaded
+ * replay of the same batches.
  */
 class TrainerJobITCase {
   private static final int PARALLELISM = 2;
@@ -101,8 +101,11 @@ class TrainerJobITCase {
   static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();
 
   static {
-    SPECS.put("lin-fast", ModelSpecs.of("lin-fast", Task.REGRESSION, Loss.SQUARED, 3, 0.2, 0.0, 16, 300));
-    SPECS.put("lin-slow", ModelSpecs.of("lin-slow", Task.REGRESSION, Loss.SQUARED, 3, 0.05, 0.001, 25, 300));
+    SPECS.put(
+        "lin-fast", ModelSpecs.of("lin-fast", Task.REGRESSION, Loss.SQUARED, 3, 0.2, 0.0, 16, 300));
+    SPECS.put(
+        "lin-slow",
+        ModelSpecs.of("lin-slow", Task.REGRESSION, Loss.SQUARED, 3, 0.05, 0.001, 25, 300));
     SPECS.put("logit", ModelSpecs.of("logit", Task.BINARY, Loss.LOGISTIC, 3, 0.5, 0.0, 20, 300));
   }
 
@@ -119,20 +122,26 @@ class TrainerJobITCase {
     JobClient job = env.executeAsync("trainer-it");
     List<ConsumerRecord<byte[], byte[]>> records;
     try {
-      records = kafkaIo.readCommitted(t.models, Duration.ofSeconds(120), l -> ReplayCheck.allSeen(l, expected(n)));
+      records =
+          kafkaIo.readCommitted(
+              t.models, Duration.ofSeconds(120), l -> ReplayCheck.allSeen(l, expected(n)));
     } finally {
       job.cancel().get();
     }
     Map<String, List<ModelUpdate>> updates = ReplayCheck.updatesByModel(records);
     assertThat(updates.keySet()).containsExactlyInAnyOrderElementsOf(SPECS.keySet());
     updates.forEach((model, versions) -> ReplayCheck.assertContiguous(model, versions, n));
-    ReplayCheck.assertReplayMatches(kafkaIo.readCommitted(t.samples, Duration.ofSeconds(5), l -> false), SPECS, updates);
+    ReplayCheck.assertReplayMatches(
+        kafkaIo.readCommitted(t.samples, Duration.ofSeconds(5), l -> false), SPECS, updates);
 
     List<DeadLetter> letters = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : kafkaIo.readCommitted(t.deadLetters, Duration.ofSeconds(10), l -> l.size() >= junk)) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        kafkaIo.readCommitted(t.deadLetters, Duration.ofSeconds(10), l -> l.size() >= junk)) {
       letters.add(Codecs.DEAD_LETTER.decode(r.value()));
     }
-    assertThat(letters).hasSize(junk).allSatisfy(d -> assertThat(d.getReason()).isEqualTo(DeadLetterReason.NOT_AVRO));
+    assertThat(letters)
+        .hasSize(junk)
+        .allSatisfy(d -> assertThat(d.getReason()).isEqualTo(DeadLetterReason.NOT_AVRO));
     assertThat(letters).allSatisfy(d -> assertThat(d.getTopic()).isEqualTo(t.samples));
   }
 
@@ -147,13 +156,16 @@ class TrainerJobITCase {
     StreamSgdJob.build(env, JobSettings.from(c));
     env.execute("trainer-bounded-it"); // returns when the input is consumed
     Map<String, List<ModelUpdate>> updates =
-        ReplayCheck.updatesByModel(kafkaIo.readCommitted(t.models, Duration.ofSeconds(30), l -> ReplayCheck.allSeen(l, expected(n))));
+        ReplayCheck.updatesByModel(
+            kafkaIo.readCommitted(
+                t.models, Duration.ofSeconds(30), l -> ReplayCheck.allSeen(l, expected(n))));
     for (List<ModelUpdate> versions : updates.values()) {
       ModelUpdate last = versions.get(versions.size() - 1);
       assertThat(last.getSamplesSeen()).isEqualTo(n);
       assertThat(last.getCloseReason()).isEqualTo(BatchCloseReason.END_OF_INPUT);
     }
-    ReplayCheck.assertReplayMatches(kafkaIo.readCommitted(t.samples, Duration.ofSeconds(5), l -> false), SPECS, updates);
+    ReplayCheck.assertReplayMatches(
+        kafkaIo.readCommitted(t.samples, Duration.ofSeconds(5), l -> false), SPECS, updates);
   }
 
   static Map<String, Long> expected(long n) {

@@ -57,7 +57,8 @@ class TrainerMetricsITCase {
 
   static Configuration reporter() {
     Configuration c = new Configuration();
-    c.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
+    c.setString(
+        "metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
     return c;
   }
 
@@ -79,12 +80,17 @@ class TrainerMetricsITCase {
 
   static byte[] sample(String model, double[] x, double label) {
     return Codecs.TRAINING_SAMPLE.encode(
-        TrainingSample.newBuilder().setModelId(model).setFeatures(new DenseFeatures(new DoubleArrayView(x)))
-            .setLabel(label).setEventTime(Instant.now()).build());
+        TrainingSample.newBuilder()
+            .setModelId(model)
+            .setFeatures(new DenseFeatures(new DoubleArrayView(x)))
+            .setLabel(label)
+            .setEventTime(Instant.now())
+            .build());
   }
 
   @Test
-  void prometheusShowsTheTrainersCountsLatencyAndOptInModelGauges(@TempDir Path tmp) throws Exception {
+  void prometheusShowsTheTrainersCountsLatencyAndOptInModelGauges(@TempDir Path tmp)
+      throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(tmp)) {
       TopicIO io = new TopicIO(kafka.bootstrapServers());
       io.create("samples", 2, false);
@@ -92,12 +98,18 @@ class TrainerMetricsITCase {
       io.create("models", 2, true);
       io.create("dead-letters", 1, false);
       List<ProducerRecord<byte[], byte[]>> specs = new ArrayList<>();
-      MODELS.forEach((id, m) -> {
-        ModelSpec spec = id.equals("beta")
-            ? ModelSpecs.logisticRegression(id, 3, 0.5, m[0])
-            : ModelSpecs.linearRegression(id, 3, 0.1, m[0]);
-        specs.add(record("specs", id, Codecs.MODEL_SPEC.encode(ModelSpecs.withFixedBatches(spec, m[0]))));
-      });
+      MODELS.forEach(
+          (id, m) -> {
+            ModelSpec spec =
+                id.equals("beta")
+                    ? ModelSpecs.logisticRegression(id, 3, 0.5, m[0])
+                    : ModelSpecs.linearRegression(id, 3, 0.1, m[0]);
+            specs.add(
+                record(
+                    "specs",
+                    id,
+                    Codecs.MODEL_SPEC.encode(ModelSpecs.withFixedBatches(spec, m[0]))));
+          });
       io.produce("specs", specs);
 
       Random rnd = new Random(7);
@@ -108,7 +120,14 @@ class TrainerMetricsITCase {
         for (int i = 0; i < m.getValue()[1]; i++) {
           double a = rnd.nextDouble();
           double b = rnd.nextDouble();
-          samples.add(record("samples", m.getKey(), sample(m.getKey(), new double[] {a, b, 1}, m.getKey().equals("beta") ? (a > b ? 1 : 0) : a - 2 * b)));
+          samples.add(
+              record(
+                  "samples",
+                  m.getKey(),
+                  sample(
+                      m.getKey(),
+                      new double[] {a, b, 1},
+                      m.getKey().equals("beta") ? (a > b ? 1 : 0) : a - 2 * b)));
         }
         good += m.getValue()[1];
         batches += m.getValue()[1] / m.getValue()[0];
@@ -135,50 +154,75 @@ class TrainerMetricsITCase {
       long expectedBatches = batches;
       Scrape scrape;
       try {
-        scrape = Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-            .until(TrainerMetricsITCase::scrape, s -> s.sum("samplesTrained") == expectedGood
-                && s.sum("batchesApplied") == expectedBatches
-                && s.sum("reason_deadLetters") == NOT_AVRO + WRONG_DIMENSION);
+        scrape =
+            Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                    TrainerMetricsITCase::scrape,
+                    s ->
+                        s.sum("samplesTrained") == expectedGood
+                            && s.sum("batchesApplied") == expectedBatches
+                            && s.sum("reason_deadLetters") == NOT_AVRO + WRONG_DIMENSION);
       } finally {
         job.cancel().get();
       }
 
       assertThat(scrape.sum("samplesDecoded")).isEqualTo(good + WRONG_DIMENSION);
       assertThat(scrape.sum("reason_deadLetters", "reason", "NOT_AVRO")).isEqualTo(NOT_AVRO);
-      assertThat(scrape.sum("reason_deadLetters", "reason", "WRONG_DIMENSION")).isEqualTo(WRONG_DIMENSION);
+      assertThat(scrape.sum("reason_deadLetters", "reason", "WRONG_DIMENSION"))
+          .isEqualTo(WRONG_DIMENSION);
       assertThat(scrape.sum("divergenceRejections")).isZero();
       assertThat(scrape.sum("modelsHeld")).isEqualTo(MODELS.size());
       // parameters: 3 weights + 1 intercept per model, at 8 bytes; optimizer slots come on top
-      assertThat(scrape.sum("modelStateBytes")).isGreaterThanOrEqualTo(MODELS.size() * 4 * 8).isLessThan(10_000);
+      assertThat(scrape.sum("modelStateBytes"))
+          .isGreaterThanOrEqualTo(MODELS.size() * 4 * 8)
+          .isLessThan(10_000);
       // histograms are summaries: a count of every update, quantiles over the recent ones
       assertThat(scrape.sum("batchSize_count")).isEqualTo(batches);
-      assertThat(scrape.values("batchSize", "quantile", "0.5")).isNotEmpty().allSatisfy(v -> assertThat(v).isBetween(5.0, 10.0));
+      assertThat(scrape.values("batchSize", "quantile", "0.5"))
+          .isNotEmpty()
+          .allSatisfy(v -> assertThat(v).isBetween(5.0, 10.0));
       assertThat(scrape.sum("updateLatencyMillis_count")).isEqualTo(batches);
-      assertThat(scrape.values("updateLatencyMillis", "quantile", "0.99")).isNotEmpty().allSatisfy(v -> assertThat(v).isBetween(0.0, 120_000.0));
+      assertThat(scrape.values("updateLatencyMillis", "quantile", "0.99"))
+          .isNotEmpty()
+          .allSatisfy(v -> assertThat(v).isBetween(0.0, 120_000.0));
       assertThat(scrape.sum("updateEventTimeLagMillis_count")).isEqualTo(batches);
-      assertThat(scrape.values("updateEventTimeLagMillis", "quantile", "0.5")).isNotEmpty().allSatisfy(v -> assertThat(v).isBetween(0.0, 300_000.0));
+      assertThat(scrape.values("updateEventTimeLagMillis", "quantile", "0.5"))
+          .isNotEmpty()
+          .allSatisfy(v -> assertThat(v).isBetween(0.0, 300_000.0));
 
       // gauges of the opt-in model alone
       assertThat(scrape.values("model_id_version", "model_id", "alpha")).containsExactly(20.0);
       assertThat(scrape.values("model_id_samplesSeen", "model_id", "alpha")).containsExactly(200.0);
-      assertThat(scrape.values("model_id_lastBatchSize", "model_id", "alpha")).containsExactly(10.0);
-      assertThat(scrape.values("model_id_meanLoss", "model_id", "alpha")).singleElement().satisfies(v -> assertThat(v).isBetween(0.0, 10.0));
-      assertThat(scrape.lines).filteredOn(l -> l.labels.containsKey("model_id")).allSatisfy(l -> assertThat(l.labels.get("model_id")).isEqualTo("alpha"));
+      assertThat(scrape.values("model_id_lastBatchSize", "model_id", "alpha"))
+          .containsExactly(10.0);
+      assertThat(scrape.values("model_id_meanLoss", "model_id", "alpha"))
+          .singleElement()
+          .satisfies(v -> assertThat(v).isBetween(0.0, 10.0));
+      assertThat(scrape.lines)
+          .filteredOn(l -> l.labels.containsKey("model_id"))
+          .allSatisfy(l -> assertThat(l.labels.get("model_id")).isEqualTo("alpha"));
     }
   }
 
   static Scrape scrape() throws Exception {
     int port = LoopbackPrometheusReporterFactory.port();
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return new Scrape(r.body());
   }
 
   /** The streamsgd series of a Prometheus text exposition. */
   static final class Scrape {
-    static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)$");
-    static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    static final Pattern LINE =
+        Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)$");
+    static final Pattern LABEL =
+        Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     record Line(String name, Map<String, String> labels, double value) {}
 
@@ -197,17 +241,23 @@ class TrainerMetricsITCase {
             labels.put(lm.group(1), lm.group(2));
           }
         }
-        lines.add(new Line(m.group(1).substring(PREFIX.length()), labels, Double.parseDouble(m.group(3))));
+        lines.add(
+            new Line(
+                m.group(1).substring(PREFIX.length()), labels, Double.parseDouble(m.group(3))));
       }
     }
 
     List<Double> values(String name, String label, String value) {
-      return lines.stream().filter(l -> l.name.equals(name) && value.equals(l.labels.get(label))).map(Line::value).toList();
+      return lines.stream()
+          .filter(l -> l.name.equals(name) && value.equals(l.labels.get(label)))
+          .map(Line::value)
+          .toList();
     }
 
     /** Summed over subtasks and operators. */
     long sum(String name) {
-      return Math.round(lines.stream().filter(l -> l.name.equals(name)).mapToDouble(Line::value).sum());
+      return Math.round(
+          lines.stream().filter(l -> l.name.equals(name)).mapToDouble(Line::value).sum());
     }
 
     long sum(String name, String label, String value) {

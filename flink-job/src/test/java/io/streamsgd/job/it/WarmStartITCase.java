@@ -31,15 +31,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Warm start: a first job trains and publishes; a savepoint is written from the models topic
- * alone; a new job started from it carries each model on from its last published version.
+ * Warm start: a first job trains and publishes; a savepoint is written from the models topic alone;
+ * a new job started from it carries each model on from its last published version.
  */
 class WarmStartITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
-  static final ModelSpec SPEC = ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 3, 0.1, 10), 10);
+  static final ModelSpec SPEC =
+      ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 3, 0.1, 10), 10);
 
   static Configuration options(EmbeddedKafkaBroker kafka, String samples, String group) {
     Configuration c = new Configuration();
@@ -64,7 +69,10 @@ class WarmStartITCase {
       StreamExecutionEnvironment first = StreamExecutionEnvironment.getExecutionEnvironment();
       StreamSgdJob.build(first, JobSettings.from(options(kafka, "first", "first")));
       first.execute("first");
-      List<ModelUpdate> before = ReplayCheck.updatesByModel(io.readCommitted("models", Duration.ofSeconds(30), l -> l.size() >= 30)).get("m");
+      List<ModelUpdate> before =
+          ReplayCheck.updatesByModel(
+                  io.readCommitted("models", Duration.ofSeconds(30), l -> l.size() >= 30))
+              .get("m");
       ModelUpdate last = before.get(before.size() - 1);
       assertThat(last.getVersion()).isEqualTo(30);
 
@@ -82,13 +90,20 @@ class WarmStartITCase {
       StreamSgdJob.build(second, JobSettings.from(options(kafka, "second", "second")));
       second.execute("second");
 
-      List<ModelUpdate> all = ReplayCheck.updatesByModel(io.readCommitted("models", Duration.ofSeconds(30), l -> l.size() >= 40)).get("m");
+      List<ModelUpdate> all =
+          ReplayCheck.updatesByModel(
+                  io.readCommitted("models", Duration.ofSeconds(30), l -> l.size() >= 40))
+              .get("m");
       List<ModelUpdate> after = all.subList(30, all.size());
-      assertThat(after).extracting(ModelUpdate::getVersion).containsExactly(31L, 32L, 33L, 34L, 35L, 36L, 37L, 38L, 39L, 40L);
+      assertThat(after)
+          .extracting(ModelUpdate::getVersion)
+          .containsExactly(31L, 32L, 33L, 34L, 35L, 36L, 37L, 38L, 39L, 40L);
       assertThat(after.get(9).getSamplesSeen()).isEqualTo(400);
       // parameters continue from the published ones (SGD keeps no accumulators to lose)
       LearnerState replay = LearnerState.fromUpdate(last);
-      List<Sample> next = ReplayCheck.samplesByModel(io.readCommitted("second", Duration.ofSeconds(5), l -> false)).get("m");
+      List<Sample> next =
+          ReplayCheck.samplesByModel(io.readCommitted("second", Duration.ofSeconds(5), l -> false))
+              .get("m");
       for (int i = 0; i < 100; i += 10) {
         MinibatchUpdate.apply(replay, next.subList(i, i + 10));
       }

@@ -80,8 +80,11 @@ class SampleDecoderTest {
             DeadLetterReason.SPARSE_INDICES_UNSORTED,
             DeadLetterReason.SPARSE_INDEX_OUT_OF_RANGE,
             DeadLetterReason.NOT_AVRO);
-    assertThat(letters).extracting(DeadLetter::getOffset).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
-    assertThat(letters.get(0).getOriginalValue()).isEqualTo(ByteBuffer.wrap("not avro at all".getBytes()));
+    assertThat(letters)
+        .extracting(DeadLetter::getOffset)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+    assertThat(letters.get(0).getOriginalValue())
+        .isEqualTo(ByteBuffer.wrap("not avro at all".getBytes()));
     assertThat(letters.get(6).getModelId()).isEqualTo("m");
     h.close();
   }

@@ -33,8 +33,22 @@ class StateSerializersTest {
 
   @Test
   void samplesRoundTripDenseAndSparse() throws Exception {
-    Sample dense = new Sample("m", FeatureVector.dense(new double[] {1.5, -2}), 3, 0.5, 77, new Sample.Origin("t", 2, 99));
-    Sample sparse = new Sample("m", FeatureVector.sparse(new int[] {1, 9}, new double[] {4, 5}), 0, 1, 78, Sample.Origin.UNKNOWN);
+    Sample dense =
+        new Sample(
+            "m",
+            FeatureVector.dense(new double[] {1.5, -2}),
+            3,
+            0.5,
+            77,
+            new Sample.Origin("t", 2, 99));
+    Sample sparse =
+        new Sample(
+            "m",
+            FeatureVector.sparse(new int[] {1, 9}, new double[] {4, 5}),
+            0,
+            1,
+            78,
+            Sample.Origin.UNKNOWN);
     assertThat(roundTrip(new SampleSerializer(), dense)).isEqualTo(dense);
     assertThat(roundTrip(new SampleSerializer(), sparse)).isEqualTo(sparse);
   }
@@ -68,8 +82,15 @@ class StateSerializersTest {
     MinibatchUpdate.apply(
         state,
         List.of(
-            new Sample("m", FeatureVector.dense(new double[] {1, 2, 3}), 4, 1, 1, Sample.Origin.UNKNOWN),
-            new Sample("m", FeatureVector.dense(new double[] {0.1, 0.2, 0.3}), 1, 2, 2, Sample.Origin.UNKNOWN)));
+            new Sample(
+                "m", FeatureVector.dense(new double[] {1, 2, 3}), 4, 1, 1, Sample.Origin.UNKNOWN),
+            new Sample(
+                "m",
+                FeatureVector.dense(new double[] {0.1, 0.2, 0.3}),
+                1,
+                2,
+                2,
+                Sample.Origin.UNKNOWN)));
     LearnerState back = roundTrip(new LearnerStateSerializer(), state);
     assertThat(back).isEqualTo(state);
     assertThat(back.version()).isEqualTo(1);
@@ -79,14 +100,20 @@ class StateSerializersTest {
   @Test
   void publishedRecordsCrossTheNetworkUncopiedWithinAnOperatorChain() throws Exception {
     var serializer = new PublishedRecordSerializer<>(DeadLetter.class);
-    DeadLetter letter = DeadLetters.of(new RawRecord("samples", 1, 7, 99, null, new byte[] {1, 2}), DeadLetterReason.NOT_AVRO, "junk", null);
+    DeadLetter letter =
+        DeadLetters.of(
+            new RawRecord("samples", 1, 7, 99, null, new byte[] {1, 2}),
+            DeadLetterReason.NOT_AVRO,
+            "junk",
+            null);
     assertThat(roundTrip(serializer, letter)).isEqualTo(letter);
     assertThat(serializer.copy(letter)).isSameAs(letter);
 
     DataOutputSerializer out = new DataOutputSerializer(64);
     TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
     TypeSerializerSnapshot<DeadLetter> back =
-        TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        TypeSerializerSnapshot.readVersionedSnapshot(
+            new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
     assertThat(back.restoreSerializer()).isEqualTo(serializer);
   }
 
@@ -98,7 +125,8 @@ class StateSerializersTest {
 
   @Test
   void snapshotsResolveSameFormatAsIs() {
-    TypeSerializerSnapshot<LearnerState> snapshot = new LearnerStateSerializer().snapshotConfiguration();
+    TypeSerializerSnapshot<LearnerState> snapshot =
+        new LearnerStateSerializer().snapshotConfiguration();
     TypeSerializerSchemaCompatibility<LearnerState> compat =
         new LearnerStateSerializer().snapshotConfiguration().resolveSchemaCompatibility(snapshot);
     assertThat(compat.isCompatibleAsIs()).isTrue();

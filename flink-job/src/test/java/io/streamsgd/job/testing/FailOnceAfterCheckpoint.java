@@ -6,14 +6,17 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 
 /**
- * Failure injection for jobs on a MiniCluster: passes raw records through and throws once, after
- * a checkpoint completed and {@code threshold} records passed on a subtask. Slows the stream
- * until that first checkpoint, so the failure always lands mid-stream.
+ * Failure injection for jobs on a MiniCluster: passes raw records through and throws once, after a
+ * checkpoint completed and {@code threshold} records passed on a subtask. Slows the stream until
+ * that first checkpoint, so the failure always lands mid-stream.
  */
-public final class FailOnceAfterCheckpoint implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
+public final class FailOnceAfterCheckpoint
+    implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
   private static final long serialVersionUID = 1L;
+
   /** Whether the failure was thrown (the same JVM runs the MiniCluster). */
   public static final AtomicBoolean FAILED = new AtomicBoolean();
+
   private final int threshold;
   private transient int seen;
   private transient boolean checkpointed;

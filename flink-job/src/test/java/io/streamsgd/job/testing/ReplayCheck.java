@@ -21,14 +21,15 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Checks published models against a plain single-threaded replay: each model's samples, in
- * topic order, cut into the batch sizes the updates report, through the core's minibatch step.
+ * Checks published models against a plain single-threaded replay: each model's samples, in topic
+ * order, cut into the batch sizes the updates report, through the core's minibatch step.
  */
 public final class ReplayCheck {
   private ReplayCheck() {}
 
   /** Updates of each model in the order read (one partition per model keeps version order). */
-  public static Map<String, List<ModelUpdate>> updatesByModel(List<ConsumerRecord<byte[], byte[]>> records) throws DecodeException {
+  public static Map<String, List<ModelUpdate>> updatesByModel(
+      List<ConsumerRecord<byte[], byte[]>> records) throws DecodeException {
     Map<String, List<ModelUpdate>> by = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
@@ -37,8 +38,11 @@ public final class ReplayCheck {
     return by;
   }
 
-  /** True once every model in {@code expected} has published a version that saw that many samples. */
-  public static boolean allSeen(List<ConsumerRecord<byte[], byte[]>> records, Map<String, Long> expected) {
+  /**
+   * True once every model in {@code expected} has published a version that saw that many samples.
+   */
+  public static boolean allSeen(
+      List<ConsumerRecord<byte[], byte[]>> records, Map<String, Long> expected) {
     Map<String, Long> seen = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       try {
@@ -48,7 +52,8 @@ public final class ReplayCheck {
         return false;
       }
     }
-    return expected.entrySet().stream().allMatch(e -> seen.getOrDefault(e.getKey(), 0L) >= e.getValue());
+    return expected.entrySet().stream()
+        .allMatch(e -> seen.getOrDefault(e.getKey(), 0L) >= e.getValue());
   }
 
   /** Versions 1, 2, 3, ... with no gap or duplicate, and counts that add up to {@code samples}. */
@@ -68,7 +73,8 @@ public final class ReplayCheck {
    * trainer's rule (count- and test-based policies; a trailing partial batch is left out).
    */
   public static List<Integer> expectedBatchSizes(ModelSpec spec, List<Sample> stream) {
-    io.streamsgd.core.batch.BatchPolicy policy = io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
+    io.streamsgd.core.batch.BatchPolicy policy =
+        io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
     LearnerState state = LearnerState.initial(spec);
     List<Integer> sizes = new ArrayList<>();
     int from = 0;
@@ -79,7 +85,11 @@ public final class ReplayCheck {
       int count = i + 1 - from;
       io.streamsgd.core.batch.BatchCutter.Decision decision =
           io.streamsgd.core.batch.BatchCutter.afterSample(
-              policy, count, target, check, () -> MinibatchUpdate.statistics(state, stream.subList(start, start + count)));
+              policy,
+              count,
+              target,
+              check,
+              () -> MinibatchUpdate.statistics(state, stream.subList(start, start + count)));
       check = decision.nextCheck();
       if (decision.close() != null) {
         MinibatchUpdate.apply(state, stream.subList(from, i + 1));
@@ -93,12 +103,15 @@ public final class ReplayCheck {
   }
 
   /** Each model's decoded samples, in topic order. */
-  public static Map<String, List<Sample>> samplesByModel(List<ConsumerRecord<byte[], byte[]>> sampleRecords) {
+  public static Map<String, List<Sample>> samplesByModel(
+      List<ConsumerRecord<byte[], byte[]>> sampleRecords) {
     Map<String, List<Sample>> samples = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : sampleRecords) {
       try {
         TrainingSample s = Codecs.TRAINING_SAMPLE.decode(r.value());
-        samples.computeIfAbsent(s.getModelId(), k -> new ArrayList<>()).add(SampleConversion.fromAvro(s, Sample.Origin.UNKNOWN));
+        samples
+            .computeIfAbsent(s.getModelId(), k -> new ArrayList<>())
+            .add(SampleConversion.fromAvro(s, Sample.Origin.UNKNOWN));
       } catch (DecodeException junk) {
         // the job dead-letters these; the replay skips them too
       }
@@ -108,7 +121,9 @@ public final class ReplayCheck {
 
   /** The last published parameters of every model equal the replay's, bit for bit. */
   public static void assertReplayMatches(
-      List<ConsumerRecord<byte[], byte[]>> sampleRecords, Map<String, ModelSpec> specs, Map<String, List<ModelUpdate>> updates) {
+      List<ConsumerRecord<byte[], byte[]>> sampleRecords,
+      Map<String, ModelSpec> specs,
+      Map<String, List<ModelUpdate>> updates) {
     Map<String, List<Sample>> samples = samplesByModel(sampleRecords);
     for (Map.Entry<String, List<ModelUpdate>> e : updates.entrySet()) {
       LearnerState replay = LearnerState.initial(specs.get(e.getKey()));
@@ -122,9 +137,13 @@ public final class ReplayCheck {
       double[] published = ModelUpdates.model(last).weights();
       double[] replayed = replay.model().weights();
       for (int i = 0; i < replayed.length; i++) {
-        assertThat(published[i]).as("%s weight %d", e.getKey(), i).isCloseTo(replayed[i], within(1e-9));
+        assertThat(published[i])
+            .as("%s weight %d", e.getKey(), i)
+            .isCloseTo(replayed[i], within(1e-9));
       }
-      assertThat(ModelUpdates.model(last)).as("bit-identical %s", e.getKey()).isEqualTo(replay.model());
+      assertThat(ModelUpdates.model(last))
+          .as("bit-identical %s", e.getKey())
+          .isEqualTo(replay.model());
       assertThat(last.getMetrics().getLossSum()).isEqualTo(replay.metrics().lossSum());
     }
   }

@@ -2,7 +2,6 @@ package io.streamsgd.job.testing;
 
 import io.streamsgd.schema.DenseFeatures;
 import io.streamsgd.schema.ModelSpec;
-import io.streamsgd.schema.Task;
 import io.streamsgd.schema.TrainingSample;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +13,9 @@ import java.util.Random;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Input for integration tests: specs, then {@code n} samples per model interleaved across
- * models (z = 1.5 x0 - 2 x1 + 0.5 x2 + 0.25; regression labels z + noise, binary labels drawn
- * from a logistic model of z, three classes by thresholds on z + noise), with junk records mixed
- * in. Deterministic.
+ * Input for integration tests: specs, then {@code n} samples per model interleaved across models (z
+ * = 1.5 x0 - 2 x1 + 0.5 x2 + 0.25; regression labels z + noise, binary labels drawn from a logistic
+ * model of z, three classes by thresholds on z + noise), with junk records mixed in. Deterministic.
  */
 public final class TestInput {
   /** Event time of the first sample; the i-th sample of each model is 10 ms later per step. */
@@ -25,14 +23,25 @@ public final class TestInput {
 
   private TestInput() {}
 
-  public static void produce(TopicIO io, String samplesTopic, String specsTopic, Map<String, ModelSpec> specs, int n, int junk) {
+  public static void produce(
+      TopicIO io,
+      String samplesTopic,
+      String specsTopic,
+      Map<String, ModelSpec> specs,
+      int n,
+      int junk) {
     produceSpecs(io, specsTopic, specs);
     io.produce(samplesTopic, samples(samplesTopic, specs, n, junk));
   }
 
   /** As {@link #produce}, the samples spread evenly over {@code duration}: a stream that lasts. */
   public static void produceOver(
-      TopicIO io, String samplesTopic, String specsTopic, Map<String, ModelSpec> specs, int n, java.time.Duration duration)
+      TopicIO io,
+      String samplesTopic,
+      String specsTopic,
+      Map<String, ModelSpec> specs,
+      int n,
+      java.time.Duration duration)
       throws InterruptedException {
     produceSpecs(io, specsTopic, specs);
     List<ProducerRecord<byte[], byte[]>> all = samples(samplesTopic, specs, n, 0);
@@ -40,7 +49,8 @@ public final class TestInput {
     int size = (all.size() + chunks - 1) / chunks;
     try (var producer = io.producer()) {
       for (int from = 0; from < all.size(); from += size) {
-        for (ProducerRecord<byte[], byte[]> r : all.subList(from, Math.min(all.size(), from + size))) {
+        for (ProducerRecord<byte[], byte[]> r :
+            all.subList(from, Math.min(all.size(), from + size))) {
           producer.send(r);
         }
         producer.flush();
@@ -51,12 +61,16 @@ public final class TestInput {
 
   private static void produceSpecs(TopicIO io, String specsTopic, Map<String, ModelSpec> specs) {
     List<ProducerRecord<byte[], byte[]>> specRecords = new ArrayList<>();
-    specs.forEach((id, spec) -> specRecords.add(new ProducerRecord<>(specsTopic, key(id), Codecs.MODEL_SPEC.encode(spec))));
+    specs.forEach(
+        (id, spec) ->
+            specRecords.add(
+                new ProducerRecord<>(specsTopic, key(id), Codecs.MODEL_SPEC.encode(spec))));
     io.produce(specsTopic, specRecords);
   }
 
   /** The sample records (and junk): deterministic. */
-  public static List<ProducerRecord<byte[], byte[]>> samples(String samplesTopic, Map<String, ModelSpec> specs, int n, int junk) {
+  public static List<ProducerRecord<byte[], byte[]>> samples(
+      String samplesTopic, Map<String, ModelSpec> specs, int n, int junk) {
     Random rnd = new Random(42);
     long start = START_TIME;
     List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
@@ -70,7 +84,10 @@ public final class TestInput {
         double y =
             switch (e.getValue().getTask()) {
               case BINARY -> rnd.nextDouble() < 1 / (1 + Math.exp(-3 * z)) ? 1 : 0;
-              case MULTICLASS -> z + 0.2 * rnd.nextGaussian() > 0.5 ? 2 : (z + 0.2 * rnd.nextGaussian() > -0.5 ? 1 : 0);
+              case MULTICLASS ->
+                  z + 0.2 * rnd.nextGaussian() > 0.5
+                      ? 2
+                      : (z + 0.2 * rnd.nextGaussian() > -0.5 ? 1 : 0);
               default -> z + 0.1 * rnd.nextGaussian();
             };
         TrainingSample s =
@@ -80,10 +97,22 @@ public final class TestInput {
                 .setLabel(y)
                 .setEventTime(Instant.ofEpochMilli(start + i * 10L))
                 .build();
-        samples.add(new ProducerRecord<>(samplesTopic, null, start + i * 10L, key(e.getKey()), Codecs.TRAINING_SAMPLE.encode(s)));
+        samples.add(
+            new ProducerRecord<>(
+                samplesTopic,
+                null,
+                start + i * 10L,
+                key(e.getKey()),
+                Codecs.TRAINING_SAMPLE.encode(s)));
       }
       if (junkLeft > 0 && i % junkEvery == 0) {
-        samples.add(new ProducerRecord<>(samplesTopic, null, start + i * 10L, key(firstModel), ("junk " + i).getBytes(StandardCharsets.UTF_8)));
+        samples.add(
+            new ProducerRecord<>(
+                samplesTopic,
+                null,
+                start + i * 10L,
+                key(firstModel),
+                ("junk " + i).getBytes(StandardCharsets.UTF_8)));
         junkLeft--;
       }
     }

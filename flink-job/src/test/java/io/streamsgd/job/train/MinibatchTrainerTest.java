@@ -45,8 +45,8 @@ class MinibatchTrainerTest {
         0);
   }
 
-  private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> opened(ModelSpec... specs)
-      throws Exception {
+  private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> opened(
+      ModelSpec... specs) throws Exception {
     var h = harness(MissingSpecPolicy.WAIT, null);
     h.open();
     for (ModelSpec spec : specs) {
@@ -62,13 +62,23 @@ class MinibatchTrainerTest {
       double x0 = r.nextDouble();
       double x1 = r.nextDouble();
       double y = model.equals("b") ? (x0 + x1 > 1 ? 1 : 0) : 3 * x0 - x1 + 0.5;
-      out.add(new Sample(model, FeatureVector.dense(new double[] {x0, x1}), y, 1.0, 1000L + i, new Sample.Origin("samples", 0, i)));
+      out.add(
+          new Sample(
+              model,
+              FeatureVector.dense(new double[] {x0, x1}),
+              y,
+              1.0,
+              1000L + i,
+              new Sample.Origin("samples", 0, i)));
     }
     return out;
   }
 
-  private static List<ModelUpdate> updatesOf(KeyedBroadcastOperatorTestHarness<?, ?, ?, ModelUpdate> h, String model) {
-    return h.extractOutputValues().stream().filter(u -> u.getModelId().equals(model)).collect(Collectors.toList());
+  private static List<ModelUpdate> updatesOf(
+      KeyedBroadcastOperatorTestHarness<?, ?, ?, ModelUpdate> h, String model) {
+    return h.extractOutputValues().stream()
+        .filter(u -> u.getModelId().equals(model))
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -81,7 +91,9 @@ class MinibatchTrainerTest {
       assertThat(updates).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L);
       assertThat(updates).extracting(ModelUpdate::getSamplesSeen).containsExactly(4L, 8L);
       assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactly(4, 4);
-      assertThat(updates).extracting(ModelUpdate::getCloseReason).containsOnly(BatchCloseReason.SIZE);
+      assertThat(updates)
+          .extracting(ModelUpdate::getCloseReason)
+          .containsOnly(BatchCloseReason.SIZE);
       assertThat(updates.get(0).getMetrics().getCount()).isEqualTo(4);
     }
   }
@@ -212,11 +224,28 @@ class MinibatchTrainerTest {
   @Test
   void samplesThatDoNotFitTheSpecBecomeDeadLetters() throws Exception {
     try (var h = opened(SPEC_A, SPEC_B)) {
-      h.processElement(new Sample("a", FeatureVector.dense(new double[] {1, 2, 3}), 1, 1, 0, new Sample.Origin("samples", 0, 7)), 0);
-      h.processElement(new Sample("b", FeatureVector.dense(new double[] {1, 2}), 0.5, 1, 0, new Sample.Origin("samples", 1, 8)), 0);
+      h.processElement(
+          new Sample(
+              "a",
+              FeatureVector.dense(new double[] {1, 2, 3}),
+              1,
+              1,
+              0,
+              new Sample.Origin("samples", 0, 7)),
+          0);
+      h.processElement(
+          new Sample(
+              "b",
+              FeatureVector.dense(new double[] {1, 2}),
+              0.5,
+              1,
+              0,
+              new Sample.Origin("samples", 1, 8)),
+          0);
       List<DeadLetter> letters = new ArrayList<>();
       h.getSideOutput(DeadLetters.TAG).forEach(r -> letters.add(r.getValue()));
-      assertThat(letters).extracting(DeadLetter::getReason)
+      assertThat(letters)
+          .extracting(DeadLetter::getReason)
           .containsExactly(DeadLetterReason.WRONG_DIMENSION, DeadLetterReason.LABEL_OUT_OF_DOMAIN);
       assertThat(letters).extracting(DeadLetter::getOffset).containsExactly(7L, 8L);
       assertThat(h.extractOutputValues()).isEmpty();
@@ -244,9 +273,18 @@ class MinibatchTrainerTest {
     try (var h = opened(spec)) {
       long[] times = {0, 100, 500, 999, 1000};
       for (long t : times) {
-        h.processElement(new Sample("a", FeatureVector.dense(new double[] {1, t / 1000.0}), 1, 1, t, new Sample.Origin("s", 0, t)), t);
+        h.processElement(
+            new Sample(
+                "a",
+                FeatureVector.dense(new double[] {1, t / 1000.0}),
+                1,
+                1,
+                t,
+                new Sample.Origin("s", 0, t)),
+            t);
       }
-      // the sample at 1000 reached the first batch's end [0, 1000): it closed that batch, opened the next
+      // the sample at 1000 reached the first batch's end [0, 1000): it closed that batch, opened
+      // the next
       List<ModelUpdate> updates = updatesOf(h, "a");
       assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactly(4);
       assertThat(updates.get(0).getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
@@ -270,7 +308,8 @@ class MinibatchTrainerTest {
     spec.getBatch().setMaxLatencyMs(0);
     List<Sample> samples = stream("b", 200, 12);
     // Expected batches, decided with the core alone (the same rule the trainer applies).
-    io.streamsgd.core.batch.BatchPolicy policy = io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
+    io.streamsgd.core.batch.BatchPolicy policy =
+        io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
     LearnerState replay = LearnerState.initial(spec);
     List<Integer> sizes = new ArrayList<>();
     List<BatchCloseReason> reasons = new ArrayList<>();
@@ -284,8 +323,13 @@ class MinibatchTrainerTest {
       for (int n = 1; from + n <= samples.size(); n++) {
         int start = from;
         int count = n;
-        var decision = io.streamsgd.core.batch.BatchCutter.afterSample(
-            policy, n, target, check, () -> MinibatchUpdate.statistics(replay, samples.subList(start, start + count)));
+        var decision =
+            io.streamsgd.core.batch.BatchCutter.afterSample(
+                policy,
+                n,
+                target,
+                check,
+                () -> MinibatchUpdate.statistics(replay, samples.subList(start, start + count)));
         check = decision.nextCheck();
         if (decision.close() != null) {
           to = from + n;
@@ -311,8 +355,12 @@ class MinibatchTrainerTest {
       }
       List<ModelUpdate> updates = updatesOf(h, "b");
       assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactlyElementsOf(sizes);
-      assertThat(updates).extracting(ModelUpdate::getCloseReason).containsExactlyElementsOf(reasons);
-      assertThat(updates).extracting(ModelUpdate::getNextBatchTarget).containsExactlyElementsOf(targets);
+      assertThat(updates)
+          .extracting(ModelUpdate::getCloseReason)
+          .containsExactlyElementsOf(reasons);
+      assertThat(updates)
+          .extracting(ModelUpdate::getNextBatchTarget)
+          .containsExactlyElementsOf(targets);
       assertThat(ModelUpdates.model(last(updates))).isEqualTo(replay.model());
     }
   }
@@ -347,8 +395,10 @@ class MinibatchTrainerTest {
         h.processElement(samples.get(i), 0);
       }
       List<ModelUpdate> held = updatesOf(h, "b");
-      assertThat(held).extracting(ModelUpdate::getBatchSize).containsExactlyElementsOf(
-          specFirst.stream().map(ModelUpdate::getBatchSize).collect(Collectors.toList()));
+      assertThat(held)
+          .extracting(ModelUpdate::getBatchSize)
+          .containsExactlyElementsOf(
+              specFirst.stream().map(ModelUpdate::getBatchSize).collect(Collectors.toList()));
       assertThat(ModelUpdates.model(last(held))).isEqualTo(ModelUpdates.model(last(specFirst)));
     }
   }

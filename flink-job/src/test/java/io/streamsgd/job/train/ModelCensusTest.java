@@ -14,13 +14,16 @@ class ModelCensusTest {
   /** Models created on 2 subtasks, restored on 3: each model is counted once, by its new owner. */
   @Test
   void countsFollowTheirKeyGroupsThroughARescale() {
-    List<ModelCensus> before = List.of(new ModelCensus(MAX_PARALLELISM, 2, 0), new ModelCensus(MAX_PARALLELISM, 2, 1));
+    List<ModelCensus> before =
+        List.of(new ModelCensus(MAX_PARALLELISM, 2, 0), new ModelCensus(MAX_PARALLELISM, 2, 1));
     int models = 1000;
     for (int m = 0; m < models; m++) {
       String id = "model-" + m;
-      ModelCensus owner = before.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(id, MAX_PARALLELISM, 2));
+      ModelCensus owner =
+          before.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(id, MAX_PARALLELISM, 2));
       owner.written(id, 0, 80);
-      owner.written(id, 80, 96); // a later write that grows the state does not count the model again
+      owner.written(
+          id, 80, 96); // a later write that grows the state does not count the model again
     }
     assertThat(before.stream().mapToLong(ModelCensus::models).sum()).isEqualTo(models);
 

@@ -21,21 +21,29 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cut a run at every point (inside open batches, right after a publication, between a spec
- * change and the batch it applies to, while samples wait for a spec, with timers pending),
- * snapshot, restore into a fresh operator and finish: the output must be exactly that of the
- * uninterrupted run.
+ * Cut a run at every point (inside open batches, right after a publication, between a spec change
+ * and the batch it applies to, while samples wait for a spec, with timers pending), snapshot,
+ * restore into a fresh operator and finish: the output must be exactly that of the uninterrupted
+ * run.
  */
 class SnapshotAtEveryPointTest {
 
   interface Step {
-    void apply(KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> h) throws Exception;
+    void apply(KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> h)
+        throws Exception;
   }
 
-  static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness() throws Exception {
+  static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
+      throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(new MinibatchTrainer(MissingSpecPolicy.WAIT, null, 100, true), List.of(SpecBroadcast.DESCRIPTOR)),
-        Sample::modelId, Types.STRING, 128, 1, 0);
+        new CoBroadcastWithKeyedOperator<>(
+            new MinibatchTrainer(MissingSpecPolicy.WAIT, null, 100, true),
+            List.of(SpecBroadcast.DESCRIPTOR)),
+        Sample::modelId,
+        Types.STRING,
+        128,
+        1,
+        0);
   }
 
   static List<Step> script() {
@@ -47,18 +55,40 @@ class SnapshotAtEveryPointTest {
     b.getBatch().setMinSize(2);
     b.getBatch().setMaxSize(12);
     b.getBatch().setMaxLatencyMs(0);
-    ModelSpec c = ModelSpecs.of("c", io.streamsgd.schema.Task.REGRESSION, io.streamsgd.schema.Loss.SQUARED, 2, 0.1, 0.0, 5, 100);
+    ModelSpec c =
+        ModelSpecs.of(
+            "c",
+            io.streamsgd.schema.Task.REGRESSION,
+            io.streamsgd.schema.Loss.SQUARED,
+            2,
+            0.1,
+            0.0,
+            5,
+            100);
     List<Step> steps = new ArrayList<>();
     steps.add(h -> h.processBroadcastElement(a, 0));
     steps.add(h -> h.processBroadcastElement(b, 0));
     Random rnd = new Random(3);
     long time = 0;
     for (int i = 0; i < 40; i++) {
-      String model = i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "c"; // c has no spec until step 20: its samples wait
+      String model =
+          i % 3 == 0
+              ? "a"
+              : i % 3 == 1 ? "b" : "c"; // c has no spec until step 20: its samples wait
       double x0 = rnd.nextDouble();
       double x1 = rnd.nextDouble();
-      double y = model.equals("b") ? (x0 > x1 ? 1 : 0) : 2 * x0 - x1 + (i == 17 ? Double.NaN : 0); // one bad label
-      Sample s = new Sample(model, FeatureVector.dense(new double[] {x0, x1}), y, 1, i, new Sample.Origin("t", 0, i));
+      double y =
+          model.equals("b")
+              ? (x0 > x1 ? 1 : 0)
+              : 2 * x0 - x1 + (i == 17 ? Double.NaN : 0); // one bad label
+      Sample s =
+          new Sample(
+              model,
+              FeatureVector.dense(new double[] {x0, x1}),
+              y,
+              1,
+              i,
+              new Sample.Origin("t", 0, i));
       steps.add(h -> h.processElement(s, 0));
       if (i == 20) {
         steps.add(h -> h.processBroadcastElement(c, 0));
@@ -76,15 +106,31 @@ class SnapshotAtEveryPointTest {
     return steps;
   }
 
-  static List<String> outputs(KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> h) {
+  static List<String> outputs(
+      KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> h) {
     List<String> out = new ArrayList<>();
     for (ModelUpdate u : h.extractOutputValues()) {
-      out.add(u.getModelId() + " v" + u.getVersion() + " n" + u.getBatchSize() + " " + u.getCloseReason() + " " + u.getSpecFingerprint()
-          + " " + u.getParameters() + " " + u.getMetrics().getLossSum() + " seen" + u.getSamplesSeen());
+      out.add(
+          u.getModelId()
+              + " v"
+              + u.getVersion()
+              + " n"
+              + u.getBatchSize()
+              + " "
+              + u.getCloseReason()
+              + " "
+              + u.getSpecFingerprint()
+              + " "
+              + u.getParameters()
+              + " "
+              + u.getMetrics().getLossSum()
+              + " seen"
+              + u.getSamplesSeen());
     }
     var letters = h.getSideOutput(DeadLetters.TAG); // null until the first dead letter
     if (letters != null) {
-      letters.forEach(r -> out.add("dead " + r.getValue().getReason() + " " + r.getValue().getOffset()));
+      letters.forEach(
+          r -> out.add("dead " + r.getValue().getReason() + " " + r.getValue().getOffset()));
     }
     return out;
   }
@@ -127,13 +173,16 @@ class SnapshotAtEveryPointTest {
         }
         combined.addAll(outputs(h));
       }
-      assertThat(sortDeadLetters(combined)).as("cut after step %d", cut).isEqualTo(sortDeadLetters(reference));
+      assertThat(sortDeadLetters(combined))
+          .as("cut after step %d", cut)
+          .isEqualTo(sortDeadLetters(reference));
     }
   }
 
   /** Dead letters come on a side output: compare them as a set, updates in order. */
   private static List<String> sortDeadLetters(List<String> out) {
-    List<String> updates = new ArrayList<>(out.stream().filter(o -> !o.startsWith("dead")).toList());
+    List<String> updates =
+        new ArrayList<>(out.stream().filter(o -> !o.startsWith("dead")).toList());
     out.stream().filter(o -> o.startsWith("dead")).sorted().forEach(updates::add);
     return updates;
   }

@@ -26,21 +26,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Savepoints survive a change of the trainer's state layout. {@code savepoints/trainer-format-1}
- * is an operator snapshot written by the first state layout (format 1 of every serializer), in
- * the middle of open batches; the current code must restore it, migrating the state, and go on
- * training from where it stopped.
+ * Savepoints survive a change of the trainer's state layout. {@code savepoints/trainer-format-1} is
+ * an operator snapshot written by the first state layout (format 1 of every serializer), in the
+ * middle of open batches; the current code must restore it, migrating the state, and go on training
+ * from where it stopped.
  *
- * <p>To add a snapshot before changing a layout again, run this class with
- * {@code -Dstreamsgd.write-snapshots=true} and commit the file it writes.
+ * <p>To add a snapshot before changing a layout again, run this class with {@code
+ * -Dstreamsgd.write-snapshots=true} and commit the file it writes.
  */
 class StateLayoutMigrationTest {
-  static final ModelSpec SPEC = ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 2, 0.1, 4), 4);
+  static final ModelSpec SPEC =
+      ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 2, 0.1, 4), 4);
 
-  static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness() throws Exception {
+  static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
+      throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(new MinibatchTrainer(MissingSpecPolicy.WAIT, null, 100, true), List.of(SpecBroadcast.DESCRIPTOR)),
-        Sample::modelId, Types.STRING, 128, 1, 0);
+        new CoBroadcastWithKeyedOperator<>(
+            new MinibatchTrainer(MissingSpecPolicy.WAIT, null, 100, true),
+            List.of(SpecBroadcast.DESCRIPTOR)),
+        Sample::modelId,
+        Types.STRING,
+        128,
+        1,
+        0);
   }
 
   /** 30 samples of model m: 7 batches of 4 applied before the snapshot, 2 samples left open. */
@@ -50,7 +58,14 @@ class StateLayoutMigrationTest {
     for (int i = 0; i < 40; i++) {
       double x0 = rnd.nextDouble();
       double x1 = rnd.nextDouble();
-      out.add(new Sample("m", FeatureVector.dense(new double[] {x0, x1}), 3 * x0 - x1, 1, i, new Sample.Origin("t", 0, i)));
+      out.add(
+          new Sample(
+              "m",
+              FeatureVector.dense(new double[] {x0, x1}),
+              3 * x0 - x1,
+              1,
+              i,
+              new Sample.Origin("t", 0, i)));
     }
     return out;
   }
@@ -70,7 +85,9 @@ class StateLayoutMigrationTest {
       }
       OperatorSubtaskState snapshot = h.snapshot(1, 1);
       Files.createDirectories(snapshotFile(1).getParent());
-      OperatorSnapshotUtil.writeStateHandle(snapshot, snapshotFile(io.streamsgd.job.state.LearnerStateSerializer.FORMAT_FOR_TESTS).toString());
+      OperatorSnapshotUtil.writeStateHandle(
+          snapshot,
+          snapshotFile(io.streamsgd.job.state.LearnerStateSerializer.FORMAT_FOR_TESTS).toString());
     }
   }
 

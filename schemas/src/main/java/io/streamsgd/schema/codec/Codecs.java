@@ -15,16 +15,22 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * One shared, thread-safe codec per published record type. Each also reads every earlier
- * version of its schema listed in {@code io/streamsgd/schema/history/index.txt}.
+ * One shared, thread-safe codec per published record type. Each also reads every earlier version of
+ * its schema listed in {@code io/streamsgd/schema/history/index.txt}.
  */
 public final class Codecs {
-  public static final SingleObjectCodec<TrainingSample> TRAINING_SAMPLE = withHistory(SingleObjectCodec.of(TrainingSample.class));
-  public static final SingleObjectCodec<ModelSpec> MODEL_SPEC = withHistory(SingleObjectCodec.of(ModelSpec.class));
-  public static final SingleObjectCodec<ModelUpdate> MODEL_UPDATE = withHistory(SingleObjectCodec.of(ModelUpdate.class));
-  public static final SingleObjectCodec<DeadLetter> DEAD_LETTER = withHistory(SingleObjectCodec.of(DeadLetter.class));
-  public static final SingleObjectCodec<PredictionRequest> PREDICTION_REQUEST = withHistory(SingleObjectCodec.of(PredictionRequest.class));
-  public static final SingleObjectCodec<Prediction> PREDICTION = withHistory(SingleObjectCodec.of(Prediction.class));
+  public static final SingleObjectCodec<TrainingSample> TRAINING_SAMPLE =
+      withHistory(SingleObjectCodec.of(TrainingSample.class));
+  public static final SingleObjectCodec<ModelSpec> MODEL_SPEC =
+      withHistory(SingleObjectCodec.of(ModelSpec.class));
+  public static final SingleObjectCodec<ModelUpdate> MODEL_UPDATE =
+      withHistory(SingleObjectCodec.of(ModelUpdate.class));
+  public static final SingleObjectCodec<DeadLetter> DEAD_LETTER =
+      withHistory(SingleObjectCodec.of(DeadLetter.class));
+  public static final SingleObjectCodec<PredictionRequest> PREDICTION_REQUEST =
+      withHistory(SingleObjectCodec.of(PredictionRequest.class));
+  public static final SingleObjectCodec<Prediction> PREDICTION =
+      withHistory(SingleObjectCodec.of(Prediction.class));
 
   private Codecs() {}
 
@@ -50,7 +56,8 @@ public final class Codecs {
 
   private static final String HISTORY = "/io/streamsgd/schema/history/";
 
-  private static <T extends org.apache.avro.specific.SpecificRecord> SingleObjectCodec<T> withHistory(SingleObjectCodec<T> codec) {
+  private static <T extends org.apache.avro.specific.SpecificRecord>
+      SingleObjectCodec<T> withHistory(SingleObjectCodec<T> codec) {
     for (Schema old : history(codec.schema().getName())) {
       codec.withWriterSchema(old);
     }

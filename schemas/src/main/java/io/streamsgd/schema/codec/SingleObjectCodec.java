@@ -8,20 +8,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Avro single-object encoding (marker {@code C3 01}, 8-byte CRC-64-AVRO fingerprint of the
- * writer schema, then the binary body) for one record type. Any Avro library in any language
- * can read it without a schema registry. Thread-safe.
+ * Avro single-object encoding (marker {@code C3 01}, 8-byte CRC-64-AVRO fingerprint of the writer
+ * schema, then the binary body) for one record type. Any Avro library in any language can read it
+ * without a schema registry. Thread-safe.
  */
 public final class SingleObjectCodec<T extends SpecificRecord> {
   private final Schema schema;
@@ -31,10 +31,11 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
 
   /**
    * Per thread: a growable buffer and a buffered encoder over it. Avro's BinaryMessageEncoder
-   * writes through a direct encoder, one synchronized stream call per double of a parameter
-   * array; a model update of a 64-weight model made several hundred of them.
+   * writes through a direct encoder, one synchronized stream call per double of a parameter array;
+   * a model update of a 64-weight model made several hundred of them.
    */
-  private static final ThreadLocal<EncodeBuffer> BUFFERS = ThreadLocal.withInitial(EncodeBuffer::new);
+  private static final ThreadLocal<EncodeBuffer> BUFFERS =
+      ThreadLocal.withInitial(EncodeBuffer::new);
 
   private static final class EncodeBuffer extends ByteArrayOutputStream {
     BinaryEncoder encoder;
@@ -74,9 +75,15 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
     SpecificData model = new SpecificData(type.getClassLoader());
     this.schema = model.getSchema(type);
     this.writer = model.createDatumWriter(schema);
-    // The single-object header: marker C3 01, then the schema's CRC-64-AVRO fingerprint, little-endian.
-    this.header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN)
-        .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+    // The single-object header: marker C3 01, then the schema's CRC-64-AVRO fingerprint,
+    // little-endian.
+    this.header =
+        ByteBuffer.allocate(10)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .put((byte) 0xC3)
+            .put((byte) 0x01)
+            .putLong(SchemaNormalization.parsingFingerprint64(schema))
+            .array();
     this.decoder = new BinaryMessageDecoder<>(model, schema);
   }
 
@@ -115,7 +122,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   /** Decodes one record; every failure becomes a {@link DecodeException} with its kind. */
   public T decode(byte[] bytes) throws DecodeException {
     if (bytes == null) {
-      throw new DecodeException(DecodeException.Kind.NOT_SINGLE_OBJECT, "record has no value (tombstone)");
+      throw new DecodeException(
+          DecodeException.Kind.NOT_SINGLE_OBJECT, "record has no value (tombstone)");
     }
     try {
       return decoder.decode(bytes);

@@ -59,7 +59,8 @@ class SingleObjectCodecTest {
     old.put("features", dense);
     old.put("label", 0.0);
     old.put("eventTime", 7L);
-    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old).array();
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old).array();
 
     SingleObjectCodec<TrainingSample> codec = SingleObjectCodec.of(TrainingSample.class);
     assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(DecodeException.class);

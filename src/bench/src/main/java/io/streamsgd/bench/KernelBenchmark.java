@@ -15,17 +15,21 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The learning kernel against Vowpal Wabbit on the same dense logistic stream (d = 64), one
- * thread each. Scores are examples per second: each operation is one example.
+ * The learning kernel against Vowpal Wabbit on the same dense logistic stream (d = 64), one thread
+ * each. Scores are examples per second: each operation is one example.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class KernelBenchmark {
-  /** Examples per pass: 4096 x 64 doubles (2 MiB) stay in cache, as a freshly decoded batch does. */
+  /**
+   * Examples per pass: 4096 x 64 doubles (2 MiB) stay in cache, as a freshly decoded batch does.
+   */
   public static final int EXAMPLES = 4096;
 
   @Param({"32"})

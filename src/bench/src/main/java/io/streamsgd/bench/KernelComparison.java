@@ -16,13 +16,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * One run, side by side: streamsgd's learning kernel and Vowpal Wabbit on the same logistic
- * stream (dense d = 64). Speed from JMH (examples/s, one thread each); quality as progressive
- * log loss over a 200,000-example stream (every example scored before it is learned).
+ * One run, side by side: streamsgd's learning kernel and Vowpal Wabbit on the same logistic stream
+ * (dense d = 64). Speed from JMH (examples/s, one thread each); quality as progressive log loss
+ * over a 200,000-example stream (every example scored before it is learned).
  */
 public final class KernelComparison {
   /** The kernel's settings: AdaGrad, learning rate 0.07, minibatches of 32. */
   static final OptimizerKind OPTIMIZER = OptimizerKind.ADAGRAD;
+
   static final double LEARNING_RATE = 0.07;
   static final int BATCH_SIZE = 32;
   static final int LOSS_EXAMPLES = 200_000;
@@ -68,22 +69,58 @@ public final class KernelComparison {
     double ourSpeed = speed.get("streamsgdMinibatchKernel");
     double vwSpeed = speed.get("vowpalWabbit");
 
-    System.out.printf(Locale.ROOT, "%n%-34s %16s %14s%n", "learner (dense d=64, one thread)", "examples/s", "prog. logloss");
-    System.out.printf(Locale.ROOT, "%-34s %16.0f %14.5f%n",
-        "streamsgd " + OPTIMIZER + " lr=" + LEARNING_RATE + " batch " + BATCH_SIZE, ourSpeed, ours);
-    System.out.printf(Locale.ROOT, "%-34s %16.0f %14.5f%n", "Vowpal Wabbit 9.3.0 (JNI)", vwSpeed, theirs);
-    System.out.printf(Locale.ROOT, "ratios: speed %.1fx, log loss %+.2f%%%n", ourSpeed / vwSpeed, 100 * (ours / theirs - 1));
+    System.out.printf(
+        Locale.ROOT,
+        "%n%-34s %16s %14s%n",
+        "learner (dense d=64, one thread)",
+        "examples/s",
+        "prog. logloss");
+    System.out.printf(
+        Locale.ROOT,
+        "%-34s %16.0f %14.5f%n",
+        "streamsgd " + OPTIMIZER + " lr=" + LEARNING_RATE + " batch " + BATCH_SIZE,
+        ourSpeed,
+        ours);
+    System.out.printf(
+        Locale.ROOT, "%-34s %16.0f %14.5f%n", "Vowpal Wabbit 9.3.0 (JNI)", vwSpeed, theirs);
+    System.out.printf(
+        Locale.ROOT,
+        "ratios: speed %.1fx, log loss %+.2f%%%n",
+        ourSpeed / vwSpeed,
+        100 * (ours / theirs - 1));
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("cores", Runtime.getRuntime().availableProcessors());
     report.put("dimension", 64);
     report.put("lossExamples", LOSS_EXAMPLES);
-    report.put("streamsgd", Map.of(
-        "optimizer", OPTIMIZER.name(), "learningRate", LEARNING_RATE, "batchSize", BATCH_SIZE,
-        "examplesPerSecond", ourSpeed, "examplesPerSecondError", error.get("streamsgdMinibatchKernel"), "progressiveLogLoss", ours));
-    report.put("vowpalWabbit", Map.of(
-        "version", "9.3.0", "arguments", VowpalWabbitPeer.ARGS,
-        "examplesPerSecond", vwSpeed, "examplesPerSecondError", error.get("vowpalWabbit"), "progressiveLogLoss", theirs));
+    report.put(
+        "streamsgd",
+        Map.of(
+            "optimizer",
+            OPTIMIZER.name(),
+            "learningRate",
+            LEARNING_RATE,
+            "batchSize",
+            BATCH_SIZE,
+            "examplesPerSecond",
+            ourSpeed,
+            "examplesPerSecondError",
+            error.get("streamsgdMinibatchKernel"),
+            "progressiveLogLoss",
+            ours));
+    report.put(
+        "vowpalWabbit",
+        Map.of(
+            "version",
+            "9.3.0",
+            "arguments",
+            VowpalWabbitPeer.ARGS,
+            "examplesPerSecond",
+            vwSpeed,
+            "examplesPerSecondError",
+            error.get("vowpalWabbit"),
+            "progressiveLogLoss",
+            theirs));
     report.put("speedRatio", ourSpeed / vwSpeed);
     report.put("logLossRatio", ours / theirs);
     return report;

@@ -11,8 +11,10 @@ import java.util.Random;
 public final class LogisticData {
   public final int n;
   public final int d;
+
   /** Row-major n x d. */
   public final double[] x;
+
   /** Labels 0/1. */
   public final double[] y;
 

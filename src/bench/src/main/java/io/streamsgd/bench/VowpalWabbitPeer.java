@@ -5,10 +5,10 @@ import org.vowpalwabbit.spark.VowpalWabbitNative;
 import org.vowpalwabbit.spark.prediction.ScalarPrediction;
 
 /**
- * Vowpal Wabbit (9.3.0, through its JNI library) on the same examples, fed as dense feature
- * arrays through VW's native example API (no text parsing): logistic loss and link, its default
- * adaptive, normalized, invariant updates. Each example is predicted before it is learned, so
- * the mean of those losses is VW's progressive validation loss.
+ * Vowpal Wabbit (9.3.0, through its JNI library) on the same examples, fed as dense feature arrays
+ * through VW's native example API (no text parsing): logistic loss and link, its default adaptive,
+ * normalized, invariant updates. Each example is predicted before it is learned, so the mean of
+ * those losses is VW's progressive validation loss.
  */
 public final class VowpalWabbitPeer {
   public static final String ARGS = "--loss_function logistic --link logistic -b 18 --quiet";
@@ -31,7 +31,9 @@ public final class VowpalWabbitPeer {
         example.setLabel(1f, data.y[i] > 0.5 ? 1f : -1f);
         example.addToNamespaceDense('a', 0, x);
         example.learn();
-        loss += LogisticData.logLoss(((ScalarPrediction) example.getPrediction()).getValue(), data.y[i]);
+        loss +=
+            LogisticData.logLoss(
+                ((ScalarPrediction) example.getPrediction()).getValue(), data.y[i]);
       }
     }
     return loss / data.n;

@@ -26,7 +26,12 @@ public final class Main {
                 return 2;
               }
               if (e instanceof IOException || e instanceof UncheckedIOException) {
-                cmd.getErr().println("streamsgd " + cmd.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                cmd.getErr()
+                    .println(
+                        "streamsgd "
+                            + cmd.getCommandName()
+                            + ": "
+                            + (e.getMessage() != null ? e.getMessage() : e.toString()));
                 return 1;
               }
               throw e;

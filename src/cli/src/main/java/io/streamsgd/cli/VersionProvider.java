@@ -9,9 +9,12 @@ public final class VersionProvider implements IVersionProvider {
     String version = VersionProvider.class.getPackage().getImplementationVersion();
     return new String[] {
       "streamsgd " + (version == null ? "(development build)" : version),
-      "Flink " + org.apache.flink.runtime.util.EnvironmentInformation.getVersion()
-          + ", Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion()
-          + ", Java " + System.getProperty("java.version")
+      "Flink "
+          + org.apache.flink.runtime.util.EnvironmentInformation.getVersion()
+          + ", Kafka "
+          + org.apache.kafka.common.utils.AppInfoParser.getVersion()
+          + ", Java "
+          + System.getProperty("java.version")
     };
   }
 }

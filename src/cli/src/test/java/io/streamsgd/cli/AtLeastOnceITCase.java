@@ -37,10 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * At-least-once publication: a failure makes the trainer publish again the versions it had
- * sent after its last checkpoint. Those duplicates are whole, identical snapshots, so consumers
- * that keep the highest version per model (the Kafka Streams table, {@link ModelSubscriber})
- * end with exactly the model an exactly-once run would give.
+ * At-least-once publication: a failure makes the trainer publish again the versions it had sent
+ * after its last checkpoint. Those duplicates are whole, identical snapshots, so consumers that
+ * keep the highest version per model (the Kafka Streams table, {@link ModelSubscriber}) end with
+ * exactly the model an exactly-once run would give.
  */
 class AtLeastOnceITCase {
   static final int N = 3000;
@@ -71,9 +71,14 @@ class AtLeastOnceITCase {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
       StreamSgdJob.configure(env, s);
       DataStream<RawRecord> samples =
-          env.fromSource(KafkaSources.samples(s), StreamSgdJob.sampleWatermarks(s), "samples").map(new FailOnceAfterCheckpoint(N / 2));
+          env.fromSource(KafkaSources.samples(s), StreamSgdJob.sampleWatermarks(s), "samples")
+              .map(new FailOnceAfterCheckpoint(N / 2));
       TrainerPipeline.Outputs out =
-          TrainerPipeline.attach(samples, env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs").setParallelism(1), s);
+          TrainerPipeline.attach(
+              samples,
+              env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs")
+                  .setParallelism(1),
+              s);
       out.updates().sinkTo(KafkaSinks.models(s));
       out.deadLetters().sinkTo(KafkaSinks.deadLetters(s));
       FailOnceAfterCheckpoint.FAILED.set(false);
@@ -81,7 +86,11 @@ class AtLeastOnceITCase {
       assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
 
       Map<String, List<ModelUpdate>> published =
-          ReplayCheck.updatesByModel(io.readCommitted("models", Duration.ofSeconds(30), l -> ReplayCheck.allSeen(l, Map.of("a", (long) N, "b", (long) N))));
+          ReplayCheck.updatesByModel(
+              io.readCommitted(
+                  "models",
+                  Duration.ofSeconds(30),
+                  l -> ReplayCheck.allSeen(l, Map.of("a", (long) N, "b", (long) N))));
       int duplicates = 0;
       for (Map.Entry<String, List<ModelUpdate>> e : published.entrySet()) {
         Map<Long, ModelUpdate> byVersion = new TreeMap<>();
@@ -89,25 +98,36 @@ class AtLeastOnceITCase {
           ModelUpdate first = byVersion.putIfAbsent(u.getVersion(), u);
           if (first != null) {
             duplicates++;
-            assertThat(u.getParameters()).as("duplicate of %s v%d", e.getKey(), u.getVersion()).isEqualTo(first.getParameters());
+            assertThat(u.getParameters())
+                .as("duplicate of %s v%d", e.getKey(), u.getVersion())
+                .isEqualTo(first.getParameters());
             assertThat(u.getSamplesSeen()).isEqualTo(first.getSamplesSeen());
           }
         }
         ReplayCheck.assertContiguous(e.getKey(), List.copyOf(byVersion.values()), N);
       }
       System.out.println("duplicate updates published after the failure: " + duplicates);
-      ReplayCheck.assertReplayMatches(io.readCommitted("samples", Duration.ofSeconds(5), l -> false), specs, lastCopies(published));
+      ReplayCheck.assertReplayMatches(
+          io.readCommitted("samples", Duration.ofSeconds(5), l -> false),
+          specs,
+          lastCopies(published));
 
       // Both consumers dedupe by version and end on the last one.
-      try (ModelSubscriber subscriber = new ModelSubscriber(Map.of("bootstrap.servers", kafka.bootstrapServers()), "models");
+      try (ModelSubscriber subscriber =
+              new ModelSubscriber(Map.of("bootstrap.servers", kafka.bootstrapServers()), "models");
           ModelServingApp serving =
-              new ModelServingApp(ServingSettings.defaults(kafka.bootstrapServers(), tmp.resolve("streams"))
-                      .withStoreType(LatestModelTopology.StoreType.IN_MEMORY)
-                      .withRequestsTopic(null)) // the table alone: no prediction-requests topic here
+              new ModelServingApp(
+                      ServingSettings.defaults(kafka.bootstrapServers(), tmp.resolve("streams"))
+                          .withStoreType(LatestModelTopology.StoreType.IN_MEMORY)
+                          .withRequestsTopic(
+                              null)) // the table alone: no prediction-requests topic here
                   .start(Duration.ofSeconds(60))) {
         assertThat(subscriber.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && !specs.keySet().stream().allMatch(id -> serving.latest(id).map(u -> u.getSamplesSeen() == N).orElse(false))) {
+        while (System.nanoTime() < deadline
+            && !specs.keySet().stream()
+                .allMatch(
+                    id -> serving.latest(id).map(u -> u.getSamplesSeen() == N).orElse(false))) {
           Thread.sleep(100);
         }
         for (String id : specs.keySet()) {
@@ -120,13 +140,15 @@ class AtLeastOnceITCase {
   }
 
   /** Each model's versions in order, the last copy of each. */
-  private static Map<String, List<ModelUpdate>> lastCopies(Map<String, List<ModelUpdate>> published) {
+  private static Map<String, List<ModelUpdate>> lastCopies(
+      Map<String, List<ModelUpdate>> published) {
     Map<String, List<ModelUpdate>> out = new LinkedHashMap<>();
-    published.forEach((id, updates) -> {
-      Map<Long, ModelUpdate> byVersion = new TreeMap<>();
-      updates.forEach(u -> byVersion.put(u.getVersion(), u));
-      out.put(id, List.copyOf(byVersion.values()));
-    });
+    published.forEach(
+        (id, updates) -> {
+          Map<Long, ModelUpdate> byVersion = new TreeMap<>();
+          updates.forEach(u -> byVersion.put(u.getVersion(), u));
+          out.put(id, List.copyOf(byVersion.values()));
+        });
     return out;
   }
 }

@@ -31,52 +31,77 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium while {@code streamsgd demo} trains: every model is
- * listed, its version rises, its curves are drawn; a screenshot of the finished run goes to
- * {@code target/dashboard.png}. Needs Debian's {@code chromium} and {@code chromium-driver}
- * (elsewhere: {@code -Dstreamsgd.chromium=PATH -Dstreamsgd.chromedriver=PATH}); is skipped,
- * saying so, without them.
+ * listed, its version rises, its curves are drawn; a screenshot of the finished run goes to {@code
+ * target/dashboard.png}. Needs Debian's {@code chromium} and {@code chromium-driver} (elsewhere:
+ * {@code -Dstreamsgd.chromium=PATH -Dstreamsgd.chromedriver=PATH}); is skipped, saying so, without
+ * them.
  */
 class DashboardBrowserITCase {
-  static final Path CHROMIUM = Path.of(System.getProperty("streamsgd.chromium", "/usr/bin/chromium"));
-  static final Path CHROMEDRIVER = Path.of(System.getProperty("streamsgd.chromedriver", "/usr/bin/chromedriver"));
+  static final Path CHROMIUM =
+      Path.of(System.getProperty("streamsgd.chromium", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("streamsgd.chromedriver", "/usr/bin/chromedriver"));
   static final Path SCREENSHOT = Path.of("target", "dashboard.png");
   static final String[] MODELS = {"linear-fast", "linear-slow", "logistic"};
 
   @Test
   void dashboardShowsEveryModelLearningWhileTheDemoRuns(@TempDir Path tmp) throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "no headless browser, so the dashboard is not tested in one: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed (apt-get install chromium chromium-driver)");
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "no headless browser, so the dashboard is not tested in one: "
+            + CHROMIUM
+            + " and "
+            + CHROMEDRIVER
+            + " are needed (apt-get install chromium chromium-driver)");
     int port = freePort();
     String dashboard = "http://127.0.0.1:" + port + "/dashboard";
     Path report = tmp.resolve("demo.json");
     CompletableFuture<Integer> demo =
         CompletableFuture.supplyAsync(
-            () -> Main.commandLine().execute(
-                "demo", "--http-port", Integer.toString(port), "--report", report.toString(), "--keep-serving", "PT5S", "--timeout", "PT4M"));
+            () ->
+                Main.commandLine()
+                    .execute(
+                        "demo",
+                        "--http-port",
+                        Integer.toString(port),
+                        "--report",
+                        report.toString(),
+                        "--keep-serving",
+                        "PT5S",
+                        "--timeout",
+                        "PT4M"));
     awaitUp(dashboard, demo);
 
     WebDriver browser = chromium();
     try {
       browser.get(dashboard);
-      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(200));
+      WebDriverWait wait =
+          new WebDriverWait(browser, Duration.ofSeconds(120), Duration.ofMillis(200));
       wait.until(d -> versions(d).size() == MODELS.length);
       Map<String, Long> first = versions(browser);
       assertThat(first).containsOnlyKeys(MODELS);
 
       // while the demo trains, each model's version goes up on the page without a reload
-      wait.until(d -> {
-        Map<String, Long> now = versions(d);
-        return first.keySet().stream().allMatch(id -> now.getOrDefault(id, 0L) > first.get(id));
-      });
+      wait.until(
+          d -> {
+            Map<String, Long> now = versions(d);
+            return first.keySet().stream().allMatch(id -> now.getOrDefault(id, 0L) > first.get(id));
+          });
       // until every model has seen all its samples
       wait.until(d -> table(d).values().stream().allMatch(row -> row.get(1).equals("200,000")));
 
       for (String id : MODELS) {
         for (String line : new String[] {"prequential-loss", "batch-loss", "batch-size"}) {
-          Object points = ((JavascriptExecutor) browser).executeScript(
-              "const l = document.querySelector(`section.model[data-model='${arguments[0]}'] polyline.${arguments[1]}`);"
-                  + " return l ? l.points.numberOfItems : 0;", id, line);
-          assertThat(((Number) points).intValue()).as("%s: %s points drawn", id, line).isGreaterThan(10);
+          Object points =
+              ((JavascriptExecutor) browser)
+                  .executeScript(
+                      "const l = document.querySelector(`section.model[data-model='${arguments[0]}'] polyline.${arguments[1]}`);"
+                          + " return l ? l.points.numberOfItems : 0;",
+                      id,
+                      line);
+          assertThat(((Number) points).intValue())
+              .as("%s: %s points drawn", id, line)
+              .isGreaterThan(10);
         }
       }
       Files.createDirectories(SCREENSHOT.getParent());
@@ -104,20 +129,32 @@ class DashboardBrowserITCase {
    */
   @SuppressWarnings("unchecked")
   private static Map<String, List<String>> table(WebDriver d) {
-    List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) d).executeScript(
-        "return Array.from(document.querySelectorAll('#models tbody tr')).map(r =>"
-            + " [r.dataset.model, r.querySelector('td.version').textContent, r.querySelector('td.samples').textContent]);");
+    List<List<String>> rows =
+        (List<List<String>>)
+            ((JavascriptExecutor) d)
+                .executeScript(
+                    "return Array.from(document.querySelectorAll('#models tbody tr')).map(r =>"
+                        + " [r.dataset.model, r.querySelector('td.version').textContent, r.querySelector('td.samples').textContent]);");
     Map<String, List<String>> out = new TreeMap<>();
     rows.forEach(r -> out.put(r.get(0), r.subList(1, r.size())));
     return out;
   }
 
   private static WebDriver chromium() {
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     // no sandbox: CI runs as root, where Chromium's sandbox refuses to start
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1400");
     return new ChromeDriver(service, options);
   }
 
@@ -126,9 +163,15 @@ class DashboardBrowserITCase {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
-      assertThat(demo.isDone()).as("demo ended before its dashboard came up: exit code %s", demo.getNow(null)).isFalse();
+      assertThat(demo.isDone())
+          .as("demo ended before its dashboard came up: exit code %s", demo.getNow(null))
+          .isFalse();
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return;
         }
       } catch (IOException e) {

@@ -12,13 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code streamsgd demo --report FILE}, as a user runs it, the numbers it reports and its loss chart. */
+/**
+ * {@code streamsgd demo --report FILE}, as a user runs it, the numbers it reports and its loss
+ * chart.
+ */
 class DemoCommandITCase {
 
   @Test
   void demoConvergesToTheSeedExamplesAnswers(@TempDir Path tmp) throws Exception {
     Path report = tmp.resolve("out.json");
-    int code = new CommandLine(new StreamSgdCommand()).execute("demo", "--report", report.toString());
+    int code =
+        new CommandLine(new StreamSgdCommand()).execute("demo", "--report", report.toString());
     assertThat(code).isZero();
 
     JsonNode json = new ObjectMapper().readTree(report.toFile());
@@ -28,7 +32,9 @@ class DemoCommandITCase {
       assertThat(m.get("samplesSeen").asLong()).isEqualTo(200_000);
       assertThat(m.get("prediction").get("version").asLong()).isEqualTo(m.get("version").asLong());
       if (m.get("task").asText().equals("REGRESSION")) {
-        assertThat(m.get("weights").get(0).asDouble()).as(m.get("id").asText()).isCloseTo(3.0, within(0.05));
+        assertThat(m.get("weights").get(0).asDouble())
+            .as(m.get("id").asText())
+            .isCloseTo(3.0, within(0.05));
         assertThat(m.get("bias").asDouble()).as(m.get("id").asText()).isCloseTo(2.5, within(0.05));
         assertThat(m.get("prediction").get("value").asDouble()).isCloseTo(4.0, within(0.06));
       } else {

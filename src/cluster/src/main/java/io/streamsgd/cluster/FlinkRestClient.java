@@ -24,7 +24,8 @@ public final class FlinkRestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public FlinkRestClient(String restUrl) {
     this.base = URI.create(restUrl.endsWith("/") ? restUrl : restUrl + "/");
@@ -43,8 +44,13 @@ public final class FlinkRestClient {
   public String uploadJar(Path jar) throws IOException, InterruptedException {
     String boundary = "streamsgd-" + UUID.randomUUID();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                + jar.getFileName()
+                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(Files.readAllBytes(jar));
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpRequest request =
@@ -60,7 +66,11 @@ public final class FlinkRestClient {
 
   /** Removes an uploaded jar from the cluster. */
   public void deleteJar(String jarId) throws IOException, InterruptedException {
-    send(HttpRequest.newBuilder(base.resolve("jars/" + jarId)).DELETE().timeout(Duration.ofSeconds(30)).build());
+    send(
+        HttpRequest.newBuilder(base.resolve("jars/" + jarId))
+            .DELETE()
+            .timeout(Duration.ofSeconds(30))
+            .build());
   }
 
   /**
@@ -77,9 +87,15 @@ public final class FlinkRestClient {
    * Runs an uploaded jar's main class with {@code args}; returns the job id.
    *
    * @param savepointPath restore from this savepoint, or null
-   * @param allowNonRestoredState start even if the savepoint holds state of an operator the job no longer has
+   * @param allowNonRestoredState start even if the savepoint holds state of an operator the job no
+   *     longer has
    */
-  public String runJar(String jarId, List<String> args, String savepointPath, boolean allowNonRestoredState, Integer parallelism)
+  public String runJar(
+      String jarId,
+      List<String> args,
+      String savepointPath,
+      boolean allowNonRestoredState,
+      Integer parallelism)
       throws IOException, InterruptedException {
     return runJar(jarId, null, args, savepointPath, allowNonRestoredState, parallelism);
   }
@@ -88,7 +104,13 @@ public final class FlinkRestClient {
    * Runs {@code entryClass} of an uploaded jar (null: the jar's Main-Class) with {@code args};
    * returns the job id.
    */
-  public String runJar(String jarId, String entryClass, List<String> args, String savepointPath, boolean allowNonRestoredState, Integer parallelism)
+  public String runJar(
+      String jarId,
+      String entryClass,
+      List<String> args,
+      String savepointPath,
+      boolean allowNonRestoredState,
+      Integer parallelism)
       throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     if (entryClass != null) {
@@ -97,7 +119,8 @@ public final class FlinkRestClient {
     if (allowNonRestoredState) {
       body.put("allowNonRestoredState", true);
     }
-    body.putArray("programArgsList").addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
+    body.putArray("programArgsList")
+        .addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
     if (savepointPath != null) {
       body.put("savepointPath", savepointPath);
     }
@@ -113,10 +136,11 @@ public final class FlinkRestClient {
   }
 
   /**
-   * Polls the job's state until it is one of {@code states} or {@code timeout} passed; returns
-   * the last state seen.
+   * Polls the job's state until it is one of {@code states} or {@code timeout} passed; returns the
+   * last state seen.
    */
-  public String awaitState(String jobId, java.util.Set<String> states, Duration timeout) throws IOException, InterruptedException {
+  public String awaitState(String jobId, java.util.Set<String> states, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String state = jobState(jobId);
     while (!states.contains(state) && System.nanoTime() < deadline) {
@@ -132,8 +156,17 @@ public final class FlinkRestClient {
   }
 
   /** A task metric summed over the vertex's subtasks, e.g. numRecordsIn; NaN until reported. */
-  public double vertexMetricSum(String jobId, String vertexId, String metric) throws IOException, InterruptedException {
-    JsonNode values = get("jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?get=" + metric + "&agg=sum");
+  public double vertexMetricSum(String jobId, String vertexId, String metric)
+      throws IOException, InterruptedException {
+    JsonNode values =
+        get(
+            "jobs/"
+                + jobId
+                + "/vertices/"
+                + vertexId
+                + "/subtasks/metrics?get="
+                + metric
+                + "&agg=sum");
     for (JsonNode v : values) {
       if (metric.equals(v.path("id").asText())) {
         return v.path("sum").asDouble(Double.NaN);
@@ -142,7 +175,10 @@ public final class FlinkRestClient {
     return Double.NaN;
   }
 
-  /** Checkpointing configuration ({@code GET /jobs/:id/checkpoints/config}): state backend, storage, interval. */
+  /**
+   * Checkpointing configuration ({@code GET /jobs/:id/checkpoints/config}): state backend, storage,
+   * interval.
+   */
   public JsonNode checkpointConfig(String jobId) throws IOException, InterruptedException {
     return get("jobs/" + jobId + "/checkpoints/config");
   }
@@ -152,19 +188,29 @@ public final class FlinkRestClient {
     return get("jobs/" + jobId + "/checkpoints");
   }
 
-  /** How many failures the job has recovered from, by its exception history ({@code GET /jobs/:id/exceptions}). */
+  /**
+   * How many failures the job has recovered from, by its exception history ({@code GET
+   * /jobs/:id/exceptions}).
+   */
   public int failures(String jobId) throws IOException, InterruptedException {
-    return get("jobs/" + jobId + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries").size();
+    return get("jobs/" + jobId + "/exceptions?maxExceptions=1000")
+        .path("exceptionHistory")
+        .path("entries")
+        .size();
   }
 
   public void cancel(String jobId) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
-        .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(30))
+            .build();
     send(request);
   }
 
   /** Stops the job with a savepoint under {@code directory}; returns the savepoint's path. */
-  public String stopWithSavepoint(String jobId, String directory, Duration timeout) throws IOException, InterruptedException {
+  public String stopWithSavepoint(String jobId, String directory, Duration timeout)
+      throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("targetDirectory", directory).put("drain", false);
     String trigger = send(post("jobs/" + jobId + "/stop", body)).path("request-id").asText();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -173,7 +219,8 @@ public final class FlinkRestClient {
       if ("COMPLETED".equals(status.path("status").path("id").asText())) {
         JsonNode op = status.path("operation");
         if (op.has("failure-cause")) {
-          throw new IOException("savepoint failed: " + op.path("failure-cause").path("stack-trace").asText());
+          throw new IOException(
+              "savepoint failed: " + op.path("failure-cause").path("stack-trace").asText());
         }
         return op.path("location").asText();
       }
@@ -191,7 +238,8 @@ public final class FlinkRestClient {
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    return send(
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
   }
 
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
@@ -199,10 +247,18 @@ public final class FlinkRestClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (java.net.ConnectException e) {
-      throw new IOException("cannot reach the Flink REST API at " + base + " (connection refused)", e);
+      throw new IOException(
+          "cannot reach the Flink REST API at " + base + " (connection refused)", e);
     }
     if (response.statusCode() / 100 != 2) {
-      throw new IOException(request.method() + " " + request.uri() + " -> HTTP " + response.statusCode() + ": " + response.body());
+      throw new IOException(
+          request.method()
+              + " "
+              + request.uri()
+              + " -> HTTP "
+              + response.statusCode()
+              + ": "
+              + response.body());
     }
     return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
   }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Flink standalone session cluster on this machine: one JobManager and any number of
  * TaskManagers, each its own JVM started from Maven jars (the class path of this module, the
- * equivalent of a distribution's lib/), everything bound to 127.0.0.1. TaskManagers can be
- * killed with SIGKILL and replaced, which is what fault-tolerance tests do.
+ * equivalent of a distribution's lib/), everything bound to 127.0.0.1. TaskManagers can be killed
+ * with SIGKILL and replaced, which is what fault-tolerance tests do.
  */
 public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerSupervisor.Pool {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
@@ -38,7 +38,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
   private TaskManagerSupervisor supervisor;
   private final FlinkRestClient rest;
 
-  private StandaloneFlinkCluster(Path dir, Map<String, String> overrides) throws IOException, InterruptedException {
+  private StandaloneFlinkCluster(Path dir, Map<String, String> overrides)
+      throws IOException, InterruptedException {
     this.dir = dir;
     this.confDir = Files.createDirectories(dir.resolve("conf"));
     this.classpath = flinkClasspath();
@@ -58,9 +59,11 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
    *
    * @param overrides Flink configuration entries that replace the defaults of this harness
    */
-  public static StandaloneFlinkCluster start(Path dir, int taskManagers, Map<String, String> overrides)
+  public static StandaloneFlinkCluster start(
+      Path dir, int taskManagers, Map<String, String> overrides)
       throws IOException, InterruptedException {
-    StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(Files.createDirectories(dir.toAbsolutePath()), overrides);
+    StandaloneFlinkCluster cluster =
+        new StandaloneFlinkCluster(Files.createDirectories(dir.toAbsolutePath()), overrides);
     try {
       cluster.awaitRest(Duration.ofMinutes(2));
       for (int i = 0; i < taskManagers; i++) {
@@ -109,7 +112,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
     StringBuilder yaml = new StringBuilder();
     c.forEach((k, v) -> yaml.append(k).append(": ").append(quote(v)).append('\n'));
     Files.writeString(confDir.resolve("config.yaml"), yaml.toString());
-    try (InputStream log4j = StandaloneFlinkCluster.class.getResourceAsStream("cluster-log4j2.properties")) {
+    try (InputStream log4j =
+        StandaloneFlinkCluster.class.getResourceAsStream("cluster-log4j2.properties")) {
       Files.copy(log4j, confDir.resolve("log4j2.properties"));
     }
   }
@@ -130,7 +134,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
     return tm;
   }
 
-  private JvmProcess startProcess(String name, String resourceQuery, String mainClass) throws IOException, InterruptedException {
+  private JvmProcess startProcess(String name, String resourceQuery, String mainClass)
+      throws IOException, InterruptedException {
     List<String> resources = resourceParameters(resourceQuery);
     List<String> jvm = new ArrayList<>(JvmProcess.JAVA17_OPENS);
     jvm.addAll(Arrays.asList(resources.get(0).trim().split("\\s+")));
@@ -141,22 +146,31 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
     if (resources.size() > 1) {
       args.addAll(Arrays.asList(resources.get(1).trim().split("\\s+")));
     }
-    return JvmProcess.start(name, classpath, jvm, mainClass, args, dir.resolve("log").resolve(name + ".out"));
+    return JvmProcess.start(
+        name, classpath, jvm, mainClass, args, dir.resolve("log").resolve(name + ".out"));
   }
 
-  /** Flink's own memory calculation (what the distribution's scripts call): JVM flags, then -D settings. */
+  /**
+   * Flink's own memory calculation (what the distribution's scripts call): JVM flags, then -D
+   * settings.
+   */
   private List<String> resourceParameters(String query) throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath,
-                "org.apache.flink.runtime.util.bash.BashJavaUtils", query, "--configDir", confDir.toString())
+                "-cp",
+                classpath,
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                query,
+                "--configDir",
+                confDir.toString())
             .redirectErrorStream(true)
             .start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     p.getInputStream().transferTo(out);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("BashJavaUtils " + query + " failed: " + out.toString(StandardCharsets.UTF_8));
+      throw new IOException(
+          "BashJavaUtils " + query + " failed: " + out.toString(StandardCharsets.UTF_8));
     }
     List<String> results = new ArrayList<>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
@@ -165,7 +179,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
       }
     }
     if (results.isEmpty()) {
-      throw new IOException("BashJavaUtils " + query + " printed no result: " + out.toString(StandardCharsets.UTF_8));
+      throw new IOException(
+          "BashJavaUtils " + query + " printed no result: " + out.toString(StandardCharsets.UTF_8));
     }
     return results;
   }
@@ -181,7 +196,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
         return;
       } catch (IOException e) {
         if (System.nanoTime() > deadline) {
-          throw new IOException("JobManager REST did not come up within " + timeout + "; see " + jobManager.log(), e);
+          throw new IOException(
+              "JobManager REST did not come up within " + timeout + "; see " + jobManager.log(), e);
         }
         Thread.sleep(250);
       }
@@ -189,7 +205,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
   }
 
   /** Waits until {@code count} TaskManagers are registered with the JobManager. */
-  public void awaitTaskManagers(int count, Duration timeout) throws IOException, InterruptedException {
+  public void awaitTaskManagers(int count, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int registered = 0;
     while (System.nanoTime() < deadline) {
@@ -200,7 +217,14 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
       }
       Thread.sleep(250);
     }
-    throw new IOException(registered + " of " + count + " TaskManagers registered within " + timeout + "; logs in " + dir.resolve("log"));
+    throw new IOException(
+        registered
+            + " of "
+            + count
+            + " TaskManagers registered within "
+            + timeout
+            + "; logs in "
+            + dir.resolve("log"));
   }
 
   /**
@@ -227,7 +251,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
       }
       Thread.sleep(250);
     }
-    throw new IOException("TaskManagers did not settle within " + timeout + "; logs in " + dir.resolve("log"));
+    throw new IOException(
+        "TaskManagers did not settle within " + timeout + "; logs in " + dir.resolve("log"));
   }
 
   public FlinkRestClient rest() {
@@ -257,7 +282,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
   public static String flinkClasspath() {
     try (InputStream in = StandaloneFlinkCluster.class.getResourceAsStream("flink-classpath.txt")) {
       if (in == null) {
-        throw new IllegalStateException("flink-classpath.txt missing: build the streamsgd-cluster module with Maven");
+        throw new IllegalStateException(
+            "flink-classpath.txt missing: build the streamsgd-cluster module with Maven");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {

@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a number of TaskManager processes running, starting a new one whenever one exits, the
- * way a Kubernetes Deployment or a systemd unit with {@code Restart=always} does. A TaskManager
- * does not only die when killed: on a fatal error it ends its own JVM (exit code 1) and relies on
- * such a supervisor. Flink 2.2 does that, for example, when a task's clean-up after a lost peer
- * TaskManager throws while recycling network buffers; a cluster without a supervisor then runs
- * out of slots and the job restarts forever.
+ * Keeps a number of TaskManager processes running, starting a new one whenever one exits, the way a
+ * Kubernetes Deployment or a systemd unit with {@code Restart=always} does. A TaskManager does not
+ * only die when killed: on a fatal error it ends its own JVM (exit code 1) and relies on such a
+ * supervisor. Flink 2.2 does that, for example, when a task's clean-up after a lost peer
+ * TaskManager throws while recycling network buffers; a cluster without a supervisor then runs out
+ * of slots and the job restarts forever.
  */
 final class TaskManagerSupervisor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskManagerSupervisor.class);
@@ -30,6 +30,7 @@ final class TaskManagerSupervisor implements AutoCloseable {
   private final Pool pool;
   private final int count;
   private final ScheduledExecutorService timer;
+
   /** Exits already logged. */
   private final java.util.Set<JvmProcess> reported = new java.util.HashSet<>();
 
@@ -37,11 +38,12 @@ final class TaskManagerSupervisor implements AutoCloseable {
     this.pool = pool;
     this.count = count;
     this.timer =
-        Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "taskmanager-supervisor");
-          t.setDaemon(true);
-          return t;
-        });
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "taskmanager-supervisor");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleWithFixedDelay(this::check, 0, 500, TimeUnit.MILLISECONDS);
   }
 
@@ -49,7 +51,8 @@ final class TaskManagerSupervisor implements AutoCloseable {
     try {
       for (JvmProcess tm : pool.taskManagers()) {
         if (!tm.isAlive() && reported.add(tm)) {
-          LOG.info("{} (pid {}) exited with code {}", tm.name(), tm.pid(), tm.exitCode().orElse(-1));
+          LOG.info(
+              "{} (pid {}) exited with code {}", tm.name(), tm.pid(), tm.exitCode().orElse(-1));
         }
       }
       long alive = pool.taskManagers().stream().filter(JvmProcess::isAlive).count();

@@ -27,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Apache Kafka broker in KRaft mode (combined broker + controller), started
- * in this JVM from the Kafka jars and bound to 127.0.0.1 only. Not a mock: clients talk to it
- * over TCP exactly as to a production cluster.
+ * A real single-node Apache Kafka broker in KRaft mode (combined broker + controller), started in
+ * this JVM from the Kafka jars and bound to 127.0.0.1 only. Not a mock: clients talk to it over TCP
+ * exactly as to a production cluster.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
@@ -40,8 +40,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path dataDir, boolean deleteDataOnClose, Map<String, String> overrides)
-      throws IOException {
+  private EmbeddedKafkaBroker(
+      Path dataDir, boolean deleteDataOnClose, Map<String, String> overrides) throws IOException {
     this.dataDir = dataDir;
     this.deleteDataOnClose = deleteDataOnClose;
     this.port = freePort();
@@ -57,15 +57,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Starts a broker with its data in a new directory under {@code parent}, deleted again on
-   * {@link #close()}, and waits until it answers requests.
+   * Starts a broker with its data in a new directory under {@code parent}, deleted again on {@link
+   * #close()}, and waits until it answers requests.
    */
   public static EmbeddedKafkaBroker start(Path parent) throws IOException {
     return start(parent, Map.of());
   }
 
   /** As {@link #start(Path)}, with extra broker properties (they win over the defaults). */
-  public static EmbeddedKafkaBroker start(Path parent, Map<String, String> overrides) throws IOException {
+  public static EmbeddedKafkaBroker start(Path parent, Map<String, String> overrides)
+      throws IOException {
     Files.createDirectories(parent);
     Path dir = Files.createTempDirectory(parent, "kafka-");
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, true, overrides);
@@ -78,7 +79,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
@@ -125,7 +128,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private void startAndAwait(Duration timeout) {
     long started = System.nanoTime();
     server.startup();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       close();

@@ -43,12 +43,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   }
 
   /** Formats storage under {@code dir}, starts the broker and waits until it answers. */
-  public static KafkaBrokerProcess start(Path directory, Map<String, String> overrides, Duration timeout) throws IOException, InterruptedException {
+  public static KafkaBrokerProcess start(
+      Path directory, Map<String, String> overrides, Duration timeout)
+      throws IOException, InterruptedException {
     return start(directory, overrides, timeout, null);
   }
 
-  /** As {@link #start(Path, Map, Duration)}, with a secured client listener when {@code secure} is given. */
-  public static KafkaBrokerProcess start(Path directory, Map<String, String> overrides, Duration timeout, SecureListener secure)
+  /**
+   * As {@link #start(Path, Map, Duration)}, with a secured client listener when {@code secure} is
+   * given.
+   */
+  public static KafkaBrokerProcess start(
+      Path directory, Map<String, String> overrides, Duration timeout, SecureListener secure)
       throws IOException, InterruptedException {
     Path dir = directory.toAbsolutePath();
     Files.createDirectories(dir);
@@ -59,7 +65,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
       String endpoint = "SECURE://" + EmbeddedKafkaBroker.HOST + ":" + securePort;
       props.put("listeners", props.getProperty("listeners") + "," + endpoint);
       props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + endpoint);
-      props.put("listener.security.protocol.map", props.getProperty("listener.security.protocol.map") + ",SECURE:" + secure.protocol());
+      props.put(
+          "listener.security.protocol.map",
+          props.getProperty("listener.security.protocol.map") + ",SECURE:" + secure.protocol());
       secure.settings().forEach((k, v) -> props.put("listener.name.secure." + k, v));
     }
     props.putAll(overrides);
@@ -69,13 +77,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
     EmbeddedKafkaBroker.format(config);
     Path log4j = dir.resolve("log4j2.properties");
-    Files.writeString(log4j, String.join("\n",
-        "rootLogger.level = INFO",
-        "rootLogger.appenderRef.out.ref = out",
-        "appender.out.type = Console",
-        "appender.out.name = out",
-        "appender.out.layout.type = PatternLayout",
-        "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n", ""));
+    Files.writeString(
+        log4j,
+        String.join(
+            "\n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.out.ref = out",
+            "appender.out.type = Console",
+            "appender.out.name = out",
+            "appender.out.layout.type = PatternLayout",
+            "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
+            ""));
     JvmProcess p =
         JvmProcess.start(
             "kafka-broker",
@@ -100,15 +112,23 @@ public final class KafkaBrokerProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IOException("Kafka broker process exited; see " + process.log());
       }
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(
+                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrapServers(),
+                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  2000,
+                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                  3000))) {
         admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
         return;
       } catch (Exception notYet) {
         Thread.sleep(250);
       }
     }
-    throw new IOException("Kafka broker did not answer within " + timeout + "; see " + process.log());
+    throw new IOException(
+        "Kafka broker did not answer within " + timeout + "; see " + process.log());
   }
 
   public String bootstrapServers() {
@@ -140,7 +160,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   static String classpath() {
     try (InputStream in = KafkaBrokerProcess.class.getResourceAsStream("kafka-classpath.txt")) {
       if (in == null) {
-        throw new IllegalStateException("kafka-classpath.txt missing: build the streamsgd-embedded module with Maven");
+        throw new IllegalStateException(
+            "kafka-classpath.txt missing: build the streamsgd-embedded module with Maven");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {

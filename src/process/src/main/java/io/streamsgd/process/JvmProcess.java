@@ -18,10 +18,13 @@ public final class JvmProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JvmProcess.class);
 
   /** Children still running when this JVM exits are killed with it, never left behind. */
-  private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<Process> RUNNING =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "kill-child-jvms"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "kill-child-jvms"));
   }
 
   private final String name;
@@ -57,7 +60,12 @@ public final class JvmProcess implements AutoCloseable {
           "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
 
   public static JvmProcess start(
-      String name, String classpath, List<String> jvmArgs, String mainClass, List<String> args, Path log)
+      String name,
+      String classpath,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path log)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -94,7 +102,9 @@ public final class JvmProcess implements AutoCloseable {
 
   /** The exit code once the process has ended, empty while it runs. */
   public java.util.OptionalInt exitCode() {
-    return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+    return process.isAlive()
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(process.exitValue());
   }
 
   /** SIGKILL, as a machine failure would: no shutdown hooks, no clean-up. */

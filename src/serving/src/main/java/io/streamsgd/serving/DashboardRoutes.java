@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The live dashboard: {@code GET /dashboard} is one static page (plain HTML and JavaScript that
  * draws its charts as inline SVG: no build step, nothing fetched from elsewhere), which polls
- * {@code GET /dashboard/data} every second for every model's curve from {@link ModelHistory}.
- * Every instance reads the whole models topic, so any of them shows all models.
+ * {@code GET /dashboard/data} every second for every model's curve from {@link ModelHistory}. Every
+ * instance reads the whole models topic, so any of them shows all models.
  */
 final class DashboardRoutes {
   private static final String PAGE = "dashboard.html";
@@ -44,8 +44,8 @@ final class DashboardRoutes {
 
   /**
    * Every model's curve as {@code points: [[publishedAt, version, samplesSeen, loss, batchLoss,
-   * batchSize], ...]} (arrays, not objects: a few hundred points per model poll every second),
-   * with the server's clock so the page computes ages without trusting the browser's.
+   * batchSize], ...]} (arrays, not objects: a few hundred points per model poll every second), with
+   * the server's clock so the page computes ages without trusting the browser's.
    */
   private void data(Context ctx) {
     List<Map<String, Object>> models = new ArrayList<>();
@@ -63,12 +63,21 @@ final class DashboardRoutes {
       m.put("publishedAt", last.publishedAt());
       List<Object[]> points = new ArrayList<>(c.points().size());
       for (ModelHistory.Point p : c.points()) {
-        points.add(new Object[] {p.publishedAt(), p.version(), p.samplesSeen(), finite(p.loss()), finite(p.batchLoss()), p.batchSize()});
+        points.add(
+            new Object[] {
+              p.publishedAt(),
+              p.version(),
+              p.samplesSeen(),
+              finite(p.loss()),
+              finite(p.batchLoss()),
+              p.batchSize()
+            });
       }
       m.put("points", points);
       models.add(m);
     }
-    ctx.header("Cache-Control", "no-store").json(Map.of("now", System.currentTimeMillis(), "models", models));
+    ctx.header("Cache-Control", "no-store")
+        .json(Map.of("now", System.currentTimeMillis(), "models", models));
   }
 
   /** JSON has no NaN or infinity: an undefined loss is null. */

@@ -13,12 +13,12 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The serving topology. The models topic is reduced to a table that keeps, per model id, the
- * update with the highest version: a stale or duplicate version (a replay after a trainer
- * failure in at-least-once mode, or records read out of order) never moves a model backwards.
- * Prediction requests (keyed by model id, co-partitioned with the models topic) are joined with
- * that table and answered on the predictions topic, with the version that scored them; a request
- * for an unknown model, or with features that do not fit, gets an error record.
+ * The serving topology. The models topic is reduced to a table that keeps, per model id, the update
+ * with the highest version: a stale or duplicate version (a replay after a trainer failure in
+ * at-least-once mode, or records read out of order) never moves a model backwards. Prediction
+ * requests (keyed by model id, co-partitioned with the models topic) are joined with that table and
+ * answered on the predictions topic, with the version that scored them; a request for an unknown
+ * model, or with features that do not fit, gets an error record.
  */
 public final class LatestModelTopology {
   /** Name of the queryable store that holds the latest update per model id. */
@@ -28,7 +28,10 @@ public final class LatestModelTopology {
   public enum StoreType {
     /** Kafka Streams' RocksDB store, restored from the changelog on restart. */
     ROCKSDB,
-    /** A heap store, rebuilt from the changelog on restart; for embedded use next to Flink's RocksDB. */
+    /**
+     * A heap store, rebuilt from the changelog on restart; for embedded use next to Flink's
+     * RocksDB.
+     */
     IN_MEMORY
   }
 
@@ -42,8 +45,8 @@ public final class LatestModelTopology {
   }
 
   /**
-   * The model table and the prediction stream joined against it; the table alone when the
-   * settings name no requests topic (HTTP-only serving).
+   * The model table and the prediction stream joined against it; the table alone when the settings
+   * name no requests topic (HTTP-only serving).
    */
   public static Topology build(ServingSettings s, RequestScorer scorer) {
     StreamsBuilder builder = new StreamsBuilder();
@@ -51,20 +54,34 @@ public final class LatestModelTopology {
     if (!s.answersRequestTopic()) {
       return builder.build();
     }
-    builder.stream(s.requestsTopic(), Consumed.with(Serdes.String(), SingleObjectSerde.predictionRequest()))
-        .leftJoin(models, scorer::score, Joined.with(Serdes.String(), SingleObjectSerde.predictionRequest(), SingleObjectSerde.modelUpdate()))
+    builder.stream(
+            s.requestsTopic(),
+            Consumed.with(Serdes.String(), SingleObjectSerde.predictionRequest()))
+        .leftJoin(
+            models,
+            scorer::score,
+            Joined.with(
+                Serdes.String(),
+                SingleObjectSerde.predictionRequest(),
+                SingleObjectSerde.modelUpdate()))
         .to(s.predictionsTopic(), Produced.with(Serdes.String(), SingleObjectSerde.prediction()));
     return builder.build();
   }
 
-  private static KTable<String, ModelUpdate> table(StreamsBuilder builder, String modelsTopic, StoreType storeType) {
+  private static KTable<String, ModelUpdate> table(
+      StreamsBuilder builder, String modelsTopic, StoreType storeType) {
     KeyValueBytesStoreSupplier supplier =
-        storeType == StoreType.IN_MEMORY ? Stores.inMemoryKeyValueStore(STORE) : Stores.persistentKeyValueStore(STORE);
-    return builder.stream(modelsTopic, Consumed.with(Serdes.String(), SingleObjectSerde.modelUpdate()))
+        storeType == StoreType.IN_MEMORY
+            ? Stores.inMemoryKeyValueStore(STORE)
+            : Stores.persistentKeyValueStore(STORE);
+    return builder.stream(
+            modelsTopic, Consumed.with(Serdes.String(), SingleObjectSerde.modelUpdate()))
         .groupByKey()
         .reduce(
             LatestModelTopology::newer,
-            Materialized.<String, ModelUpdate>as(supplier).withKeySerde(Serdes.String()).withValueSerde(SingleObjectSerde.modelUpdate()));
+            Materialized.<String, ModelUpdate>as(supplier)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(SingleObjectSerde.modelUpdate()));
   }
 
   /** The update to keep: the higher version; on a tie the one already held. */

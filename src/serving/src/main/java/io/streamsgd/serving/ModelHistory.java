@@ -12,27 +12,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How each model got where it is: per model id, a bounded series of (publish time, version,
- * samples seen, prequential loss, batch loss, batch size), for the dashboard's curves and the
- * demo's chart. Memory stays bounded however long a model trains: a full series drops every
- * other point and from then on keeps every second update, so it always spans the whole history
- * at an even resolution (at most {@code pointsPerModel} points, plus the latest update).
+ * How each model got where it is: per model id, a bounded series of (publish time, version, samples
+ * seen, prequential loss, batch loss, batch size), for the dashboard's curves and the demo's chart.
+ * Memory stays bounded however long a model trains: a full series drops every other point and from
+ * then on keeps every second update, so it always spans the whole history at an even resolution (at
+ * most {@code pointsPerModel} points, plus the latest update).
  */
 public final class ModelHistory {
   private static final Logger LOG = LoggerFactory.getLogger(ModelHistory.class);
 
   /** One version of a model, as the curves need it. */
-  public record Point(long publishedAt, long version, long samplesSeen, double loss, double batchLoss, int batchSize) {
+  public record Point(
+      long publishedAt,
+      long version,
+      long samplesSeen,
+      double loss,
+      double batchLoss,
+      int batchSize) {
     static Point of(ModelUpdate u) {
       return new Point(
-          u.getPublishedAt().toEpochMilli(), u.getVersion(), u.getSamplesSeen(), u.getMetrics().getMeanLoss(),
-          u.getMetrics().getBatchMeanLoss(), u.getBatchSize());
+          u.getPublishedAt().toEpochMilli(),
+          u.getVersion(),
+          u.getSamplesSeen(),
+          u.getMetrics().getMeanLoss(),
+          u.getMetrics().getBatchMeanLoss(),
+          u.getBatchSize());
     }
   }
 
   /**
-   * A model's curve: its task and loss, the points kept (oldest first, the latest update last)
-   * and the latest update.
+   * A model's curve: its task and loss, the points kept (oldest first, the latest update last) and
+   * the latest update.
    */
   public record Curve(String modelId, String task, String loss, List<Point> points) {
     public Point latest() {
@@ -51,7 +61,8 @@ public final class ModelHistory {
    */
   public ModelHistory(int pointsPerModel, int maxModels) {
     if (pointsPerModel < 4 || pointsPerModel % 2 != 0) {
-      throw new IllegalArgumentException("pointsPerModel must be even and >= 4, got " + pointsPerModel);
+      throw new IllegalArgumentException(
+          "pointsPerModel must be even and >= 4, got " + pointsPerModel);
     }
     this.pointsPerModel = pointsPerModel;
     this.maxModels = maxModels;
@@ -63,11 +74,16 @@ public final class ModelHistory {
     if (s == null) {
       if (series.size() >= maxModels) {
         if (warnedFull.compareAndSet(false, true)) {
-          LOG.warn("Model history holds {} models; the curves of further models are not kept", maxModels);
+          LOG.warn(
+              "Model history holds {} models; the curves of further models are not kept",
+              maxModels);
         }
         return;
       }
-      s = series.computeIfAbsent(u.getModelId(), id -> new Series(u.getSpec().getTask().name(), u.getSpec().getLoss().name()));
+      s =
+          series.computeIfAbsent(
+              u.getModelId(),
+              id -> new Series(u.getSpec().getTask().name(), u.getSpec().getLoss().name()));
     }
     s.add(Point.of(u));
   }

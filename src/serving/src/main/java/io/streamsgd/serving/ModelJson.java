@@ -82,8 +82,8 @@ final class ModelJson {
   }
 
   /**
-   * JSON has no NaN or infinity: a metric that is not defined yet (no sample seen, or accuracy of
-   * a regression model) is written as null instead of a string a client would have to know.
+   * JSON has no NaN or infinity: a metric that is not defined yet (no sample seen, or accuracy of a
+   * regression model) is written as null instead of a string a client would have to know.
    */
   private static Double finite(Double v) {
     return v != null && Double.isFinite(v) ? v : null;

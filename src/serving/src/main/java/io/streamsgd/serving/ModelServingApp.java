@@ -39,6 +39,7 @@ public final class ModelServingApp implements AutoCloseable {
 
   /** Points kept per model for the dashboard's curves, and models whose curves are kept. */
   static final int HISTORY_POINTS = 512;
+
   static final int HISTORY_MODELS = 1000;
 
   private final ServingSettings settings;
@@ -55,7 +56,11 @@ public final class ModelServingApp implements AutoCloseable {
     LOG.info("Starting serving app: {}", settings);
     this.settings = settings;
     this.http = settings.httpPort() >= 0 ? new ServingHttpApi(this) : null;
-    this.self = http == null ? null : new HostInfo(settings.httpHost(), http.start(settings.httpBindAddress(), settings.httpPort()));
+    this.self =
+        http == null
+            ? null
+            : new HostInfo(
+                settings.httpHost(), http.start(settings.httpBindAddress(), settings.httpPort()));
     this.streams =
         new KafkaStreams(
             LatestModelTopology.build(settings, scorer),
@@ -79,7 +84,8 @@ public final class ModelServingApp implements AutoCloseable {
         throw new IllegalStateException(startFailure(f), f);
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("serving app did not reach RUNNING within " + timeout + ": " + streams.state());
+        throw new IllegalStateException(
+            "serving app did not reach RUNNING within " + timeout + ": " + streams.state());
       }
       Thread.sleep(50);
     }
@@ -110,15 +116,22 @@ public final class ModelServingApp implements AutoCloseable {
       missingTopic |= c instanceof MissingSourceTopicException;
     }
     if (missingTopic) {
-      String topics = settings.answersRequestTopic() ? "'" + settings.modelsTopic() + "' and '" + settings.requestsTopic() + "'" : "'" + settings.modelsTopic() + "'";
-      return "serving app cannot start: its input topics " + topics + " must exist (streamsgd topics create makes them;"
+      String topics =
+          settings.answersRequestTopic()
+              ? "'" + settings.modelsTopic() + "' and '" + settings.requestsTopic() + "'"
+              : "'" + settings.modelsTopic() + "'";
+      return "serving app cannot start: its input topics "
+          + topics
+          + " must exist (streamsgd topics create makes them;"
           + " an empty requests topic name serves over HTTP only)";
     }
     return "serving app stopped while starting: " + (f == null ? streams.state() : f.getMessage());
   }
 
   private ReadOnlyKeyValueStore<String, ModelUpdate> store() {
-    return streams.store(StoreQueryParameters.fromNameAndType(LatestModelTopology.STORE, QueryableStoreTypes.keyValueStore()));
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            LatestModelTopology.STORE, QueryableStoreTypes.keyValueStore()));
   }
 
   /** The latest update held for {@code modelId} by this instance. */
@@ -128,16 +141,17 @@ public final class ModelServingApp implements AutoCloseable {
 
   /** Every model this instance holds, latest version each. */
   public List<ModelUpdate> all() {
-    return queried(store -> {
-      List<ModelUpdate> out = new ArrayList<>();
-      try (KeyValueIterator<String, ModelUpdate> it = store.all()) {
-        while (it.hasNext()) {
-          KeyValue<String, ModelUpdate> kv = it.next();
-          out.add(kv.value);
-        }
-      }
-      return out;
-    });
+    return queried(
+        store -> {
+          List<ModelUpdate> out = new ArrayList<>();
+          try (KeyValueIterator<String, ModelUpdate> it = store.all()) {
+            while (it.hasNext()) {
+              KeyValue<String, ModelUpdate> kv = it.next();
+              out.add(kv.value);
+            }
+          }
+          return out;
+        });
   }
 
   /** How long a query waits for the store through a rebalance before it answers "unavailable". */
@@ -147,16 +161,19 @@ public final class ModelServingApp implements AutoCloseable {
    * Runs a query on the store; while a rebalance makes the store briefly unqueryable (an instance
    * joined or left), waits up to {@link #STORE_WAIT} for it rather than failing the request.
    */
-  private <T> T queried(java.util.function.Function<ReadOnlyKeyValueStore<String, ModelUpdate>, T> query) {
+  private <T> T queried(
+      java.util.function.Function<ReadOnlyKeyValueStore<String, ModelUpdate>, T> query) {
     long deadline = System.nanoTime() + STORE_WAIT.toNanos();
     while (true) {
       try {
         return query.apply(store());
       } catch (InvalidStateStoreException e) {
         KafkaStreams.State state = streams.state();
-        boolean passing = state == KafkaStreams.State.REBALANCING || state == KafkaStreams.State.RUNNING;
+        boolean passing =
+            state == KafkaStreams.State.REBALANCING || state == KafkaStreams.State.RUNNING;
         if (!passing || System.nanoTime() > deadline) {
-          throw new StoreUnavailableException("model store not queryable now (rebalancing?): " + e.getMessage(), e);
+          throw new StoreUnavailableException(
+              "model store not queryable now (rebalancing?): " + e.getMessage(), e);
         }
         try {
           Thread.sleep(50);
@@ -173,22 +190,33 @@ public final class ModelServingApp implements AutoCloseable {
     return latest(modelId).map(scorer::model);
   }
 
-  /** Scores {@code x} with the latest model held here; the result names the version that produced it. */
+  /**
+   * Scores {@code x} with the latest model held here; the result names the version that produced
+   * it.
+   */
   public Optional<ServedPrediction> predict(String modelId, FeatureVector x) {
-    return latest(modelId).map(u -> new ServedPrediction(modelId, u.getVersion(), scorer.model(u).predict(x), u.getPublishedAt()));
+    return latest(modelId)
+        .map(
+            u ->
+                new ServedPrediction(
+                    modelId, u.getVersion(), scorer.model(u).predict(x), u.getPublishedAt()));
   }
 
   /** A prediction, the model version that made it and when the trainer published that version. */
-  public record ServedPrediction(String modelId, long version, Prediction prediction, Instant publishedAt) {}
+  public record ServedPrediction(
+      String modelId, long version, Prediction prediction, Instant publishedAt) {}
 
   /**
-   * Which instance holds {@code modelId}: this one (empty), another one (its HTTP host), or
-   * nobody right now (a rebalance).
+   * Which instance holds {@code modelId}: this one (empty), another one (its HTTP host), or nobody
+   * right now (a rebalance).
    */
   Optional<HostInfo> ownerOf(String modelId) {
-    KeyQueryMetadata meta = streams.queryMetadataForKey(LatestModelTopology.STORE, modelId, Serdes.String().serializer());
+    KeyQueryMetadata meta =
+        streams.queryMetadataForKey(
+            LatestModelTopology.STORE, modelId, Serdes.String().serializer());
     if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-      throw new StoreUnavailableException("no instance holds model " + modelId + " right now", null);
+      throw new StoreUnavailableException(
+          "no instance holds model " + modelId + " right now", null);
     }
     return meta.activeHost().equals(self) ? Optional.empty() : Optional.of(meta.activeHost());
   }
@@ -196,11 +224,14 @@ public final class ModelServingApp implements AutoCloseable {
   /** The HTTP hosts of the other instances of this application. */
   List<HostInfo> otherInstances() {
     List<HostInfo> out = new ArrayList<>();
-    streams.metadataForAllStreamsClients().forEach(m -> {
-      if (!m.hostInfo().equals(self) && m.hostInfo().port() > 0) {
-        out.add(m.hostInfo());
-      }
-    });
+    streams
+        .metadataForAllStreamsClients()
+        .forEach(
+            m -> {
+              if (!m.hostInfo().equals(self) && m.hostInfo().port() > 0) {
+                out.add(m.hostInfo());
+              }
+            });
     return out;
   }
 
@@ -223,8 +254,8 @@ public final class ModelServingApp implements AutoCloseable {
   }
 
   /**
-   * The recent history of every model on the models topic, as this instance reads it; filled
-   * only while the app runs an HTTP API (it feeds the dashboard).
+   * The recent history of every model on the models topic, as this instance reads it; filled only
+   * while the app runs an HTTP API (it feeds the dashboard).
    */
   public ModelHistory history() {
     return history;
@@ -235,7 +266,8 @@ public final class ModelServingApp implements AutoCloseable {
     // Leaving the group on close hands this instance's partitions to the others at once, instead
     // of after the session timeout, so a rolling restart does not leave models unanswered.
     streams.close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
     if (http != null) {
       http.stop();
     }

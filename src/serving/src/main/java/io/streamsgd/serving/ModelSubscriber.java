@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * For services that embed the model: follows the models topic from the beginning on a
- * background thread (read_committed, no consumer group), keeps the highest version per model id
- * in memory, and scores with the same {@code predict} as the trainer. Stale and duplicate
- * versions are ignored, so at-least-once publication is safe.
+ * For services that embed the model: follows the models topic from the beginning on a background
+ * thread (read_committed, no consumer group), keeps the highest version per model id in memory, and
+ * scores with the same {@code predict} as the trainer. Stale and duplicate versions are ignored, so
+ * at-least-once publication is safe.
  */
 public final class ModelSubscriber implements AutoCloseable {
   private final Map<String, ModelUpdate> latest = new ConcurrentHashMap<>();
@@ -24,7 +24,13 @@ public final class ModelSubscriber implements AutoCloseable {
   public ModelSubscriber(Map<String, Object> kafkaProperties, String topic) {
     follower =
         new ModelTopicFollower(
-            kafkaProperties, topic, u -> latest.merge(u.getModelId(), u, (held, next) -> next.getVersion() > held.getVersion() ? next : held));
+            kafkaProperties,
+            topic,
+            u ->
+                latest.merge(
+                    u.getModelId(),
+                    u,
+                    (held, next) -> next.getVersion() > held.getVersion() ? next : held));
   }
 
   /**
@@ -47,7 +53,11 @@ public final class ModelSubscriber implements AutoCloseable {
     if (u == null) {
       return Optional.empty();
     }
-    return Optional.of(decoded.compute(modelId, (id, held) -> held != null && held.version() >= u.getVersion() ? held : PublishedModel.of(u)));
+    return Optional.of(
+        decoded.compute(
+            modelId,
+            (id, held) ->
+                held != null && held.version() >= u.getVersion() ? held : PublishedModel.of(u)));
   }
 
   /** Every model held, latest version each. */

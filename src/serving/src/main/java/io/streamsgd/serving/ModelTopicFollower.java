@@ -41,7 +41,8 @@ public final class ModelTopicFollower implements AutoCloseable {
    * @param kafkaProperties client settings: bootstrap.servers and any security settings
    * @param onUpdate called on the follower's thread, in topic order within a partition
    */
-  public ModelTopicFollower(Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
+  public ModelTopicFollower(
+      Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
     this.onUpdate = onUpdate;
     Map<String, Object> props = new HashMap<>(kafkaProperties);
     // The trainer publishes in Kafka transactions: an aborted model must never be seen.
@@ -56,13 +57,19 @@ public final class ModelTopicFollower implements AutoCloseable {
     thread.start();
   }
 
-  /** The topic's partitions, once a just-created topic's metadata has reached the client (up to 30 s). */
-  private static Set<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+  /**
+   * The topic's partitions, once a just-created topic's metadata has reached the client (up to 30
+   * s).
+   */
+  private static Set<TopicPartition> partitions(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
       if (!infos.isEmpty()) {
-        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+        return infos.stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .collect(Collectors.toSet());
       }
       if (System.nanoTime() > deadline) {
         consumer.close();
@@ -118,7 +125,10 @@ public final class ModelTopicFollower implements AutoCloseable {
     return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
-  /** Waits until everything committed to the topic when this is called has been read; false on timeout. */
+  /**
+   * Waits until everything committed to the topic when this is called has been read; false on
+   * timeout.
+   */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     CountDownLatch latch = new CountDownLatch(1);
     caughtUp = latch;

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Scores requests with the latest model, through the core's own {@code predict}. Decoded models
- * are kept per id and replaced when a higher version comes, so each version is decoded once.
+ * Scores requests with the latest model, through the core's own {@code predict}. Decoded models are
+ * kept per id and replaced when a higher version comes, so each version is decoded once.
  */
 public final class RequestScorer {
   private final Map<String, PublishedModel> decoded = new ConcurrentHashMap<>();
@@ -32,7 +32,11 @@ public final class RequestScorer {
   /** The decoded model for this update (cached per id and version). */
   public PublishedModel model(ModelUpdate update) {
     return decoded.compute(
-        update.getModelId(), (id, held) -> held != null && held.version() == update.getVersion() ? held : PublishedModel.of(update));
+        update.getModelId(),
+        (id, held) ->
+            held != null && held.version() == update.getVersion()
+                ? held
+                : PublishedModel.of(update));
   }
 
   /** The prediction record for a request, or an error record when it cannot be scored. */
@@ -43,7 +47,8 @@ public final class RequestScorer {
             .setModelId(request.getModelId())
             .setServedAt(Instant.now());
     if (update == null) {
-      metrics.predictionFailed(ServingMetrics.Source.TOPIC, ServingMetrics.PredictionError.UNKNOWN_MODEL);
+      metrics.predictionFailed(
+          ServingMetrics.Source.TOPIC, ServingMetrics.PredictionError.UNKNOWN_MODEL);
       return out.setError("unknown model '" + request.getModelId() + "'").build();
     }
     try {
@@ -54,10 +59,12 @@ public final class RequestScorer {
           .setScore(p.score())
           .setValue(p.value())
           .setPredictedClass(p.predictedClass())
-          .setProbabilities(p.probabilities() == null ? null : new DoubleArrayView(p.probabilities()))
+          .setProbabilities(
+              p.probabilities() == null ? null : new DoubleArrayView(p.probabilities()))
           .build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      metrics.predictionFailed(ServingMetrics.Source.TOPIC, ServingMetrics.PredictionError.INVALID_FEATURES);
+      metrics.predictionFailed(
+          ServingMetrics.Source.TOPIC, ServingMetrics.PredictionError.INVALID_FEATURES);
       return out.setModelVersion(update.getVersion()).setError(e.getMessage()).build();
     }
   }

@@ -44,7 +44,8 @@ final class ServingHttpApi {
 
   private final ModelServingApp app;
   private final ServingMetrics metrics;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Javalin javalin;
 
   ServingHttpApi(ModelServingApp app) {
@@ -58,33 +59,44 @@ final class ServingHttpApi {
         Javalin.create(
                 config -> {
                   config.showJavalinBanner = false;
-                  config.requestLogger.http((ctx, ms) -> metrics.httpRequest(endpoint(ctx), ctx.method().name(), ctx.statusCode(), ms / 1000.0));
+                  config.requestLogger.http(
+                      (ctx, ms) ->
+                          metrics.httpRequest(
+                              endpoint(ctx), ctx.method().name(), ctx.statusCode(), ms / 1000.0));
                 })
             .get("/health", this::health)
             .get("/models", this::listModels)
             .get("/models/{id}", this::getModel)
             .post(PREDICT, this::predict)
-            .get("/metrics", ctx -> ctx.contentType(ServingMetrics.contentType()).result(metrics.scrape()))
-            .exception(ModelServingApp.StoreUnavailableException.class, (e, ctx) -> {
-              if (PREDICT.equals(endpoint(ctx))) {
-                metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNAVAILABLE);
-              }
-              ctx.status(503).json(ModelJson.error(e.getMessage()));
-            })
-            .exception(IOException.class, (e, ctx) -> {
-              if (PREDICT.equals(endpoint(ctx))) {
-                metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNAVAILABLE);
-              }
-              ctx.status(502).json(ModelJson.error("instance unreachable: " + e.getMessage()));
-            });
+            .get(
+                "/metrics",
+                ctx -> ctx.contentType(ServingMetrics.contentType()).result(metrics.scrape()))
+            .exception(
+                ModelServingApp.StoreUnavailableException.class,
+                (e, ctx) -> {
+                  if (PREDICT.equals(endpoint(ctx))) {
+                    metrics.predictionFailed(
+                        ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNAVAILABLE);
+                  }
+                  ctx.status(503).json(ModelJson.error(e.getMessage()));
+                })
+            .exception(
+                IOException.class,
+                (e, ctx) -> {
+                  if (PREDICT.equals(endpoint(ctx))) {
+                    metrics.predictionFailed(
+                        ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNAVAILABLE);
+                  }
+                  ctx.status(502).json(ModelJson.error("instance unreachable: " + e.getMessage()));
+                });
     new DashboardRoutes(app.history()).addTo(javalin);
     javalin.start(host, port);
     return javalin.port();
   }
 
   /**
-   * The route template that answered ({@code /models/{id}}, not the model's path), so the label
-   * has as many values as there are routes; requests that matched none share one value.
+   * The route template that answered ({@code /models/{id}}, not the model's path), so the label has
+   * as many values as there are routes; requests that matched none share one value.
    */
   private static String endpoint(Context ctx) {
     String path;
@@ -109,9 +121,14 @@ final class ServingHttpApi {
     }
     if (ctx.queryParam("local") == null) {
       for (HostInfo other : app.otherInstances()) {
-        JsonNode remote = MAPPER.readTree(send(HttpRequest.newBuilder(uri(other, "/models?local=true")).GET()).body());
+        JsonNode remote =
+            MAPPER.readTree(
+                send(HttpRequest.newBuilder(uri(other, "/models?local=true")).GET()).body());
         for (JsonNode m : remote.path("models")) {
-          models.add(MAPPER.convertValue(m, MAPPER.getTypeFactory().constructMapType(Map.class, String.class, Object.class)));
+          models.add(
+              MAPPER.convertValue(
+                  m,
+                  MAPPER.getTypeFactory().constructMapType(Map.class, String.class, Object.class)));
         }
       }
     }
@@ -144,49 +161,64 @@ final class ServingHttpApi {
     try {
       x = features(MAPPER.readTree(ctx.body()));
     } catch (JsonProcessingException e) {
-      metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.MALFORMED_REQUEST);
+      metrics.predictionFailed(
+          ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.MALFORMED_REQUEST);
       // the parser's own first line says what and where; its location dump says nothing more
-      ctx.status(400).json(ModelJson.error("malformed request: not JSON (" + e.getOriginalMessage() + ")"));
+      ctx.status(400)
+          .json(ModelJson.error("malformed request: not JSON (" + e.getOriginalMessage() + ")"));
       return;
     } catch (IllegalArgumentException e) {
-      metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.MALFORMED_REQUEST);
+      metrics.predictionFailed(
+          ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.MALFORMED_REQUEST);
       ctx.status(400).json(ModelJson.error("malformed request: " + e.getMessage()));
       return;
     }
-    if (forwarded(ctx, id, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(ctx.body())).header("Content-Type", "application/json"))) {
+    if (forwarded(
+        ctx,
+        id,
+        HttpRequest.newBuilder()
+            .POST(HttpRequest.BodyPublishers.ofString(ctx.body()))
+            .header("Content-Type", "application/json"))) {
       return;
     }
     try {
       Optional<ModelServingApp.ServedPrediction> p = app.predict(id, x);
       if (p.isEmpty()) {
-        metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNKNOWN_MODEL);
+        metrics.predictionFailed(
+            ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.UNKNOWN_MODEL);
         ctx.status(404).json(ModelJson.error("unknown model '" + id + "'"));
       } else {
         metrics.predicted(ServingMetrics.Source.HTTP, p.get().publishedAt());
         ctx.json(ModelJson.prediction(id, p.get().version(), p.get().prediction()));
       }
     } catch (IllegalArgumentException e) {
-      metrics.predictionFailed(ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.INVALID_FEATURES);
+      metrics.predictionFailed(
+          ServingMetrics.Source.HTTP, ServingMetrics.PredictionError.INVALID_FEATURES);
       ctx.status(422).json(ModelJson.error(e.getMessage()));
     }
   }
 
   /** Relays the request to the instance holding the model, if that is another one. */
-  private boolean forwarded(Context ctx, String id, HttpRequest.Builder request) throws IOException, InterruptedException {
+  private boolean forwarded(Context ctx, String id, HttpRequest.Builder request)
+      throws IOException, InterruptedException {
     Optional<HostInfo> owner = app.ownerOf(id);
     if (owner.isEmpty()) {
       return false;
     }
     if (ctx.header(FORWARDED) != null) {
-      throw new ModelServingApp.StoreUnavailableException("model " + id + " is moving between instances", null);
+      throw new ModelServingApp.StoreUnavailableException(
+          "model " + id + " is moving between instances", null);
     }
     HttpResponse<String> response = send(request.uri(uri(owner.get(), ctx.path())));
     ctx.status(response.statusCode()).contentType("application/json").result(response.body());
     return true;
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return client.send(request.header(FORWARDED, "1").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return client.send(
+        request.header(FORWARDED, "1").timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(HostInfo host, String pathAndQuery) {
@@ -202,7 +234,8 @@ final class ServingHttpApi {
       return FeatureVector.dense(doubles(body.get("features"), "features"));
     }
     if (!body.has("indices") && !body.has("names")) {
-      throw new IllegalArgumentException("give 'features', or 'indices' and 'values', or 'names' and 'values'");
+      throw new IllegalArgumentException(
+          "give 'features', or 'indices' and 'values', or 'names' and 'values'");
     }
     double[] values = doubles(body.get("values"), "values");
     if (body.has("indices")) {

@@ -14,10 +14,10 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * The serving app's metrics, in Prometheus' text format at {@code GET /metrics}. Every label has
- * a small fixed set of values (route templates, not paths; no model ids), so an app holding
- * thousands of models still exposes a few dozen series. Each app has its own registry: several
- * apps in one JVM (tests, the demo) do not mix their counts.
+ * The serving app's metrics, in Prometheus' text format at {@code GET /metrics}. Every label has a
+ * small fixed set of values (route templates, not paths; no model ids), so an app holding thousands
+ * of models still exposes a few dozen series. Each app has its own registry: several apps in one
+ * JVM (tests, the demo) do not mix their counts.
  */
 public final class ServingMetrics {
   /** Where a prediction request came from. */
@@ -38,7 +38,10 @@ public final class ServingMetrics {
     INVALID_FEATURES,
     /** An HTTP body that is not JSON or not a feature shape. */
     MALFORMED_REQUEST,
-    /** The store could not be queried (rebalancing or restoring), or the instance holding the model could not be reached. */
+    /**
+     * The store could not be queried (rebalancing or restoring), or the instance holding the model
+     * could not be reached.
+     */
     UNAVAILABLE;
 
     String label() {
@@ -69,12 +72,14 @@ public final class ServingMetrics {
           .help("Time to answer an HTTP request, relaying to another instance included")
           .labelNames("endpoint")
           .classicOnly()
-          .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10)
+          .classicUpperBounds(
+              0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10)
           .register(registry);
   private final Counter predictions =
       Counter.builder()
           .name(PREDICTIONS)
-          .help("Predictions scored by this instance, by where the request came from (http or topic)")
+          .help(
+              "Predictions scored by this instance, by where the request came from (http or topic)")
           .labelNames("source")
           .register(registry);
   private final Counter predictionErrors =
@@ -86,7 +91,8 @@ public final class ServingMetrics {
   private final Histogram staleness =
       Histogram.builder()
           .name(STALENESS)
-          .help("Age of the model version that scored a prediction: scoring time minus the version's publishedAt")
+          .help(
+              "Age of the model version that scored a prediction: scoring time minus the version's publishedAt")
           .labelNames("source")
           .classicOnly()
           .classicUpperBounds(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400)
@@ -112,12 +118,15 @@ public final class ServingMetrics {
         .register(registry);
     GaugeWithCallback.builder()
         .name(MAX_MODEL_AGE)
-        .help("Now minus publishedAt of the latest version of each model, the largest over all models:"
-            + " how long the most silent model has gone without an update")
-        .callback(cb -> history.latestPoints().stream()
-            .mapToLong(ModelHistory.Point::publishedAt)
-            .min()
-            .ifPresent(oldest -> cb.call(seconds(System.currentTimeMillis() - oldest))))
+        .help(
+            "Now minus publishedAt of the latest version of each model, the largest over all models:"
+                + " how long the most silent model has gone without an update")
+        .callback(
+            cb ->
+                history.latestPoints().stream()
+                    .mapToLong(ModelHistory.Point::publishedAt)
+                    .min()
+                    .ifPresent(oldest -> cb.call(seconds(System.currentTimeMillis() - oldest))))
         .register(registry);
   }
 
@@ -130,7 +139,9 @@ public final class ServingMetrics {
   /** A prediction scored with a version published at {@code publishedAt}. */
   void predicted(Source source, Instant publishedAt) {
     predictions.labelValues(source.label()).inc();
-    staleness.labelValues(source.label()).observe(seconds(System.currentTimeMillis() - publishedAt.toEpochMilli()));
+    staleness
+        .labelValues(source.label())
+        .observe(seconds(System.currentTimeMillis() - publishedAt.toEpochMilli()));
   }
 
   void predictionFailed(Source source, PredictionError reason) {
@@ -138,8 +149,8 @@ public final class ServingMetrics {
   }
 
   /**
-   * Trainer and serving host clocks may differ by a little; a version "from the future" counts
-   * as fresh, not as a negative age that would pull the histogram's sum down.
+   * Trainer and serving host clocks may differ by a little; a version "from the future" counts as
+   * fresh, not as a negative age that would pull the histogram's sum down.
    */
   private static double seconds(long millis) {
     return Math.max(0, millis) / 1000.0;

@@ -13,15 +13,17 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param bootstrapServers Kafka bootstrap servers
  * @param applicationId Kafka Streams application id: instances with the same id share the work
  * @param modelsTopic the trainer's models topic
- * @param requestsTopic prediction requests (co-partitioned with the models topic); null or empty for HTTP-only serving
+ * @param requestsTopic prediction requests (co-partitioned with the models topic); null or empty
+ *     for HTTP-only serving
  * @param predictionsTopic where predictions are written
  * @param stateDir where Kafka Streams keeps local state
  * @param storeType RocksDB (default for deployments) or in-memory
  * @param httpHost host this instance's HTTP API is reached at by the other instances
- * @param httpBind address the HTTP API binds to; null binds to {@code httpHost} (0.0.0.0 in a container
- *     whose name other instances use as {@code httpHost})
+ * @param httpBind address the HTTP API binds to; null binds to {@code httpHost} (0.0.0.0 in a
+ *     container whose name other instances use as {@code httpHost})
  * @param httpPort port of the HTTP API; 0 picks a free one, -1 runs no HTTP API
- * @param kafkaProperties extra Kafka client settings (security etc.), passed through; may hold secrets
+ * @param kafkaProperties extra Kafka client settings (security etc.), passed through; may hold
+ *     secrets
  */
 public record ServingSettings(
     String bootstrapServers,
@@ -42,29 +44,93 @@ public record ServingSettings(
 
   public static ServingSettings defaults(String bootstrapServers, Path stateDir) {
     return new ServingSettings(
-        bootstrapServers, "streamsgd-serving", "models", "prediction-requests", "predictions", stateDir,
-        LatestModelTopology.StoreType.ROCKSDB, "127.0.0.1", null, -1, Map.of());
+        bootstrapServers,
+        "streamsgd-serving",
+        "models",
+        "prediction-requests",
+        "predictions",
+        stateDir,
+        LatestModelTopology.StoreType.ROCKSDB,
+        "127.0.0.1",
+        null,
+        -1,
+        Map.of());
   }
 
   public ServingSettings withStoreType(LatestModelTopology.StoreType type) {
-    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, stateDir, type, httpHost, httpBind, httpPort, kafkaProperties);
+    return new ServingSettings(
+        bootstrapServers,
+        applicationId,
+        modelsTopic,
+        requestsTopic,
+        predictionsTopic,
+        stateDir,
+        type,
+        httpHost,
+        httpBind,
+        httpPort,
+        kafkaProperties);
   }
 
   public ServingSettings withModelsTopic(String topic) {
-    return new ServingSettings(bootstrapServers, applicationId, topic, requestsTopic, predictionsTopic, stateDir, storeType, httpHost, httpBind, httpPort, kafkaProperties);
+    return new ServingSettings(
+        bootstrapServers,
+        applicationId,
+        topic,
+        requestsTopic,
+        predictionsTopic,
+        stateDir,
+        storeType,
+        httpHost,
+        httpBind,
+        httpPort,
+        kafkaProperties);
   }
 
   /** Another requests topic; null serves over HTTP only. */
   public ServingSettings withRequestsTopic(String topic) {
-    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, topic, predictionsTopic, stateDir, storeType, httpHost, httpBind, httpPort, kafkaProperties);
+    return new ServingSettings(
+        bootstrapServers,
+        applicationId,
+        modelsTopic,
+        topic,
+        predictionsTopic,
+        stateDir,
+        storeType,
+        httpHost,
+        httpBind,
+        httpPort,
+        kafkaProperties);
   }
 
   public ServingSettings withApplicationId(String id) {
-    return new ServingSettings(bootstrapServers, id, modelsTopic, requestsTopic, predictionsTopic, stateDir, storeType, httpHost, httpBind, httpPort, kafkaProperties);
+    return new ServingSettings(
+        bootstrapServers,
+        id,
+        modelsTopic,
+        requestsTopic,
+        predictionsTopic,
+        stateDir,
+        storeType,
+        httpHost,
+        httpBind,
+        httpPort,
+        kafkaProperties);
   }
 
   public ServingSettings withHttp(String host, int port) {
-    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, stateDir, storeType, host, httpBind, port, kafkaProperties);
+    return new ServingSettings(
+        bootstrapServers,
+        applicationId,
+        modelsTopic,
+        requestsTopic,
+        predictionsTopic,
+        stateDir,
+        storeType,
+        host,
+        httpBind,
+        port,
+        kafkaProperties);
   }
 
   /** Whether requests arrive on a topic too (else over HTTP only). */
@@ -78,14 +144,39 @@ public record ServingSettings(
   }
 
   public ServingSettings withStateDir(Path dir) {
-    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, dir, storeType, httpHost, httpBind, httpPort, kafkaProperties);
+    return new ServingSettings(
+        bootstrapServers,
+        applicationId,
+        modelsTopic,
+        requestsTopic,
+        predictionsTopic,
+        dir,
+        storeType,
+        httpHost,
+        httpBind,
+        httpPort,
+        kafkaProperties);
   }
 
   public ServingSettings withKafkaProperties(Map<String, String> properties) {
-    return new ServingSettings(bootstrapServers, applicationId, modelsTopic, requestsTopic, predictionsTopic, stateDir, storeType, httpHost, httpBind, httpPort, properties);
+    return new ServingSettings(
+        bootstrapServers,
+        applicationId,
+        modelsTopic,
+        requestsTopic,
+        predictionsTopic,
+        stateDir,
+        storeType,
+        httpHost,
+        httpBind,
+        httpPort,
+        properties);
   }
 
-  /** Kafka Streams properties; {@code applicationServer} is host:port of this instance's HTTP API, or null. */
+  /**
+   * Kafka Streams properties; {@code applicationServer} is host:port of this instance's HTTP API,
+   * or null.
+   */
   Properties streamsProperties(String applicationServer) {
     Properties p = new Properties();
     p.putAll(kafkaProperties);
@@ -97,7 +188,9 @@ public record ServingSettings(
     // The trainer publishes in Kafka transactions: never serve an aborted model.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
     if (applicationServer != null) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
@@ -106,9 +199,26 @@ public record ServingSettings(
 
   @Override
   public String toString() {
-    return "ServingSettings{bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
-        + ", topics=[" + modelsTopic + ", " + requestsTopic + ", " + predictionsTopic + "], stateDir=" + stateDir
-        + ", storeType=" + storeType + ", http=" + httpHost + ":" + httpPort
-        + ", kafkaProperties=" + new TreeMap<>(kafkaProperties).keySet() + " (values hidden)}";
+    return "ServingSettings{bootstrapServers="
+        + bootstrapServers
+        + ", applicationId="
+        + applicationId
+        + ", topics=["
+        + modelsTopic
+        + ", "
+        + requestsTopic
+        + ", "
+        + predictionsTopic
+        + "], stateDir="
+        + stateDir
+        + ", storeType="
+        + storeType
+        + ", http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", kafkaProperties="
+        + new TreeMap<>(kafkaProperties).keySet()
+        + " (values hidden)}";
   }
 }

@@ -6,10 +6,10 @@ import io.streamsgd.schema.PredictionRequest;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
 import io.streamsgd.schema.codec.SingleObjectCodec;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.avro.specific.SpecificRecord;
 
 /** Kafka serdes for the published records, in Avro single-object encoding. */
 public final class SingleObjectSerde {
@@ -37,7 +37,8 @@ public final class SingleObjectSerde {
           try {
             return codec.decode(bytes);
           } catch (DecodeException e) {
-            throw new SerializationException("not a " + codec.schema().getName() + " on " + topic + ": " + e.getMessage());
+            throw new SerializationException(
+                "not a " + codec.schema().getName() + " on " + topic + ": " + e.getMessage());
           }
         });
   }

@@ -24,8 +24,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LatestModelTopologyTest {
@@ -38,7 +38,9 @@ class LatestModelTopologyTest {
   static ModelUpdate update(String id, long version) {
     LearnerState state = LearnerState.initial(ModelSpecs.linearRegression(id, 1, 0.1, 1));
     state.model().weights()[0] = version;
-    ModelUpdate u = ModelUpdates.snapshot(state, new BatchResult(1, 1, 0, 0, 0, true), BatchCloseReason.SIZE, null, 0);
+    ModelUpdate u =
+        ModelUpdates.snapshot(
+            state, new BatchResult(1, 1, 0, 0, 0, true), BatchCloseReason.SIZE, null, 0);
     u.setVersion(version);
     return u;
   }
@@ -56,11 +58,21 @@ class LatestModelTopologyTest {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "t");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    ServingSettings s = ServingSettings.defaults("unused:9092", Path.of("unused")).withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
+    ServingSettings s =
+        ServingSettings.defaults("unused:9092", Path.of("unused"))
+            .withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
     driver = new TopologyTestDriver(LatestModelTopology.build(s, new RequestScorer()), p);
-    models = driver.createInputTopic("models", new StringSerializer(), SingleObjectSerde.modelUpdate().serializer());
-    requests = driver.createInputTopic("prediction-requests", new StringSerializer(), SingleObjectSerde.predictionRequest().serializer());
-    predictions = driver.createOutputTopic("predictions", new StringDeserializer(), SingleObjectSerde.prediction().deserializer());
+    models =
+        driver.createInputTopic(
+            "models", new StringSerializer(), SingleObjectSerde.modelUpdate().serializer());
+    requests =
+        driver.createInputTopic(
+            "prediction-requests",
+            new StringSerializer(),
+            SingleObjectSerde.predictionRequest().serializer());
+    predictions =
+        driver.createOutputTopic(
+            "predictions", new StringDeserializer(), SingleObjectSerde.prediction().deserializer());
   }
 
   @AfterEach
@@ -96,7 +108,10 @@ class LatestModelTopologyTest {
     assertThat(out).extracting(Prediction::getRequestId).containsExactly("r1", "r2", "r3");
     assertThat(out).extracting(Prediction::getModelVersion).containsExactly(1L, 2L, 2L);
     // weight = version, intercept 0: the score is 2 * version, exactly the core's prediction
-    double core = new Predictor(update("a", 2).getSpec(), ModelUpdates.model(update("a", 2))).predict(FeatureVector.dense(new double[] {2.0})).value();
+    double core =
+        new Predictor(update("a", 2).getSpec(), ModelUpdates.model(update("a", 2)))
+            .predict(FeatureVector.dense(new double[] {2.0}))
+            .value();
     assertThat(out.get(1).getValue()).isCloseTo(core, within(0.0)).isEqualTo(4.0);
     assertThat(out).allSatisfy(p -> assertThat(p.getError()).isNull());
   }

@@ -67,6 +67,8 @@ class ModelHistoryTest {
     h.record(update("a", 2));
     assertThat(h.models()).isEqualTo(2);
     assertThat(h.curves()).extracting(ModelHistory.Curve::modelId).containsExactly("a", "b");
-    assertThat(h.latestPoints()).extracting(ModelHistory.Point::version).containsExactlyInAnyOrder(2L, 1L);
+    assertThat(h.latestPoints())
+        .extracting(ModelHistory.Point::version)
+        .containsExactlyInAnyOrder(2L, 1L);
   }
 }

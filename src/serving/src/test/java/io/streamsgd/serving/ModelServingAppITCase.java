@@ -17,7 +17,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starting the serving app on a real broker: a clear refusal without its topics, HTTP-only without requests. */
+/**
+ * Starting the serving app on a real broker: a clear refusal without its topics, HTTP-only without
+ * requests.
+ */
 class ModelServingAppITCase {
   @TempDir Path tmp;
 
@@ -28,16 +31,26 @@ class ModelServingAppITCase {
         admin.createTopics(List.of(new NewTopic("models", 2, (short) 1))).all().get();
       }
       ServingSettings settings =
-          ServingSettings.defaults(kafka.bootstrapServers(), tmp.resolve("streams")).withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
+          ServingSettings.defaults(kafka.bootstrapServers(), tmp.resolve("streams"))
+              .withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
       try (ModelServingApp app = new ModelServingApp(settings)) {
         assertThatThrownBy(() -> app.start(Duration.ofSeconds(60)))
             .hasMessageContaining("input topics 'models' and 'prediction-requests' must exist");
       }
 
-      try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
-        p.send(new ProducerRecord<>("models", "a", Codecs.MODEL_UPDATE.encode(LatestModelTopologyTest.update("a", 2)))).get();
+      try (KafkaProducer<String, byte[]> p =
+          new KafkaProducer<>(
+              kafka.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+        p.send(
+                new ProducerRecord<>(
+                    "models",
+                    "a",
+                    Codecs.MODEL_UPDATE.encode(LatestModelTopologyTest.update("a", 2))))
+            .get();
       }
-      try (ModelServingApp app = new ModelServingApp(settings.withRequestsTopic(null).withApplicationId("http-only")).start(Duration.ofSeconds(60))) {
+      try (ModelServingApp app =
+          new ModelServingApp(settings.withRequestsTopic(null).withApplicationId("http-only"))
+              .start(Duration.ofSeconds(60))) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (app.latest("a").isEmpty() && System.nanoTime() < deadline) {
           Thread.sleep(50);

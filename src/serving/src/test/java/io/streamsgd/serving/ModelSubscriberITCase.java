@@ -34,14 +34,16 @@ class ModelSubscriberITCase {
       }
       Map<String, Object> props = new HashMap<>(kafka.clientProperties());
       props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "subscriber-test");
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
         producer.initTransactions();
         producer.beginTransaction();
         for (long v : new long[] {1, 3, 2, 3}) { // late and duplicate versions
           producer.send(new ProducerRecord<>("models", "a", encode("a", v)));
         }
         producer.send(new ProducerRecord<>("models", "b", encode("b", 5)));
-        producer.send(new ProducerRecord<>("models", "x", "not avro".getBytes(StandardCharsets.UTF_8)));
+        producer.send(
+            new ProducerRecord<>("models", "x", "not avro".getBytes(StandardCharsets.UTF_8)));
         producer.send(new ProducerRecord<>("models", "c", null)); // tombstone
         producer.commitTransaction();
         producer.beginTransaction();
@@ -59,16 +61,29 @@ class ModelSubscriberITCase {
         assertThat(subscriber.updatesRead()).isEqualTo(5);
         assertThat(subscriber.undecodableRecords()).isEqualTo(1);
         // weight = version and intercept 0, so x = 2 scores 2 * version with the core's predict
-        assertThat(subscriber.model("a").orElseThrow().predict(FeatureVector.dense(new double[] {2.0})).value()).isEqualTo(6.0);
+        assertThat(
+                subscriber
+                    .model("a")
+                    .orElseThrow()
+                    .predict(FeatureVector.dense(new double[] {2.0}))
+                    .value())
+            .isEqualTo(6.0);
         assertThat(subscriber.model("a").orElseThrow().version()).isEqualTo(3);
 
         try (KafkaProducer<String, byte[]> producer =
-            new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+            new KafkaProducer<>(
+                kafka.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
           producer.send(new ProducerRecord<>("models", "a", encode("a", 4))).get();
         }
         assertThat(subscriber.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         assertThat(subscriber.model("a").orElseThrow().version()).isEqualTo(4);
-        assertThat(subscriber.model("a").orElseThrow().predict(FeatureVector.dense(new double[] {2.0})).value()).isEqualTo(8.0);
+        assertThat(
+                subscriber
+                    .model("a")
+                    .orElseThrow()
+                    .predict(FeatureVector.dense(new double[] {2.0}))
+                    .value())
+            .isEqualTo(8.0);
       }
     }
   }

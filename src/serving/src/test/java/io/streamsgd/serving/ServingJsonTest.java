@@ -18,21 +18,27 @@ class ServingJsonTest {
 
   @Test
   void readsTheThreeFeatureShapes() throws Exception {
-    assertThat(parse("{\"features\": [0.5, 2]}")).isEqualTo(FeatureVector.dense(new double[] {0.5, 2.0}));
+    assertThat(parse("{\"features\": [0.5, 2]}"))
+        .isEqualTo(FeatureVector.dense(new double[] {0.5, 2.0}));
     assertThat(parse("{\"indices\": [3, 17], \"values\": [1.0, 0.5]}"))
         .isEqualTo(FeatureVector.sparse(new int[] {3, 17}, new double[] {1.0, 0.5}));
     assertThat(parse("{\"names\": [\"country=DE\", \"clicks\"], \"values\": [1, 3]}"))
-        .isEqualTo(FeatureVector.named(new String[] {"country=DE", "clicks"}, new double[] {1.0, 3.0}));
+        .isEqualTo(
+            FeatureVector.named(new String[] {"country=DE", "clicks"}, new double[] {1.0, 3.0}));
   }
 
   @Test
   void refusesWhatIsNotAFeatureVector() {
     assertThatThrownBy(() -> parse("[1, 2]")).hasMessageContaining("expected a JSON object");
-    assertThatThrownBy(() -> parse("{\"features\": [1, \"x\"]}")).hasMessageContaining("finite numbers");
+    assertThatThrownBy(() -> parse("{\"features\": [1, \"x\"]}"))
+        .hasMessageContaining("finite numbers");
     assertThatThrownBy(() -> parse("{\"features\": 1}")).hasMessageContaining("array of numbers");
-    assertThatThrownBy(() -> parse("{\"indices\": [3, 3], \"values\": [1, 2]}")).hasMessageContaining("strictly increasing");
-    assertThatThrownBy(() -> parse("{\"indices\": [3], \"values\": [1, 2]}")).hasMessageContaining("as long as 'values'");
-    assertThatThrownBy(() -> parse("{\"names\": [\"a\"], \"values\": []}")).hasMessageContaining("as long as 'values'");
+    assertThatThrownBy(() -> parse("{\"indices\": [3, 3], \"values\": [1, 2]}"))
+        .hasMessageContaining("strictly increasing");
+    assertThatThrownBy(() -> parse("{\"indices\": [3], \"values\": [1, 2]}"))
+        .hasMessageContaining("as long as 'values'");
+    assertThatThrownBy(() -> parse("{\"names\": [\"a\"], \"values\": []}"))
+        .hasMessageContaining("as long as 'values'");
     assertThatThrownBy(() -> parse("{\"x\": 1}")).hasMessageContaining("give 'features'");
   }
 

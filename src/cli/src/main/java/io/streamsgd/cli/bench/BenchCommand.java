@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each writes JSON.",
-    subcommands = {KernelBenchCommand.class, io.streamsgd.cli.bench.pipeline.PipelineBenchCommand.class})
+    subcommands = {
+      KernelBenchCommand.class,
+      io.streamsgd.cli.bench.pipeline.PipelineBenchCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

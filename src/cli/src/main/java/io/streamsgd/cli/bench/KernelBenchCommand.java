@@ -16,14 +16,19 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "The learning kernel against Vowpal Wabbit: examples/s and log loss.",
     description =
-        "The per-sample learning kernel against Vowpal Wabbit (vw-jni 9.3.0) on the same " +
-        "generated logistic data (dense d = 64): examples/s (JMH, one thread each) and " +
-        "progressive log loss.")
+        "The per-sample learning kernel against Vowpal Wabbit (vw-jni 9.3.0) on the same "
+            + "generated logistic data (dense d = 64): examples/s (JMH, one thread each) and "
+            + "progressive log loss.")
 public final class KernelBenchCommand implements Callable<Integer> {
-  @Option(names = "--out", defaultValue = "kernel-vs-vw.json", description = "JSON result (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "kernel-vs-vw.json",
+      description = "JSON result (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--quick", description = "Fewer JMH forks and iterations (about a minute instead of three).")
+  @Option(
+      names = "--quick",
+      description = "Fewer JMH forks and iterations (about a minute instead of three).")
   boolean quick;
 
   @Override

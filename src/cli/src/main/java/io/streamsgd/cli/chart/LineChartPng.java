@@ -21,7 +21,10 @@ public final class LineChartPng {
   static final int MAX_POINTS = 2000;
 
   private static final Color[] COLORS = {
-    new Color(0xd6, 0x27, 0x28), new Color(0x1f, 0x77, 0xb4), new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd)
+    new Color(0xd6, 0x27, 0x28),
+    new Color(0x1f, 0x77, 0xb4),
+    new Color(0x2c, 0xa0, 0x2c),
+    new Color(0x94, 0x67, 0xbd)
   };
 
   /** One line: its legend name and its (x, y) points in x order. */
@@ -33,7 +36,14 @@ public final class LineChartPng {
    * Writes the chart to {@code file}. On a logarithmic axis, points with a value <= 0 there are
    * left out (a log axis cannot place them).
    */
-  public static void write(Path file, String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY)
+  public static void write(
+      Path file,
+      String title,
+      String xLabel,
+      String yLabel,
+      List<Series> series,
+      boolean logX,
+      boolean logY)
       throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     for (Series s : series) {
@@ -41,13 +51,18 @@ public final class LineChartPng {
       int step = Math.max(1, s.points().size() / MAX_POINTS);
       for (int i = 0; i < s.points().size(); i += step) {
         double[] p = s.points().get(i);
-        if ((!logX || p[0] > 0) && (!logY || p[1] > 0) && Double.isFinite(p[0]) && Double.isFinite(p[1])) {
+        if ((!logX || p[0] > 0)
+            && (!logY || p[1] > 0)
+            && Double.isFinite(p[0])
+            && Double.isFinite(p[1])) {
           line.add(p[0], p[1]);
         }
       }
       data.addSeries(line);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);

@@ -1,6 +1,7 @@
 package io.streamsgd.cli.demo;
 
 import io.streamsgd.cli.embedded.EmbeddedStack;
+import io.streamsgd.cli.progress.TrainingProgress;
 import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
@@ -15,7 +16,6 @@ import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.serving.ModelHistory;
 import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ModelSubscriber;
-import io.streamsgd.cli.progress.TrainingProgress;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,83 +36,123 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code streamsgd demo}: the whole pipeline on one machine. A real Kafka broker, the trainer on
- * a Flink MiniCluster and the Kafka Streams serving app start in this JVM; a producer streams
- * the two seed examples; three models train in parallel; the serving app answers at the end.
+ * {@code streamsgd demo}: the whole pipeline on one machine. A real Kafka broker, the trainer on a
+ * Flink MiniCluster and the Kafka Streams serving app start in this JVM; a producer streams the two
+ * seed examples; three models train in parallel; the serving app answers at the end.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     header = "The whole pipeline on this machine: broker, trainer, serving app, result.",
     description =
-        "Runs the whole pipeline on an embedded real Kafka broker and Flink MiniCluster: two " +
-        "linear-regression models (y = 3x + 2 + U(0,1), different learning rates) and one " +
-        "logistic-regression model (label = round(tanh(2x) + U(0,1))), trained in parallel.")
+        "Runs the whole pipeline on an embedded real Kafka broker and Flink MiniCluster: two "
+            + "linear-regression models (y = 3x + 2 + U(0,1), different learning rates) and one "
+            + "logistic-regression model (label = round(tanh(2x) + U(0,1))), trained in parallel.")
 public final class DemoCommand implements Callable<Integer> {
   /** Least-squares answer of the linear example, and the tolerance the demo holds itself to. */
   static final double TRUE_W = 3.0;
+
   static final double TRUE_B = 2.5;
   static final double TOLERANCE = 0.05;
 
-  @Option(names = "--samples", description = "Samples per model (default: ${DEFAULT-VALUE}).", defaultValue = "200000")
+  @Option(
+      names = "--samples",
+      description = "Samples per model (default: ${DEFAULT-VALUE}).",
+      defaultValue = "200000")
   long samplesPerModel;
 
-  @Option(names = "--parallelism", description = "Flink subtasks (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+  @Option(
+      names = "--parallelism",
+      description = "Flink subtasks (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2")
   int parallelism;
 
   @Option(names = "--report", description = "Write the result as JSON to this file.")
   Path report;
 
-  @Option(names = "--timeout", description = "Give up after this long, e.g. PT10M (default: ${DEFAULT-VALUE}).", defaultValue = "PT10M")
+  @Option(
+      names = "--timeout",
+      description = "Give up after this long, e.g. PT10M (default: ${DEFAULT-VALUE}).",
+      defaultValue = "PT10M")
   Duration timeout;
 
-  @Option(names = "--seed", description = "Seed of the sample generator (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  @Option(
+      names = "--seed",
+      description = "Seed of the sample generator (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1")
   long seed;
 
-  @Option(names = "--http-port", description = "Port of the serving app's HTTP API and dashboard (default: ${DEFAULT-VALUE}, a free one).", defaultValue = "0")
+  @Option(
+      names = "--http-port",
+      description =
+          "Port of the serving app's HTTP API and dashboard (default: ${DEFAULT-VALUE}, a free one).",
+      defaultValue = "0")
   int httpPort;
 
-  @Option(names = "--keep-serving", description = "Keep the serving app and its dashboard up this long after the result, e.g. PT10M (default: ${DEFAULT-VALUE}).", defaultValue = "PT0S")
+  @Option(
+      names = "--keep-serving",
+      description =
+          "Keep the serving app and its dashboard up this long after the result, e.g. PT10M (default: ${DEFAULT-VALUE}).",
+      defaultValue = "PT0S")
   Duration keepServing;
 
   private final PrintStream out = System.out;
 
   static List<DemoModel> models() {
     return List.of(
-        new DemoModel(ModelSpecs.of("linear-fast", Task.REGRESSION, Loss.SQUARED, 1, 0.1, 0.0, 64, 500), SeedExample.LINEAR),
-        new DemoModel(ModelSpecs.of("linear-slow", Task.REGRESSION, Loss.SQUARED, 1, 0.03, 0.0, 32, 500), SeedExample.LINEAR),
-        new DemoModel(ModelSpecs.of("logistic", Task.BINARY, Loss.LOGISTIC, 1, 0.5, 0.0, 64, 500), SeedExample.LOGISTIC));
+        new DemoModel(
+            ModelSpecs.of("linear-fast", Task.REGRESSION, Loss.SQUARED, 1, 0.1, 0.0, 64, 500),
+            SeedExample.LINEAR),
+        new DemoModel(
+            ModelSpecs.of("linear-slow", Task.REGRESSION, Loss.SQUARED, 1, 0.03, 0.0, 32, 500),
+            SeedExample.LINEAR),
+        new DemoModel(
+            ModelSpecs.of("logistic", Task.BINARY, Loss.LOGISTIC, 1, 0.5, 0.0, 64, 500),
+            SeedExample.LOGISTIC));
   }
 
   @Override
   public Integer call() throws Exception {
     if (samplesPerModel < 1 || parallelism < 1) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--samples and --parallelism must be >= 1");
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--samples and --parallelism must be >= 1");
     }
     List<DemoModel> models = models();
-    out.printf("streamsgd demo: %d models x %,d samples, %d Flink subtasks%n", models.size(), samplesPerModel, parallelism);
+    out.printf(
+        "streamsgd demo: %d models x %,d samples, %d Flink subtasks%n",
+        models.size(), samplesPerModel, parallelism);
     long t0 = System.nanoTime();
     Path workDir = Files.createTempDirectory("streamsgd-demo-");
     try (EmbeddedStack stack = EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(4))) {
-      out.printf("  Kafka broker (KRaft) up at %s after %.1f s%n", stack.bootstrapServers(), seconds(t0));
+      out.printf(
+          "  Kafka broker (KRaft) up at %s after %.1f s%n", stack.bootstrapServers(), seconds(t0));
       publishSpecs(stack, models);
 
       Configuration job = stack.jobOptions();
       job.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
       job.set(JobOptions.MISSING_SPEC, MissingSpecPolicy.WAIT);
       stack.startTrainer(job);
-      out.printf("  trainer job running on a Flink MiniCluster (%d subtasks), exactly-once to '%s'%n", parallelism, stack.topics().models());
+      out.printf(
+          "  trainer job running on a Flink MiniCluster (%d subtasks), exactly-once to '%s'%n",
+          parallelism, stack.topics().models());
       ModelServingApp serving = stack.startServing(httpPort);
       String base = "http://127.0.0.1:" + serving.httpPort();
-      out.printf("  serving app (Kafka Streams) following '%s', HTTP API at %s/models%n", stack.topics().models(), base);
-      out.printf("%n  Watch the models learn: open %s/dashboard  (metrics: %s/metrics)%n%n", base, base);
+      out.printf(
+          "  serving app (Kafka Streams) following '%s', HTTP API at %s/models%n",
+          stack.topics().models(), base);
+      out.printf(
+          "%n  Watch the models learn: open %s/dashboard  (metrics: %s/metrics)%n%n", base, base);
 
-      SampleProducer producer = new SampleProducer(stack.bootstrapServers(), stack.topics().samples(), models, samplesPerModel, seed);
+      SampleProducer producer =
+          new SampleProducer(
+              stack.bootstrapServers(), stack.topics().samples(), models, samplesPerModel, seed);
       Thread producerThread = new Thread(producer, "demo-producer");
       long trainStart = System.nanoTime();
       producerThread.start();
       boolean done;
-      try (ModelSubscriber watcher = new ModelSubscriber(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
+      try (ModelSubscriber watcher =
+          new ModelSubscriber(
+              Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
         done = followTraining(models, producer, watcher, trainStart);
         producerThread.join();
         if (producer.failure() != null) {
@@ -136,28 +176,46 @@ public final class DemoCommand implements Callable<Integer> {
     if (keepServing.isZero() || keepServing.isNegative()) {
       return;
     }
-    out.printf("%nThe dashboard stays up at %s/dashboard for %s (Ctrl-C stops).%n", base, keepServing);
+    out.printf(
+        "%nThe dashboard stays up at %s/dashboard for %s (Ctrl-C stops).%n", base, keepServing);
     Thread.sleep(keepServing.toMillis());
   }
 
   private void publishSpecs(EmbeddedStack stack, List<DemoModel> models) {
-    publishSpecs(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().specs(), models, new PrintWriter(out, true));
+    publishSpecs(
+        Map.of("bootstrap.servers", stack.bootstrapServers()),
+        stack.topics().specs(),
+        models,
+        new PrintWriter(out, true));
   }
 
   /** Publishes each model's spec to the specs topic, one line each on {@code out}. */
-  static void publishSpecs(Map<String, Object> clientProperties, String topic, List<DemoModel> models, PrintWriter out) {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(clientProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
+  static void publishSpecs(
+      Map<String, Object> clientProperties, String topic, List<DemoModel> models, PrintWriter out) {
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(
+            clientProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (DemoModel m : models) {
-        p.send(new ProducerRecord<>(topic, m.id().getBytes(StandardCharsets.UTF_8), Codecs.MODEL_SPEC.encode(m.spec())));
-        out.printf("  spec %-12s %s, %s loss, SGD lr=%s, batch %d or %d ms%n",
-            m.id(), m.spec().getTask(), m.spec().getLoss(), m.spec().getOptimizer().getLearningRate(),
-            m.spec().getBatch().getSize(), m.spec().getBatch().getMaxLatencyMs());
+        p.send(
+            new ProducerRecord<>(
+                topic,
+                m.id().getBytes(StandardCharsets.UTF_8),
+                Codecs.MODEL_SPEC.encode(m.spec())));
+        out.printf(
+            "  spec %-12s %s, %s loss, SGD lr=%s, batch %d or %d ms%n",
+            m.id(),
+            m.spec().getTask(),
+            m.spec().getLoss(),
+            m.spec().getOptimizer().getLearningRate(),
+            m.spec().getBatch().getSize(),
+            m.spec().getBatch().getMaxLatencyMs());
       }
     }
   }
 
   /** Shows progress until every model has published a version that has seen all its samples. */
-  private boolean followTraining(List<DemoModel> models, SampleProducer producer, ModelSubscriber watcher, long start)
+  private boolean followTraining(
+      List<DemoModel> models, SampleProducer producer, ModelSubscriber watcher, long start)
       throws InterruptedException {
     long total = samplesPerModel * models.size();
     long deadline = start + timeout.toNanos();
@@ -172,11 +230,21 @@ public final class DemoCommand implements Callable<Integer> {
           trained += u == null ? 0 : u.getSamplesSeen();
           all &= u != null && u.getSamplesSeen() >= samplesPerModel;
           versions.append(versions.length() == 0 ? "" : "/").append(u == null ? 0 : u.getVersion());
-          losses.append(losses.length() == 0 ? "" : "/")
-              .append(u == null ? "-" : String.format(Locale.ROOT, "%.3f", u.getMetrics().getMeanLoss()));
+          losses
+              .append(losses.length() == 0 ? "" : "/")
+              .append(
+                  u == null
+                      ? "-"
+                      : String.format(Locale.ROOT, "%.3f", u.getMetrics().getMeanLoss()));
         }
         bar.stepTo(trained);
-        bar.setExtraMessage(String.format(Locale.ROOT, " | produced %,d | versions %s | loss %s", producer.produced(), versions, losses));
+        bar.setExtraMessage(
+            String.format(
+                Locale.ROOT,
+                " | produced %,d | versions %s | loss %s",
+                producer.produced(),
+                versions,
+                losses));
         if (all) {
           return true;
         }
@@ -186,11 +254,14 @@ public final class DemoCommand implements Callable<Integer> {
     return false;
   }
 
-  private int finish(List<DemoModel> models, ModelServingApp serving, double trainSeconds) throws Exception {
+  private int finish(List<DemoModel> models, ModelServingApp serving, double trainSeconds)
+      throws Exception {
     long total = samplesPerModel * models.size();
-    out.printf("%nTrained %,d samples in %.1f s (%,.0f samples/s end to end, committed model updates)%n%n",
+    out.printf(
+        "%nTrained %,d samples in %.1f s (%,.0f samples/s end to end, committed model updates)%n%n",
         total, trainSeconds, total / trainSeconds);
-    out.printf("%-12s %-10s %-8s %6s %6s %9s %10s %9s %9s %9s%n",
+    out.printf(
+        "%-12s %-10s %-8s %6s %6s %9s %10s %9s %9s %9s%n",
         "model", "task", "loss", "lr", "batch", "version", "samples", "preq.loss", "w", "b");
     List<DemoReport.ModelResult> results = new ArrayList<>();
     boolean converged = true;
@@ -202,33 +273,67 @@ public final class DemoCommand implements Callable<Integer> {
       double w = params.weight(0, 0);
       double b = params.intercepts()[0];
       ModelSpec spec = u.getSpec();
-      out.printf(Locale.ROOT, "%-12s %-10s %-8s %6.3f %6d %9d %10d %9.5f %9.4f %9.4f%n",
-          m.id(), spec.getTask(), spec.getLoss(), spec.getOptimizer().getLearningRate(), spec.getBatch().getSize(),
-          u.getVersion(), u.getSamplesSeen(), u.getMetrics().getMeanLoss(), w, b);
+      out.printf(
+          Locale.ROOT,
+          "%-12s %-10s %-8s %6.3f %6d %9d %10d %9.5f %9.4f %9.4f%n",
+          m.id(),
+          spec.getTask(),
+          spec.getLoss(),
+          spec.getOptimizer().getLearningRate(),
+          spec.getBatch().getSize(),
+          u.getVersion(),
+          u.getSamplesSeen(),
+          u.getMetrics().getMeanLoss(),
+          w,
+          b);
       ServingClient.Answer served = http.predictDense(m.id(), 0.5);
-      results.add(new DemoReport.ModelResult(m.id(), spec.getTask().name(), spec.getLoss().name(),
-          spec.getOptimizer().getLearningRate(), spec.getBatch().getSize(), params.weights().clone(), b,
-          u.getVersion(), u.getSamplesSeen(), u.getMetrics().getMeanLoss(),
-          new DemoReport.ServedPrediction(0.5, served.value(), served.version())));
+      results.add(
+          new DemoReport.ModelResult(
+              m.id(),
+              spec.getTask().name(),
+              spec.getLoss().name(),
+              spec.getOptimizer().getLearningRate(),
+              spec.getBatch().getSize(),
+              params.weights().clone(),
+              b,
+              u.getVersion(),
+              u.getSamplesSeen(),
+              u.getMetrics().getMeanLoss(),
+              new DemoReport.ServedPrediction(0.5, served.value(), served.version())));
       if (m.example() == SeedExample.LINEAR) {
         converged &= Math.abs(w - TRUE_W) <= TOLERANCE && Math.abs(b - TRUE_B) <= TOLERANCE;
       }
     }
-    out.printf("%nThe serving app (POST /models/{id}/predict) scores x = 0.5 with each model's latest version:%n");
+    out.printf(
+        "%nThe serving app (POST /models/{id}/predict) scores x = 0.5 with each model's latest version:%n");
     for (DemoReport.ModelResult r : results) {
       String what = r.task().equals("BINARY") ? "P(y=1)" : "y";
-      out.printf(Locale.ROOT, "  %-12s %s = %.4f   (version %d)%n", r.id(), what, r.prediction().value(), r.prediction().version());
+      out.printf(
+          Locale.ROOT,
+          "  %-12s %s = %.4f   (version %d)%n",
+          r.id(),
+          what,
+          r.prediction().value(),
+          r.prediction().version());
     }
     String result = converged ? "PASS" : "FAIL";
-    DemoReport report = new DemoReport(result, parallelism, samplesPerModel, trainSeconds, total / trainSeconds, results);
+    DemoReport report =
+        new DemoReport(
+            result, parallelism, samplesPerModel, trainSeconds, total / trainSeconds, results);
     if (this.report != null) {
       report.write(this.report);
       Path chart = lossChartFile(this.report);
       LossCurveChart.write(chart, awaitHistory(serving.history(), models));
       out.printf("%nReport written to %s, loss curves to %s%n", this.report, chart);
     }
-    out.printf(Locale.ROOT, "%nRESULT: %s - linear models %s w = %.1f, b = %.1f within +/- %.2f%n",
-        result, converged ? "converged to" : "did NOT converge to", TRUE_W, TRUE_B, TOLERANCE);
+    out.printf(
+        Locale.ROOT,
+        "%nRESULT: %s - linear models %s w = %.1f, b = %.1f within +/- %.2f%n",
+        result,
+        converged ? "converged to" : "did NOT converge to",
+        TRUE_W,
+        TRUE_B,
+        TOLERANCE);
     return converged ? 0 : 1;
   }
 
@@ -248,11 +353,13 @@ public final class DemoCommand implements Callable<Integer> {
    * The history's curves once they reach every model's last version: the history has a reader of
    * its own, which may be a poll behind the serving store the demo waited for.
    */
-  private List<ModelHistory.Curve> awaitHistory(ModelHistory history, List<DemoModel> models) throws InterruptedException {
+  private List<ModelHistory.Curve> awaitHistory(ModelHistory history, List<DemoModel> models)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       List<ModelHistory.Curve> curves = history.curves();
-      if (curves.size() >= models.size() && curves.stream().allMatch(c -> c.latest().samplesSeen() >= samplesPerModel)) {
+      if (curves.size() >= models.size()
+          && curves.stream().allMatch(c -> c.latest().samplesSeen() >= samplesPerModel)) {
         return curves;
       }
       Thread.sleep(50);
@@ -263,7 +370,8 @@ public final class DemoCommand implements Callable<Integer> {
   /** The chart's file: next to the report, {@code out.json} gives {@code out-loss.png}. */
   static Path lossChartFile(Path report) {
     String name = report.getFileName().toString();
-    String base = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+    String base =
+        name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
     return report.resolveSibling(base + "-loss.png");
   }
 

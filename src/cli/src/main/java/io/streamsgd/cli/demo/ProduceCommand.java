@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,16 +26,29 @@ import picocli.CommandLine.Spec;
 public final class ProduceCommand implements Callable<Integer> {
   @Mixin KafkaClientOptions kafka;
 
-  @Option(names = "--samples", defaultValue = "200000", description = "Samples per model; 0 produces until stopped (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--samples",
+      defaultValue = "200000",
+      description = "Samples per model; 0 produces until stopped (default: ${DEFAULT-VALUE}).")
   long samplesPerModel;
 
-  @Option(names = "--rate", defaultValue = "0", description = "Samples per second over all models; 0 is as fast as the broker takes them (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description =
+          "Samples per second over all models; 0 is as fast as the broker takes them (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--samples-topic", defaultValue = "samples", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--samples-topic",
+      defaultValue = "samples",
+      description = "(default: ${DEFAULT-VALUE})")
   String samplesTopic;
 
-  @Option(names = "--specs-topic", defaultValue = "model-specs", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--specs-topic",
+      defaultValue = "model-specs",
+      description = "(default: ${DEFAULT-VALUE})")
   String specsTopic;
 
   @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
@@ -49,12 +62,16 @@ public final class ProduceCommand implements Callable<Integer> {
     Map<String, Object> props = kafka.clientProperties();
     List<DemoModel> models = DemoCommand.models();
     DemoCommand.publishSpecs(props, specsTopic, models, out);
-    SampleProducer producer = new SampleProducer(props, samplesTopic, models, samplesPerModel, seed, rate);
+    SampleProducer producer =
+        new SampleProducer(props, samplesTopic, models, samplesPerModel, seed, rate);
     Thread thread = new Thread(producer, "producer");
-    Thread hook = new Thread(() -> {
-      producer.stop();
-      joinQuietly(thread);
-    }, "produce-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              producer.stop();
+              joinQuietly(thread);
+            },
+            "produce-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     thread.start();
     long last = -1;

@@ -34,7 +34,13 @@ final class SampleProducer implements Runnable {
    * @param clientProperties Kafka client settings (bootstrap servers, security)
    * @param samplesPerSecond the pace over all models; 0 produces as fast as the broker takes them
    */
-  SampleProducer(Map<String, Object> clientProperties, String topic, List<DemoModel> models, long perModel, long seed, double samplesPerSecond) {
+  SampleProducer(
+      Map<String, Object> clientProperties,
+      String topic,
+      List<DemoModel> models,
+      long perModel,
+      long seed,
+      double samplesPerSecond) {
     this.clientProperties = clientProperties;
     this.topic = topic;
     this.models = models;
@@ -43,8 +49,15 @@ final class SampleProducer implements Runnable {
     this.samplesPerSecond = samplesPerSecond;
   }
 
-  SampleProducer(String bootstrapServers, String topic, List<DemoModel> models, long perModel, long seed) {
-    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, models, perModel, seed, 0);
+  SampleProducer(
+      String bootstrapServers, String topic, List<DemoModel> models, long perModel, long seed) {
+    this(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        topic,
+        models,
+        perModel,
+        seed,
+        0);
   }
 
   /** Ends an endless or paced run after the sample being produced. */
@@ -57,11 +70,16 @@ final class SampleProducer implements Runnable {
     Map<String, Object> config = new java.util.HashMap<>(clientProperties);
     config.putAll(
         Map.of(
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4"));
     Random[] rnd = new Random[models.size()];
     byte[][] keys = new byte[models.size()][];
     for (int m = 0; m < models.size(); m++) {
@@ -87,7 +105,8 @@ final class SampleProducer implements Runnable {
                   .build();
           producer.send(
               // the record timestamp is the sample's event time: the trainer's watermarks follow it
-              new ProducerRecord<>(topic, null, eventTime, keys[m], Codecs.TRAINING_SAMPLE.encode(sample)),
+              new ProducerRecord<>(
+                  topic, null, eventTime, keys[m], Codecs.TRAINING_SAMPLE.encode(sample)),
               (meta, e) -> {
                 if (e != null) {
                   failure = e;

@@ -5,8 +5,8 @@ import java.util.Random;
 /** The two classic examples the demo learns, each a generator of (x, label) pairs. */
 public enum SeedExample {
   /**
-   * x ~ U(0,1), y = 3x + 2 + U(0,1). The noise has mean 0.5, so least squares converges to
-   * w = 3, b = 2.5.
+   * x ~ U(0,1), y = 3x + 2 + U(0,1). The noise has mean 0.5, so least squares converges to w = 3, b
+   * = 2.5.
    */
   LINEAR {
     @Override
@@ -16,8 +16,8 @@ public enum SeedExample {
     }
   },
   /**
-   * x ~ U(0,1), label = round(tanh(2x) + U(0,1)) clipped to {0, 1}: P(y = 1 | x) =
-   * min(1, 0.5 + tanh(2x)), learned with logistic loss.
+   * x ~ U(0,1), label = round(tanh(2x) + U(0,1)) clipped to {0, 1}: P(y = 1 | x) = min(1, 0.5 +
+   * tanh(2x)), learned with logistic loss.
    */
   LOGISTIC {
     @Override

@@ -20,16 +20,20 @@ final class ServingClient {
   record Answer(double value, long version) {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   ServingClient(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  /** The served model's {@code samplesSeen}, or empty while the serving app does not know the model. */
+  /**
+   * The served model's {@code samplesSeen}, or empty while the serving app does not know the model.
+   */
   Optional<Long> samplesSeen(String modelId) throws IOException, InterruptedException {
-    HttpResponse<String> r = client.send(get("/models/" + modelId), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        client.send(get("/models/" + modelId), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() == 404 || r.statusCode() == 503) {
       return Optional.empty();
     }
@@ -49,12 +53,16 @@ final class ServingClient {
   }
 
   private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build();
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(10))
+        .GET()
+        .build();
   }
 
   private static JsonNode ok(HttpResponse<String> r) throws IOException {
     if (r.statusCode() != 200) {
-      throw new IOException("serving app answered " + r.statusCode() + " to " + r.uri() + ": " + r.body());
+      throw new IOException(
+          "serving app answered " + r.statusCode() + " to " + r.uri() + ": " + r.body());
     }
     return MAPPER.readTree(r.body());
   }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything streamsgd needs on one machine, for real: a KRaft Kafka broker on 127.0.0.1, the
- * trainer job on a Flink MiniCluster and the Kafka Streams serving app, all in this JVM.
- * Closing it stops all three and deletes their data.
+ * trainer job on a Flink MiniCluster and the Kafka Streams serving app, all in this JVM. Closing it
+ * stops all three and deletes their data.
  */
 public final class EmbeddedStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
@@ -40,7 +40,8 @@ public final class EmbeddedStack implements AutoCloseable {
   private JobClient trainer;
   private ModelServingApp serving;
 
-  private EmbeddedStack(Path workDir, int parallelism, TopicLayout topics, EmbeddedKafkaBroker broker) {
+  private EmbeddedStack(
+      Path workDir, int parallelism, TopicLayout topics, EmbeddedKafkaBroker broker) {
     this.workDir = workDir;
     this.parallelism = parallelism;
     this.topics = topics;
@@ -48,7 +49,8 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** Starts the broker (data under {@code workDir}) and creates the topics. */
-  public static EmbeddedStack start(Path workDir, int parallelism, TopicLayout topics) throws Exception {
+  public static EmbeddedStack start(Path workDir, int parallelism, TopicLayout topics)
+      throws Exception {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir);
     try (Admin admin = Admin.create(broker.clientProperties())) {
       new TopicCreator(admin).create(topics, (short) 1);
@@ -88,28 +90,48 @@ public final class EmbeddedStack implements AutoCloseable {
     flink.set(RestOptions.BIND_PORT, "0");
     flink.set(TaskManagerOptions.HOST, "127.0.0.1");
     flink.setString("io.tmp.dirs", workDir.resolve("flink-tmp").toString());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
     StreamSgdJob.build(env, settings);
     trainer = env.executeAsync(settings.jobName);
     LOG.info("Trainer job {} submitted", trainer.getJobID());
     return trainer;
   }
 
-  /** Settings of a serving instance on this stack (heap store: it shares the JVM with Flink); HTTP on a free port. */
+  /**
+   * Settings of a serving instance on this stack (heap store: it shares the JVM with Flink); HTTP
+   * on a free port.
+   */
   public ServingSettings servingSettings(String instance) {
     return new ServingSettings(
-        bootstrapServers(), "streamsgd-serving", topics.models(), topics.predictionRequests(), topics.predictions(),
-        workDir.resolve("kafka-streams-" + instance), LatestModelTopology.StoreType.IN_MEMORY, "127.0.0.1", null, 0, Map.of());
+        bootstrapServers(),
+        "streamsgd-serving",
+        topics.models(),
+        topics.predictionRequests(),
+        topics.predictions(),
+        workDir.resolve("kafka-streams-" + instance),
+        LatestModelTopology.StoreType.IN_MEMORY,
+        "127.0.0.1",
+        null,
+        0,
+        Map.of());
   }
 
-  /** Starts the Kafka Streams serving app with its HTTP API on a free port; closed with the stack. */
+  /**
+   * Starts the Kafka Streams serving app with its HTTP API on a free port; closed with the stack.
+   */
   public ModelServingApp startServing() throws InterruptedException {
     return startServing(0);
   }
 
-  /** Starts the Kafka Streams serving app with its HTTP API on {@code httpPort} (0: a free one); closed with the stack. */
+  /**
+   * Starts the Kafka Streams serving app with its HTTP API on {@code httpPort} (0: a free one);
+   * closed with the stack.
+   */
   public ModelServingApp startServing(int httpPort) throws InterruptedException {
-    serving = new ModelServingApp(servingSettings("0").withHttp("127.0.0.1", httpPort)).start(Duration.ofSeconds(60));
+    serving =
+        new ModelServingApp(servingSettings("0").withHttp("127.0.0.1", httpPort))
+            .start(Duration.ofSeconds(60));
     return serving;
   }
 

@@ -43,33 +43,79 @@ public final class BatchPolicyExperiment {
 
   /** Runs every policy and writes the charts and {@code batch-policies.md} into {@code out}. */
   public static List<String> run(Path out) throws IOException {
-    List<Sample> stream = DriftingNoiseStream.generate(SAMPLES, DIMENSION, SIGMA_BEFORE, SIGMA_AFTER, 17);
+    List<Sample> stream =
+        DriftingNoiseStream.generate(SAMPLES, DIMENSION, SIGMA_BEFORE, SIGMA_AFTER, 17);
     Map<String, PolicyRun> runs = new LinkedHashMap<>();
     runs.put("fixed 4", PolicyRun.of("fixed 4", spec(BatchPolicyKind.FIXED, 4, 1), stream));
     runs.put("fixed 256", PolicyRun.of("fixed 256", spec(BatchPolicyKind.FIXED, 256, 1), stream));
-    runs.put("norm test", PolicyRun.of("norm test (theta 0.95)", spec(BatchPolicyKind.NORM_TEST, 4, NORM_THETA), stream));
-    runs.put("inner-product test", PolicyRun.of("inner-product test (theta 0.5)", spec(BatchPolicyKind.INNER_PRODUCT_TEST, 4, INNER_PRODUCT_THETA), stream));
+    runs.put(
+        "norm test",
+        PolicyRun.of(
+            "norm test (theta 0.95)", spec(BatchPolicyKind.NORM_TEST, 4, NORM_THETA), stream));
+    runs.put(
+        "inner-product test",
+        PolicyRun.of(
+            "inner-product test (theta 0.5)",
+            spec(BatchPolicyKind.INNER_PRODUCT_TEST, 4, INNER_PRODUCT_THETA),
+            stream));
 
     Files.createDirectories(out);
-    chart(runs, 0, 2, "samples", "faded prequential loss", "Prequential loss vs samples", out.resolve("batch-policies-loss-vs-samples.png"), true);
-    chart(runs, 1, 2, "updates (model versions)", "faded prequential loss", "Prequential loss vs updates", out.resolve("batch-policies-loss-vs-updates.png"), true);
-    chart(runs, 0, 3, "samples", "batch size", "Batch size vs samples", out.resolve("batch-policies-batch-size.png"), true);
+    chart(
+        runs,
+        0,
+        2,
+        "samples",
+        "faded prequential loss",
+        "Prequential loss vs samples",
+        out.resolve("batch-policies-loss-vs-samples.png"),
+        true);
+    chart(
+        runs,
+        1,
+        2,
+        "updates (model versions)",
+        "faded prequential loss",
+        "Prequential loss vs updates",
+        out.resolve("batch-policies-loss-vs-updates.png"),
+        true);
+    chart(
+        runs,
+        0,
+        3,
+        "samples",
+        "batch size",
+        "Batch size vs samples",
+        out.resolve("batch-policies-batch-size.png"),
+        true);
     return table(runs);
   }
 
-  /** Result rows: final loss of each half, early loss, updates to reach the best fixed policy's level. */
+  /**
+   * Result rows: final loss of each half, early loss, updates to reach the best fixed policy's
+   * level.
+   */
   static List<String> table(Map<String, PolicyRun> runs) {
     long half = SAMPLES / 2;
-    double bestFirst = Math.min(runs.get("fixed 4").lossAtSamples(half), runs.get("fixed 256").lossAtSamples(half));
+    double bestFirst =
+        Math.min(
+            runs.get("fixed 4").lossAtSamples(half), runs.get("fixed 256").lossAtSamples(half));
     double bestSecond = Math.min(runs.get("fixed 4").last()[2], runs.get("fixed 256").last()[2]);
     List<String> rows = new ArrayList<>();
-    rows.add("| policy | updates | loss after 5,000 samples | loss at 140,000 samples | updates to within 5 % of the best fixed (1st half) | final loss | updates to within 5 % of the best fixed (2nd half) |");
+    rows.add(
+        "| policy | updates | loss after 5,000 samples | loss at 140,000 samples | updates to within 5 % of the best fixed (1st half) | final loss | updates to within 5 % of the best fixed (2nd half) |");
     rows.add("|---|---|---|---|---|---|---|");
     for (PolicyRun r : runs.values()) {
-      rows.add(String.format(Locale.ROOT, "| %s | %,d | %.4f | %.4f | %s | %.4f | %s |",
-          r.name, (long) r.last()[1], r.lossAtSamples(5_000), r.lossAtSamples(half - 10_000),
-          updates(r.updatesToReach(bestFirst * 1.05, 0)), r.last()[2],
-          updates(r.updatesToReach(bestSecond * 1.05, half + 5_000))));
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %.4f | %.4f | %s | %.4f | %s |",
+              r.name,
+              (long) r.last()[1],
+              r.lossAtSamples(5_000),
+              r.lossAtSamples(half - 10_000),
+              updates(r.updatesToReach(bestFirst * 1.05, 0)),
+              r.last()[2],
+              updates(r.updatesToReach(bestSecond * 1.05, half + 5_000))));
     }
     return rows;
   }
@@ -78,11 +124,21 @@ public final class BatchPolicyExperiment {
     return u < 0 ? "never" : String.format(Locale.ROOT, "%,d", u);
   }
 
-  private static void chart(Map<String, PolicyRun> runs, int x, int y, String xLabel, String yLabel, String title, Path file, boolean logY)
+  private static void chart(
+      Map<String, PolicyRun> runs,
+      int x,
+      int y,
+      String xLabel,
+      String yLabel,
+      String title,
+      Path file,
+      boolean logY)
       throws IOException {
     List<LineChartPng.Series> series = new ArrayList<>();
     for (PolicyRun r : runs.values()) {
-      series.add(new LineChartPng.Series(r.name, r.points.stream().map(p -> new double[] {p[x], p[y]}).toList()));
+      series.add(
+          new LineChartPng.Series(
+              r.name, r.points.stream().map(p -> new double[] {p[x], p[y]}).toList()));
     }
     LineChartPng.write(file, title, xLabel, yLabel, series, x == 1, logY);
   }

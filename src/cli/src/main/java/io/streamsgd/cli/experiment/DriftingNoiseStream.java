@@ -8,8 +8,8 @@ import java.util.Random;
 
 /**
  * A regression stream whose noise changes halfway: y = w* . x + b* + noise, x ~ N(0, I_d), with
- * noise standard deviation {@code sigma1} for the first half and {@code sigma2} after. The
- * optimum stays where it is; only how noisy the gradients are changes.
+ * noise standard deviation {@code sigma1} for the first half and {@code sigma2} after. The optimum
+ * stays where it is; only how noisy the gradients are changes.
  */
 final class DriftingNoiseStream {
   private DriftingNoiseStream() {}

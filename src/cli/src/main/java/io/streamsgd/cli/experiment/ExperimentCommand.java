@@ -6,20 +6,26 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code streamsgd experiment batch-policies}: the dynamic-minibatch experiment written up in docs/. */
+/**
+ * {@code streamsgd experiment batch-policies}: the dynamic-minibatch experiment written up in
+ * docs/.
+ */
 @Command(
     name = "experiment",
     mixinStandardHelpOptions = true,
     header = "Experiments that write charts and result tables.",
     description =
-        "batch-policies: fixed small, fixed large and adaptive batches on a stream whose noise " +
-        "rises tenfold halfway; writes loss and batch-size charts (PNG) and prints the result " +
-        "table.")
+        "batch-policies: fixed small, fixed large and adaptive batches on a stream whose noise "
+            + "rises tenfold halfway; writes loss and batch-size charts (PNG) and prints the result "
+            + "table.")
 public final class ExperimentCommand implements Callable<Integer> {
   @picocli.CommandLine.Parameters(index = "0", description = "Which experiment: batch-policies.")
   String name;
 
-  @Option(names = "--out", defaultValue = "docs", description = "Directory for the charts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "docs",
+      description = "Directory for the charts (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Override

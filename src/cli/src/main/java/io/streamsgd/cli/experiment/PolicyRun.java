@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * One model trained over a stream with the trainer's own rules (the {@link BatchCutter} for batch
- * boundaries, the core's minibatch step), recording after every update: samples seen, updates,
- * the faded prequential loss and the batch size.
+ * boundaries, the core's minibatch step), recording after every update: samples seen, updates, the
+ * faded prequential loss and the batch size.
  */
 final class PolicyRun {
   final String name;
@@ -33,11 +33,19 @@ final class PolicyRun {
       int start = from;
       int count = i + 1 - from;
       BatchCutter.Decision decision =
-          BatchCutter.afterSample(policy, count, target, check, () -> MinibatchUpdate.statistics(state, stream.subList(start, start + count)));
+          BatchCutter.afterSample(
+              policy,
+              count,
+              target,
+              check,
+              () -> MinibatchUpdate.statistics(state, stream.subList(start, start + count)));
       check = decision.nextCheck();
       if (decision.close() != null || i == stream.size() - 1) {
         MinibatchUpdate.apply(state, stream.subList(from, i + 1));
-        run.points.add(new double[] {state.samplesSeen(), state.version(), state.metrics().fadedLoss(), count});
+        run.points.add(
+            new double[] {
+              state.samplesSeen(), state.version(), state.metrics().fadedLoss(), count
+            });
         from = i + 1;
         target = state.batchTarget(policy);
         check = target;
@@ -60,7 +68,10 @@ final class PolicyRun {
     return last()[2];
   }
 
-  /** Updates until the faded loss first came within {@code level}, after {@code fromSamples}; -1 if never. */
+  /**
+   * Updates until the faded loss first came within {@code level}, after {@code fromSamples}; -1 if
+   * never.
+   */
   long updatesToReach(double level, long fromSamples) {
     for (double[] p : points) {
       if (p[0] >= fromSamples && p[2] <= level) {

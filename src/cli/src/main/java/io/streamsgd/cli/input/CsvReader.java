@@ -10,8 +10,8 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Comma-separated values with a header row: one column is the label, an optional one the model
- * id, every other column a dense numeric feature, in file order.
+ * Comma-separated values with a header row: one column is the label, an optional one the model id,
+ * every other column a dense numeric feature, in file order.
  */
 public final class CsvReader implements SampleReader {
   private final CSVParser parser;
@@ -26,7 +26,14 @@ public final class CsvReader implements SampleReader {
    * @param modelIdColumn name of the model-id column, or null
    */
   public CsvReader(Path file, String labelColumn, String modelIdColumn) throws IOException {
-    this.parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get().parse(TextFiles.open(file));
+    this.parser =
+        CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .setTrim(true)
+            .get()
+            .parse(TextFiles.open(file));
     List<String> header = parser.getHeaderNames();
     this.labelColumn = header.indexOf(labelColumn);
     if (this.labelColumn < 0) {
@@ -59,7 +66,13 @@ public final class CsvReader implements SampleReader {
     CSVRecord r = records.next();
     line = r.getRecordNumber() + 1;
     if (r.size() != featureNames.size() + (modelIdColumn < 0 ? 1 : 2)) {
-      throw new BadLineException("line " + line + ": " + r.size() + " columns, header has " + (featureNames.size() + (modelIdColumn < 0 ? 1 : 2)));
+      throw new BadLineException(
+          "line "
+              + line
+              + ": "
+              + r.size()
+              + " columns, header has "
+              + (featureNames.size() + (modelIdColumn < 0 ? 1 : 2)));
     }
     try {
       double[] x = new double[featureNames.size()];
@@ -70,7 +83,10 @@ public final class CsvReader implements SampleReader {
         }
       }
       return new ParsedSample(
-          modelIdColumn < 0 ? null : r.get(modelIdColumn), ParsedSample.dense(x), Double.parseDouble(r.get(labelColumn)), 1.0);
+          modelIdColumn < 0 ? null : r.get(modelIdColumn),
+          ParsedSample.dense(x),
+          Double.parseDouble(r.get(labelColumn)),
+          1.0);
     } catch (NumberFormatException e) {
       throw new BadLineException("line " + line + ": " + e.getMessage());
     }

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads the IDX format of MNIST and Fashion-MNIST (LeCun et al.): an images file of unsigned
- * bytes (magic 0x00000803, count, rows, columns) and a labels file (magic 0x00000801, count),
- * optionally gzipped. Pixels are scaled to [0, 1].
+ * Reads the IDX format of MNIST and Fashion-MNIST (LeCun et al.): an images file of unsigned bytes
+ * (magic 0x00000803, count, rows, columns) and a labels file (magic 0x00000801, count), optionally
+ * gzipped. Pixels are scaled to [0, 1].
  */
 public final class IdxReader implements SampleReader {
   private final DataInputStream images;
@@ -27,7 +27,8 @@ public final class IdxReader implements SampleReader {
     int labelMagic = labels.readInt();
     if (imageMagic != 0x803 || labelMagic != 0x801) {
       close();
-      throw new IOException(String.format("not IDX image/label files (magic 0x%x, 0x%x)", imageMagic, labelMagic));
+      throw new IOException(
+          String.format("not IDX image/label files (magic 0x%x, 0x%x)", imageMagic, labelMagic));
     }
     count = images.readInt();
     int labelCount = labels.readInt();
@@ -40,7 +41,10 @@ public final class IdxReader implements SampleReader {
 
   private static DataInputStream open(Path file) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    return new DataInputStream(file.toString().endsWith(".gz") ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16)) : in);
+    return new DataInputStream(
+        file.toString().endsWith(".gz")
+            ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16))
+            : in);
   }
 
   public int count() {

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * LIBSVM / SVMlight text: {@code label [qid:n] index:value index:value ...}, indices increasing
- * and 1-based unless {@code zeroBased}. Comments after {@code #} are ignored.
+ * LIBSVM / SVMlight text: {@code label [qid:n] index:value index:value ...}, indices increasing and
+ * 1-based unless {@code zeroBased}. Comments after {@code #} are ignored.
  */
 public final class LibsvmReader implements SampleReader {
   private final BufferedReader in;
@@ -53,7 +53,11 @@ public final class LibsvmReader implements SampleReader {
         n++;
       }
       return new ParsedSample(
-          null, ParsedSample.sparse(java.util.Arrays.copyOf(indices, n), java.util.Arrays.copyOf(values, n)), label, 1.0);
+          null,
+          ParsedSample.sparse(
+              java.util.Arrays.copyOf(indices, n), java.util.Arrays.copyOf(values, n)),
+          label,
+          1.0);
     } catch (NumberFormatException e) {
       throw new BadLineException("line " + line + ": " + e.getMessage());
     }

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Vowpal Wabbit's text format: {@code label [importance] ['tag] |namespace feature[:value] ...
- * |namespace ...}. Features become named features {@code namespace^feature} (just {@code
- * feature} in the default namespace), hashed by the trainer; a value defaults to 1. The tag, when
- * {@code tagIsModelId}, routes the example to the model of that id.
+ * |namespace ...}. Features become named features {@code namespace^feature} (just {@code feature}
+ * in the default namespace), hashed by the trainer; a value defaults to 1. The tag, when {@code
+ * tagIsModelId}, routes the example to the model of that id.
  */
 public final class VwReader implements SampleReader {
   private final BufferedReader in;
@@ -58,7 +58,8 @@ public final class VwReader implements SampleReader {
         String namespace = "";
         int start = 0;
         if (!section.startsWith(" ") && !section.isEmpty()) {
-          namespace = tokens[0].contains(":") ? tokens[0].substring(0, tokens[0].indexOf(':')) : tokens[0];
+          namespace =
+              tokens[0].contains(":") ? tokens[0].substring(0, tokens[0].indexOf(':')) : tokens[0];
           start = 1;
         }
         for (int t = start; t < tokens.length; t++) {
@@ -72,7 +73,8 @@ public final class VwReader implements SampleReader {
         }
       }
       double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-      return new ParsedSample(tagIsModelId ? tag : null, ParsedSample.named(names, v), label, weight);
+      return new ParsedSample(
+          tagIsModelId ? tag : null, ParsedSample.named(names, v), label, weight);
     } catch (NumberFormatException e) {
       throw new BadLineException("line " + line + ": " + e.getMessage());
     }

@@ -16,13 +16,17 @@ import picocli.CommandLine.Option;
  * ssl.*, config.providers, ...), so TLS and SASL work as Kafka documents them.
  */
 public final class KafkaClientOptions {
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers (host:port,...).")
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      description = "Kafka bootstrap servers (host:port,...).")
   String bootstrapServers;
 
   @Option(
       names = "--kafka-config",
       paramLabel = "FILE",
-      description = "Kafka client properties file (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*, ...).")
+      description =
+          "Kafka client properties file (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*, ...).")
   Path kafkaConfig;
 
   public String bootstrapServers() {

@@ -29,7 +29,9 @@ public final class TrainingProgress {
       builder
           .setStyle(ProgressBarStyle.ASCII)
           .setMaxRenderedLength(LINE_WIDTH)
-          .setConsumer(new DelegatingProgressBarConsumer(line -> out.println("  " + line.trim()), LINE_WIDTH));
+          .setConsumer(
+              new DelegatingProgressBarConsumer(
+                  line -> out.println("  " + line.trim()), LINE_WIDTH));
     }
     return builder.build();
   }

@@ -17,9 +17,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Reads a file and produces its examples to the samples topic, keyed by model id, in file
- * order. Lines that are not examples are counted and the first ones kept for the report: never
- * dropped silently.
+ * Reads a file and produces its examples to the samples topic, keyed by model id, in file order.
+ * Lines that are not examples are counted and the first ones kept for the report: never dropped
+ * silently.
  */
 final class FileProducer {
   static final int ERRORS_KEPT = 20;
@@ -41,19 +41,31 @@ final class FileProducer {
 
   private FileProducer() {}
 
-  static Stats produce(SampleReader reader, String bootstrap, String topic, String defaultModelId, Task task, long limit)
+  static Stats produce(
+      SampleReader reader,
+      String bootstrap,
+      String topic,
+      String defaultModelId,
+      Task task,
+      long limit)
       throws IOException {
     Stats stats = new Stats();
     long start = System.nanoTime();
     long eventTime = System.currentTimeMillis();
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 10,
-            ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            10,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            512 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       while (stats.samples() < limit) {
         ParsedSample s;
         try {
@@ -83,7 +95,9 @@ final class FileProducer {
         long time = eventTime++;
         byte[] value = Codecs.TRAINING_SAMPLE.encode(sample.toRecord(defaultModelId, time));
         // the record timestamp is the sample's event time: the trainer's watermarks follow it
-        producer.send(new ProducerRecord<>(topic, null, time, modelId.getBytes(StandardCharsets.UTF_8), value));
+        producer.send(
+            new ProducerRecord<>(
+                topic, null, time, modelId.getBytes(StandardCharsets.UTF_8), value));
       }
       producer.flush();
     }

@@ -31,7 +31,8 @@ public enum InputFormat {
     if (name.contains("idx3-ubyte")) {
       return IDX;
     }
-    throw new IllegalArgumentException("cannot tell the format of " + file + ": give --format csv|libsvm|vw|idx");
+    throw new IllegalArgumentException(
+        "cannot tell the format of " + file + ": give --format csv|libsvm|vw|idx");
   }
 
   SampleReader open(RunCommand options) throws IOException {
@@ -44,7 +45,8 @@ public enum InputFormat {
         return new VwReader(options.input, options.tagIsModelId);
       default:
         if (options.labels == null) {
-          throw new IllegalArgumentException("IDX input needs --labels FILE (the idx1-ubyte labels)");
+          throw new IllegalArgumentException(
+              "IDX input needs --labels FILE (the idx1-ubyte labels)");
         }
         return new IdxReader(options.input, options.labels);
     }

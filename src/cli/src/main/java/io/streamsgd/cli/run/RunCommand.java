@@ -2,9 +2,9 @@ package io.streamsgd.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.cli.input.SampleReader;
 import io.streamsgd.cli.progress.TrainingProgress;
+import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
@@ -43,19 +43,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code streamsgd run}: streams a file once through the real pipeline on the embedded stack
- * (Kafka broker, trainer on a Flink MiniCluster) and reports how each model did, prequentially:
- * every sample is scored before it is trained on, so the metrics are an honest estimate of how
- * the model would have done on the stream.
+ * {@code streamsgd run}: streams a file once through the real pipeline on the embedded stack (Kafka
+ * broker, trainer on a Flink MiniCluster) and reports how each model did, prequentially: every
+ * sample is scored before it is trained on, so the metrics are an honest estimate of how the model
+ * would have done on the stream.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     header = "Trains on your file (csv, libsvm, vw, idx) through the real pipeline.",
     description =
-        "Streams a file (csv, libsvm, vw, idx) through the real pipeline on an embedded Kafka " +
-        "broker and Flink MiniCluster, then reports prequential metrics, final parameters and " +
-        "throughput.")
+        "Streams a file (csv, libsvm, vw, idx) through the real pipeline on an embedded Kafka "
+            + "broker and Flink MiniCluster, then reports prequential metrics, final parameters and "
+            + "throughput.")
 public final class RunCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "The examples (.gz is read too).")
   Path input;
@@ -66,49 +66,89 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--format", description = "csv, libsvm, vw or idx (default: from the file name).")
   String format;
 
-  @Option(names = "--model-id", defaultValue = "model", description = "Model id of every example (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--model-id",
+      defaultValue = "model",
+      description = "Model id of every example (default: ${DEFAULT-VALUE}).")
   String modelId;
 
   @Option(names = "--model-id-column", description = "CSV column holding each example's model id.")
   String modelIdColumn;
 
-  @Option(names = "--label-column", defaultValue = "label", description = "CSV column holding the label (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--label-column",
+      defaultValue = "label",
+      description = "CSV column holding the label (default: ${DEFAULT-VALUE}).")
   String labelColumn;
 
-  @Option(names = "--zero-based", description = "LIBSVM indices start at 0 (default: 1, as LIBSVM writes them).")
+  @Option(
+      names = "--zero-based",
+      description = "LIBSVM indices start at 0 (default: 1, as LIBSVM writes them).")
   boolean zeroBased;
 
-  @Option(names = "--tag-is-model-id", description = "Vowpal Wabbit input: the 'tag routes each example to the model of that id.")
+  @Option(
+      names = "--tag-is-model-id",
+      description = "Vowpal Wabbit input: the 'tag routes each example to the model of that id.")
   boolean tagIsModelId;
 
   @Mixin SpecOptions spec;
 
-  @Option(names = "--limit", defaultValue = "9223372036854775807", description = "Read at most this many examples.")
+  @Option(
+      names = "--limit",
+      defaultValue = "9223372036854775807",
+      description = "Read at most this many examples.")
   long limit;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink subtasks (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description = "Flink subtasks (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
   @Option(names = "--report", description = "Write the result as JSON to this file.")
   Path report;
 
-  @Option(names = "--timeout", defaultValue = "PT30M", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT30M",
+      description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
-    InputFormat fmt = format == null ? InputFormat.guess(input) : InputFormat.valueOf(format.toUpperCase(Locale.ROOT));
+    InputFormat fmt =
+        format == null
+            ? InputFormat.guess(input)
+            : InputFormat.valueOf(format.toUpperCase(Locale.ROOT));
     Path workDir = Files.createTempDirectory("streamsgd-run-");
-    try (EmbeddedStack stack = EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(parallelism))) {
-      out.printf("streamsgd run: %s (%s) on an embedded Kafka broker and Flink MiniCluster (%d subtasks)%n", input, fmt, parallelism);
+    try (EmbeddedStack stack =
+        EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(parallelism))) {
+      out.printf(
+          "streamsgd run: %s (%s) on an embedded Kafka broker and Flink MiniCluster (%d subtasks)%n",
+          input, fmt, parallelism);
       FileProducer.Stats stats;
       try (SampleReader reader = fmt.open(this)) {
-        stats = FileProducer.produce(reader, stack.bootstrapServers(), stack.topics().samples(), modelId, spec.task(), limit);
+        stats =
+            FileProducer.produce(
+                reader,
+                stack.bootstrapServers(),
+                stack.topics().samples(),
+                modelId,
+                spec.task(),
+                limit);
       }
-      out.printf("  read %,d examples for %d model(s) in %.1f s%s%n", stats.samples(), stats.samplesPerModel.size(), stats.seconds,
-          stats.badLines == 0 ? "" : String.format(", %,d lines were not examples (first: %s)", stats.badLines, stats.firstErrors.get(0)));
+      out.printf(
+          "  read %,d examples for %d model(s) in %.1f s%s%n",
+          stats.samples(),
+          stats.samplesPerModel.size(),
+          stats.seconds,
+          stats.badLines == 0
+              ? ""
+              : String.format(
+                  ", %,d lines were not examples (first: %s)",
+                  stats.badLines, stats.firstErrors.get(0)));
       if (stats.samples() == 0) {
         out.println("RESULT: FAILED - no examples in the input");
         return 1;
@@ -121,7 +161,9 @@ public final class RunCommand implements Callable<Integer> {
       long trainStart = System.nanoTime();
       JobClient client = stack.startTrainer(job);
       Map<String, ModelUpdate> finals;
-      try (ModelSubscriber models = new ModelSubscriber(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
+      try (ModelSubscriber models =
+          new ModelSubscriber(
+              Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
         follow(client, models, stats.samples());
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         if (!models.awaitCaughtUp(Duration.ofMinutes(2))) {
@@ -140,14 +182,22 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, ModelSpec> publishSpecs(EmbeddedStack stack, FileProducer.Stats stats) throws Exception {
+  private Map<String, ModelSpec> publishSpecs(EmbeddedStack stack, FileProducer.Stats stats)
+      throws Exception {
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
     try (KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", stack.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       for (String id : stats.samplesPerModel.keySet()) {
         ModelSpec s = spec.build(id, stats.dimension, stats.classes, stats.named);
         specs.put(id, s);
-        p.send(new ProducerRecord<>(stack.topics().specs(), id.getBytes(StandardCharsets.UTF_8), Codecs.MODEL_SPEC.encode(s)));
+        p.send(
+            new ProducerRecord<>(
+                stack.topics().specs(),
+                id.getBytes(StandardCharsets.UTF_8),
+                Codecs.MODEL_SPEC.encode(s)));
       }
     }
     ModelSpec first = specs.values().iterator().next();
@@ -177,7 +227,8 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Long> counts = new TreeMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
-            Map.of("bootstrap.servers", stack.bootstrapServers(), "isolation.level", "read_committed"),
+            Map.of(
+                "bootstrap.servers", stack.bootstrapServers(), "isolation.level", "read_committed"),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
       TopicPartition tp = new TopicPartition(stack.topics().deadLetters(), 0);
@@ -199,8 +250,13 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private RunReport report(
-      InputFormat fmt, FileProducer.Stats stats, Map<String, ModelSpec> specs, Map<String, ModelUpdate> finals,
-      Map<String, Long> deadLetters, double trainSeconds) throws Exception {
+      InputFormat fmt,
+      FileProducer.Stats stats,
+      Map<String, ModelSpec> specs,
+      Map<String, ModelUpdate> finals,
+      Map<String, Long> deadLetters,
+      double trainSeconds)
+      throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<RunReport.ModelResult> models = new ArrayList<>();
     for (String id : specs.keySet()) {
@@ -213,12 +269,29 @@ public final class RunCommand implements Callable<Integer> {
       for (double w : params.weights()) {
         nonZero += w != 0.0 ? 1 : 0;
       }
-      models.add(new RunReport.ModelResult(
-          id, json.readTree(ModelSpecJson.toJson(u.getSpec())), u.getVersion(), u.getSamplesSeen(), metrics(u.getMetrics()),
-          nonZero, params.intercepts(), params.weights()));
+      models.add(
+          new RunReport.ModelResult(
+              id,
+              json.readTree(ModelSpecJson.toJson(u.getSpec())),
+              u.getVersion(),
+              u.getSamplesSeen(),
+              metrics(u.getMetrics()),
+              nonZero,
+              params.intercepts(),
+              params.weights()));
     }
-    return new RunReport(input.toString(), fmt.name().toLowerCase(Locale.ROOT), stats.samples(), stats.badLines, stats.firstErrors,
-        deadLetters, parallelism, stats.seconds, trainSeconds, stats.samples() / trainSeconds, models);
+    return new RunReport(
+        input.toString(),
+        fmt.name().toLowerCase(Locale.ROOT),
+        stats.samples(),
+        stats.badLines,
+        stats.firstErrors,
+        deadLetters,
+        parallelism,
+        stats.seconds,
+        trainSeconds,
+        stats.samples() / trainSeconds,
+        models);
   }
 
   private static Map<String, Double> metrics(PrequentialMetrics m) {
@@ -240,14 +313,26 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private void print(RunReport r) {
-    out.printf("%nTrained %,d samples in %.1f s (%,.0f samples/s through Kafka and Flink)%n", r.samples(), r.trainSeconds(), r.samplesPerSecond());
+    out.printf(
+        "%nTrained %,d samples in %.1f s (%,.0f samples/s through Kafka and Flink)%n",
+        r.samples(), r.trainSeconds(), r.samplesPerSecond());
     if (!r.deadLetters().isEmpty()) {
       out.printf("Dead letters: %s%n", r.deadLetters());
     }
-    out.printf("%n%-16s %9s %10s %12s %10s %10s %10s%n", "model", "version", "samples", "preq.loss", "accuracy", "rmse", "non-zero w");
+    out.printf(
+        "%n%-16s %9s %10s %12s %10s %10s %10s%n",
+        "model", "version", "samples", "preq.loss", "accuracy", "rmse", "non-zero w");
     for (RunReport.ModelResult m : r.models()) {
-      out.printf(Locale.ROOT, "%-16s %9d %10d %12.5f %10s %10s %10d%n", m.id(), m.version(), m.samplesSeen(), m.metrics().get("meanLoss"),
-          format(m.metrics().get("accuracy")), format(m.metrics().get("rmse")), m.nonZeroWeights());
+      out.printf(
+          Locale.ROOT,
+          "%-16s %9d %10d %12.5f %10s %10s %10d%n",
+          m.id(),
+          m.version(),
+          m.samplesSeen(),
+          m.metrics().get("meanLoss"),
+          format(m.metrics().get("accuracy")),
+          format(m.metrics().get("rmse")),
+          m.nonZeroWeights());
     }
   }
 

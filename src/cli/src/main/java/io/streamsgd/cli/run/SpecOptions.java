@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
  * shows.
  */
 public final class SpecOptions {
-  @Option(names = "--spec", description = "ModelSpec as Avro JSON; its modelId is replaced by each model's id.")
+  @Option(
+      names = "--spec",
+      description = "ModelSpec as Avro JSON; its modelId is replaced by each model's id.")
   Path specFile;
 
   @Option(names = "--task", description = "REGRESSION, BINARY or MULTICLASS.")
@@ -31,22 +33,34 @@ public final class SpecOptions {
   @Option(names = "--loss", description = "Default: SQUARED, LOGISTIC or SOFTMAX by task.")
   Loss loss;
 
-  @Option(names = "--classes", description = "Classes of a MULTICLASS model (default: largest label + 1).")
+  @Option(
+      names = "--classes",
+      description = "Classes of a MULTICLASS model (default: largest label + 1).")
   Integer classes;
 
-  @Option(names = "--dimension", description = "Feature dimension (default: from the data, or 2^hash-bits).")
+  @Option(
+      names = "--dimension",
+      description = "Feature dimension (default: from the data, or 2^hash-bits).")
   Integer dimension;
 
-  @Option(names = "--hash-bits", description = "Hash named features into 2^b buckets (default 18 for vw input).")
+  @Option(
+      names = "--hash-bits",
+      description = "Hash named features into 2^b buckets (default 18 for vw input).")
   Integer hashBits;
 
-  @Option(names = "--optimizer", description = "SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM or FTRL (default SGD).")
+  @Option(
+      names = "--optimizer",
+      description = "SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM or FTRL (default SGD).")
   OptimizerKind optimizer;
 
-  @Option(names = {"--learning-rate", "--lr"}, description = "Base learning rate (FTRL: alpha). Default 0.01.")
+  @Option(
+      names = {"--learning-rate", "--lr"},
+      description = "Base learning rate (FTRL: alpha). Default 0.01.")
   Double learningRate;
 
-  @Option(names = "--schedule", description = "CONSTANT, INVERSE_SCALING, STEP_DECAY or EXPONENTIAL_DECAY.")
+  @Option(
+      names = "--schedule",
+      description = "CONSTANT, INVERSE_SCALING, STEP_DECAY or EXPONENTIAL_DECAY.")
   LearningRateSchedule schedule;
 
   @Option(names = "--power-t", description = "Exponent of INVERSE_SCALING.")
@@ -67,7 +81,9 @@ public final class SpecOptions {
   @Option(names = "--batch-size", description = "Samples per batch (default 32).")
   Integer batchSize;
 
-  @Option(names = "--batch-policy", description = "FIXED or SIZE_OR_LATENCY (default FIXED: deterministic batches).")
+  @Option(
+      names = "--batch-policy",
+      description = "FIXED or SIZE_OR_LATENCY (default FIXED: deterministic batches).")
   BatchPolicyKind batchPolicy;
 
   @Option(names = "--max-latency-ms", description = "Latency bound of SIZE_OR_LATENCY batches.")
@@ -106,7 +122,8 @@ public final class SpecOptions {
    * @param dataClasses largest label + 1
    * @param named whether the data has named features (then hashing is on by default)
    */
-  ModelSpec build(String modelId, int dataDimension, int dataClasses, boolean named) throws IOException {
+  ModelSpec build(String modelId, int dataDimension, int dataClasses, boolean named)
+      throws IOException {
     ModelSpec spec = base();
     spec.setModelId(modelId);
     if (specFile == null || loss != null) {

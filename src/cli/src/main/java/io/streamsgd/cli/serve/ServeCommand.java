@@ -1,5 +1,6 @@
 package io.streamsgd.cli.serve;
 
+import io.streamsgd.cli.kafka.KafkaClientOptions;
 import io.streamsgd.serving.LatestModelTopology;
 import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ServingSettings;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import io.streamsgd.cli.kafka.KafkaClientOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,39 +19,68 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "Serving app: latest model per id, HTTP API and prediction-requests topic.",
     description =
-        "Runs the serving app: keeps the latest model per id from the models topic, answers the " +
-        "prediction-requests topic, and serves GET /models, GET /models/{id}, POST " +
-        "/models/{id}/predict, Prometheus metrics at GET /metrics and a live dashboard at GET " +
-        "/dashboard. Start several with the same --application-id to share the models; " +
-        "any of them answers for all.")
+        "Runs the serving app: keeps the latest model per id from the models topic, answers the "
+            + "prediction-requests topic, and serves GET /models, GET /models/{id}, POST "
+            + "/models/{id}/predict, Prometheus metrics at GET /metrics and a live dashboard at GET "
+            + "/dashboard. Start several with the same --application-id to share the models; "
+            + "any of them answers for all.")
 public final class ServeCommand implements Callable<Integer> {
   @Mixin KafkaClientOptions kafka;
 
-  @Option(names = "--application-id", defaultValue = "streamsgd-serving", description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--application-id",
+      defaultValue = "streamsgd-serving",
+      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
   String applicationId;
 
-  @Option(names = "--models-topic", defaultValue = "models", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--models-topic",
+      defaultValue = "models",
+      description = "(default: ${DEFAULT-VALUE})")
   String modelsTopic;
 
-  @Option(names = "--requests-topic", defaultValue = "prediction-requests", description = "Topic of PredictionRequest records (default: ${DEFAULT-VALUE}); '' serves over HTTP only.")
+  @Option(
+      names = "--requests-topic",
+      defaultValue = "prediction-requests",
+      description =
+          "Topic of PredictionRequest records (default: ${DEFAULT-VALUE}); '' serves over HTTP only.")
   String requestsTopic;
 
-  @Option(names = "--predictions-topic", defaultValue = "predictions", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--predictions-topic",
+      defaultValue = "predictions",
+      description = "(default: ${DEFAULT-VALUE})")
   String predictionsTopic;
 
-  @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "Host name or address the other instances reach this one at (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Host name or address the other instances reach this one at (default: ${DEFAULT-VALUE}).")
   String httpHost;
 
-  @Option(names = "--http-bind", description = "Address the HTTP API binds to (default: the --http-host; 0.0.0.0 in a container).")
+  @Option(
+      names = "--http-bind",
+      description =
+          "Address the HTTP API binds to (default: the --http-host; 0.0.0.0 in a container).")
   String httpBind;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int httpPort;
 
-  @Option(names = "--state-dir", description = "Kafka Streams state directory (default: a directory under the system temp dir).")
+  @Option(
+      names = "--state-dir",
+      description =
+          "Kafka Streams state directory (default: a directory under the system temp dir).")
   Path stateDir;
 
-  @Option(names = "--store", defaultValue = "ROCKSDB", description = "ROCKSDB or IN_MEMORY (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--store",
+      defaultValue = "ROCKSDB",
+      description = "ROCKSDB or IN_MEMORY (default: ${DEFAULT-VALUE}).")
   LatestModelTopology.StoreType store;
 
   @Override
@@ -59,7 +88,16 @@ public final class ServeCommand implements Callable<Integer> {
     Path dir = stateDir != null ? stateDir : Files.createTempDirectory("streamsgd-serving-");
     ServingSettings settings =
         new ServingSettings(
-            kafka.bootstrapServers(), applicationId, modelsTopic, requestsTopic, predictionsTopic, dir, store, httpHost, httpBind, httpPort,
+            kafka.bootstrapServers(),
+            applicationId,
+            modelsTopic,
+            requestsTopic,
+            predictionsTopic,
+            dir,
+            store,
+            httpHost,
+            httpBind,
+            httpPort,
             kafka.fileProperties());
     ModelServingApp app = new ModelServingApp(settings);
     CountDownLatch closed = new CountDownLatch(1);
@@ -74,7 +112,9 @@ public final class ServeCommand implements Callable<Integer> {
                 },
                 "serve-shutdown"));
     app.start(Duration.ofMinutes(5));
-    System.out.printf("serving models from '%s' at http://%s:%d/models (Ctrl-C stops)%n", modelsTopic, httpHost, app.httpPort());
+    System.out.printf(
+        "serving models from '%s' at http://%s:%d/models (Ctrl-C stops)%n",
+        modelsTopic, httpHost, app.httpPort());
     closed.await();
     return 0;
   }

@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code streamsgd stop}: stops the trainer with a savepoint, the first half of an upgrade. */
 @Command(
@@ -20,10 +20,18 @@ import picocli.CommandLine.Parameters;
         "Stops the job gracefully: a final savepoint is taken (and, in exactly-once mode, its model updates "
             + "committed), then the job ends. Start the new version with submit --from-savepoint PATH.")
 public final class StopCommand implements Callable<Integer> {
-  @Option(names = "--rest", required = true, paramLabel = "URL", description = "Flink REST endpoint, e.g. http://jobmanager:8081.")
+  @Option(
+      names = "--rest",
+      required = true,
+      paramLabel = "URL",
+      description = "Flink REST endpoint, e.g. http://jobmanager:8081.")
   String rest;
 
-  @Option(names = "--savepoint-dir", paramLabel = "URI", description = "Where to write the savepoint (default: the cluster's execution.checkpointing.savepoint-dir).")
+  @Option(
+      names = "--savepoint-dir",
+      paramLabel = "URI",
+      description =
+          "Where to write the savepoint (default: the cluster's execution.checkpointing.savepoint-dir).")
   String savepointDir;
 
   @Option(names = "--timeout", defaultValue = "PT5M", description = "(default: ${DEFAULT-VALUE})")

@@ -6,7 +6,6 @@ import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.config.JobSettings;
 import java.io.PrintWriter;
-import org.apache.flink.configuration.Configuration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamsgd submit}: what {@code flink run} does, over Flink's REST API. Uploads the shaded
@@ -36,46 +36,74 @@ import picocli.CommandLine.Parameters;
 public final class SubmitCommand implements Callable<Integer> {
   /** Where the jar is found when --jar is not given: set by the launcher script and the image. */
   static final String JAR_PROPERTY = "streamsgd.job.jar";
+
   static final String JAR_ENV = "STREAMSGD_JOB_JAR";
 
-  @Option(names = "--rest", required = true, paramLabel = "URL", description = "Flink REST endpoint, e.g. http://jobmanager:8081.")
+  @Option(
+      names = "--rest",
+      required = true,
+      paramLabel = "URL",
+      description = "Flink REST endpoint, e.g. http://jobmanager:8081.")
   String rest;
 
-  @Option(names = "--jar", paramLabel = "FILE", description = "The shaded job jar (default: the one built with this command, or $" + JAR_ENV + ").")
+  @Option(
+      names = "--jar",
+      paramLabel = "FILE",
+      description =
+          "The shaded job jar (default: the one built with this command, or $" + JAR_ENV + ").")
   Path jar;
 
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, as the cluster's TaskManagers reach them (streamsgd.kafka.bootstrap-servers).")
+  @Option(
+      names = "--bootstrap-servers",
+      description =
+          "Kafka bootstrap servers, as the cluster's TaskManagers reach them (streamsgd.kafka.bootstrap-servers).")
   String bootstrapServers;
 
   @Option(
       names = "--kafka-config",
       paramLabel = "FILE",
-      description = "Kafka client properties file for the job's clients (security.protocol, sasl.*, ssl.*, config.providers, ...); "
-          + "each entry becomes a streamsgd.kafka.properties.* option.")
+      description =
+          "Kafka client properties file for the job's clients (security.protocol, sasl.*, ssl.*, config.providers, ...); "
+              + "each entry becomes a streamsgd.kafka.properties.* option.")
   Path kafkaConfig;
 
-  @Option(names = "--job-config", paramLabel = "FILE", description = "Properties file of job options (streamsgd.* keys); arguments after '--' win.")
+  @Option(
+      names = "--job-config",
+      paramLabel = "FILE",
+      description = "Properties file of job options (streamsgd.* keys); arguments after '--' win.")
   Path jobConfig;
 
   @Option(names = "--parallelism", description = "Parallelism of the job (default: the cluster's).")
   Integer parallelism;
 
-  @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Start from this savepoint or retained checkpoint (an upgrade).")
+  @Option(
+      names = "--from-savepoint",
+      paramLabel = "PATH",
+      description = "Start from this savepoint or retained checkpoint (an upgrade).")
   String savepoint;
 
-  @Option(names = "--allow-non-restored-state", description = "Start even if the savepoint has state no operator of the job claims.")
+  @Option(
+      names = "--allow-non-restored-state",
+      description = "Start even if the savepoint has state no operator of the job claims.")
   boolean allowNonRestoredState;
 
   @Option(
       names = "--await-cluster",
       defaultValue = "PT0S",
-      description = "Wait up to this long for the cluster to answer and offer free slots (for scripts that start it; default: ${DEFAULT-VALUE}, no wait).")
+      description =
+          "Wait up to this long for the cluster to answer and offer free slots (for scripts that start it; default: ${DEFAULT-VALUE}, no wait).")
   Duration awaitCluster;
 
-  @Option(names = "--await-running", defaultValue = "PT2M", description = "How long to wait for the job to be RUNNING (default: ${DEFAULT-VALUE}); PT0S returns at once.")
+  @Option(
+      names = "--await-running",
+      defaultValue = "PT2M",
+      description =
+          "How long to wait for the job to be RUNNING (default: ${DEFAULT-VALUE}); PT0S returns at once.")
   Duration awaitRunning;
 
-  @Parameters(paramLabel = "JOB_OPTION", description = "Job options as --key value pairs, after '--'.")
+  @Parameters(
+      paramLabel = "JOB_OPTION",
+      description = "Job options as --key value pairs, after '--'.")
   List<String> jobArgs = new ArrayList<>();
 
   @Spec CommandSpec spec;
@@ -111,7 +139,8 @@ public final class SubmitCommand implements Callable<Integer> {
       p = Path.of(System.getenv(JAR_ENV));
     }
     if (p == null || !Files.isRegularFile(p)) {
-      throw new IllegalArgumentException("job jar not found" + (p == null ? "" : " at " + p) + ": give --jar");
+      throw new IllegalArgumentException(
+          "job jar not found" + (p == null ? "" : " at " + p) + ": give --jar");
     }
     return p;
   }
@@ -130,12 +159,14 @@ public final class SubmitCommand implements Callable<Integer> {
     out.printf("uploading %s to %s%n", jarFile.getFileName(), flink.url());
     String jarId = flink.uploadJar(jarFile);
     out.printf("running with %s%n", args.masked());
-    String jobId = flink.runJar(jarId, args.toArgs(), savepoint, allowNonRestoredState, parallelism);
+    String jobId =
+        flink.runJar(jarId, args.toArgs(), savepoint, allowNonRestoredState, parallelism);
     out.printf("job %s submitted%s%n", jobId, savepoint == null ? "" : " from " + savepoint);
     if (awaitRunning.isZero()) {
       return 0;
     }
-    String state = flink.awaitState(jobId, Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"), awaitRunning);
+    String state =
+        flink.awaitState(jobId, Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"), awaitRunning);
     out.printf("job %s is %s%n", jobId, state);
     return "RUNNING".equals(state) ? 0 : 1;
   }
@@ -156,6 +187,15 @@ public final class SubmitCommand implements Callable<Integer> {
       }
       Thread.sleep(1000);
     }
-    throw new java.io.IOException("the Flink cluster at " + rest + " has not offered " + slots + " free slots within " + awaitCluster + " (" + last + ")");
+    throw new java.io.IOException(
+        "the Flink cluster at "
+            + rest
+            + " has not offered "
+            + slots
+            + " free slots within "
+            + awaitCluster
+            + " ("
+            + last
+            + ")");
   }
 }

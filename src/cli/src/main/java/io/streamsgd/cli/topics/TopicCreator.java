@@ -17,9 +17,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates a {@link TopicLayout}'s topics and checks the ones that already exist. An existing topic
- * is left as it is; a setting streamsgd depends on (compaction of the model and spec topics,
- * the requests topic partitioned like the models topic) that differs is reported as a problem,
- * because it would break serving or lose models later, not now.
+ * is left as it is; a setting streamsgd depends on (compaction of the model and spec topics, the
+ * requests topic partitioned like the models topic) that differs is reported as a problem, because
+ * it would break serving or lose models later, not now.
  */
 public final class TopicCreator {
   /** What happened to one topic. */
@@ -37,14 +37,16 @@ public final class TopicCreator {
     this.admin = admin;
   }
 
-  public List<Outcome> create(TopicLayout layout, short replication) throws ExecutionException, InterruptedException {
+  public List<Outcome> create(TopicLayout layout, short replication)
+      throws ExecutionException, InterruptedException {
     Set<String> existing = admin.listTopics().names().get();
     List<Outcome> outcomes = new ArrayList<>();
     for (TopicLayout.Topic t : layout.topics()) {
       if (!existing.contains(t.name())) {
         try {
           admin.createTopics(List.of(t.newTopic(replication))).all().get();
-          outcomes.add(new Outcome(t.name(), Status.CREATED, t.partitions(), describe(t.configs())));
+          outcomes.add(
+              new Outcome(t.name(), Status.CREATED, t.partitions(), describe(t.configs())));
           continue;
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
@@ -60,10 +62,11 @@ public final class TopicCreator {
   }
 
   /**
-   * Returns once every topic can be described: a topic is created before its metadata reaches
-   * the broker that answers the next request, and the next command (or test) must find it.
+   * Returns once every topic can be described: a topic is created before its metadata reaches the
+   * broker that answers the next request, and the next command (or test) must find it.
    */
-  private void awaitDescribable(TopicLayout layout) throws ExecutionException, InterruptedException {
+  private void awaitDescribable(TopicLayout layout)
+      throws ExecutionException, InterruptedException {
     List<String> names = layout.topics().stream().map(TopicLayout.Topic::name).toList();
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
     while (true) {
@@ -71,7 +74,9 @@ public final class TopicCreator {
         admin.describeTopics(names).allTopicNames().get();
         return;
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+        if (!(e.getCause()
+                instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
           throw e;
         }
         Thread.sleep(100);
@@ -80,38 +85,62 @@ public final class TopicCreator {
   }
 
   private Outcome check(TopicLayout.Topic wanted) throws ExecutionException, InterruptedException {
-    TopicDescription d = admin.describeTopics(List.of(wanted.name())).allTopicNames().get().get(wanted.name());
+    TopicDescription d =
+        admin.describeTopics(List.of(wanted.name())).allTopicNames().get().get(wanted.name());
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, wanted.name());
     Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
     ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-    boolean compacted = policy != null && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT);
+    boolean compacted =
+        policy != null && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT);
     int partitions = d.partitions().size();
     if (wanted.compacted() && !compacted) {
-      return new Outcome(wanted.name(), Status.MISMATCH, partitions,
-          "cleanup.policy is '" + (policy == null ? "" : policy.value()) + "', must include 'compact' (the latest record per model id is the current one)");
+      return new Outcome(
+          wanted.name(),
+          Status.MISMATCH,
+          partitions,
+          "cleanup.policy is '"
+              + (policy == null ? "" : policy.value())
+              + "', must include 'compact' (the latest record per model id is the current one)");
     }
-    return new Outcome(wanted.name(), Status.EXISTS, partitions, "cleanup.policy=" + (policy == null ? "?" : policy.value()));
+    return new Outcome(
+        wanted.name(),
+        Status.EXISTS,
+        partitions,
+        "cleanup.policy=" + (policy == null ? "?" : policy.value()));
   }
 
   /** The serving app's join refuses to start unless requests are partitioned like models. */
   private static List<Outcome> checkCoPartitioning(TopicLayout layout, List<Outcome> outcomes) {
-    Map<String, Outcome> byTopic = outcomes.stream().collect(Collectors.toMap(Outcome::topic, o -> o));
+    Map<String, Outcome> byTopic =
+        outcomes.stream().collect(Collectors.toMap(Outcome::topic, o -> o));
     Outcome models = byTopic.get(layout.models());
     Outcome requests = byTopic.get(layout.predictionRequests());
     if (models.partitions() == requests.partitions()) {
       return outcomes;
     }
     return outcomes.stream()
-        .map(o -> o == requests
-            ? new Outcome(o.topic(), Status.MISMATCH, o.partitions(),
-                "has " + o.partitions() + " partitions, '" + layout.models() + "' has " + models.partitions()
-                    + ": the serving app joins them by model id and needs the same count")
-            : o)
+        .map(
+            o ->
+                o == requests
+                    ? new Outcome(
+                        o.topic(),
+                        Status.MISMATCH,
+                        o.partitions(),
+                        "has "
+                            + o.partitions()
+                            + " partitions, '"
+                            + layout.models()
+                            + "' has "
+                            + models.partitions()
+                            + ": the serving app joins them by model id and needs the same count")
+                    : o)
         .toList();
   }
 
   private static String describe(Map<String, String> configs) {
-    return configs.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+    return configs.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(", "));
   }
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,47 +28,94 @@ import picocli.CommandLine.Spec;
 public final class TopicsCreateCommand implements Callable<Integer> {
   @Mixin KafkaClientOptions kafka;
 
-  @Option(names = "--partitions", defaultValue = "12", description = "Partitions of samples, models, prediction-requests and predictions: the most trainer subtasks that read samples in parallel (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "12",
+      description =
+          "Partitions of samples, models, prediction-requests and predictions: the most trainer subtasks that read samples in parallel (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--replication-factor", defaultValue = "3", description = "Replication factor of every topic (default: ${DEFAULT-VALUE}; 1 for a single-broker cluster).")
+  @Option(
+      names = "--replication-factor",
+      defaultValue = "3",
+      description =
+          "Replication factor of every topic (default: ${DEFAULT-VALUE}; 1 for a single-broker cluster).")
   short replication;
 
-  @Option(names = "--samples-topic", defaultValue = "samples", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--samples-topic",
+      defaultValue = "samples",
+      description = "(default: ${DEFAULT-VALUE})")
   String samples;
 
-  @Option(names = "--specs-topic", defaultValue = "model-specs", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--specs-topic",
+      defaultValue = "model-specs",
+      description = "(default: ${DEFAULT-VALUE})")
   String specs;
 
-  @Option(names = "--models-topic", defaultValue = "models", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--models-topic",
+      defaultValue = "models",
+      description = "(default: ${DEFAULT-VALUE})")
   String models;
 
-  @Option(names = "--dead-letters-topic", defaultValue = "dead-letters", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dead-letters-topic",
+      defaultValue = "dead-letters",
+      description = "(default: ${DEFAULT-VALUE})")
   String deadLetters;
 
-  @Option(names = "--requests-topic", defaultValue = "prediction-requests", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--requests-topic",
+      defaultValue = "prediction-requests",
+      description = "(default: ${DEFAULT-VALUE})")
   String requests;
 
-  @Option(names = "--predictions-topic", defaultValue = "predictions", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--predictions-topic",
+      defaultValue = "predictions",
+      description = "(default: ${DEFAULT-VALUE})")
   String predictions;
 
-  @Option(names = "--samples-retention", defaultValue = "P7D", description = "retention.ms of samples, ISO-8601 (default: ${DEFAULT-VALUE}); P0D keeps them forever. Retention follows record timestamps, which are the samples' event times: raise it before backfilling old data.")
+  @Option(
+      names = "--samples-retention",
+      defaultValue = "P7D",
+      description =
+          "retention.ms of samples, ISO-8601 (default: ${DEFAULT-VALUE}); P0D keeps them forever. Retention follows record timestamps, which are the samples' event times: raise it before backfilling old data.")
   Duration samplesRetention;
 
-  @Option(names = "--dead-letters-retention", defaultValue = "P30D", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dead-letters-retention",
+      defaultValue = "P30D",
+      description = "(default: ${DEFAULT-VALUE})")
   Duration deadLettersRetention;
 
-  @Option(names = "--requests-retention", defaultValue = "P1D", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--requests-retention",
+      defaultValue = "P1D",
+      description = "(default: ${DEFAULT-VALUE})")
   Duration requestsRetention;
 
-  @Option(names = "--predictions-retention", defaultValue = "P1D", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--predictions-retention",
+      defaultValue = "P1D",
+      description = "(default: ${DEFAULT-VALUE})")
   Duration predictionsRetention;
 
   @Spec CommandSpec spec;
 
   TopicLayout layout() {
-    return new TopicLayout(samples, specs, models, deadLetters, requests, predictions, partitions,
-        new TopicLayout.Retention(samplesRetention, deadLettersRetention, requestsRetention, predictionsRetention));
+    return new TopicLayout(
+        samples,
+        specs,
+        models,
+        deadLetters,
+        requests,
+        predictions,
+        partitions,
+        new TopicLayout.Retention(
+            samplesRetention, deadLettersRetention, requestsRetention, predictionsRetention));
   }
 
   @Override
@@ -79,11 +126,12 @@ public final class TopicsCreateCommand implements Callable<Integer> {
       outcomes = new TopicCreator(admin).create(layout(), replication);
     }
     for (TopicCreator.Outcome o : outcomes) {
-      String what = switch (o.status()) {
-        case CREATED -> "created";
-        case EXISTS -> "exists ";
-        case MISMATCH -> "PROBLEM";
-      };
+      String what =
+          switch (o.status()) {
+            case CREATED -> "created";
+            case EXISTS -> "exists ";
+            case MISMATCH -> "PROBLEM";
+          };
       out.printf("%s  %-22s %3d partitions  %s%n", what, o.topic(), o.partitions(), o.detail());
     }
     return TopicCreator.allGood(outcomes) ? 0 : 1;

@@ -28,28 +28,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Kill -9 TaskManagers of a real multi-process Flink cluster while models train from a real
- * broker process, three times at random moments; a supervisor starts a replacement for every
- * TaskManager that exits, as Kubernetes would (a surviving TaskManager may end itself on a fatal
- * error while its tasks clean up after the lost peer, and needs replacing too). Afterwards
- * every model has seen exactly the samples produced, a read_committed consumer saw versions
- * 1..N without gap or duplicate, and the parameters are bit-identical to a failure-free run.
+ * Kill -9 TaskManagers of a real multi-process Flink cluster while models train from a real broker
+ * process, three times at random moments; a supervisor starts a replacement for every TaskManager
+ * that exits, as Kubernetes would (a surviving TaskManager may end itself on a fatal error while
+ * its tasks clean up after the lost peer, and needs replacing too). Afterwards every model has seen
+ * exactly the samples produced, a read_committed consumer saw versions 1..N without gap or
+ * duplicate, and the parameters are bit-identical to a failure-free run.
  */
 class TaskManagerKillITCase {
   /**
-   * Samples per model: 6,240 x scale, scale 1, 5, 9, ...: batches of 20 and 32 divide it, and
-   * the growing batches (800 + 1,600 + 3,200 in their first 150 updates, then 128 each) leave
-   * no partial batch. The soak profile raises the scale, the kills and the stream's length.
+   * Samples per model: 6,240 x scale, scale 1, 5, 9, ...: batches of 20 and 32 divide it, and the
+   * growing batches (800 + 1,600 + 3,200 in their first 150 updates, then 128 each) leave no
+   * partial batch. The soak profile raises the scale, the kills and the stream's length.
    */
   static final int N = 6240 * Integer.getInteger("streamsgd.kill.scale", 1);
+
   static final int KILLS = Integer.getInteger("streamsgd.kill.count", 3);
-  static final Duration STREAM = Duration.ofSeconds(Integer.getInteger("streamsgd.kill.stream-seconds", 40));
+  static final Duration STREAM =
+      Duration.ofSeconds(Integer.getInteger("streamsgd.kill.stream-seconds", 40));
   static final long SEED = Long.getLong("streamsgd.kill.seed", System.nanoTime());
 
   static Map<String, ModelSpec> specs() {
     Map<String, ModelSpec> specs = new LinkedHashMap<>();
-    specs.put("fixed-a", ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("fixed-a", 3, 0.1, 20), 20));
-    specs.put("fixed-b", ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("fixed-b", 3, 0.5, 32), 32));
+    specs.put(
+        "fixed-a",
+        ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("fixed-a", 3, 0.1, 20), 20));
+    specs.put(
+        "fixed-b",
+        ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("fixed-b", 3, 0.5, 32), 32));
     ModelSpec growing = ModelSpecs.linearRegression("growing", 3, 0.05, 16);
     growing.getBatch().setKind(BatchPolicyKind.INCREASING);
     growing.getBatch().setGrowthFactor(2.0);
@@ -64,11 +70,14 @@ class TaskManagerKillITCase {
   @ValueSource(strings = {"HASHMAP", "ROCKSDB"})
   void killedTaskManagersLoseNothingAndChangeNothing(String backend) throws Exception {
     Random rnd = new Random(SEED);
-    System.out.println("kill schedule seed " + SEED + " (rerun with -Dstreamsgd.kill.seed=" + SEED + ")");
+    System.out.println(
+        "kill schedule seed " + SEED + " (rerun with -Dstreamsgd.kill.seed=" + SEED + ")");
     Map<String, ModelSpec> specs = specs();
     Path dir = CliRun.workDir("tm-kill-" + backend.toLowerCase(java.util.Locale.ROOT));
-    try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(dir.resolve("kafka"), Map.of(), Duration.ofMinutes(1));
-        StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(dir.resolve("flink"), 2, Map.of())) {
+    try (KafkaBrokerProcess kafka =
+            KafkaBrokerProcess.start(dir.resolve("kafka"), Map.of(), Duration.ofMinutes(1));
+        StandaloneFlinkCluster flink =
+            StandaloneFlinkCluster.start(dir.resolve("flink"), 2, Map.of())) {
       flink.superviseTaskManagers(2);
       TopicIO io = new TopicIO(kafka.bootstrapServers());
       io.create("samples", 4, false);
@@ -81,54 +90,81 @@ class TaskManagerKillITCase {
           rest.runJar(
               rest.uploadJar(StandaloneClusterSubmitITCase.jobJar()),
               List.of(
-                  "--streamsgd.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                  "--streamsgd.checkpoint.interval", "1 s",
-                  "--streamsgd.state.backend", backend),
+                  "--streamsgd.kafka.bootstrap-servers",
+                  kafka.bootstrapServers(),
+                  "--streamsgd.checkpoint.interval",
+                  "1 s",
+                  "--streamsgd.state.backend",
+                  backend),
               null,
               2);
       assertThat(rest.checkpointConfig(jobId).path("state_backend").asText())
           .as("state backend in use")
-          .isEqualTo(backend.equals("ROCKSDB") ? "EmbeddedRocksDBStateBackend" : "HashMapStateBackend");
+          .isEqualTo(
+              backend.equals("ROCKSDB") ? "EmbeddedRocksDBStateBackend" : "HashMapStateBackend");
       // The TaskManagers die while the stream flows.
       CompletableFuture<Void> producing =
-          CompletableFuture.runAsync(() -> {
-            try {
-              TestInput.produceOver(io, "samples", "model-specs", specs, N, STREAM);
-            } catch (InterruptedException e) {
-              throw new IllegalStateException(e);
-            }
-          });
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  TestInput.produceOver(io, "samples", "model-specs", specs, N, STREAM);
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       List<Long> killed = new ArrayList<>();
-      long pause = STREAM.toMillis() / (KILLS + 1); // kills spread over the stream, at random moments
+      long pause =
+          STREAM.toMillis() / (KILLS + 1); // kills spread over the stream, at random moments
       for (int kill = 0; kill < KILLS; kill++) {
         Thread.sleep(pause / 2 + rnd.nextInt((int) pause));
         List<JvmProcess> alive = flink.taskManagers().stream().filter(JvmProcess::isAlive).toList();
         JvmProcess victim = alive.get(rnd.nextInt(alive.size()));
         killed.add(victim.pid());
         victim.kill();
-        flink.awaitSettled(2, Duration.ofMinutes(3)); // the dead one timed out, its replacement registered
+        flink.awaitSettled(
+            2, Duration.ofMinutes(3)); // the dead one timed out, its replacement registered
       }
       producing.get();
       List<Long> exitedOnTheirOwn =
-          flink.taskManagers().stream().filter(tm -> !tm.isAlive()).map(JvmProcess::pid).filter(pid -> !killed.contains(pid)).toList();
+          flink.taskManagers().stream()
+              .filter(tm -> !tm.isAlive())
+              .map(JvmProcess::pid)
+              .filter(pid -> !killed.contains(pid))
+              .toList();
       if (!exitedOnTheirOwn.isEmpty()) {
-        System.out.println("TaskManagers that ended themselves after a peer's loss (replaced): " + exitedOnTheirOwn);
+        System.out.println(
+            "TaskManagers that ended themselves after a peer's loss (replaced): "
+                + exitedOnTheirOwn);
       }
 
       Map<String, Long> expected = new LinkedHashMap<>();
       specs.keySet().forEach(id -> expected.put(id, (long) N));
       List<ConsumerRecord<byte[], byte[]>> records;
       try {
-        records = io.readCommitted("models", Duration.ofMinutes(4).plus(STREAM), l -> ReplayCheck.allSeen(l, expected));
+        records =
+            io.readCommitted(
+                "models",
+                Duration.ofMinutes(4).plus(STREAM),
+                l -> ReplayCheck.allSeen(l, expected));
         if (!ReplayCheck.allSeen(records, expected)) {
-          System.out.println("not every sample trained in time; job " + rest.jobState(jobId)
-              + ", TaskManagers registered " + flink.rest().overview().path("taskmanagers").asInt()
-              + ", checkpoints " + rest.checkpoints(jobId).path("counts"));
+          System.out.println(
+              "not every sample trained in time; job "
+                  + rest.jobState(jobId)
+                  + ", TaskManagers registered "
+                  + flink.rest().overview().path("taskmanagers").asInt()
+                  + ", checkpoints "
+                  + rest.checkpoints(jobId).path("counts"));
         }
-        assertThat(rest.failures(jobId)).as("failures the job recovered from").isGreaterThanOrEqualTo(KILLS);
+        assertThat(rest.failures(jobId))
+            .as("failures the job recovered from")
+            .isGreaterThanOrEqualTo(KILLS);
         // Right after a kill the JobManager may still deploy to the dead TaskManager's slots and
         // restart until its heartbeat times out: the job must come back, not fail.
-        assertThat(rest.awaitState(jobId, java.util.Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"), Duration.ofMinutes(3)))
+        assertThat(
+                rest.awaitState(
+                    jobId,
+                    java.util.Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"),
+                    Duration.ofMinutes(3)))
             .isEqualTo("RUNNING");
       } finally {
         rest.cancel(jobId);
@@ -136,16 +172,21 @@ class TaskManagerKillITCase {
       assertThat(killed).hasSize(KILLS);
 
       Map<String, List<ModelUpdate>> updates = ReplayCheck.updatesByModel(records);
-      Map<String, List<Sample>> samples = ReplayCheck.samplesByModel(io.readCommitted("samples", Duration.ofSeconds(10), l -> false));
+      Map<String, List<Sample>> samples =
+          ReplayCheck.samplesByModel(
+              io.readCommitted("samples", Duration.ofSeconds(10), l -> false));
       for (Map.Entry<String, ModelSpec> e : specs.entrySet()) {
         String model = e.getKey();
         List<ModelUpdate> versions = updates.get(model);
         ReplayCheck.assertContiguous(model, versions, N);
         // the very batches a failure-free run cuts
         List<Integer> published = versions.stream().map(ModelUpdate::getBatchSize).toList();
-        assertThat(published).as("batches of %s", model).isEqualTo(ReplayCheck.expectedBatchSizes(e.getValue(), samples.get(model)));
+        assertThat(published)
+            .as("batches of %s", model)
+            .isEqualTo(ReplayCheck.expectedBatchSizes(e.getValue(), samples.get(model)));
       }
-      ReplayCheck.assertReplayMatches(io.readCommitted("samples", Duration.ofSeconds(10), l -> false), specs, updates);
+      ReplayCheck.assertReplayMatches(
+          io.readCommitted("samples", Duration.ofSeconds(10), l -> false), specs, updates);
     }
   }
 }

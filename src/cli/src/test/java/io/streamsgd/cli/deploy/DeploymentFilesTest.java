@@ -43,12 +43,15 @@ import picocli.CommandLine.ParseResult;
  * key Flink knows; every environment variable of the compose file is documented with its default.
  */
 class DeploymentFilesTest {
-  static final Path ROOT = Path.of(System.getProperty("streamsgd.repo.root", "../..")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("streamsgd.repo.root", "../..")).toAbsolutePath().normalize();
   static final String FLINK = System.getProperty("streamsgd.flink.version");
   static final String KAFKA = System.getProperty("streamsgd.kafka.version");
-  static final String VERSION = System.getProperty("streamsgd.version", "").replace("-SNAPSHOT", "");
+  static final String VERSION =
+      System.getProperty("streamsgd.version", "").replace("-SNAPSHOT", "");
   static final String JAVA = System.getProperty("streamsgd.java.release");
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   /** ${NAME:-default} */
   static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):-([^}]*)}");
 
@@ -59,7 +62,10 @@ class DeploymentFilesTest {
   /** The compose file as Docker Compose reads it with no variable set: defaults, and $$ as $. */
   static String withDefaults(String text) {
     assertThat(text).as("every variable has a default").doesNotContainPattern("\\$\\{[A-Z0-9_]+}");
-    return VARIABLE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(2))).replace("$$", "$");
+    return VARIABLE
+        .matcher(text)
+        .replaceAll(m -> Matcher.quoteReplacement(m.group(2)))
+        .replace("$$", "$");
   }
 
   /**
@@ -90,7 +96,8 @@ class DeploymentFilesTest {
       leaf = leaf.subcommand();
     }
     if (leaf.commandSpec().userObject() instanceof SubmitCommand) {
-      // the job options as the job will see them; client files named in examples need not exist here
+      // the job options as the job will see them; client files named in examples need not exist
+      // here
       List<String> withoutFiles = new ArrayList<>(args);
       for (String fileOption : List.of("--kafka-config", "--job-config")) {
         int i = withoutFiles.indexOf(fileOption);
@@ -100,7 +107,9 @@ class DeploymentFilesTest {
       }
       ParseResult again = Main.commandLine().parseArgs(withoutFiles.toArray(String[]::new));
       SubmitCommand submit = (SubmitCommand) again.subcommand().commandSpec().userObject();
-      assertThatCode(() -> JobSettings.from(submit.jobConfiguration())).as("job options of %s", args).doesNotThrowAnyException();
+      assertThatCode(() -> JobSettings.from(submit.jobConfiguration()))
+          .as("job options of %s", args)
+          .doesNotThrowAnyException();
     }
     return parsed;
   }
@@ -118,33 +127,45 @@ class DeploymentFilesTest {
     JsonNode services = compose().get("services");
     assertThat(services.get("kafka").get("image").asText()).isEqualTo("apache/kafka:" + KAFKA);
     for (String flink : List.of("jobmanager", "taskmanager")) {
-      assertThat(services.get(flink).get("build").get("args").get("FLINK_VERSION").asText()).isEqualTo(FLINK);
+      assertThat(services.get(flink).get("build").get("args").get("FLINK_VERSION").asText())
+          .isEqualTo(FLINK);
       assertThat(services.get(flink).get("image").asText()).isEqualTo("streamsgd-job:" + VERSION);
       // Flink processes end themselves on fatal errors and rely on being started again.
-      assertThat(services.get(flink).path("restart").asText()).as("restart policy of %s", flink).isEqualTo("unless-stopped");
+      assertThat(services.get(flink).path("restart").asText())
+          .as("restart policy of %s", flink)
+          .isEqualTo("unless-stopped");
     }
     for (String app : List.of("setup", "serving", "producer")) {
       assertThat(services.get(app).get("image").asText()).isEqualTo("streamsgd:" + VERSION);
-      assertThat(services.get(app).get("build").get("dockerfile").asText()).isEqualTo("docker/serving.Dockerfile");
+      assertThat(services.get(app).get("build").get("dockerfile").asText())
+          .isEqualTo("docker/serving.Dockerfile");
     }
     String job = read("docker/job.Dockerfile");
-    assertThat(job).contains("ARG FLINK_VERSION=" + FLINK + "\n").contains("FROM flink:${FLINK_VERSION}-java" + JAVA + "\n");
+    assertThat(job)
+        .contains("ARG FLINK_VERSION=" + FLINK + "\n")
+        .contains("FROM flink:${FLINK_VERSION}-java" + JAVA + "\n");
     assertThat(read("docker/serving.Dockerfile")).contains("ARG JAVA_VERSION=" + JAVA + "\n");
 
     JsonNode flinkDeployment = YAML.readTree(read("docker/k8s/flink-deployment.yaml"));
     String[] mm = FLINK.split("\\.");
-    assertThat(flinkDeployment.get("spec").get("flinkVersion").asText()).isEqualTo("v" + mm[0] + "_" + mm[1]);
-    assertThat(flinkDeployment.get("spec").get("image").asText()).isEqualTo("streamsgd-job:" + VERSION);
+    assertThat(flinkDeployment.get("spec").get("flinkVersion").asText())
+        .isEqualTo("v" + mm[0] + "_" + mm[1]);
+    assertThat(flinkDeployment.get("spec").get("image").asText())
+        .isEqualTo("streamsgd-job:" + VERSION);
     JsonNode env = flinkDeployment.at("/spec/podTemplate/spec/containers/0/env");
     assertThat(env.findValuesAsText("value")).contains("flink-s3-fs-presto-" + FLINK + ".jar");
     JsonNode serving = YAML.readTree(read("docker/k8s/serving.yaml"));
-    assertThat(serving.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("streamsgd:" + VERSION);
+    assertThat(serving.at("/spec/template/spec/containers/0/image").asText())
+        .isEqualTo("streamsgd:" + VERSION);
   }
 
   @Test
   void composeServicesRunCommandsTheCliAccepts() throws IOException {
     JsonNode services = compose().get("services");
-    assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "jobmanager", "taskmanager", "setup", "serving", "producer");
+    assertThat(services.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder(
+            "kafka", "jobmanager", "taskmanager", "setup", "serving", "producer");
 
     // set-up: sh -c 'streamsgd topics create ... && streamsgd submit ...'
     List<String> setup = new ArrayList<>();
@@ -164,15 +185,21 @@ class DeploymentFilesTest {
     assertThat(subcommand(parse(produce))).isEqualTo("produce");
 
     // the TaskManagers publish the port their Prometheus reporter listens on
-    String flinkProperties = services.get("taskmanager").get("environment").get("FLINK_PROPERTIES").asText();
-    Matcher reporterPort = Pattern.compile("(?m)^metrics\\.reporter\\.prom\\.port: (\\d+)$").matcher(flinkProperties);
+    String flinkProperties =
+        services.get("taskmanager").get("environment").get("FLINK_PROPERTIES").asText();
+    Matcher reporterPort =
+        Pattern.compile("(?m)^metrics\\.reporter\\.prom\\.port: (\\d+)$").matcher(flinkProperties);
     assertThat(reporterPort.find()).as("the Prometheus reporter's port").isTrue();
-    assertThat(services.get("taskmanager").get("ports").get(0).asText()).endsWith(":" + reporterPort.group(1));
+    assertThat(services.get("taskmanager").get("ports").get(0).asText())
+        .endsWith(":" + reporterPort.group(1));
     // the Flink processes: every FLINK_PROPERTIES key is one Flink knows
     for (String flink : List.of("jobmanager", "taskmanager")) {
-      for (String line : services.get(flink).get("environment").get("FLINK_PROPERTIES").asText().split("\n")) {
+      for (String line :
+          services.get(flink).get("environment").get("FLINK_PROPERTIES").asText().split("\n")) {
         if (!line.isBlank()) {
-          assertThat(isFlinkKey(line.substring(0, line.indexOf(':')).trim())).as("Flink knows '%s'", line).isTrue();
+          assertThat(isFlinkKey(line.substring(0, line.indexOf(':')).trim()))
+              .as("Flink knows '%s'", line)
+              .isTrue();
         }
       }
     }
@@ -186,14 +213,34 @@ class DeploymentFilesTest {
     assertThat(job.get("entryClass").asText()).isEqualTo(StreamSgdJob.class.getName());
     assertThat(job.get("upgradeMode").asText()).isEqualTo("savepoint");
     // the jar the image holds
-    String jarInImage = read("docker/job.Dockerfile").lines().filter(l -> l.startsWith("COPY")).findFirst().orElseThrow().split(" ")[2];
+    String jarInImage =
+        read("docker/job.Dockerfile")
+            .lines()
+            .filter(l -> l.startsWith("COPY"))
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[2];
     assertThat(job.get("jarURI").asText()).isEqualTo("local://" + jarInImage);
-    fd.get("spec").get("flinkConfiguration").fieldNames().forEachRemaining(k -> assertThat(isFlinkKey(k)).as("Flink knows '%s'", k).isTrue());
-    assertThat(fd.get("spec").get("flinkConfiguration").get(CheckpointingOptions.SAVEPOINT_DIRECTORY.key()).asText()).isNotBlank();
-    assertThat(fd.get("spec").get("flinkConfiguration").get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()).asText()).isNotBlank();
+    fd.get("spec")
+        .get("flinkConfiguration")
+        .fieldNames()
+        .forEachRemaining(k -> assertThat(isFlinkKey(k)).as("Flink knows '%s'", k).isTrue());
+    assertThat(
+            fd.get("spec")
+                .get("flinkConfiguration")
+                .get(CheckpointingOptions.SAVEPOINT_DIRECTORY.key())
+                .asText())
+        .isNotBlank();
+    assertThat(
+            fd.get("spec")
+                .get("flinkConfiguration")
+                .get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key())
+                .asText())
+        .isNotBlank();
     // Prometheus scrapes the port the reporter listens on
     assertThat(fd.at("/spec/podTemplate/metadata/annotations").get("prometheus.io/port").asText())
-        .isEqualTo(fd.get("spec").get("flinkConfiguration").get("metrics.reporter.prom.port").asText())
+        .isEqualTo(
+            fd.get("spec").get("flinkConfiguration").get("metrics.reporter.prom.port").asText())
         .isEqualTo(fd.at("/spec/podTemplate/spec/containers/0/ports/0/containerPort").asText());
 
     // the job's arguments, minus --config (a file in the pod), are options the job accepts
@@ -203,22 +250,39 @@ class DeploymentFilesTest {
     assertThat(config).as("secrets come from a mounted file").isNotNegative();
     String mounted = args.get(config + 1);
     args.subList(config, config + 2).clear();
-    assertThatCode(() -> JobSettings.from(StreamSgdJob.configuration(args.toArray(String[]::new)))).doesNotThrowAnyException();
-    String mountPath = fd.at("/spec/podTemplate/spec/containers/0/volumeMounts/0/mountPath").asText();
+    assertThatCode(() -> JobSettings.from(StreamSgdJob.configuration(args.toArray(String[]::new))))
+        .doesNotThrowAnyException();
+    String mountPath =
+        fd.at("/spec/podTemplate/spec/containers/0/volumeMounts/0/mountPath").asText();
     assertThat(mounted).startsWith(mountPath + "/");
 
-    List<JsonNode> docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(read("docker/k8s/serving.yaml")).readAll();
-    JsonNode deployment = docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst().orElseThrow();
-    JsonNode service = docs.stream().filter(d -> d.get("kind").asText().equals("Service")).findFirst().orElseThrow();
+    List<JsonNode> docs =
+        YAML.readerFor(JsonNode.class)
+            .<JsonNode>readValues(read("docker/k8s/serving.yaml"))
+            .readAll();
+    JsonNode deployment =
+        docs.stream()
+            .filter(d -> d.get("kind").asText().equals("Deployment"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode service =
+        docs.stream()
+            .filter(d -> d.get("kind").asText().equals("Service"))
+            .findFirst()
+            .orElseThrow();
     JsonNode container = deployment.at("/spec/template/spec/containers/0");
     List<String> serve = new ArrayList<>(List.of("streamsgd"));
     container.get("args").forEach(a -> serve.add(a.asText().replace("$(POD_IP)", "10.0.0.7")));
     ParseResult parsed = parse(serve);
     assertThat(subcommand(parsed)).isEqualTo("serve");
-    assertThat(container.at("/ports/0/containerPort").asText()).isEqualTo(String.valueOf(parsed.subcommand().<Integer>matchedOptionValue("--http-port", 0)));
+    assertThat(container.at("/ports/0/containerPort").asText())
+        .isEqualTo(
+            String.valueOf(parsed.subcommand().<Integer>matchedOptionValue("--http-port", 0)));
     assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health");
-    assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(container.at("/ports/0/name").asText());
-    assertThat(service.at("/spec/selector/app").asText()).isEqualTo(deployment.at("/spec/template/metadata/labels/app").asText());
+    assertThat(service.at("/spec/ports/0/targetPort").asText())
+        .isEqualTo(container.at("/ports/0/name").asText());
+    assertThat(service.at("/spec/selector/app").asText())
+        .isEqualTo(deployment.at("/spec/template/metadata/labels/app").asText());
   }
 
   @Test
@@ -229,10 +293,16 @@ class DeploymentFilesTest {
     Matcher m = VARIABLE.matcher(compose);
     while (m.find()) {
       String earlier = defaults.putIfAbsent(m.group(1), m.group(2));
-      assertThat(earlier == null || earlier.equals(m.group(2))).as("one default for %s", m.group(1)).isTrue();
+      assertThat(earlier == null || earlier.equals(m.group(2)))
+          .as("one default for %s", m.group(1))
+          .isTrue();
     }
     assertThat(defaults).isNotEmpty();
-    defaults.forEach((name, value) -> assertThat(docs).as("docker/README.md documents %s", name).contains("| `" + name + "` | `" + value + "` |"));
+    defaults.forEach(
+        (name, value) ->
+            assertThat(docs)
+                .as("docker/README.md documents %s", name)
+                .contains("| `" + name + "` | `" + value + "` |"));
   }
 
   @Test
@@ -253,8 +323,11 @@ class DeploymentFilesTest {
         }
         for (int i = 0; i + 1 < words.size(); i++) {
           String next = words.get(i + 1);
-          if (words.get(i).equals("-f") && (next.endsWith(".yaml") || next.endsWith("Dockerfile"))) {
-            assertThat(ROOT.resolve(words.get(i + 1))).as("%s in %s", words.get(i + 1), readme).exists();
+          if (words.get(i).equals("-f")
+              && (next.endsWith(".yaml") || next.endsWith("Dockerfile"))) {
+            assertThat(ROOT.resolve(words.get(i + 1)))
+                .as("%s in %s", words.get(i + 1), readme)
+                .exists();
           }
           if (words.get(i).equals("--scale")) {
             assertThat(services).as("service of %s", line).contains(words.get(i + 1).split("=")[0]);
@@ -319,8 +392,13 @@ class DeploymentFilesTest {
     Matcher reporter = REPORTER_KEY.matcher(key);
     if (reporter.matches()) {
       Set<String> settings = new HashSet<>(List.of("port"));
-      for (ConfigOption<?> o : List.of(MetricOptions.REPORTER_FACTORY_CLASS, MetricOptions.REPORTER_INTERVAL,
-          MetricOptions.REPORTER_SCOPE_DELIMITER, MetricOptions.REPORTER_EXCLUDED_VARIABLES, MetricOptions.REPORTER_ADDITIONAL_VARIABLES)) {
+      for (ConfigOption<?> o :
+          List.of(
+              MetricOptions.REPORTER_FACTORY_CLASS,
+              MetricOptions.REPORTER_INTERVAL,
+              MetricOptions.REPORTER_SCOPE_DELIMITER,
+              MetricOptions.REPORTER_EXCLUDED_VARIABLES,
+              MetricOptions.REPORTER_ADDITIONAL_VARIABLES)) {
         settings.add(o.key());
       }
       return settings.contains(reporter.group(1));
@@ -334,10 +412,17 @@ class DeploymentFilesTest {
   static Set<String> flinkKeys() {
     if (flinkKeysCache == null) {
       Set<String> keys = new HashSet<>();
-      for (Class<?> c : List.of(CheckpointingOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
-          JobManagerOptions.class, TaskManagerOptions.class, RestartStrategyOptions.class)) {
+      for (Class<?> c :
+          List.of(
+              CheckpointingOptions.class,
+              StateBackendOptions.class,
+              HighAvailabilityOptions.class,
+              JobManagerOptions.class,
+              TaskManagerOptions.class,
+              RestartStrategyOptions.class)) {
         for (Field f : c.getFields()) {
-          if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
+          if (Modifier.isStatic(f.getModifiers())
+              && ConfigOption.class.isAssignableFrom(f.getType())) {
             try {
               keys.add(((ConfigOption<?>) f.get(null)).key());
             } catch (IllegalAccessException e) {

@@ -26,7 +26,9 @@ class SampleReadersTest {
       assertThat(s.modelId()).isEqualTo("a");
       assertThat(((DenseFeatures) s.features()).getValues()).containsExactly(1.5, -2.0);
       assertThat(s.label()).isEqualTo(3.0);
-      assertThatThrownBy(r::next).isInstanceOf(SampleReader.BadLineException.class).hasMessageContaining("line 3");
+      assertThatThrownBy(r::next)
+          .isInstanceOf(SampleReader.BadLineException.class)
+          .hasMessageContaining("line 3");
       assertThat(r.next().modelId()).isEqualTo("b");
       assertThat(r.next()).isNull();
     }
@@ -70,7 +72,8 @@ class SampleReadersTest {
   void idxImagesAndLabels(@TempDir Path dir) throws Exception {
     Path images = dir.resolve("t-images-idx3-ubyte.gz");
     Path labels = dir.resolve("t-labels-idx1-ubyte");
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(images)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(images)))) {
       out.writeInt(0x803);
       out.writeInt(2);
       out.writeInt(1);

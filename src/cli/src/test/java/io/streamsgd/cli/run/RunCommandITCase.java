@@ -28,18 +28,32 @@ class RunCommandITCase {
   }
 
   @Test
-  void softmaxRegressionOnFashionMnistReachesEightyPercentPrequentialAccuracy(@TempDir Path tmp) throws Exception {
+  void softmaxRegressionOnFashionMnistReachesEightyPercentPrequentialAccuracy(@TempDir Path tmp)
+      throws Exception {
     Path images = FASHION_MNIST.resolve("train-images-idx3-ubyte.gz");
-    assumeTrue(Files.exists(images), "Fashion-MNIST not installed: apt-get install dataset-fashion-mnist (.ci/run does)");
+    assumeTrue(
+        Files.exists(images),
+        "Fashion-MNIST not installed: apt-get install dataset-fashion-mnist (.ci/run does)");
     JsonNode report =
-        run(tmp.resolve("fashion.json"),
-            "--input", images.toString(),
-            "--labels", FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz").toString(),
-            "--task", "MULTICLASS", "--optimizer", "ADAGRAD", "--lr", "0.07", "--batch-size", "64");
+        run(
+            tmp.resolve("fashion.json"),
+            "--input",
+            images.toString(),
+            "--labels",
+            FASHION_MNIST.resolve("train-labels-idx1-ubyte.gz").toString(),
+            "--task",
+            "MULTICLASS",
+            "--optimizer",
+            "ADAGRAD",
+            "--lr",
+            "0.07",
+            "--batch-size",
+            "64");
     assertThat(report.get("samples").asLong()).isEqualTo(60_000);
     JsonNode model = report.get("models").get(0);
     assertThat(model.get("samplesSeen").asLong()).isEqualTo(60_000);
-    assertThat(model.get("version").asLong()).isEqualTo(938); // 937 full batches of 64 and the last 32
+    assertThat(model.get("version").asLong())
+        .isEqualTo(938); // 937 full batches of 64 and the last 32
     assertThat(model.get("metrics").get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.80);
     assertThat(model.get("weights")).hasSize(7840);
   }
@@ -60,9 +74,22 @@ class RunCommandITCase {
     vw.append("this line has no features\n");
     Path input = Files.writeString(tmp.resolve("clicks.vw"), vw.toString());
     JsonNode report =
-        run(tmp.resolve("clicks.json"),
-            "--input", input.toString(), "--task", "BINARY", "--optimizer", "FTRL", "--lr", "0.5",
-            "--l1", "1.0", "--hash-bits", "12", "--batch-size", "20");
+        run(
+            tmp.resolve("clicks.json"),
+            "--input",
+            input.toString(),
+            "--task",
+            "BINARY",
+            "--optimizer",
+            "FTRL",
+            "--lr",
+            "0.5",
+            "--l1",
+            "1.0",
+            "--hash-bits",
+            "12",
+            "--batch-size",
+            "20");
     assertThat(report.get("samples").asLong()).isEqualTo(n);
     assertThat(report.get("badLines").asLong()).isEqualTo(1);
     JsonNode model = report.get("models").get(0);

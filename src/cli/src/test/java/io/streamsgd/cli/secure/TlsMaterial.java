@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A self-signed broker certificate for 127.0.0.1 and a trust store holding it, made with the
- * JDK's keytool, as an operator would make them for a test cluster.
+ * A self-signed broker certificate for 127.0.0.1 and a trust store holding it, made with the JDK's
+ * keytool, as an operator would make them for a test cluster.
  */
 record TlsMaterial(Path keyStore, Path trustStore, String password) {
 
@@ -15,12 +15,52 @@ record TlsMaterial(Path keyStore, Path trustStore, String password) {
     Path keyStore = dir.resolve("broker.p12");
     Path cert = dir.resolve("broker.pem");
     Path trustStore = dir.resolve("truststore.p12");
-    keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=localhost", "-ext", "SAN=IP:127.0.0.1,DNS:localhost",
-        "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password);
-    keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", password, "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
-        "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", password);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "broker",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=IP:127.0.0.1,DNS:localhost",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        password,
+        "-keypass",
+        password);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "broker",
+        "-keystore",
+        keyStore.toString(),
+        "-storepass",
+        password,
+        "-file",
+        cert.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "broker",
+        "-file",
+        cert.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        trustStore.toString(),
+        "-storepass",
+        password);
     return new TlsMaterial(keyStore, trustStore, password);
   }
 

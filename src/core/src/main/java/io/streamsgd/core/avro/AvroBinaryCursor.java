@@ -15,7 +15,8 @@ import java.util.Arrays;
  * remaining bytes cannot hold fails before anything is allocated for it.
  */
 final class AvroBinaryCursor {
-  private static final VarHandle DOUBLE_LE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle DOUBLE_LE =
+      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
   private static final double[] NO_DOUBLES = new double[0];
   private static final int[] NO_INTS = new int[0];
 
@@ -84,7 +85,10 @@ final class AvroBinaryCursor {
       out = out.length >= n + items ? out : Arrays.copyOf(out, n + items);
       // One bulk copy (Avro doubles are little-endian, as the CPU usually is): much cheaper than
       // assembling each value, which is what dominated the decoder's profile.
-      ByteBuffer.wrap(buf, pos, items * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out, n, items);
+      ByteBuffer.wrap(buf, pos, items * Double.BYTES)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asDoubleBuffer()
+          .get(out, n, items);
       n += items;
       pos += items * Double.BYTES;
     }
@@ -118,10 +122,10 @@ final class AvroBinaryCursor {
   }
 
   /**
-   * The item count of the next array block (0 ends the array). A negative count is followed by
-   * the block's byte size (Avro spec, "Complex types: arrays"). Fails as truncated when the
-   * remaining bytes cannot hold {@code count} items of at least {@code minItemBytes} each, so
-   * every count (and every array size summed from counts) is below the record's length.
+   * The item count of the next array block (0 ends the array). A negative count is followed by the
+   * block's byte size (Avro spec, "Complex types: arrays"). Fails as truncated when the remaining
+   * bytes cannot hold {@code count} items of at least {@code minItemBytes} each, so every count
+   * (and every array size summed from counts) is below the record's length.
    */
   private long blockCount(int minItemBytes) throws DecodeException {
     long count = readLong();

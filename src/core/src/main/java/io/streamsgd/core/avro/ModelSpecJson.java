@@ -18,10 +18,10 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * A {@link ModelSpec} as JSON: how people write specs by hand and in configuration. Fields may
- * be left out (they take the schema's defaults), and optional values are written bare
- * ({@code "interceptLearningRate": 0.5}); Avro's strict JSON encoding, as {@link #toJson} writes
- * it, is read too.
+ * A {@link ModelSpec} as JSON: how people write specs by hand and in configuration. Fields may be
+ * left out (they take the schema's defaults), and optional values are written bare ({@code
+ * "interceptLearningRate": 0.5}); Avro's strict JSON encoding, as {@link #toJson} writes it, is
+ * read too.
  */
 public final class ModelSpecJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,7 +31,8 @@ public final class ModelSpecJson {
   public static ModelSpec parse(String json) {
     try {
       GenericRecord generic = record(ModelSpec.getClassSchema(), MAPPER.readTree(json), "");
-      return (ModelSpec) SpecificData.getForClass(ModelSpec.class).deepCopy(ModelSpec.getClassSchema(), generic);
+      return (ModelSpec)
+          SpecificData.getForClass(ModelSpec.class).deepCopy(ModelSpec.getClassSchema(), generic);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not a ModelSpec in JSON: " + e.getMessage(), e);
     }
@@ -81,7 +82,11 @@ public final class ModelSpecJson {
     if (node.isNull()) {
       return null;
     }
-    Schema branch = schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+    Schema branch =
+        schema.getTypes().stream()
+            .filter(t -> t.getType() != Schema.Type.NULL)
+            .findFirst()
+            .orElseThrow();
     if (node.isObject() && node.size() == 1 && node.has(branch.getType().getName())) {
       node = node.get(branch.getType().getName());
     }

@@ -20,7 +20,11 @@ public final class ModelUpdates {
    * learner may keep training while the update is being serialized.
    */
   public static ModelUpdate snapshot(
-      LearnerState state, BatchResult batch, BatchCloseReason reason, Long checkpointId, long publishedAtMillis) {
+      LearnerState state,
+      BatchResult batch,
+      BatchCloseReason reason,
+      Long checkpointId,
+      long publishedAtMillis) {
     LinearModel m = state.model();
     LinearParameters parameters =
         new LinearParameters(
@@ -55,7 +59,8 @@ public final class ModelUpdates {
         .setSamplesSeen(state.samplesSeen())
         .setBatchSize(batch.size())
         .setCloseReason(reason)
-        .setNextBatchTarget(state.batchTarget(io.streamsgd.core.batch.BatchPolicy.of(state.spec().getBatch())))
+        .setNextBatchTarget(
+            state.batchTarget(io.streamsgd.core.batch.BatchPolicy.of(state.spec().getBatch())))
         .setMetrics(metrics)
         .setLineage(state.lineage())
         .setLineageStartVersion(state.lineageStartVersion())

@@ -39,14 +39,16 @@ public final class SampleConversion {
     }
     if (union instanceof NamedFeatures) {
       NamedFeatures named = (NamedFeatures) union;
-      return FeatureVector.named(named.getNames().toArray(new String[0]), DoubleArrayView.toArray(named.getValues()));
+      return FeatureVector.named(
+          named.getNames().toArray(new String[0]), DoubleArrayView.toArray(named.getValues()));
     }
-    throw new IllegalArgumentException("unknown feature encoding " + (union == null ? "null" : union.getClass().getName()));
+    throw new IllegalArgumentException(
+        "unknown feature encoding " + (union == null ? "null" : union.getClass().getName()));
   }
 
   /**
-   * The sample as a published record. Named features that were hashed on decoding keep only
-   * their 32-bit name hashes, written as sparse indices.
+   * The sample as a published record. Named features that were hashed on decoding keep only their
+   * 32-bit name hashes, written as sparse indices.
    */
   public static TrainingSample toAvro(Sample sample) {
     FeatureVector f = sample.features();

@@ -12,11 +12,11 @@ import java.util.List;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * Decodes single-object-encoded {@link TrainingSample} bytes into primitive fields. Records
- * written with the current schema are read directly from the bytes, with no intermediate Avro
- * record and no boxed {@code List<Double>}; records of any earlier schema version in the history
- * (and every malformed header) go through {@link Codecs#TRAINING_SAMPLE}, so both paths accept
- * and refuse exactly the same inputs. Stateless and thread-safe.
+ * Decodes single-object-encoded {@link TrainingSample} bytes into primitive fields. Records written
+ * with the current schema are read directly from the bytes, with no intermediate Avro record and no
+ * boxed {@code List<Double>}; records of any earlier schema version in the history (and every
+ * malformed header) go through {@link Codecs#TRAINING_SAMPLE}, so both paths accept and refuse
+ * exactly the same inputs. Stateless and thread-safe.
  */
 public final class SampleReader {
   /**
@@ -26,12 +26,15 @@ public final class SampleReader {
    */
   static final long DIRECT_PATH_FINGERPRINT = 0xa7a449a401f799b3L;
 
-  private static final long CURRENT = SchemaNormalization.parsingFingerprint64(TrainingSample.getClassSchema());
+  private static final long CURRENT =
+      SchemaNormalization.parsingFingerprint64(TrainingSample.getClassSchema());
   private static final int HEADER = 10;
 
   private SampleReader() {}
 
-  /** Whether records of the current schema take the direct path (false only after a schema change). */
+  /**
+   * Whether records of the current schema take the direct path (false only after a schema change).
+   */
   public static boolean directPathActive() {
     return CURRENT == DIRECT_PATH_FINGERPRINT;
   }
@@ -42,8 +45,12 @@ public final class SampleReader {
 
   /** The record's fields; {@link DecodeException} for bytes that are not a readable sample. */
   public static DecodedSample read(byte[] bytes) throws DecodeException {
-    if (bytes != null && bytes.length >= HEADER && bytes[0] == (byte) 0xC3 && bytes[1] == (byte) 0x01
-        && fingerprint(bytes) == CURRENT && directPathActive()) {
+    if (bytes != null
+        && bytes.length >= HEADER
+        && bytes[0] == (byte) 0xC3
+        && bytes[1] == (byte) 0x01
+        && fingerprint(bytes) == CURRENT
+        && directPathActive()) {
       return readBody(new AvroBinaryCursor(bytes, HEADER));
     }
     return fromRecord(Codecs.TRAINING_SAMPLE.decode(bytes));
@@ -57,7 +64,8 @@ public final class SampleReader {
     return fp;
   }
 
-  // Field order of TrainingSample: modelId, features (union of Dense, Sparse, Named), label, weight, eventTime.
+  // Field order of TrainingSample: modelId, features (union of Dense, Sparse, Named), label,
+  // weight, eventTime.
   private static DecodedSample readBody(AvroBinaryCursor in) throws DecodeException {
     String modelId = in.readString();
     int branch = in.readInt();
@@ -80,7 +88,9 @@ public final class SampleReader {
         names = in.readStringArray();
         values = in.readDoubleArray();
       }
-      default -> throw new DecodeException(DecodeException.Kind.MALFORMED, "features union has no branch " + branch);
+      default ->
+          throw new DecodeException(
+              DecodeException.Kind.MALFORMED, "features union has no branch " + branch);
     }
     double label = in.readDouble();
     double weight = in.readDouble();
@@ -107,15 +117,32 @@ public final class SampleReader {
       names = n.getNames().toArray(new String[0]);
       values = n.getValues();
     }
-    return new DecodedSample(record.getModelId(), kind, indices, names, DoubleArrayView.toArray(values), record.getLabel(),
-        record.getWeight(), record.getEventTime().toEpochMilli());
+    return new DecodedSample(
+        record.getModelId(),
+        kind,
+        indices,
+        names,
+        DoubleArrayView.toArray(values),
+        record.getLabel(),
+        record.getWeight(),
+        record.getEventTime().toEpochMilli());
   }
 
   /** The fields of one training-sample record, features as primitive arrays. */
-  public record DecodedSample(String modelId, FeatureVector.Kind kind, int[] indices, String[] names, double[] values,
-      double label, double weight, long eventTime) {
+  public record DecodedSample(
+      String modelId,
+      FeatureVector.Kind kind,
+      int[] indices,
+      String[] names,
+      double[] values,
+      double label,
+      double weight,
+      long eventTime) {
 
-    /** The sample; {@link IllegalArgumentException} when indices (or names) and values differ in length. */
+    /**
+     * The sample; {@link IllegalArgumentException} when indices (or names) and values differ in
+     * length.
+     */
     public Sample toSample(Sample.Origin origin) {
       FeatureVector features =
           switch (kind) {

@@ -4,14 +4,16 @@ import io.streamsgd.schema.BatchPolicySpec;
 import io.streamsgd.schema.TimeDomain;
 
 /**
- * The bounds every adaptive policy honours: a first target, a size range, and a latency bound
- * (0 for none) in a time domain.
+ * The bounds every adaptive policy honours: a first target, a size range, and a latency bound (0
+ * for none) in a time domain.
  */
-public record AdaptiveBounds(int firstTarget, int minSize, int maxSize, long maxLatencyMillis, TimeDomain timeDomain) {
+public record AdaptiveBounds(
+    int firstTarget, int minSize, int maxSize, long maxLatencyMillis, TimeDomain timeDomain) {
 
   public AdaptiveBounds {
     if (minSize < 1 || maxSize < minSize) {
-      throw new IllegalArgumentException("batch sizes need 1 <= minSize <= maxSize, got " + minSize + ", " + maxSize);
+      throw new IllegalArgumentException(
+          "batch sizes need 1 <= minSize <= maxSize, got " + minSize + ", " + maxSize);
     }
     if (maxLatencyMillis < 0) {
       throw new IllegalArgumentException("max latency must be >= 0, got " + maxLatencyMillis);
@@ -20,7 +22,12 @@ public record AdaptiveBounds(int firstTarget, int minSize, int maxSize, long max
   }
 
   static AdaptiveBounds of(BatchPolicySpec spec) {
-    return new AdaptiveBounds(spec.getSize(), spec.getMinSize(), spec.getMaxSize(), spec.getMaxLatencyMs(), spec.getTimeDomain());
+    return new AdaptiveBounds(
+        spec.getSize(),
+        spec.getMinSize(),
+        spec.getMaxSize(),
+        spec.getMaxLatencyMs(),
+        spec.getTimeDomain());
   }
 
   int clamp(double size) {

@@ -5,10 +5,10 @@ import java.util.function.Supplier;
 
 /**
  * Where a model's batches end, decided sample by sample from counts and tests alone (the latency
- * bound is the caller's, as it needs a clock): at the policy's maximum size; for adaptive
- * policies when the batch passes the test, evaluated from the target size on and again at the
- * size a failed test asks for; otherwise at the target size. The trainer and every replay of
- * its decisions use this one rule.
+ * bound is the caller's, as it needs a clock): at the policy's maximum size; for adaptive policies
+ * when the batch passes the test, evaluated from the target size on and again at the size a failed
+ * test asks for; otherwise at the target size. The trainer and every replay of its decisions use
+ * this one rule.
  */
 public final class BatchCutter {
   private BatchCutter() {}
@@ -26,7 +26,12 @@ public final class BatchCutter {
    * @param nextCheck the current test point (the target size when the batch opened)
    * @param statistics gradient statistics of the open batch, computed only when a test is due
    */
-  public static Decision afterSample(BatchPolicy policy, int count, int target, int nextCheck, Supplier<GradientStatistics> statistics) {
+  public static Decision afterSample(
+      BatchPolicy policy,
+      int count,
+      int target,
+      int nextCheck,
+      Supplier<GradientStatistics> statistics) {
     if (count >= policy.maxSize()) {
       return new Decision(BatchCloseReason.SIZE, nextCheck);
     }
@@ -40,6 +45,7 @@ public final class BatchCutter {
     if (outcome.passed()) {
       return new Decision(BatchCloseReason.TEST_PASSED, nextCheck);
     }
-    return new Decision(null, BatchPolicy.clamp(outcome.requiredSize(), count + 1, policy.maxSize()));
+    return new Decision(
+        null, BatchPolicy.clamp(outcome.requiredSize(), count + 1, policy.maxSize()));
   }
 }

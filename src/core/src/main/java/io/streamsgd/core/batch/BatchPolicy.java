@@ -4,14 +4,14 @@ import io.streamsgd.schema.BatchPolicySpec;
 import io.streamsgd.schema.TimeDomain;
 
 /**
- * Decides how big minibatches are. Size decisions depend only on the samples and the model, so
- * they replay identically after a failure; the latency bound is measured in processing time or
- * in event time ({@link #timeDomain()}): only processing time makes boundaries depend on timing.
+ * Decides how big minibatches are. Size decisions depend only on the samples and the model, so they
+ * replay identically after a failure; the latency bound is measured in processing time or in event
+ * time ({@link #timeDomain()}): only processing time makes boundaries depend on timing.
  *
- * <p>A batch closes when it reaches {@link #maxSize()}, when its age reaches the latency bound,
- * and otherwise: non-adaptive policies at the current target size; adaptive policies when the
- * batch passes their test, which the trainer evaluates from the target size on (and again at the
- * size the failed test asks for).
+ * <p>A batch closes when it reaches {@link #maxSize()}, when its age reaches the latency bound, and
+ * otherwise: non-adaptive policies at the current target size; adaptive policies when the batch
+ * passes their test, which the trainer evaluates from the target size on (and again at the size the
+ * failed test asks for).
  */
 public interface BatchPolicy {
 
@@ -46,8 +46,8 @@ public interface BatchPolicy {
   }
 
   /**
-   * A test's verdict and the batch size that would pass it (infinite when the mean gradient is
-   * zero and any variance remains).
+   * A test's verdict and the batch size that would pass it (infinite when the mean gradient is zero
+   * and any variance remains).
    */
   record TestOutcome(boolean passed, double requiredSize) {
     public static final TestOutcome PASSED = new TestOutcome(true, 0);
@@ -58,13 +58,15 @@ public interface BatchPolicy {
       case FIXED:
         return new FixedSizePolicy(spec.getSize());
       case SIZE_OR_LATENCY:
-        return new SizeOrLatencyPolicy(spec.getSize(), spec.getMaxLatencyMs(), spec.getTimeDomain());
+        return new SizeOrLatencyPolicy(
+            spec.getSize(), spec.getMaxLatencyMs(), spec.getTimeDomain());
       case NORM_TEST:
         return new NormTestPolicy(AdaptiveBounds.of(spec), spec.getTheta());
       case INNER_PRODUCT_TEST:
         return new InnerProductTestPolicy(AdaptiveBounds.of(spec), spec.getTheta(), spec.getNu());
       case INCREASING:
-        return new IncreasingBatchPolicy(AdaptiveBounds.of(spec), spec.getGrowthFactor(), spec.getGrowthSteps());
+        return new IncreasingBatchPolicy(
+            AdaptiveBounds.of(spec), spec.getGrowthFactor(), spec.getGrowthSteps());
       default:
         throw new IllegalArgumentException("unsupported batch policy " + spec.getKind());
     }

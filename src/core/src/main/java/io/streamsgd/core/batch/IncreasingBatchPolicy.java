@@ -4,9 +4,9 @@ import io.streamsgd.schema.TimeDomain;
 
 /**
  * "Don't decay the learning rate, increase the batch size" (Smith, Kindermans, Ying & Le 2018):
- * where a step schedule would divide the learning rate by {@code growthFactor} every
- * {@code growthSteps} updates, multiply the batch size instead. After update t the target is
- * {@code firstTarget * growthFactor^floor(t / growthSteps)}, clamped to [minSize, maxSize].
+ * where a step schedule would divide the learning rate by {@code growthFactor} every {@code
+ * growthSteps} updates, multiply the batch size instead. After update t the target is {@code
+ * firstTarget * growthFactor^floor(t / growthSteps)}, clamped to [minSize, maxSize].
  */
 public final class IncreasingBatchPolicy implements BatchPolicy {
   private final AdaptiveBounds bounds;
@@ -15,7 +15,8 @@ public final class IncreasingBatchPolicy implements BatchPolicy {
 
   public IncreasingBatchPolicy(AdaptiveBounds bounds, double growthFactor, int growthSteps) {
     if (!(growthFactor >= 1) || growthSteps < 1) {
-      throw new IllegalArgumentException("growth needs factor >= 1 and steps >= 1, got " + growthFactor + ", " + growthSteps);
+      throw new IllegalArgumentException(
+          "growth needs factor >= 1 and steps >= 1, got " + growthFactor + ", " + growthSteps);
     }
     this.bounds = bounds;
     this.growthFactor = growthFactor;
@@ -24,7 +25,8 @@ public final class IncreasingBatchPolicy implements BatchPolicy {
 
   @Override
   public int nextTarget(int currentTarget, GradientStatistics stats, long t) {
-    return bounds.clamp(bounds.firstTarget() * Math.pow(growthFactor, Math.floor(t / (double) growthSteps)));
+    return bounds.clamp(
+        bounds.firstTarget() * Math.pow(growthFactor, Math.floor(t / (double) growthSteps)));
   }
 
   @Override

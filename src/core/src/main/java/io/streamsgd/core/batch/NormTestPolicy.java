@@ -3,12 +3,12 @@ package io.streamsgd.core.batch;
 import io.streamsgd.schema.TimeDomain;
 
 /**
- * The norm test of Byrd, Chin, Nocedal & Wu (2012), "Sample size selection in optimization
- * methods for machine learning": a batch S is big enough when its gradient is a descent
- * direction with high probability, {@code ||Var_S||_1 / |S| <= theta^2 ||g_S||^2} (eq. 3.9);
- * when it is not, the batch size that would pass is {@code ||Var_S||_1 / (theta^2 ||g_S||^2)}
- * (eq. 3.12), which is also the next batch's target. Noisy gradients near an optimum make
- * batches grow; clean ones early in training keep them small.
+ * The norm test of Byrd, Chin, Nocedal & Wu (2012), "Sample size selection in optimization methods
+ * for machine learning": a batch S is big enough when its gradient is a descent direction with high
+ * probability, {@code ||Var_S||_1 / |S| <= theta^2 ||g_S||^2} (eq. 3.9); when it is not, the batch
+ * size that would pass is {@code ||Var_S||_1 / (theta^2 ||g_S||^2)} (eq. 3.12), which is also the
+ * next batch's target. Noisy gradients near an optimum make batches grow; clean ones early in
+ * training keep them small.
  */
 public final class NormTestPolicy implements BatchPolicy {
   private final AdaptiveBounds bounds;
@@ -28,7 +28,8 @@ public final class NormTestPolicy implements BatchPolicy {
       return new TestOutcome(false, 2);
     }
     double required = requiredSize(s.traceVariance(), s.meanNormSquared(), theta * theta);
-    return new TestOutcome(s.traceVariance() / s.n() <= theta * theta * s.meanNormSquared(), required);
+    return new TestOutcome(
+        s.traceVariance() / s.n() <= theta * theta * s.meanNormSquared(), required);
   }
 
   /** {@code variance / (t2 * norm)}, infinite when the norm is zero and variance remains. */
@@ -41,7 +42,9 @@ public final class NormTestPolicy implements BatchPolicy {
 
   @Override
   public int nextTarget(int currentTarget, GradientStatistics stats, long t) {
-    return stats == null || stats.n() < 2 ? currentTarget : bounds.clamp(test(stats).requiredSize());
+    return stats == null || stats.n() < 2
+        ? currentTarget
+        : bounds.clamp(test(stats).requiredSize());
   }
 
   @Override

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.codec.digest.MurmurHash3;
 
 /**
- * The documented feature hash: MurmurHash3 x86 32-bit (Appleby) of the name's UTF-8 bytes with
- * seed 0; a model with {@code hashBits = b} uses the lowest b bits as the index. Any producer
- * language can reproduce it (e.g. Python {@code mmh3.hash(name, 0, signed=False) & (2**b - 1)}).
+ * The documented feature hash: MurmurHash3 x86 32-bit (Appleby) of the name's UTF-8 bytes with seed
+ * 0; a model with {@code hashBits = b} uses the lowest b bits as the index. Any producer language
+ * can reproduce it (e.g. Python {@code mmh3.hash(name, 0, signed=False) & (2**b - 1)}).
  */
 public final class FeatureHasher {
   private FeatureHasher() {}

@@ -3,9 +3,9 @@ package io.streamsgd.core.feature;
 import java.util.Arrays;
 
 /**
- * A feature vector: dense (every coordinate), sparse (strictly increasing indices and their
- * values) or hashed (32-bit hashes of feature names, in any order, folded into a model's
- * 2^hashBits buckets with {@link #fold} once the model is known).
+ * A feature vector: dense (every coordinate), sparse (strictly increasing indices and their values)
+ * or hashed (32-bit hashes of feature names, in any order, folded into a model's 2^hashBits buckets
+ * with {@link #fold} once the model is known).
  *
  * <p>Instances share the arrays they are given: nothing here copies, so the hot path allocates
  * nothing. Callers must not mutate arrays after handing them over.
@@ -55,7 +55,8 @@ public final class FeatureVector {
 
   private static int[] checkLengths(int[] indices, double[] values) {
     if (indices.length != values.length) {
-      throw new IllegalArgumentException(indices.length + " indices but " + values.length + " values");
+      throw new IllegalArgumentException(
+          indices.length + " indices but " + values.length + " values");
     }
     return indices;
   }
@@ -73,8 +74,8 @@ public final class FeatureVector {
   }
 
   /**
-   * The sparse vector over 2^bits buckets: each hash's lowest bits are its index, colliding
-   * names add up. Deterministic: the result depends only on the names, values and order given.
+   * The sparse vector over 2^bits buckets: each hash's lowest bits are its index, colliding names
+   * add up. Deterministic: the result depends only on the names, values and order given.
    */
   public FeatureVector fold(int bits) {
     if (kind != Kind.HASHED) {
@@ -82,7 +83,8 @@ public final class FeatureVector {
     }
     int mask = (1 << bits) - 1;
     int n = values.length;
-    long[] packed = new long[n]; // bucket in the high half, position in the low half: a stable sort key
+    long[] packed =
+        new long[n]; // bucket in the high half, position in the low half: a stable sort key
     for (int i = 0; i < n; i++) {
       packed[i] = ((long) (indices[i] & mask) << 32) | i;
     }
@@ -128,7 +130,9 @@ public final class FeatureVector {
     return indices;
   }
 
-  /** {@code sum_i w[offset + index_i] * value_i}: the dot product with one row of a weight matrix. */
+  /**
+   * {@code sum_i w[offset + index_i] * value_i}: the dot product with one row of a weight matrix.
+   */
   public double dot(double[] w, int offset) {
     requireFolded();
     double s = 0.0;
@@ -154,7 +158,8 @@ public final class FeatureVector {
 
   private void requireFolded() {
     if (kind == Kind.HASHED) {
-      throw new IllegalStateException("hashed features must be folded into the model's buckets first");
+      throw new IllegalStateException(
+          "hashed features must be folded into the model's buckets first");
     }
   }
 
@@ -164,7 +169,9 @@ public final class FeatureVector {
       return false;
     }
     FeatureVector other = (FeatureVector) o;
-    return kind == other.kind && Arrays.equals(indices, other.indices) && Arrays.equals(values, other.values);
+    return kind == other.kind
+        && Arrays.equals(indices, other.indices)
+        && Arrays.equals(values, other.values);
   }
 
   @Override
@@ -176,6 +183,9 @@ public final class FeatureVector {
   public String toString() {
     return kind == Kind.DENSE
         ? "dense" + Arrays.toString(values)
-        : kind.name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(indices) + "=" + Arrays.toString(values);
+        : kind.name().toLowerCase(java.util.Locale.ROOT)
+            + Arrays.toString(indices)
+            + "="
+            + Arrays.toString(values);
   }
 }

@@ -3,8 +3,8 @@ package io.streamsgd.core.loss;
 import io.streamsgd.schema.Task;
 
 /**
- * Huber (1964): quadratic for residuals within {@code delta}, linear beyond, so outliers pull
- * with a bounded force: {@code 0.5 r^2} if |r| <= delta, else {@code delta (|r| - delta/2)}.
+ * Huber (1964): quadratic for residuals within {@code delta}, linear beyond, so outliers pull with
+ * a bounded force: {@code 0.5 r^2} if |r| <= delta, else {@code delta (|r| - delta/2)}.
  */
 public final class HuberLoss extends MarginLoss {
   private final double delta;

@@ -6,9 +6,9 @@ import io.streamsgd.schema.Task;
 
 /**
  * A loss on a linear model's scores {@code z_j = w_j . x + b_j}, j = 0..k-1 (k = 1 except for
- * softmax). Its gradient with respect to the scores is all the trainer needs: the weight
- * gradient is {@code dL/dz_j * x}, the intercept gradient {@code dL/dz_j}. Implementations are
- * immutable and thread-safe.
+ * softmax). Its gradient with respect to the scores is all the trainer needs: the weight gradient
+ * is {@code dL/dz_j * x}, the intercept gradient {@code dL/dz_j}. Implementations are immutable and
+ * thread-safe.
  */
 public interface LossFunction {
 

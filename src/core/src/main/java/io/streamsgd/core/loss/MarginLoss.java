@@ -12,7 +12,10 @@ public abstract class MarginLoss implements LossFunction {
   /** d value / d z. */
   public abstract double derivative(double z, double label);
 
-  /** The prediction's value for margin z: the regression value, a probability, or the decision value. */
+  /**
+   * The prediction's value for margin z: the regression value, a probability, or the decision
+   * value.
+   */
   public abstract double link(double z);
 
   @Override
@@ -20,14 +23,18 @@ public abstract class MarginLoss implements LossFunction {
     return 1;
   }
 
-  /** Writes {@code derivative(z, label)} to {@code derivative[at]} and returns {@code value(z, label)}. */
+  /**
+   * Writes {@code derivative(z, label)} to {@code derivative[at]} and returns {@code value(z,
+   * label)}.
+   */
   public double valueAndDerivative(double z, double label, double[] derivative, int at) {
     derivative[at] = derivative(z, label);
     return value(z, label);
   }
 
   @Override
-  public final double lossAndGradient(double[] z, int off, int k, double label, double[] grad, int goff) {
+  public final double lossAndGradient(
+      double[] z, int off, int k, double label, double[] grad, int goff) {
     return valueAndDerivative(z[off], label, grad, goff);
   }
 

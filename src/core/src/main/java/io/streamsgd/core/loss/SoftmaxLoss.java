@@ -4,9 +4,9 @@ import io.streamsgd.core.model.Prediction;
 import io.streamsgd.schema.Task;
 
 /**
- * Multinomial logistic regression: cross-entropy of {@code p = softmax(z)} against the class
- * label y, {@code log sum_j e^{z_j} - z_y}, with gradient {@code p - onehot(y)}. Computed with
- * the max subtracted, so it never overflows.
+ * Multinomial logistic regression: cross-entropy of {@code p = softmax(z)} against the class label
+ * y, {@code log sum_j e^{z_j} - z_y}, with gradient {@code p - onehot(y)}. Computed with the max
+ * subtracted, so it never overflows.
  */
 public final class SoftmaxLoss implements LossFunction {
   public static final SoftmaxLoss INSTANCE = new SoftmaxLoss();

@@ -3,11 +3,11 @@ package io.streamsgd.core.metrics;
 import java.util.Arrays;
 
 /**
- * Prequential (test-then-train) evaluation of one model: every sample is scored by the model as
- * it was before the sample was trained on (Dawid 1984). Kept twice: over the whole stream, and
- * with a fading factor alpha that forgets old samples geometrically, which tracks the current
- * error of a model on a drifting stream (Gama, Sebastiao & Rodrigues 2013, "On evaluating
- * stream learning algorithms", the fading-factor prequential error).
+ * Prequential (test-then-train) evaluation of one model: every sample is scored by the model as it
+ * was before the sample was trained on (Dawid 1984). Kept twice: over the whole stream, and with a
+ * fading factor alpha that forgets old samples geometrically, which tracks the current error of a
+ * model on a drifting stream (Gama, Sebastiao & Rodrigues 2013, "On evaluating stream learning
+ * algorithms", the fading-factor prequential error).
  *
  * <p>Sums kept (whole stream, and faded): weight, weighted loss, weighted correct predictions
  * (classifiers), weighted squared and absolute errors (regression).
@@ -122,7 +122,16 @@ public final class PrequentialMetrics {
   /** The sums, for state serialization. */
   public double[] sums() {
     return new double[] {
-      weight, loss, correct, squaredError, absoluteError, fWeight, fLoss, fCorrect, fSquaredError, fAbsoluteError
+      weight,
+      loss,
+      correct,
+      squaredError,
+      absoluteError,
+      fWeight,
+      fLoss,
+      fCorrect,
+      fSquaredError,
+      fAbsoluteError
     };
   }
 

@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * Parameters of a linear model with {@code outputs} score functions over {@code dimension}
- * features: {@code score_j(x) = intercepts[j] + weights[j*dimension .. (j+1)*dimension) . x}.
- * One output for regression and binary classification, k for k-class softmax.
+ * features: {@code score_j(x) = intercepts[j] + weights[j*dimension .. (j+1)*dimension) . x}. One
+ * output for regression and binary classification, k for k-class softmax.
  */
 public final class LinearModel {
   private final int outputs;
@@ -17,7 +17,10 @@ public final class LinearModel {
   public LinearModel(int outputs, int dimension, double[] weights, double[] intercepts) {
     if (outputs < 1 || dimension < 1) {
       throw new IllegalArgumentException(
-          "a linear model needs outputs >= 1 and dimension >= 1, got " + outputs + " x " + dimension);
+          "a linear model needs outputs >= 1 and dimension >= 1, got "
+              + outputs
+              + " x "
+              + dimension);
     }
     if (weights.length != (long) outputs * dimension || intercepts.length != outputs) {
       throw new IllegalArgumentException(
@@ -39,7 +42,10 @@ public final class LinearModel {
   /** All parameters zero, the usual start for convex linear models. */
   public static LinearModel zeros(int outputs, int dimension) {
     return new LinearModel(
-        outputs, dimension, new double[Math.multiplyExact(outputs, dimension)], new double[outputs]);
+        outputs,
+        dimension,
+        new double[Math.multiplyExact(outputs, dimension)],
+        new double[outputs]);
   }
 
   public int outputs() {
@@ -113,6 +119,12 @@ public final class LinearModel {
 
   @Override
   public String toString() {
-    return "LinearModel{" + outputs + "x" + dimension + ", intercepts=" + Arrays.toString(intercepts) + "}";
+    return "LinearModel{"
+        + outputs
+        + "x"
+        + dimension
+        + ", intercepts="
+        + Arrays.toString(intercepts)
+        + "}";
   }
 }

@@ -3,11 +3,11 @@ package io.streamsgd.core.model;
 /**
  * What a model says about one feature vector.
  *
- * @param score the raw score of the first output (binary and regression), or of the predicted
- *     class (multiclass)
- * @param value the regression value; for binary models P(y = 1) when the loss gives
- *     probabilities (logistic, modified Huber) and the decision value otherwise (hinge); for
- *     multiclass the probability of the predicted class
+ * @param score the raw score of the first output (binary and regression), or of the predicted class
+ *     (multiclass)
+ * @param value the regression value; for binary models P(y = 1) when the loss gives probabilities
+ *     (logistic, modified Huber) and the decision value otherwise (hinge); for multiclass the
+ *     probability of the predicted class
  * @param predictedClass the predicted class for classifiers, -1 for regression
  * @param probabilities class probabilities of a multiclass model, or null
  */
@@ -29,7 +29,15 @@ public record Prediction(double score, double value, int predictedClass, double[
 
   @Override
   public String toString() {
-    return "Prediction{score=" + score + ", value=" + value + ", class=" + predictedClass
-        + (probabilities == null ? "" : ", probabilities=" + java.util.Arrays.toString(probabilities)) + "}";
+    return "Prediction{score="
+        + score
+        + ", value="
+        + value
+        + ", class="
+        + predictedClass
+        + (probabilities == null
+            ? ""
+            : ", probabilities=" + java.util.Arrays.toString(probabilities))
+        + "}";
   }
 }

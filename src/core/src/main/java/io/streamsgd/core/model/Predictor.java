@@ -6,8 +6,8 @@ import io.streamsgd.schema.ModelSpec;
 
 /**
  * The one prediction function of the project: the trainer scores samples with it (prequential
- * evaluation) and every consumer of published models scores requests with it, so the two can
- * never disagree. Named features are hashed with the model's {@code hashBits}.
+ * evaluation) and every consumer of published models scores requests with it, so the two can never
+ * disagree. Named features are hashed with the model's {@code hashBits}.
  */
 public final class Predictor {
   private final LossFunction loss;
@@ -33,7 +33,8 @@ public final class Predictor {
     if (!f.isDense()) {
       for (int i = 0; i < f.size(); i++) {
         if (f.indexAt(i) < 0 || f.indexAt(i) >= d) {
-          throw new IllegalArgumentException("feature index " + f.indexAt(i) + " outside [0, " + d + ")");
+          throw new IllegalArgumentException(
+              "feature index " + f.indexAt(i) + " outside [0, " + d + ")");
         }
       }
     }

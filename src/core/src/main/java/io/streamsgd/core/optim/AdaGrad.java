@@ -1,8 +1,8 @@
 package io.streamsgd.core.optim;
 
 /**
- * AdaGrad (Duchi, Hazan & Singer 2011): per-coordinate rates {@code eta / (sqrt(G) + eps)} with
- * G the sum of squared gradients (slot 0); the L1 proximal step uses the same per-coordinate rate.
+ * AdaGrad (Duchi, Hazan & Singer 2011): per-coordinate rates {@code eta / (sqrt(G) + eps)} with G
+ * the sum of squared gradients (slot 0); the L1 proximal step uses the same per-coordinate rate.
  */
 public final class AdaGrad implements Optimizer {
   private final double eps;
@@ -17,7 +17,14 @@ public final class AdaGrad implements Optimizer {
   }
 
   @Override
-  public void update(double[] params, int[] index, double[] grad, int n, double[][] slots, int slotBase, Step step) {
+  public void update(
+      double[] params,
+      int[] index,
+      double[] grad,
+      int n,
+      double[][] slots,
+      int slotBase,
+      Step step) {
     double eta = step.learningRate();
     double l1 = step.l1();
     double l2 = step.l2();

@@ -2,9 +2,9 @@ package io.streamsgd.core.optim;
 
 /**
  * SGD with momentum (Polyak's heavy ball) or Nesterov's accelerated gradient, in the form deep
- * learning libraries use (Sutskever et al. 2013): {@code v <- mu v + g'}; heavy ball
- * {@code w <- w - eta v}, Nesterov {@code w <- w - eta (g' + mu v)}, where {@code g' = g + l2 w};
- * then the L1 proximal step. Slot 0: the velocity v.
+ * learning libraries use (Sutskever et al. 2013): {@code v <- mu v + g'}; heavy ball {@code w <- w
+ * - eta v}, Nesterov {@code w <- w - eta (g' + mu v)}, where {@code g' = g + l2 w}; then the L1
+ * proximal step. Slot 0: the velocity v.
  */
 public final class MomentumSgd implements Optimizer {
   private final double mu;
@@ -21,7 +21,14 @@ public final class MomentumSgd implements Optimizer {
   }
 
   @Override
-  public void update(double[] params, int[] index, double[] grad, int n, double[][] slots, int slotBase, Step step) {
+  public void update(
+      double[] params,
+      int[] index,
+      double[] grad,
+      int n,
+      double[][] slots,
+      int slotBase,
+      Step step) {
     double eta = step.learningRate();
     double l1 = eta * step.l1();
     double l2 = step.l2();

@@ -23,7 +23,14 @@ public interface Optimizer {
    * @param n number of coordinates to update
    * @param slots slot arrays; this block's slots start at {@code slotBase}
    */
-  void update(double[] params, int[] index, double[] grad, int n, double[][] slots, int slotBase, Step step);
+  void update(
+      double[] params,
+      int[] index,
+      double[] grad,
+      int n,
+      double[][] slots,
+      int slotBase,
+      Step step);
 
   /**
    * What one step uses: the update count t (1, 2, ...), the scheduled learning rate, and the

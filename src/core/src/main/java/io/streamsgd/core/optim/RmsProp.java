@@ -1,8 +1,8 @@
 package io.streamsgd.core.optim;
 
 /**
- * RMSProp (Tieleman & Hinton 2012): {@code E <- rho E + (1 - rho) g^2} (slot 0), rate
- * {@code eta / (sqrt(E) + eps)}.
+ * RMSProp (Tieleman & Hinton 2012): {@code E <- rho E + (1 - rho) g^2} (slot 0), rate {@code eta /
+ * (sqrt(E) + eps)}.
  */
 public final class RmsProp implements Optimizer {
   private final double rho;
@@ -19,7 +19,14 @@ public final class RmsProp implements Optimizer {
   }
 
   @Override
-  public void update(double[] params, int[] index, double[] grad, int n, double[][] slots, int slotBase, Step step) {
+  public void update(
+      double[] params,
+      int[] index,
+      double[] grad,
+      int n,
+      double[][] slots,
+      int slotBase,
+      Step step) {
     double eta = step.learningRate();
     double l1 = step.l1();
     double l2 = step.l2();

@@ -9,7 +9,14 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public void update(double[] params, int[] index, double[] grad, int n, double[][] slots, int slotBase, Step step) {
+  public void update(
+      double[] params,
+      int[] index,
+      double[] grad,
+      int n,
+      double[][] slots,
+      int slotBase,
+      Step step) {
     double eta = step.learningRate();
     double l1 = eta * step.l1();
     double l2 = step.l2();

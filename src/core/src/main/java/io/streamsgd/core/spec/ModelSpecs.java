@@ -10,8 +10,8 @@ import io.streamsgd.schema.RegularizationSpec;
 import io.streamsgd.schema.Task;
 
 /**
- * Short ways to write common specs in code; every result is validated. For anything else use
- * {@code ModelSpec.newBuilder(ModelSpecs.of(...))} or the Avro JSON form.
+ * Short ways to write common specs in code; every result is validated. For anything else use {@code
+ * ModelSpec.newBuilder(ModelSpecs.of(...))} or the Avro JSON form.
  */
 public final class ModelSpecs {
   /** Latency bound used by the short forms: a batch never waits longer than this. */
@@ -19,30 +19,76 @@ public final class ModelSpecs {
 
   private ModelSpecs() {}
 
-  /** Least squares on {@code dimension} dense or sparse features, plain SGD, size-or-latency batches. */
-  public static ModelSpec linearRegression(String modelId, int dimension, double learningRate, int batchSize) {
-    return of(modelId, Task.REGRESSION, Loss.SQUARED, dimension, learningRate, 0.0, batchSize, DEFAULT_MAX_LATENCY_MS);
+  /**
+   * Least squares on {@code dimension} dense or sparse features, plain SGD, size-or-latency
+   * batches.
+   */
+  public static ModelSpec linearRegression(
+      String modelId, int dimension, double learningRate, int batchSize) {
+    return of(
+        modelId,
+        Task.REGRESSION,
+        Loss.SQUARED,
+        dimension,
+        learningRate,
+        0.0,
+        batchSize,
+        DEFAULT_MAX_LATENCY_MS);
   }
 
   /** Logistic regression (labels 0/1), plain SGD, size-or-latency batches. */
-  public static ModelSpec logisticRegression(String modelId, int dimension, double learningRate, int batchSize) {
-    return of(modelId, Task.BINARY, Loss.LOGISTIC, dimension, learningRate, 0.0, batchSize, DEFAULT_MAX_LATENCY_MS);
+  public static ModelSpec logisticRegression(
+      String modelId, int dimension, double learningRate, int batchSize) {
+    return of(
+        modelId,
+        Task.BINARY,
+        Loss.LOGISTIC,
+        dimension,
+        learningRate,
+        0.0,
+        batchSize,
+        DEFAULT_MAX_LATENCY_MS);
   }
 
   /** Softmax regression over {@code classes} classes (labels 0..classes-1), plain SGD. */
-  public static ModelSpec softmaxRegression(String modelId, int dimension, int classes, double learningRate, int batchSize) {
+  public static ModelSpec softmaxRegression(
+      String modelId, int dimension, int classes, double learningRate, int batchSize) {
     return SpecValidator.requireValid(
-        ModelSpec.newBuilder(of(modelId, Task.MULTICLASS, Loss.SOFTMAX, dimension, learningRate, 0.0, batchSize, DEFAULT_MAX_LATENCY_MS, classes))
+        ModelSpec.newBuilder(
+                of(
+                    modelId,
+                    Task.MULTICLASS,
+                    Loss.SOFTMAX,
+                    dimension,
+                    learningRate,
+                    0.0,
+                    batchSize,
+                    DEFAULT_MAX_LATENCY_MS,
+                    classes))
             .build());
   }
 
   public static ModelSpec of(
-      String modelId, Task task, Loss loss, int dimension, double learningRate, double l2, int batchSize, long maxLatencyMs) {
+      String modelId,
+      Task task,
+      Loss loss,
+      int dimension,
+      double learningRate,
+      double l2,
+      int batchSize,
+      long maxLatencyMs) {
     return of(modelId, task, loss, dimension, learningRate, l2, batchSize, maxLatencyMs, 2);
   }
 
   private static ModelSpec of(
-      String modelId, Task task, Loss loss, int dimension, double learningRate, double l2, int batchSize, long maxLatencyMs,
+      String modelId,
+      Task task,
+      Loss loss,
+      int dimension,
+      double learningRate,
+      double l2,
+      int batchSize,
+      long maxLatencyMs,
       int classes) {
     ModelSpec spec =
         ModelSpec.newBuilder()
@@ -51,7 +97,11 @@ public final class ModelSpecs {
             .setNumClasses(classes)
             .setLoss(loss)
             .setFeatureDimension(dimension)
-            .setOptimizer(OptimizerSpec.newBuilder().setKind(OptimizerKind.SGD).setLearningRate(learningRate).build())
+            .setOptimizer(
+                OptimizerSpec.newBuilder()
+                    .setKind(OptimizerKind.SGD)
+                    .setLearningRate(learningRate)
+                    .build())
             .setRegularization(RegularizationSpec.newBuilder().setL2(l2).build())
             .setBatch(
                 BatchPolicySpec.newBuilder()
@@ -63,11 +113,17 @@ public final class ModelSpecs {
     return SpecValidator.requireValid(spec);
   }
 
-  /** The same spec with a fixed-size batch policy (no latency bound: fully deterministic batches). */
+  /**
+   * The same spec with a fixed-size batch policy (no latency bound: fully deterministic batches).
+   */
   public static ModelSpec withFixedBatches(ModelSpec spec, int size) {
     return SpecValidator.requireValid(
         ModelSpec.newBuilder(spec)
-            .setBatch(BatchPolicySpec.newBuilder(spec.getBatch()).setKind(BatchPolicyKind.FIXED).setSize(size).build())
+            .setBatch(
+                BatchPolicySpec.newBuilder(spec.getBatch())
+                    .setKind(BatchPolicyKind.FIXED)
+                    .setSize(size)
+                    .build())
             .build());
   }
 
@@ -75,13 +131,16 @@ public final class ModelSpecs {
   public static ModelSpec withOptimizer(ModelSpec spec, OptimizerKind kind, double learningRate) {
     return SpecValidator.requireValid(
         ModelSpec.newBuilder(spec)
-            .setOptimizer(OptimizerSpec.newBuilder().setKind(kind).setLearningRate(learningRate).build())
+            .setOptimizer(
+                OptimizerSpec.newBuilder().setKind(kind).setLearningRate(learningRate).build())
             .build());
   }
 
   /** The same spec with other penalties: L1 and L2 together make the elastic net. */
   public static ModelSpec withRegularization(ModelSpec spec, double l1, double l2) {
     return SpecValidator.requireValid(
-        ModelSpec.newBuilder(spec).setRegularization(RegularizationSpec.newBuilder().setL1(l1).setL2(l2).build()).build());
+        ModelSpec.newBuilder(spec)
+            .setRegularization(RegularizationSpec.newBuilder().setL1(l1).setL2(l2).build())
+            .build());
   }
 }

@@ -12,8 +12,8 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * Identifies a spec by content: the CRC-64-AVRO (Rabin) fingerprint of its Avro binary
- * encoding. Any client with the schema can recompute it.
+ * Identifies a spec by content: the CRC-64-AVRO (Rabin) fingerprint of its Avro binary encoding.
+ * Any client with the schema can recompute it.
  */
 public final class SpecFingerprint {
   private static final SpecificDatumWriter<ModelSpec> WRITER =
@@ -80,7 +80,8 @@ public final class SpecFingerprint {
       writing.to(encoder);
       encoder.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode to memory", e); // a byte array stream does not fail
+      throw new UncheckedIOException(
+          "cannot encode to memory", e); // a byte array stream does not fail
     }
     return out.toByteArray();
   }

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Checks a {@link ModelSpec} before it is used: every problem is reported with the field name
- * and the allowed range, so a bad spec fails loudly instead of training garbage.
+ * Checks a {@link ModelSpec} before it is used: every problem is reported with the field name and
+ * the allowed range, so a bad spec fails loudly instead of training garbage.
  */
 public final class SpecValidator {
   /** Model ids are also Kafka keys, metric labels and URL path segments: keep them plain. */
@@ -30,7 +30,14 @@ public final class SpecValidator {
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
       if (!ok) {
         return false;
       }
@@ -40,8 +47,10 @@ public final class SpecValidator {
 
   public static final int MAX_DIMENSION = 1 << 28;
   public static final int MAX_CLASSES = 100_000;
+
   /** Weights of one model: outputs x dimension. */
   public static final long MAX_PARAMETERS = 1L << 28;
+
   public static final int MAX_BATCH_SIZE = 1_000_000;
   public static final long MAX_LATENCY_MS = 24L * 3600 * 1000;
 
@@ -67,7 +76,13 @@ public final class SpecValidator {
     }
     Task lossTask = TASK_OF.get(spec.getLoss());
     if (lossTask != spec.getTask()) {
-      p.add("loss " + spec.getLoss() + " trains " + lossTask + " models, but task is " + spec.getTask());
+      p.add(
+          "loss "
+              + spec.getLoss()
+              + " trains "
+              + lossTask
+              + " models, but task is "
+              + spec.getTask());
     }
     if (spec.getTask() == Task.MULTICLASS) {
       range(p, "numClasses", spec.getNumClasses(), 2, MAX_CLASSES);
@@ -79,9 +94,17 @@ public final class SpecValidator {
     int bits = spec.getHashBits();
     range(p, "hashBits", bits, 0, 28);
     if (bits > 0 && bits <= 28 && dim != (1 << bits)) {
-      p.add("featureDimension must be 2^hashBits = " + (1 << bits) + " when hashBits is " + bits + ", got " + dim);
+      p.add(
+          "featureDimension must be 2^hashBits = "
+              + (1 << bits)
+              + " when hashBits is "
+              + bits
+              + ", got "
+              + dim);
     }
-    long params = (long) Math.max(1, spec.getTask() == Task.MULTICLASS ? spec.getNumClasses() : 1) * Math.max(1, dim);
+    long params =
+        (long) Math.max(1, spec.getTask() == Task.MULTICLASS ? spec.getNumClasses() : 1)
+            * Math.max(1, dim);
     if (params > MAX_PARAMETERS) {
       p.add("outputs x featureDimension must be <= " + MAX_PARAMETERS + ", got " + params);
     }
@@ -107,7 +130,8 @@ public final class SpecValidator {
 
   private static void batch(List<String> p, BatchPolicySpec b) {
     range(p, "batch.size", b.getSize(), 1, MAX_BATCH_SIZE);
-    boolean adaptive = b.getKind() != BatchPolicyKind.FIXED && b.getKind() != BatchPolicyKind.SIZE_OR_LATENCY;
+    boolean adaptive =
+        b.getKind() != BatchPolicyKind.FIXED && b.getKind() != BatchPolicyKind.SIZE_OR_LATENCY;
     if (b.getKind() == BatchPolicyKind.SIZE_OR_LATENCY) {
       range(p, "batch.maxLatencyMs", b.getMaxLatencyMs(), 1, MAX_LATENCY_MS);
     } else if (adaptive) {
@@ -171,7 +195,8 @@ public final class SpecValidator {
   public static ModelSpec requireValid(ModelSpec spec) {
     List<String> problems = problems(spec);
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid spec for model '" + spec.getModelId() + "': " + String.join("; ", problems));
+      throw new IllegalArgumentException(
+          "invalid spec for model '" + spec.getModelId() + "': " + String.join("; ", problems));
     }
     return spec;
   }

@@ -10,7 +10,13 @@ package io.streamsgd.core.train;
  * @param eventTimeMax latest event time in the batch
  * @param applied false when the divergence guard refused the update (the parameters did not change)
  */
-public record BatchResult(int size, double weightSum, double lossSum, long eventTimeMin, long eventTimeMax, boolean applied) {
+public record BatchResult(
+    int size,
+    double weightSum,
+    double lossSum,
+    long eventTimeMin,
+    long eventTimeMax,
+    boolean applied) {
 
   /** Weighted mean prequential loss of this batch, NaN when every weight was zero. */
   public double meanLoss() {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The matrix-vector products of a single-output model's dense batch. A plain dot product is one
- * chain of dependent additions, bound by the adder's latency; four independent partial sums let
- * the CPU overlap them. The summation order is fixed, so results are deterministic.
+ * chain of dependent additions, bound by the adder's latency; four independent partial sums let the
+ * CPU overlap them. The summation order is fixed, so results are deterministic.
  */
 final class DenseKernels {
   private DenseKernels() {}

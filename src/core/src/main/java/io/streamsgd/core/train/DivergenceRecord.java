@@ -14,14 +14,18 @@ public final class DivergenceRecord {
 
   public DivergenceRecord() {}
 
-  public DivergenceRecord(long rejectedBatches, int consecutiveRejections, int backoffs, double learningRateScale) {
+  public DivergenceRecord(
+      long rejectedBatches, int consecutiveRejections, int backoffs, double learningRateScale) {
     this.rejectedBatches = rejectedBatches;
     this.consecutiveRejections = consecutiveRejections;
     this.backoffs = backoffs;
     this.learningRateScale = learningRateScale;
   }
 
-  /** A refused batch; the second in a row (and every one after) backs the rate off, within the spec's limit. */
+  /**
+   * A refused batch; the second in a row (and every one after) backs the rate off, within the
+   * spec's limit.
+   */
   void reject(DivergenceGuardSpec guard) {
     rejectedBatches++;
     consecutiveRejections++;
@@ -52,7 +56,8 @@ public final class DivergenceRecord {
   }
 
   DivergenceRecord copy() {
-    return new DivergenceRecord(rejectedBatches, consecutiveRejections, backoffs, learningRateScale);
+    return new DivergenceRecord(
+        rejectedBatches, consecutiveRejections, backoffs, learningRateScale);
   }
 
   @Override

@@ -11,9 +11,9 @@ import java.util.Objects;
 
 /**
  * Everything one model needs to continue learning: its spec, parameters, optimizer slots, the
- * update at which each weight was last touched (for lazy regularization of sparse models),
- * version counter, samples seen and prequential sums. The trainer keeps one per model in
- * checkpointed state and reads/writes it once per batch.
+ * update at which each weight was last touched (for lazy regularization of sparse models), version
+ * counter, samples seen and prequential sums. The trainer keeps one per model in checkpointed state
+ * and reads/writes it once per batch.
  */
 public final class LearnerState {
   private ModelSpec spec;
@@ -57,15 +57,23 @@ public final class LearnerState {
     SpecShape shape = SpecShape.of(spec);
     LinearModel model = LinearModel.zeros(shape.outputs(), shape.dimension());
     return new LearnerState(
-        spec, SpecFingerprint.of(spec), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null, 0L, 0L, 0,
-        new PrequentialMetrics(), new DivergenceRecord());
+        spec,
+        SpecFingerprint.of(spec),
+        model,
+        newSlots(Optimizer.of(spec.getOptimizer()), model),
+        null,
+        0L,
+        0L,
+        0,
+        new PrequentialMetrics(),
+        new DivergenceRecord());
   }
 
   /**
-   * A model resumed from its last published update (warm start): parameters, version, samples
-   * seen, next batch target, prequential metrics and divergence record as published. Optimizer
-   * slots are not published, so adaptive optimizers start their accumulators afresh; the faded
-   * metrics restart with the published faded means over one fading window.
+   * A model resumed from its last published update (warm start): parameters, version, samples seen,
+   * next batch target, prequential metrics and divergence record as published. Optimizer slots are
+   * not published, so adaptive optimizers start their accumulators afresh; the faded metrics
+   * restart with the published faded means over one fading window.
    */
   public static LearnerState fromUpdate(io.streamsgd.schema.ModelUpdate update) {
     ModelSpec spec = update.getSpec();
@@ -74,17 +82,31 @@ public final class LearnerState {
     double w = m.getWeightSum();
     double window = Math.min(w, 1.0 / (1.0 - Math.min(m.getFadingFactor(), 1.0 - 1e-12)));
     double[] sums = {
-      w, m.getLossSum(), orZero(m.getAccuracy()) * w, square(m.getRmse()) * w, orZero(m.getMae()) * w,
-      window, m.getFadedLoss() * window, orZero(m.getFadedAccuracy()) * window, square(m.getFadedRmse()) * window,
+      w,
+      m.getLossSum(),
+      orZero(m.getAccuracy()) * w,
+      square(m.getRmse()) * w,
+      orZero(m.getMae()) * w,
+      window,
+      m.getFadedLoss() * window,
+      orZero(m.getFadedAccuracy()) * window,
+      square(m.getFadedRmse()) * window,
       orZero(m.getFadedMae()) * window
     };
     for (int i = 0; i < sums.length; i++) {
       sums[i] = Double.isFinite(sums[i]) ? sums[i] : 0.0;
     }
     return new LearnerState(
-        spec, update.getSpecFingerprint(), model, newSlots(Optimizer.of(spec.getOptimizer()), model), null,
-        update.getVersion(), update.getSamplesSeen(), update.getNextBatchTarget(), new PrequentialMetrics(m.getCount(), sums),
-        new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale()))
+            spec,
+            update.getSpecFingerprint(),
+            model,
+            newSlots(Optimizer.of(spec.getOptimizer()), model),
+            null,
+            update.getVersion(),
+            update.getSamplesSeen(),
+            update.getNextBatchTarget(),
+            new PrequentialMetrics(m.getCount(), sums),
+            new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale()))
         .withLineage(update.getLineage(), update.getLineageStartVersion());
   }
 
@@ -99,8 +121,8 @@ public final class LearnerState {
   /**
    * Switches to a new spec. Of the same shape (task, outputs, dimension) it keeps the learned
    * parameters; optimizer slots survive when the optimizer stays the same kind. Of another shape
-   * the parameters cannot carry over: the model starts a new lineage from zero parameters,
-   * slots and metrics, while its version keeps counting up (consumers keep working by version).
+   * the parameters cannot carry over: the model starts a new lineage from zero parameters, slots
+   * and metrics, while its version keeps counting up (consumers keep working by version).
    *
    * @return true when a new lineage started
    */
@@ -158,7 +180,6 @@ public final class LearnerState {
     batchTarget = nextBatchTarget;
   }
 
-
   /** Target size of the model's next batch under {@code policy}. */
   public int batchTarget(io.streamsgd.core.batch.BatchPolicy policy) {
     return batchTarget > 0 ? Math.min(batchTarget, policy.maxSize()) : policy.firstTarget();
@@ -197,7 +218,10 @@ public final class LearnerState {
     return slots;
   }
 
-  /** Per weight, the update that last touched it; null while the model has needed no lazy regularization. */
+  /**
+   * Per weight, the update that last touched it; null while the model has needed no lazy
+   * regularization.
+   */
   public long[] touchedAt() {
     return touchedAt;
   }
@@ -225,8 +249,17 @@ public final class LearnerState {
       s[i] = slots[i].clone();
     }
     return new LearnerState(
-        spec, specFingerprint, model.copy(), s, touchedAt == null ? null : touchedAt.clone(), version, samplesSeen,
-        batchTarget, metrics.copy(), divergence.copy()).withLineage(lineage, lineageStartVersion);
+            spec,
+            specFingerprint,
+            model.copy(),
+            s,
+            touchedAt == null ? null : touchedAt.clone(),
+            version,
+            samplesSeen,
+            batchTarget,
+            metrics.copy(),
+            divergence.copy())
+        .withLineage(lineage, lineageStartVersion);
   }
 
   @Override
@@ -256,6 +289,14 @@ public final class LearnerState {
 
   @Override
   public String toString() {
-    return "LearnerState{" + spec.getModelId() + " v" + version + ", seen=" + samplesSeen + ", " + model + "}";
+    return "LearnerState{"
+        + spec.getModelId()
+        + " v"
+        + version
+        + ", seen="
+        + samplesSeen
+        + ", "
+        + model
+        + "}";
   }
 }

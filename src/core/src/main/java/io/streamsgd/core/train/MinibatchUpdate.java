@@ -23,8 +23,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  *
  * <p>Dense batches are matrix products, scores {@code Z = X W^T} and gradient {@code G^T X}:
  * through EJML for k outputs, through {@link DenseKernels}' matrix-vector loops for one; sparse
- * batches gather the gradient of the touched coordinates only, and the
- * untouched ones are regularized lazily on their next touch (see {@link Regularization}).
+ * batches gather the gradient of the touched coordinates only, and the untouched ones are
+ * regularized lazily on their next touch (see {@link Regularization}).
  *
  * <p>The arithmetic depends only on the state and the batch, in order, so replaying the same
  * batches gives bit-identical parameters.
@@ -52,11 +52,18 @@ public final class MinibatchUpdate {
     double scale = state.divergence().learningRateScale();
     Optimizer.Step weightStep =
         new Optimizer.Step(
-            t, scale * LearningRate.at(spec.getOptimizer(), t), spec.getRegularization().getL1(), spec.getRegularization().getL2());
+            t,
+            scale * LearningRate.at(spec.getOptimizer(), t),
+            spec.getRegularization().getL1(),
+            spec.getRegularization().getL2());
     boolean dense = allDense(batch);
-    boolean lazy = !dense && (weightStep.l1() > 0 || weightStep.l2() > 0) && optimizer.needsLazyRegularization();
+    boolean lazy =
+        !dense
+            && (weightStep.l1() > 0 || weightStep.l2() > 0)
+            && optimizer.needsLazyRegularization();
     if (lazy) {
-      // Before scoring: the batch must meet its coordinates as eager regularization would have left them.
+      // Before scoring: the batch must meet its coordinates as eager regularization would have left
+      // them.
       catchUpRegularization(state, batch, weightStep);
     }
 
@@ -66,24 +73,28 @@ public final class MinibatchUpdate {
     double[] intercepts = model.intercepts();
     double weightSum = fwd.weightSum;
     BatchPolicy policy = BatchPolicy.of(spec.getBatch());
-    GradientStatistics stats = policy.needsStatistics() ? statistics(batch, g, k, d, dense, ws) : null;
+    GradientStatistics stats =
+        policy.needsStatistics() ? statistics(batch, g, k, d, dense, ws) : null;
     if (weightSum > 0.0) {
       double inv = 1.0 / weightSum;
       SparseGradient sparse = dense ? null : SparseGradient.of(batch, g, k, d, inv);
-      Backup backup = new Backup(state, sparse == null ? null : sparse.index, sparse == null ? 0 : sparse.size);
+      Backup backup =
+          new Backup(state, sparse == null ? null : sparse.index, sparse == null ? 0 : sparse.size);
       if (dense) {
         double[] gradW = ws.weightGradient(k * d);
         if (k == 1) {
           DenseKernels.gradient(batch, d, g, gradW);
         } else {
-          CommonOps_DDRM.multTransA(DMatrixRMaj.wrap(n, k, g), fwd.x, DMatrixRMaj.wrap(k, d, gradW));
+          CommonOps_DDRM.multTransA(
+              DMatrixRMaj.wrap(n, k, g), fwd.x, DMatrixRMaj.wrap(k, d, gradW));
         }
         for (int p = 0; p < gradW.length; p++) {
           gradW[p] *= inv;
         }
         optimizer.update(model.weights(), null, gradW, gradW.length, state.slots(), 0, weightStep);
       } else {
-        optimizer.update(model.weights(), sparse.index, sparse.value, sparse.size, state.slots(), 0, weightStep);
+        optimizer.update(
+            model.weights(), sparse.index, sparse.value, sparse.size, state.slots(), 0, weightStep);
       }
       double[] gradB = new double[k];
       for (int i = 0; i < n; i++) {
@@ -94,13 +105,15 @@ public final class MinibatchUpdate {
       for (int j = 0; j < k; j++) {
         gradB[j] *= inv;
       }
-      Optimizer.Step interceptStep = new Optimizer.Step(t, scale * LearningRate.interceptAt(spec.getOptimizer(), t), 0.0, 0.0);
+      Optimizer.Step interceptStep =
+          new Optimizer.Step(t, scale * LearningRate.interceptAt(spec.getOptimizer(), t), 0.0, 0.0);
       optimizer.update(intercepts, null, gradB, k, state.slots(), k * d, interceptStep);
 
       if (diverged(state, batch, dense, ws, backup, fwd)) {
         backup.restore(state);
         state.divergence().reject(spec.getDivergenceGuard());
-        state.recordBatch(n, state.batchTarget(policy)); // a version that says so; the parameters stand
+        state.recordBatch(
+            n, state.batchTarget(policy)); // a version that says so; the parameters stand
         return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax, false);
       }
       state.divergence().accept();
@@ -121,7 +134,13 @@ public final class MinibatchUpdate {
    * The divergence guard: a parameter the update touched is no longer finite, or (with a loss
    * factor) the batch's loss after the update exceeds the factor times its loss before.
    */
-  private static boolean diverged(LearnerState state, List<Sample> batch, boolean dense, Workspace ws, Backup backup, Forward before) {
+  private static boolean diverged(
+      LearnerState state,
+      List<Sample> batch,
+      boolean dense,
+      Workspace ws,
+      Backup backup,
+      Forward before) {
     double[] w = state.model().weights();
     if (backup.index == null) {
       for (double v : w) {
@@ -151,7 +170,9 @@ public final class MinibatchUpdate {
     return !(lossAfter <= factor * Math.max(lossBefore, 1e-12));
   }
 
-  /** The parameters and slots a step may change (the touched ones for sparse batches), to undo it. */
+  /**
+   * The parameters and slots a step may change (the touched ones for sparse batches), to undo it.
+   */
   private static final class Backup {
     final int[] index; // null: every weight
     final int size;
@@ -170,7 +191,11 @@ public final class MinibatchUpdate {
       this.slots = new double[state.slots().length][];
       for (int s = 0; s < slots.length; s++) {
         double[] slot = state.slots()[s];
-        slots[s] = index == null ? slot.clone() : concat(gather(slot, index, size, 0), java.util.Arrays.copyOfRange(slot, kd, kd + k));
+        slots[s] =
+            index == null
+                ? slot.clone()
+                : concat(
+                    gather(slot, index, size, 0), java.util.Arrays.copyOfRange(slot, kd, kd + k));
       }
     }
 
@@ -225,10 +250,15 @@ public final class MinibatchUpdate {
   }
 
   /**
-   * The forward pass: every sample scored with the current parameters; its loss recorded in
-   * {@code metrics} (when given) in stream order; {@code g} = weight * d loss / d score.
+   * The forward pass: every sample scored with the current parameters; its loss recorded in {@code
+   * metrics} (when given) in stream order; {@code g} = weight * d loss / d score.
    */
-  private static Forward forward(LearnerState state, List<Sample> batch, boolean dense, Workspace ws, PrequentialMetrics metrics) {
+  private static Forward forward(
+      LearnerState state,
+      List<Sample> batch,
+      boolean dense,
+      Workspace ws,
+      PrequentialMetrics metrics) {
     ModelSpec spec = state.spec();
     LossFunction loss = LossFunction.of(spec);
     LinearModel model = state.model();
@@ -242,7 +272,8 @@ public final class MinibatchUpdate {
       DenseKernels.scores(batch, d, model.weights(), z);
     } else if (dense) {
       fwd.x = ws.design(batch, d);
-      CommonOps_DDRM.multTransB(fwd.x, DMatrixRMaj.wrap(k, d, model.weights()), DMatrixRMaj.wrap(n, k, z));
+      CommonOps_DDRM.multTransB(
+          fwd.x, DMatrixRMaj.wrap(k, d, model.weights()), DMatrixRMaj.wrap(n, k, z));
     } else {
       for (int i = 0; i < n; i++) {
         FeatureVector f = batch.get(i).features();
@@ -266,7 +297,8 @@ public final class MinibatchUpdate {
       int off = i * k;
       double l = loss.lossAndGradient(z, off, k, s.label(), g, off);
       if (metrics != null) {
-        double correct = regression ? 0.0 : (loss.predictedClass(z, off, k) == (int) s.label() ? 1.0 : 0.0);
+        double correct =
+            regression ? 0.0 : (loss.predictedClass(z, off, k) == (int) s.label() ? 1.0 : 0.0);
         metrics.record(alpha, w, l, correct, regression ? z[off] - s.label() : 0.0);
       }
       for (int j = 0; j < k; j++) {
@@ -282,8 +314,8 @@ public final class MinibatchUpdate {
   }
 
   /**
-   * Statistics of the per-sample loss gradients of {@code batch} at the state's current
-   * parameters, for the adaptive batch tests. Changes nothing.
+   * Statistics of the per-sample loss gradients of {@code batch} at the state's current parameters,
+   * for the adaptive batch tests. Changes nothing.
    */
   public static GradientStatistics statistics(LearnerState state, List<Sample> batch) {
     boolean dense = allDense(batch);
@@ -296,10 +328,12 @@ public final class MinibatchUpdate {
    * Per-sample gradients are G_i = g_i (outer) [x_i; 1] for the score gradients g_i (k of them):
    * their sums need only ||x_i||^2 and x_i . gbar, so this is O(nnz), not O(n d).
    */
-  private static GradientStatistics statistics(List<Sample> batch, double[] g, int k, int d, boolean dense, Workspace ws) {
+  private static GradientStatistics statistics(
+      List<Sample> batch, double[] g, int k, int d, boolean dense, Workspace ws) {
     int n = batch.size();
     double inv = 1.0 / n;
-    // mean gradient: weights (k x d, in a scratch array the sparse case clears again) and intercepts
+    // mean gradient: weights (k x d, in a scratch array the sparse case clears again) and
+    // intercepts
     double[] meanW = ws.meanGradient(k * d);
     SparseGradient touched = null;
     if (dense) {
@@ -367,14 +401,16 @@ public final class MinibatchUpdate {
       return new GradientStatistics(n, norm2, 0, 0, 0);
     }
     double traceVariance = Math.max(0.0, (sumSquares - n * norm2) / (n - 1));
-    return new GradientStatistics(n, norm2, traceVariance, ipDeviation / (n - 1), Math.max(0.0, orthogonal / (n - 1)));
+    return new GradientStatistics(
+        n, norm2, traceVariance, ipDeviation / (n - 1), Math.max(0.0, orthogonal / (n - 1)));
   }
 
   /**
    * Applies to every weight the batch touches the regularization of the updates it skipped since
    * its last touch, so that it stands where eager regularization would have left it.
    */
-  private static void catchUpRegularization(LearnerState state, List<Sample> batch, Optimizer.Step step) {
+  private static void catchUpRegularization(
+      LearnerState state, List<Sample> batch, Optimizer.Step step) {
     long[] touchedAt = state.ensureTouchedAt(step.t() - 1);
     double[] w = state.model().weights();
     int d = state.model().dimension();

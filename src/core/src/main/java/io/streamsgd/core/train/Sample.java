@@ -4,8 +4,8 @@ import io.streamsgd.core.feature.FeatureVector;
 import java.util.Objects;
 
 /**
- * One decoded training example for one model, and where it was read from (so that a record
- * rejected late can still be traced back to its source).
+ * One decoded training example for one model, and where it was read from (so that a record rejected
+ * late can still be traced back to its source).
  */
 public final class Sample {
   private final String modelId;
@@ -16,7 +16,12 @@ public final class Sample {
   private final Origin origin;
 
   public Sample(
-      String modelId, FeatureVector features, double label, double weight, long eventTime, Origin origin) {
+      String modelId,
+      FeatureVector features,
+      double label,
+      double weight,
+      long eventTime,
+      Origin origin) {
     this.modelId = Objects.requireNonNull(modelId, "modelId");
     this.features = Objects.requireNonNull(features, "features");
     this.label = label;
@@ -76,7 +81,8 @@ public final class Sample {
 
   @Override
   public String toString() {
-    return "Sample{" + modelId + ", " + features + ", y=" + label + ", w=" + weight + ", t=" + eventTime + ", " + origin + "}";
+    return "Sample{" + modelId + ", " + features + ", y=" + label + ", w=" + weight + ", t="
+        + eventTime + ", " + origin + "}";
   }
 
   /** Position of a record in a partitioned log: stream (topic) name, partition, offset. */

@@ -5,9 +5,9 @@ import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.ModelSpec;
 
 /**
- * Checks a sample before it may join a batch. One bad sample must never poison a model, so
- * anything a batch could not digest (non-finite numbers, wrong shapes, labels outside the task's
- * domain) is caught here and becomes a dead letter with its reason.
+ * Checks a sample before it may join a batch. One bad sample must never poison a model, so anything
+ * a batch could not digest (non-finite numbers, wrong shapes, labels outside the task's domain) is
+ * caught here and becomes a dead letter with its reason.
  */
 public final class SampleValidator {
 
@@ -22,14 +22,16 @@ public final class SampleValidator {
       return new Rejection(DeadLetterReason.NON_FINITE_LABEL, "label is " + s.label());
     }
     if (!Double.isFinite(s.weight()) || s.weight() < 0) {
-      return new Rejection(DeadLetterReason.NON_FINITE_WEIGHT, "weight must be finite and >= 0, got " + s.weight());
+      return new Rejection(
+          DeadLetterReason.NON_FINITE_WEIGHT, "weight must be finite and >= 0, got " + s.weight());
     }
     FeatureVector f = s.features();
     int previous = -1;
     for (int i = 0; i < f.size(); i++) {
       double v = f.valueAt(i);
       if (!Double.isFinite(v)) {
-        return new Rejection(DeadLetterReason.NON_FINITE_FEATURE, "feature " + f.indexAt(i) + " is " + v);
+        return new Rejection(
+            DeadLetterReason.NON_FINITE_FEATURE, "feature " + f.indexAt(i) + " is " + v);
       }
       if (f.kind() == FeatureVector.Kind.SPARSE) {
         int idx = f.indexAt(i);
@@ -38,7 +40,8 @@ public final class SampleValidator {
         }
         if (idx <= previous) {
           return new Rejection(
-              DeadLetterReason.SPARSE_INDICES_UNSORTED, "indices must be strictly increasing; " + idx + " follows " + previous);
+              DeadLetterReason.SPARSE_INDICES_UNSORTED,
+              "indices must be strictly increasing; " + idx + " follows " + previous);
         }
         previous = idx;
       }
@@ -47,20 +50,23 @@ public final class SampleValidator {
   }
 
   /**
-   * Fits a sample (whose intrinsic checks passed) to a model's spec: folds named features into
-   * its 2^hashBits buckets, then checks dimension, index range and the label's domain.
+   * Fits a sample (whose intrinsic checks passed) to a model's spec: folds named features into its
+   * 2^hashBits buckets, then checks dimension, index range and the label's domain.
    */
   public static Fitted fit(Sample s, ModelSpec spec) {
     if (!Double.isFinite(s.label())) { // O(1): also guards samples that did not pass the decoder
       return rejected(DeadLetterReason.NON_FINITE_LABEL, "label is " + s.label());
     }
     if (!Double.isFinite(s.weight()) || s.weight() < 0) {
-      return rejected(DeadLetterReason.NON_FINITE_WEIGHT, "weight must be finite and >= 0, got " + s.weight());
+      return rejected(
+          DeadLetterReason.NON_FINITE_WEIGHT, "weight must be finite and >= 0, got " + s.weight());
     }
     FeatureVector f = s.features();
     if (f.isHashed()) {
       if (spec.getHashBits() <= 0) {
-        return rejected(DeadLetterReason.NAMED_FEATURES_NOT_HASHED, "model " + spec.getModelId() + " has no hashBits for named features");
+        return rejected(
+            DeadLetterReason.NAMED_FEATURES_NOT_HASHED,
+            "model " + spec.getModelId() + " has no hashBits for named features");
       }
       s = s.withFeatures(f.fold(spec.getHashBits()));
       f = s.features();
@@ -68,22 +74,28 @@ public final class SampleValidator {
     int d = spec.getFeatureDimension();
     if (f.isDense()) {
       if (f.size() != d) {
-        return rejected(DeadLetterReason.WRONG_DIMENSION, "model expects " + d + " dense features, got " + f.size());
+        return rejected(
+            DeadLetterReason.WRONG_DIMENSION,
+            "model expects " + d + " dense features, got " + f.size());
       }
     } else if (f.size() > 0 && f.indexAt(f.size() - 1) >= d) {
-      return rejected(DeadLetterReason.SPARSE_INDEX_OUT_OF_RANGE, "index " + f.indexAt(f.size() - 1) + " outside [0, " + d + ")");
+      return rejected(
+          DeadLetterReason.SPARSE_INDEX_OUT_OF_RANGE,
+          "index " + f.indexAt(f.size() - 1) + " outside [0, " + d + ")");
     }
     double y = s.label();
     switch (spec.getTask()) {
       case BINARY:
         if (y != 0.0 && y != 1.0) {
-          return rejected(DeadLetterReason.LABEL_OUT_OF_DOMAIN, "binary label must be 0 or 1, got " + y);
+          return rejected(
+              DeadLetterReason.LABEL_OUT_OF_DOMAIN, "binary label must be 0 or 1, got " + y);
         }
         break;
       case MULTICLASS:
         if (y != Math.rint(y) || y < 0 || y >= spec.getNumClasses()) {
           return rejected(
-              DeadLetterReason.LABEL_OUT_OF_DOMAIN, "class label must be an integer in [0, " + spec.getNumClasses() + "), got " + y);
+              DeadLetterReason.LABEL_OUT_OF_DOMAIN,
+              "class label must be an integer in [0, " + spec.getNumClasses() + "), got " + y);
         }
         break;
       default:

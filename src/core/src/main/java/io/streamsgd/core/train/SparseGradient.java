@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The weight gradient of a sparse minibatch as sorted, unique flat indices ({@code j * d + i}
- * for output j and feature i) and their values: only coordinates some sample touched, so the
- * cost grows with the non-zeros, not the dimension. Terms are summed in (index, sample) order,
- * so the result is deterministic.
+ * The weight gradient of a sparse minibatch as sorted, unique flat indices ({@code j * d + i} for
+ * output j and feature i) and their values: only coordinates some sample touched, so the cost grows
+ * with the non-zeros, not the dimension. Terms are summed in (index, sample) order, so the result
+ * is deterministic.
  */
 final class SparseGradient {
   final int[] index;

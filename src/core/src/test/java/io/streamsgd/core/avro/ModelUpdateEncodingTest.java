@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /** The codec's own encoder writes exactly the bytes of Avro's single-object encoder. */
 class ModelUpdateEncodingTest {
   private static final BinaryMessageEncoder<ModelUpdate> AVRO =
-      new BinaryMessageEncoder<>(new SpecificData(ModelUpdate.class.getClassLoader()), ModelUpdate.getClassSchema());
+      new BinaryMessageEncoder<>(
+          new SpecificData(ModelUpdate.class.getClassLoader()), ModelUpdate.getClassSchema());
 
   @Test
   void updatesEncodeToAvrosBytes() throws Exception {
@@ -42,14 +43,17 @@ class ModelUpdateEncodingTest {
     try {
       List<Future<Boolean>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        done.add(pool.submit(() -> {
-          for (ModelUpdate u : updates) {
-            if (!java.util.Arrays.equals(Codecs.MODEL_UPDATE.encode(u), AVRO.encode(u).array())) {
-              return false;
-            }
-          }
-          return true;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (ModelUpdate u : updates) {
+                    if (!java.util.Arrays.equals(
+                        Codecs.MODEL_UPDATE.encode(u), AVRO.encode(u).array())) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
       }
       for (Future<Boolean> f : done) {
         assertThat(f.get()).isTrue();
@@ -77,11 +81,24 @@ class ModelUpdateEncodingTest {
         for (int s = 0; s < 1 + rnd.nextInt(8); s++) {
           double[] x = rnd.doubles(d, -1, 1).toArray();
           double y = i % 3 == 0 ? rnd.nextGaussian() : rnd.nextInt(i % 3 == 1 ? 2 : 3);
-          batch.add(new Sample(spec.getModelId(), FeatureVector.dense(x), y, 1.0, rnd.nextInt(1 << 30), Sample.Origin.UNKNOWN));
+          batch.add(
+              new Sample(
+                  spec.getModelId(),
+                  FeatureVector.dense(x),
+                  y,
+                  1.0,
+                  rnd.nextInt(1 << 30),
+                  Sample.Origin.UNKNOWN));
         }
         result = MinibatchUpdate.apply(state, batch);
       }
-      out.add(ModelUpdates.snapshot(state, result, BatchCloseReason.SIZE, rnd.nextBoolean() ? null : (long) i, 1_700_000_000_000L + i));
+      out.add(
+          ModelUpdates.snapshot(
+              state,
+              result,
+              BatchCloseReason.SIZE,
+              rnd.nextBoolean() ? null : (long) i,
+              1_700_000_000_000L + i));
     }
     return out;
   }

@@ -28,7 +28,8 @@ class SampleReaderTest {
   @Test
   void directPathIsWrittenForTheCurrentSchema() {
     assertThat(SampleReader.currentFingerprint())
-        .as("TrainingSample.avsc changed: update SampleReader.readBody and DIRECT_PATH_FINGERPRINT to 0x%016xL",
+        .as(
+            "TrainingSample.avsc changed: update SampleReader.readBody and DIRECT_PATH_FINGERPRINT to 0x%016xL",
             SampleReader.currentFingerprint())
         .isEqualTo(SampleReader.DIRECT_PATH_FINGERPRINT);
     assertThat(SampleReader.directPathActive()).isTrue();
@@ -65,7 +66,8 @@ class SampleReaderTest {
     for (int n = 0; n < bytes.length; n++) {
       byte[] prefix = Arrays.copyOf(bytes, n);
       DecodeException avro = catchThrowableOfType(() -> viaAvro(prefix), DecodeException.class);
-      DecodeException direct = catchThrowableOfType(() -> SampleReader.read(prefix), DecodeException.class);
+      DecodeException direct =
+          catchThrowableOfType(() -> SampleReader.read(prefix), DecodeException.class);
       assertThat(direct).as("prefix of %d bytes", n).isNotNull();
       assertThat(direct.kind()).as("prefix of %d bytes", n).isEqualTo(avro.kind());
     }
@@ -82,7 +84,9 @@ class SampleReaderTest {
       }
       Object avro = outcome(() -> viaAvro(bytes));
       Object direct = outcome(() -> SampleReader.read(bytes).toSample(ORIGIN));
-      assertThat(direct instanceof Sample).as("accepted by one reader only: %s vs %s", direct, avro).isEqualTo(avro instanceof Sample);
+      assertThat(direct instanceof Sample)
+          .as("accepted by one reader only: %s vs %s", direct, avro)
+          .isEqualTo(avro instanceof Sample);
       if (avro instanceof Sample) {
         assertThat(direct).isEqualTo(avro);
       } else {
@@ -94,14 +98,20 @@ class SampleReaderTest {
 
   @Test
   void refusesForeignBytesAndUnknownSchemas() {
-    assertThatThrownBy(() -> SampleReader.read(null)).isInstanceOfSatisfying(DecodeException.class,
-        e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.NOT_SINGLE_OBJECT));
-    assertThatThrownBy(() -> SampleReader.read("{\"modelId\":\"m\"}".getBytes())).isInstanceOfSatisfying(DecodeException.class,
-        e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.NOT_SINGLE_OBJECT));
+    assertThatThrownBy(() -> SampleReader.read(null))
+        .isInstanceOfSatisfying(
+            DecodeException.class,
+            e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.NOT_SINGLE_OBJECT));
+    assertThatThrownBy(() -> SampleReader.read("{\"modelId\":\"m\"}".getBytes()))
+        .isInstanceOfSatisfying(
+            DecodeException.class,
+            e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.NOT_SINGLE_OBJECT));
     byte[] otherSchema = Codecs.TRAINING_SAMPLE.encode(randomRecord(new Random(5)));
     otherSchema[5] ^= 0x55;
-    assertThatThrownBy(() -> SampleReader.read(otherSchema)).isInstanceOfSatisfying(DecodeException.class,
-        e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.UNKNOWN_SCHEMA));
+    assertThatThrownBy(() -> SampleReader.read(otherSchema))
+        .isInstanceOfSatisfying(
+            DecodeException.class,
+            e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.UNKNOWN_SCHEMA));
   }
 
   private static Sample viaAvro(byte[] bytes) throws DecodeException {
@@ -122,12 +132,16 @@ class SampleReaderTest {
     }
   }
 
-  /** The single-object header followed by a body whose arrays are written in blocks of at most 3 items with byte sizes. */
+  /**
+   * The single-object header followed by a body whose arrays are written in blocks of at most 3
+   * items with byte sizes.
+   */
   private static byte[] blockedEncoding(TrainingSample record) throws Exception {
     byte[] plain = Codecs.TRAINING_SAMPLE.encode(record);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(plain, 0, 10);
-    BinaryEncoder encoder = new EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(out, null);
+    BinaryEncoder encoder =
+        new EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(out, null);
     new SpecificDatumWriter<>(TrainingSample.class).write(record, encoder);
     encoder.flush();
     return out.toByteArray();
@@ -137,7 +151,10 @@ class SampleReaderTest {
     int n = rnd.nextInt(40);
     List<Double> values = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      values.add(rnd.nextInt(20) == 0 ? Double.NaN : rnd.nextGaussian() * Math.pow(10, rnd.nextInt(12) - 6));
+      values.add(
+          rnd.nextInt(20) == 0
+              ? Double.NaN
+              : rnd.nextGaussian() * Math.pow(10, rnd.nextInt(12) - 6));
     }
     Object features;
     switch (rnd.nextInt(3)) {

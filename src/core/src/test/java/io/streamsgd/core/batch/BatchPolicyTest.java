@@ -51,29 +51,42 @@ class BatchPolicyTest {
     assertThat(outcome.passed()).isFalse();
     assertThat(outcome.requiredSize()).isCloseTo(104.0, within(1e-12));
     assertThat(policy.nextTarget(8, tinyStatistics(), 1)).isEqualTo(50); // clamped to maxSize
-    assertThat(new NormTestPolicy(BOUNDS, 20.0).test(tinyStatistics()).passed()).isTrue(); // 3.25 <= 400 * 0.25
-    assertThat(new NormTestPolicy(BOUNDS, 20.0).nextTarget(8, tinyStatistics(), 1)).isEqualTo(4); // 6.5 / 100 -> minSize
+    assertThat(new NormTestPolicy(BOUNDS, 20.0).test(tinyStatistics()).passed())
+        .isTrue(); // 3.25 <= 400 * 0.25
+    assertThat(new NormTestPolicy(BOUNDS, 20.0).nextTarget(8, tinyStatistics(), 1))
+        .isEqualTo(4); // 6.5 / 100 -> minSize
   }
 
   @Test
   void innerProductAndOrthogonalityTestsByHand() {
-    BatchPolicy.TestOutcome ip = new InnerProductTestPolicy(BOUNDS, 0.5, null).test(tinyStatistics());
+    BatchPolicy.TestOutcome ip =
+        new InnerProductTestPolicy(BOUNDS, 0.5, null).test(tinyStatistics());
     // Var(G_i . g) / n = 0.5625 > theta^2 ||g||^4 = 0.015625: needs 1.125 / 0.015625 = 72
     assertThat(ip.passed()).isFalse();
     assertThat(ip.requiredSize()).isCloseTo(72.0, within(1e-12));
-    // with theta = 6 the inner-product test passes (0.5625 <= 0.5625) but nu = 1 orthogonality fails: 1 > 0.25
-    BatchPolicy.TestOutcome both = new InnerProductTestPolicy(BOUNDS, 6.0, 1.0).test(tinyStatistics());
+    // with theta = 6 the inner-product test passes (0.5625 <= 0.5625) but nu = 1 orthogonality
+    // fails: 1 > 0.25
+    BatchPolicy.TestOutcome both =
+        new InnerProductTestPolicy(BOUNDS, 6.0, 1.0).test(tinyStatistics());
     assertThat(both.passed()).isFalse();
     assertThat(both.requiredSize()).isCloseTo(8.0, within(1e-12)); // max(1.125/(36*0.0625), 2/0.25)
-    assertThat(new InnerProductTestPolicy(BOUNDS, 6.0, null).test(tinyStatistics()).passed()).isTrue();
+    assertThat(new InnerProductTestPolicy(BOUNDS, 6.0, null).test(tinyStatistics()).passed())
+        .isTrue();
   }
 
   @Test
   void oneSampleNeverPassesAndIdenticalSamplesAlwaysDo() {
     LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("m", 1, 0.1, 2));
     NormTestPolicy policy = new NormTestPolicy(BOUNDS, 0.1);
-    assertThat(policy.test(MinibatchUpdate.statistics(state, List.of(sample(1, 1)))).passed()).isFalse();
-    assertThat(policy.test(MinibatchUpdate.statistics(state, List.of(sample(1, 1), sample(1, 1), sample(1, 1)))).passed()).isTrue();
+    assertThat(policy.test(MinibatchUpdate.statistics(state, List.of(sample(1, 1)))).passed())
+        .isFalse();
+    assertThat(
+            policy
+                .test(
+                    MinibatchUpdate.statistics(
+                        state, List.of(sample(1, 1), sample(1, 1), sample(1, 1))))
+                .passed())
+        .isTrue();
   }
 
   @Test
@@ -134,7 +147,9 @@ class BatchPolicyTest {
 
   @Test
   void increasingScheduleGrowsWhereTheLearningRateWouldDecay() {
-    IncreasingBatchPolicy policy = new IncreasingBatchPolicy(new AdaptiveBounds(16, 1, 100, 0, TimeDomain.PROCESSING_TIME), 2.0, 10);
+    IncreasingBatchPolicy policy =
+        new IncreasingBatchPolicy(
+            new AdaptiveBounds(16, 1, 100, 0, TimeDomain.PROCESSING_TIME), 2.0, 10);
     assertThat(policy.nextTarget(16, null, 9)).isEqualTo(16);
     assertThat(policy.nextTarget(16, null, 10)).isEqualTo(32);
     assertThat(policy.nextTarget(32, null, 25)).isEqualTo(64);
@@ -149,7 +164,8 @@ class BatchPolicyTest {
     spec.getBatch().setMinSize(4);
     spec.getBatch().setMaxSize(50);
     LearnerState state = LearnerState.initial(spec);
-    assertThat(state.batchTarget(BatchPolicy.of(spec.getBatch()))).isEqualTo(4); // size 2 clamped to minSize
+    assertThat(state.batchTarget(BatchPolicy.of(spec.getBatch())))
+        .isEqualTo(4); // size 2 clamped to minSize
     MinibatchUpdate.apply(state, List.of(sample(1, 1), sample(-1, 2)));
     assertThat(state.batchTarget()).isEqualTo(50); // 104, clamped
   }

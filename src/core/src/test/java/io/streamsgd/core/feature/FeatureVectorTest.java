@@ -19,11 +19,14 @@ class FeatureVectorTest {
   @Test
   void foldSortsBucketsAndAddsCollisions() {
     // Two names in one bucket of 2^1: "hello" (hash odd) and "Hello, world!" (odd) collide at 1.
-    FeatureVector named = FeatureVector.named(new String[] {"hello", "", "Hello, world!"}, new double[] {1.5, 2.0, 0.25});
+    FeatureVector named =
+        FeatureVector.named(
+            new String[] {"hello", "", "Hello, world!"}, new double[] {1.5, 2.0, 0.25});
     FeatureVector folded = named.fold(1);
     assertThat(folded.kind()).isEqualTo(FeatureVector.Kind.SPARSE);
     assertThat(folded.indices()).containsExactly(0, 1);
     assertThat(folded.values()).containsExactly(2.0, 1.75);
-    assertThat(FeatureVector.named(new String[] {"user=42"}, new double[] {1}).fold(20).indices()).containsExactly(499502);
+    assertThat(FeatureVector.named(new String[] {"user=42"}, new double[] {1}).fold(20).indices())
+        .containsExactly(499502);
   }
 }

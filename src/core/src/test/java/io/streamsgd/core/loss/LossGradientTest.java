@@ -21,7 +21,14 @@ class LossGradientTest {
           case LOGISTIC, HINGE, MODIFIED_HUBER -> Task.BINARY;
           case SOFTMAX -> Task.MULTICLASS;
         };
-    ModelSpec spec = ModelSpec.newBuilder(ModelSpecs.linearRegression("m", 1, 0.1, 1)).setTask(task).setLoss(kind).setNumClasses(4).setHuberDelta(0.7).setEpsilon(0.2).build();
+    ModelSpec spec =
+        ModelSpec.newBuilder(ModelSpecs.linearRegression("m", 1, 0.1, 1))
+            .setTask(task)
+            .setLoss(kind)
+            .setNumClasses(4)
+            .setHuberDelta(0.7)
+            .setEpsilon(0.2)
+            .build();
     return LossFunction.of(spec);
   }
 
@@ -68,7 +75,9 @@ class LossGradientTest {
           up[j] += h;
           down[j] -= h;
           double numeric = (loss.loss(up, 0, k, y) - loss.loss(down, 0, k, y)) / (2 * h);
-          assertThat(grad[j]).as("%s d/dz%d at %s, y=%s", kind, j, java.util.Arrays.toString(z), y).isCloseTo(numeric, within(1e-5));
+          assertThat(grad[j])
+              .as("%s d/dz%d at %s, y=%s", kind, j, java.util.Arrays.toString(z), y)
+              .isCloseTo(numeric, within(1e-5));
         }
         checked++;
       }
@@ -109,7 +118,8 @@ class LossGradientTest {
   void softmaxNeverOverflows() {
     double[] z = {1000, 0, -1000};
     double[] grad = new double[3];
-    assertThat(SoftmaxLoss.INSTANCE.lossAndGradient(z, 0, 3, 0, grad, 0)).isCloseTo(0.0, within(1e-12));
+    assertThat(SoftmaxLoss.INSTANCE.lossAndGradient(z, 0, 3, 0, grad, 0))
+        .isCloseTo(0.0, within(1e-12));
     assertThat(SoftmaxLoss.INSTANCE.loss(z, 0, 3, 2)).isCloseTo(2000.0, within(1e-9));
     for (double g : grad) {
       assertThat(Double.isFinite(g)).isTrue();

@@ -34,7 +34,8 @@ class OptimizerStepTest {
     double[][] s = slots(heavy);
     heavy.update(w, null, G1, 2, s, 0, new Optimizer.Step(1, 0.1, 0, 0));
     heavy.update(w, null, G2, 2, s, 0, new Optimizer.Step(2, 0.1, 0, 0));
-    // v1 = g1 = (0.5, -2); w1 = (-0.05, 0.2); v2 = 0.9 v1 + g2 = (0.55, -0.8); w2 = w1 - 0.1 v2 = (-0.105, 0.28)
+    // v1 = g1 = (0.5, -2); w1 = (-0.05, 0.2); v2 = 0.9 v1 + g2 = (0.55, -0.8); w2 = w1 - 0.1 v2 =
+    // (-0.105, 0.28)
     assertThat(w).containsExactly(new double[] {-0.105, 0.28}, within(1e-15));
     assertThat(s[0]).containsExactly(new double[] {0.55, -0.8}, within(1e-15));
 
@@ -53,7 +54,8 @@ class OptimizerStepTest {
     double[][] s = slots(ada);
     ada.update(w, null, G1, 2, s, 0, new Optimizer.Step(1, 0.1, 0, 0));
     ada.update(w, null, G2, 2, s, 0, new Optimizer.Step(2, 0.1, 0, 0));
-    // G = (0.25 + 0.01, 4 + 1); w = -0.1 * sign-ish: step1 (-0.1, 0.1), step2 -0.1 (0.1/sqrt(0.26), 1/sqrt(5))
+    // G = (0.25 + 0.01, 4 + 1); w = -0.1 * sign-ish: step1 (-0.1, 0.1), step2 -0.1 (0.1/sqrt(0.26),
+    // 1/sqrt(5))
     assertThat(w[0]).isCloseTo(-0.1 - 0.1 * 0.1 / Math.sqrt(0.26), within(1e-15));
     assertThat(w[1]).isCloseTo(0.1 - 0.1 / Math.sqrt(5), within(1e-15));
 
@@ -61,7 +63,8 @@ class OptimizerStepTest {
     Optimizer rms = new RmsProp(0.9, 0.0);
     double[][] m = slots(rms);
     rms.update(r, null, G1, 2, m, 0, new Optimizer.Step(1, 0.01, 0, 0));
-    // E = 0.1 g^2 = (0.025, 0.4); step = 0.01 g / sqrt(E) = 0.01 * (0.5/0.158.., -2/0.632..) = (-0.0316.., +0.0316..)
+    // E = 0.1 g^2 = (0.025, 0.4); step = 0.01 g / sqrt(E) = 0.01 * (0.5/0.158.., -2/0.632..) =
+    // (-0.0316.., +0.0316..)
     assertThat(r[0]).isCloseTo(-0.01 * 0.5 / Math.sqrt(0.025), within(1e-15));
     assertThat(r[1]).isCloseTo(0.01 * 2 / Math.sqrt(0.4), within(1e-15));
   }
@@ -80,7 +83,9 @@ class OptimizerStepTest {
     double v = 0.999 * 0.001 * 0.25 + 0.001 * 0.01;
     double mhat = m / (1 - 0.81);
     double vhat = v / (1 - 0.999 * 0.999);
-    assertThat(w[0]).isCloseTo(-0.001 * 0.5 / (0.5 + 1e-8) - 0.001 * mhat / (Math.sqrt(vhat) + 1e-8), within(1e-15));
+    assertThat(w[0])
+        .isCloseTo(
+            -0.001 * 0.5 / (0.5 + 1e-8) - 0.001 * mhat / (Math.sqrt(vhat) + 1e-8), within(1e-15));
   }
 
   @Test
@@ -103,14 +108,16 @@ class OptimizerStepTest {
     double[] w = {1, 1, 1, 1};
     Optimizer o = new MomentumSgd(0.5, false);
     double[][] s = new double[1][4];
-    o.update(w, new int[] {1, 3}, new double[] {1.0, -1.0}, 2, s, 0, new Optimizer.Step(1, 0.1, 0, 0));
+    o.update(
+        w, new int[] {1, 3}, new double[] {1.0, -1.0}, 2, s, 0, new Optimizer.Step(1, 0.1, 0, 0));
     assertThat(w).containsExactly(1.0, 0.9, 1.0, 1.1);
     assertThat(s[0]).containsExactly(0.0, 1.0, 0.0, -1.0);
   }
 
   @Test
   void learningRateSchedules() {
-    OptimizerSpec spec = OptimizerSpec.newBuilder().setKind(OptimizerKind.SGD).setLearningRate(0.8).build();
+    OptimizerSpec spec =
+        OptimizerSpec.newBuilder().setKind(OptimizerKind.SGD).setLearningRate(0.8).build();
     assertThat(LearningRate.at(spec, 100)).isEqualTo(0.8);
     spec.setSchedule(LearningRateSchedule.INVERSE_SCALING);
     spec.setPowerT(0.5);

@@ -8,7 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class SpecFingerprintTest {
   private static final List<String> IDS =
-      List.of("a", "default", "model-42", "x".repeat(63), "y".repeat(64), "z".repeat(9_000), "modèle-Ω-模型");
+      List.of(
+          "a",
+          "default",
+          "model-42",
+          "x".repeat(63),
+          "y".repeat(64),
+          "z".repeat(9_000),
+          "modèle-Ω-模型");
 
   @Test
   void templateGivesTheFingerprintOfTheSpecUnderEachId() {
@@ -20,7 +27,9 @@ class SpecFingerprintTest {
       SpecFingerprint.Template template = SpecFingerprint.template(source);
       for (String id : IDS) {
         ModelSpec renamed = ModelSpec.newBuilder(source).setModelId(id).build();
-        assertThat(template.fingerprint(id)).as("%s as %s", source.getModelId(), id).isEqualTo(SpecFingerprint.of(renamed));
+        assertThat(template.fingerprint(id))
+            .as("%s as %s", source.getModelId(), id)
+            .isEqualTo(SpecFingerprint.of(renamed));
       }
     }
   }
@@ -30,7 +39,9 @@ class SpecFingerprintTest {
     ModelSpec spec = ModelSpecs.linearRegression("default", 3, 0.1, 20);
     SpecFingerprint.Template template = SpecFingerprint.template(spec);
     assertThat(template.fingerprint("a")).isNotEqualTo(template.fingerprint("b"));
-    assertThat(SpecFingerprint.template(ModelSpecs.linearRegression("default", 3, 0.2, 20)).fingerprint("a"))
+    assertThat(
+            SpecFingerprint.template(ModelSpecs.linearRegression("default", 3, 0.2, 20))
+                .fingerprint("a"))
         .isNotEqualTo(template.fingerprint("a"));
   }
 }

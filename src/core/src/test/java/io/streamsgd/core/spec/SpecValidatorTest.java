@@ -12,14 +12,24 @@ import org.junit.jupiter.api.Test;
 class SpecValidatorTest {
   @Test
   void namesEveryBadFieldAndItsRange() {
-    ModelSpec bad = ModelSpec.newBuilder(ModelSpecs.linearRegression("ok", 2, 0.1, 8)).setModelId("no spaces allowed").setLoss(Loss.LOGISTIC).setFeatureDimension(0).build();
+    ModelSpec bad =
+        ModelSpec.newBuilder(ModelSpecs.linearRegression("ok", 2, 0.1, 8))
+            .setModelId("no spaces allowed")
+            .setLoss(Loss.LOGISTIC)
+            .setFeatureDimension(0)
+            .build();
     bad.getOptimizer().setLearningRate(Double.NaN);
     bad.getBatch().setSize(0);
     assertThat(SpecValidator.problems(bad))
         .anySatisfy(p -> assertThat(p).startsWith("modelId must match"))
-        .anySatisfy(p -> assertThat(p).contains("loss LOGISTIC trains BINARY models, but task is REGRESSION"))
-        .anySatisfy(p -> assertThat(p).contains("featureDimension must be in [1, 268435456], got 0"))
-        .anySatisfy(p -> assertThat(p).contains("optimizer.learningRate must be finite and > 0, got NaN"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("loss LOGISTIC trains BINARY models, but task is REGRESSION"))
+        .anySatisfy(
+            p -> assertThat(p).contains("featureDimension must be in [1, 268435456], got 0"))
+        .anySatisfy(
+            p -> assertThat(p).contains("optimizer.learningRate must be finite and > 0, got NaN"))
         .anySatisfy(p -> assertThat(p).contains("batch.size must be in [1, 1000000], got 0"));
     assertThatThrownBy(() -> SpecValidator.requireValid(bad)).hasMessageContaining("invalid spec");
   }
@@ -40,7 +50,8 @@ class SpecValidatorTest {
     assertThat(SpecValidator.problems(spec)).isEmpty();
     assertThatThrownBy(() -> ModelSpecJson.parse("{\"modelId\": \"m\", \"tsk\": \"REGRESSION\"}"))
         .hasMessageContaining("unknown field tsk");
-    assertThatThrownBy(() -> ModelSpecJson.parse("{\"modelId\": \"m\"}")).hasMessageContaining("task");
+    assertThatThrownBy(() -> ModelSpecJson.parse("{\"modelId\": \"m\"}"))
+        .hasMessageContaining("task");
   }
 
   @Test
@@ -49,7 +60,9 @@ class SpecValidatorTest {
     ModelSpec back = ModelSpecJson.parse(ModelSpecJson.toJson(spec));
     assertThat(back).isEqualTo(spec);
     assertThat(SpecFingerprint.of(back)).isEqualTo(SpecFingerprint.of(spec));
-    assertThat(SpecFingerprint.of(ModelSpecs.of("m-1", Task.BINARY, Loss.LOGISTIC, 7, 0.3, 0.01, 16, 250)))
+    assertThat(
+            SpecFingerprint.of(
+                ModelSpecs.of("m-1", Task.BINARY, Loss.LOGISTIC, 7, 0.3, 0.01, 16, 250)))
         .isNotEqualTo(SpecFingerprint.of(spec));
   }
 
@@ -61,10 +74,15 @@ class SpecValidatorTest {
       StringBuilder id = new StringBuilder();
       int length = rnd.nextInt(10) == 0 ? 120 + rnd.nextInt(20) : rnd.nextInt(6);
       for (int k = 0; k < length; k++) {
-        id.append(rnd.nextInt(4) == 0 ? alphabet.charAt(rnd.nextInt(alphabet.length())) : (char) ('a' + rnd.nextInt(26)));
+        id.append(
+            rnd.nextInt(4) == 0
+                ? alphabet.charAt(rnd.nextInt(alphabet.length()))
+                : (char) ('a' + rnd.nextInt(26)));
       }
       String s = id.toString();
-      org.assertj.core.api.Assertions.assertThat(SpecValidator.isModelId(s)).as("'%s'", s).isEqualTo(SpecValidator.MODEL_ID.matcher(s).matches());
+      org.assertj.core.api.Assertions.assertThat(SpecValidator.isModelId(s))
+          .as("'%s'", s)
+          .isEqualTo(SpecValidator.MODEL_ID.matcher(s).matches());
     }
     org.assertj.core.api.Assertions.assertThat(SpecValidator.isModelId(null)).isFalse();
   }

@@ -59,9 +59,13 @@ class ConvergenceTest {
 
   static void assertAt(LearnerState state, double[] optimum, double tolerance) {
     for (int j = 0; j < D; j++) {
-      assertThat(state.model().weights()[j]).as("weight %d", j).isCloseTo(optimum[j], within(tolerance));
+      assertThat(state.model().weights()[j])
+          .as("weight %d", j)
+          .isCloseTo(optimum[j], within(tolerance));
     }
-    assertThat(state.model().intercepts()[0]).as("intercept").isCloseTo(optimum[D], within(tolerance));
+    assertThat(state.model().intercepts()[0])
+        .as("intercept")
+        .isCloseTo(optimum[D], within(tolerance));
   }
 
   @ParameterizedTest(name = "{0} lr={1} {2}")
@@ -74,7 +78,8 @@ class ConvergenceTest {
     "ADAM,     0.05, EXPONENTIAL_DECAY",
     "FTRL,     1.0,  CONSTANT"
   })
-  void everyOptimizerReachesTheLeastSquaresSolution(OptimizerKind kind, double lr, LearningRateSchedule schedule) {
+  void everyOptimizerReachesTheLeastSquaresSolution(
+      OptimizerKind kind, double lr, LearningRateSchedule schedule) {
     List<Sample> data = regressionData();
     double[] optimum = leastSquares(data);
     ModelSpec spec = ModelSpecs.withOptimizer(ModelSpecs.linearRegression("m", D, lr, N), kind, lr);
@@ -90,7 +95,8 @@ class ConvergenceTest {
 
   @Test
   void logisticRegressionReachesTheNewtonOptimum() {
-    // Reference: Newton's method on the L2-regularized mean log loss (second order, exact to 1e-12).
+    // Reference: Newton's method on the L2-regularized mean log loss (second order, exact to
+    // 1e-12).
     Random rnd = new Random(5);
     List<Sample> data = new ArrayList<>();
     for (int i = 0; i < N; i++) {
@@ -101,7 +107,8 @@ class ConvergenceTest {
     double l2 = 0.01;
     double[] newton = newtonLogistic(data, l2);
 
-    ModelSpec spec = ModelSpecs.withRegularization(ModelSpecs.logisticRegression("m", D, 2.0, N), 0, l2);
+    ModelSpec spec =
+        ModelSpecs.withRegularization(ModelSpecs.logisticRegression("m", D, 2.0, N), 0, l2);
     LearnerState state = LearnerState.initial(spec);
     for (int step = 0; step < 5000; step++) {
       MinibatchUpdate.apply(state, data);
@@ -117,7 +124,9 @@ class ConvergenceTest {
       DMatrixRMaj h = new DMatrixRMaj(p, p);
       DMatrixRMaj g = new DMatrixRMaj(p, 1);
       for (Sample s : data) {
-        double[] x = {s.features().valueAt(0), s.features().valueAt(1), s.features().valueAt(2), 1.0};
+        double[] x = {
+          s.features().valueAt(0), s.features().valueAt(1), s.features().valueAt(2), 1.0
+        };
         double z = 0;
         for (int j = 0; j < p; j++) {
           z += theta[j] * x[j];
@@ -148,7 +157,12 @@ class ConvergenceTest {
     // y depends on features 0 and 1 only; 2..9 are noise.
     Random rnd = new Random(8);
     int d = 10;
-    ModelSpec spec = ModelSpecs.withRegularization(ModelSpecs.withOptimizer(ModelSpecs.logisticRegression("m", d, 0.1, 32), OptimizerKind.FTRL, 0.1), 5.0, 0.1);
+    ModelSpec spec =
+        ModelSpecs.withRegularization(
+            ModelSpecs.withOptimizer(
+                ModelSpecs.logisticRegression("m", d, 0.1, 32), OptimizerKind.FTRL, 0.1),
+            5.0,
+            0.1);
     LearnerState state = LearnerState.initial(spec);
     for (int step = 0; step < 500; step++) {
       List<Sample> batch = new ArrayList<>();
@@ -175,7 +189,8 @@ class ConvergenceTest {
     // Samples touch 1 or 2 of 6 coordinates; the dense run regularizes every coordinate every step.
     Random rnd = new Random(2);
     int d = 6;
-    ModelSpec spec = ModelSpecs.withRegularization(ModelSpecs.linearRegression("m", d, 0.05, 4), l1, l2);
+    ModelSpec spec =
+        ModelSpecs.withRegularization(ModelSpecs.linearRegression("m", d, 0.05, 4), l1, l2);
     LearnerState viaDense = LearnerState.initial(spec);
     LearnerState viaSparse = LearnerState.initial(spec);
     for (int step = 0; step < 300; step++) {
@@ -188,7 +203,14 @@ class ConvergenceTest {
         x[a] = v;
         double y = 2 * v * (a % 2 == 0 ? 1 : -1) + 0.1 * rnd.nextGaussian();
         dense.add(dense(y, x));
-        sparse.add(new Sample("m", FeatureVector.sparse(new int[] {a}, new double[] {v}), y, 1, 0, Sample.Origin.UNKNOWN));
+        sparse.add(
+            new Sample(
+                "m",
+                FeatureVector.sparse(new int[] {a}, new double[] {v}),
+                y,
+                1,
+                0,
+                Sample.Origin.UNKNOWN));
       }
       MinibatchUpdate.apply(viaDense, dense);
       MinibatchUpdate.apply(viaSparse, sparse);
@@ -200,11 +222,16 @@ class ConvergenceTest {
     int[] idx = {0, 1, 2, 3, 4, 5};
     all.add(dense(0, ones));
     MinibatchUpdate.apply(viaDense, all);
-    MinibatchUpdate.apply(viaSparse, List.of(new Sample("m", FeatureVector.sparse(idx, ones), 0, 1, 0, Sample.Origin.UNKNOWN)));
+    MinibatchUpdate.apply(
+        viaSparse,
+        List.of(new Sample("m", FeatureVector.sparse(idx, ones), 0, 1, 0, Sample.Origin.UNKNOWN)));
     for (int j = 0; j < d; j++) {
-      assertThat(viaSparse.model().weights()[j]).as("weight %d", j).isCloseTo(viaDense.model().weights()[j], within(1e-12));
+      assertThat(viaSparse.model().weights()[j])
+          .as("weight %d", j)
+          .isCloseTo(viaDense.model().weights()[j], within(1e-12));
     }
-    assertThat(viaSparse.model().intercepts()[0]).isCloseTo(viaDense.model().intercepts()[0], within(1e-12));
+    assertThat(viaSparse.model().intercepts()[0])
+        .isCloseTo(viaDense.model().intercepts()[0], within(1e-12));
   }
 
   @Test
@@ -217,13 +244,19 @@ class ConvergenceTest {
       List<Sample> batch = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         int c = rnd.nextInt(3);
-        batch.add(dense(c, centers[c][0] + 0.5 * rnd.nextGaussian(), centers[c][1] + 0.5 * rnd.nextGaussian()));
+        batch.add(
+            dense(
+                c,
+                centers[c][0] + 0.5 * rnd.nextGaussian(),
+                centers[c][1] + 0.5 * rnd.nextGaussian()));
       }
       MinibatchUpdate.apply(state, batch);
     }
     assertThat(state.model().outputs()).isEqualTo(3);
     assertThat(state.metrics().fadedAccuracy()).isGreaterThan(0.97);
-    var p = new io.streamsgd.core.model.Predictor(spec, state.model()).predict(FeatureVector.dense(new double[] {-1, 2}));
+    var p =
+        new io.streamsgd.core.model.Predictor(spec, state.model())
+            .predict(FeatureVector.dense(new double[] {-1, 2}));
     assertThat(p.predictedClass()).isEqualTo(1);
     assertThat(java.util.Arrays.stream(p.probabilities()).sum()).isCloseTo(1.0, within(1e-12));
   }

@@ -25,7 +25,8 @@ class DivergenceGuardTest {
     assertThat(state.version()).isEqualTo(1); // published, saying the batch was refused
     assertThat(state.samplesSeen()).isEqualTo(1);
     assertThat(state.divergence().rejectedBatches()).isEqualTo(1);
-    assertThat(state.divergence().learningRateScale()).isEqualTo(1.0); // one refusal: no backoff yet
+    assertThat(state.divergence().learningRateScale())
+        .isEqualTo(1.0); // one refusal: no backoff yet
     MinibatchUpdate.apply(state, List.of(sample(1e10, 1e10)));
     assertThat(state.divergence().learningRateScale()).isEqualTo(0.5); // the second in a row
     assertThat(state.model().allFinite()).isTrue();
@@ -36,7 +37,8 @@ class DivergenceGuardTest {
     LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("m", 1, 0.1, 1));
     MinibatchUpdate.apply(state, List.of(sample(2, 1)));
     MinibatchUpdate.apply(state, List.of(sample(2, 1)));
-    assertThat(state.adopt(ModelSpecs.linearRegression("m", 1, 0.5, 1))).isFalse(); // same shape: keeps parameters
+    assertThat(state.adopt(ModelSpecs.linearRegression("m", 1, 0.5, 1)))
+        .isFalse(); // same shape: keeps parameters
     assertThat(state.model().weights()[0]).isNotZero();
     assertThat(state.adopt(ModelSpecs.linearRegression("m", 3, 0.5, 1))).isTrue();
     assertThat(state.lineage()).isEqualTo(2);

@@ -50,13 +50,21 @@ class MinibatchUpdateTest {
         double c = rnd.nextGaussian();
         double y = a - c > 0 ? 1 : 0;
         d.add(dense(y, a, 0, c, 0));
-        s.add(new Sample("m", FeatureVector.sparse(new int[] {0, 2}, new double[] {a, c}), y, 1, 0, Sample.Origin.UNKNOWN));
+        s.add(
+            new Sample(
+                "m",
+                FeatureVector.sparse(new int[] {0, 2}, new double[] {a, c}),
+                y,
+                1,
+                0,
+                Sample.Origin.UNKNOWN));
       }
       MinibatchUpdate.apply(viaDense, d);
       MinibatchUpdate.apply(viaSparse, s);
     }
     for (int i = 0; i < 4; i++) {
-      assertThat(viaSparse.model().weights()[i]).isCloseTo(viaDense.model().weights()[i], within(1e-12));
+      assertThat(viaSparse.model().weights()[i])
+          .isCloseTo(viaDense.model().weights()[i], within(1e-12));
     }
     assertThat(viaDense.model().weights()[0]).isPositive();
     assertThat(viaDense.model().weights()[2]).isNegative();
@@ -64,7 +72,16 @@ class MinibatchUpdateTest {
 
   @Test
   void l2ShrinksTheWeightsButNotTheIntercept() {
-    ModelSpec spec = ModelSpecs.of("m", io.streamsgd.schema.Task.REGRESSION, io.streamsgd.schema.Loss.SQUARED, 1, 0.1, 0.5, 1, 1000);
+    ModelSpec spec =
+        ModelSpecs.of(
+            "m",
+            io.streamsgd.schema.Task.REGRESSION,
+            io.streamsgd.schema.Loss.SQUARED,
+            1,
+            0.1,
+            0.5,
+            1,
+            1000);
     LearnerState state = LearnerState.initial(spec);
     state.model().weights()[0] = 2.0;
     state.model().intercepts()[0] = 1.0;
@@ -87,7 +104,8 @@ class MinibatchUpdateTest {
     DMatrixRMaj b = new DMatrixRMaj(n, 1);
     for (int i = 0; i < n; i++) {
       double[] x = {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
-      double y = intercept + beta[0] * x[0] + beta[1] * x[1] + beta[2] * x[2] + 0.5 * rnd.nextGaussian();
+      double y =
+          intercept + beta[0] * x[0] + beta[1] * x[1] + beta[2] * x[2] + 0.5 * rnd.nextGaussian();
       data.add(dense(y, x));
       for (int j = 0; j < d; j++) {
         a.set(i, j, x[j]);
@@ -100,7 +118,9 @@ class MinibatchUpdateTest {
     DMatrixRMaj solution = new DMatrixRMaj(d + 1, 1);
     qr.solve(b, solution);
 
-    LearnerState state = LearnerState.initial(ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", d, 0.05, n), n));
+    LearnerState state =
+        LearnerState.initial(
+            ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", d, 0.05, n), n));
     for (int epoch = 0; epoch < 600; epoch++) {
       MinibatchUpdate.apply(state, data); // one full batch: gradient descent on the exact objective
     }
@@ -116,7 +136,9 @@ class MinibatchUpdateTest {
     for (int i = 0; i < 200; i++) {
       MinibatchUpdate.apply(state, List.of(dense(1, 2.0), dense(0, -2.0)));
     }
-    var p = new io.streamsgd.core.model.Predictor(state.spec(), state.model()).predict(FeatureVector.dense(new double[] {2.0}));
+    var p =
+        new io.streamsgd.core.model.Predictor(state.spec(), state.model())
+            .predict(FeatureVector.dense(new double[] {2.0}));
     assertThat(p.value()).isEqualTo(LogisticLoss.sigmoid(p.score())).isGreaterThan(0.95);
     assertThat(p.predictedClass()).isEqualTo(1);
   }
@@ -124,6 +146,7 @@ class MinibatchUpdateTest {
   @Test
   void refusesAnEmptyBatch() {
     LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("m", 1, 0.1, 2));
-    assertThatThrownBy(() -> MinibatchUpdate.apply(state, List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MinibatchUpdate.apply(state, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

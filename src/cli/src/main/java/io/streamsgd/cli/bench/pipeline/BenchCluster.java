@@ -20,11 +20,23 @@ final class BenchCluster implements AutoCloseable {
   final String jarId;
   final int slots;
   private final String bootstrap;
-  /** Kafka client properties besides the bootstrap servers (security settings), passed to every client and job. */
+
+  /**
+   * Kafka client properties besides the bootstrap servers (security settings), passed to every
+   * client and job.
+   */
   final Map<String, String> kafkaProperties;
 
-  /** An existing Kafka cluster and Flink cluster: nothing is started or stopped but the bench's own jobs. */
-  BenchCluster(String bootstrap, Map<String, String> kafkaProperties, String flinkRestUrl, Path jobJar, int parallelism)
+  /**
+   * An existing Kafka cluster and Flink cluster: nothing is started or stopped but the bench's own
+   * jobs.
+   */
+  BenchCluster(
+      String bootstrap,
+      Map<String, String> kafkaProperties,
+      String flinkRestUrl,
+      Path jobJar,
+      int parallelism)
       throws Exception {
     this.kafka = null;
     this.flink = null;
@@ -48,27 +60,37 @@ final class BenchCluster implements AutoCloseable {
 
   /** Job arguments that hand the Kafka client properties to a job. */
   java.util.List<String> kafkaArgs() {
-    java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("--streamsgd.kafka.bootstrap-servers", bootstrap));
-    kafkaProperties.forEach((k, v) -> out.addAll(java.util.List.of("--streamsgd.kafka.properties." + k, v)));
+    java.util.List<String> out =
+        new java.util.ArrayList<>(
+            java.util.List.of("--streamsgd.kafka.bootstrap-servers", bootstrap));
+    kafkaProperties.forEach(
+        (k, v) -> out.addAll(java.util.List.of("--streamsgd.kafka.properties." + k, v)));
     return out;
   }
 
   BenchCluster(Path dir, Path jobJar, int slots, String taskManagerMemory) throws Exception {
     this.slots = slots;
     this.kafkaProperties = Map.of();
-    kafka = KafkaBrokerProcess.start(dir.resolve("kafka"), Map.of("num.io.threads", "2"), Duration.ofMinutes(1));
+    kafka =
+        KafkaBrokerProcess.start(
+            dir.resolve("kafka"), Map.of("num.io.threads", "2"), Duration.ofMinutes(1));
     try {
       flink =
           StandaloneFlinkCluster.start(
               dir.resolve("flink"),
               1,
               Map.of(
-                  "taskmanager.numberOfTaskSlots", String.valueOf(slots),
-                  "taskmanager.memory.process.size", taskManagerMemory,
-                  "taskmanager.memory.managed.fraction", "0.25",
-                  "parallelism.default", String.valueOf(slots),
+                  "taskmanager.numberOfTaskSlots",
+                  String.valueOf(slots),
+                  "taskmanager.memory.process.size",
+                  taskManagerMemory,
+                  "taskmanager.memory.managed.fraction",
+                  "0.25",
+                  "parallelism.default",
+                  String.valueOf(slots),
                   // the trainer must not restart in a benchmark: a failure is a result
-                  "restart-strategy.type", "none"));
+                  "restart-strategy.type",
+                  "none"));
     } catch (Exception e) {
       kafka.close();
       throw e;
@@ -90,11 +112,19 @@ final class BenchCluster implements AutoCloseable {
     }
   }
 
-  /** Fails when the job has ended while it should be running: a failed run is a result, not a wait. */
+  /**
+   * Fails when the job has ended while it should be running: a failed run is a result, not a wait.
+   */
   void checkRunning(String jobId) throws Exception {
     String state = rest.jobState(jobId);
     if (!"RUNNING".equals(state)) {
-      throw new IllegalStateException("job " + jobId + " is " + state + "; see " + (local() ? flink.directory().resolve("log") : "the Flink cluster's logs"));
+      throw new IllegalStateException(
+          "job "
+              + jobId
+              + " is "
+              + state
+              + "; see "
+              + (local() ? flink.directory().resolve("log") : "the Flink cluster's logs"));
     }
   }
 
@@ -110,7 +140,8 @@ final class BenchCluster implements AutoCloseable {
     }
     rest.awaitState(jobId, Set.of("FINISHED", "CANCELED", "FAILED"), Duration.ofMinutes(2));
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (rest.overview().path("slots-available").asInt() < slots && System.nanoTime() < deadline) {
+    while (rest.overview().path("slots-available").asInt() < slots
+        && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
   }

@@ -38,7 +38,11 @@ final class BenchReport {
   }
 
   static String runLabel(Map<String, Object> r) {
-    return String.format(Locale.ROOT, "%s, %,d model%s, %s, %s", r.get("features"), r.get("models"),
+    return String.format(
+        Locale.ROOT,
+        "%s, %,d model%s, %s, %s",
+        r.get("features"),
+        r.get("models"),
         ((Number) r.get("models")).intValue() == 1 ? "" : "s",
         r.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
         r.get("stateBackend").toString().toLowerCase(Locale.ROOT));
@@ -46,8 +50,8 @@ final class BenchReport {
 
   /** Throughput of every measured path, one bar each, samples (records) per second. */
   /**
-   * p50 and p99 latency of the samples sent in each second of the latency runs; returns false
-   * when the report has no latency runs.
+   * p50 and p99 latency of the samples sent in each second of the latency runs; returns false when
+   * the report has no latency runs.
    */
   static boolean latencyChart(Map<String, Object> report, Path file) throws IOException {
     List<io.streamsgd.cli.chart.LineChartPng.Series> series = new java.util.ArrayList<>();
@@ -57,17 +61,37 @@ final class BenchReport {
       if (perSecond == null || perSecond.isEmpty()) {
         continue;
       }
-      String name = String.format(Locale.ROOT, "%s %,.0f/s", l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
-          (Double) l.get("samplesPerSecond"));
+      String name =
+          String.format(
+              Locale.ROOT,
+              "%s %,.0f/s",
+              l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
+              (Double) l.get("samplesPerSecond"));
       for (String q : List.of("p50Ms", "p99Ms")) {
-        series.add(new io.streamsgd.cli.chart.LineChartPng.Series(name + " " + q.substring(0, 3),
-            perSecond.stream().map(p -> new double[] {((Number) p.get("second")).doubleValue(), Math.max(1, ((Number) p.get(q)).doubleValue())}).toList()));
+        series.add(
+            new io.streamsgd.cli.chart.LineChartPng.Series(
+                name + " " + q.substring(0, 3),
+                perSecond.stream()
+                    .map(
+                        p ->
+                            new double[] {
+                              ((Number) p.get("second")).doubleValue(),
+                              Math.max(1, ((Number) p.get(q)).doubleValue())
+                            })
+                    .toList()));
       }
     }
     if (series.isEmpty()) {
       return false;
     }
-    io.streamsgd.cli.chart.LineChartPng.write(file, "Sample-to-model latency by second sent", "second of the measurement", "latency (ms)", series, false, true);
+    io.streamsgd.cli.chart.LineChartPng.write(
+        file,
+        "Sample-to-model latency by second sent",
+        "second of the measurement",
+        "latency (ms)",
+        series,
+        false,
+        true);
     return true;
   }
 
@@ -86,11 +110,21 @@ final class BenchReport {
     }
     Map<String, Object> peer = map(report, "peer");
     if (peer != null) {
-      data.addValue((Number) peer.get("examplesPerSecond"), "Vowpal Wabbit in memory", "Vowpal Wabbit, 1 thread, in memory");
+      data.addValue(
+          (Number) peer.get("examplesPerSecond"),
+          "Vowpal Wabbit in memory",
+          "Vowpal Wabbit, 1 thread, in memory");
     }
-    JFreeChart chart = ChartFactory.createBarChart(
-        "Samples per second (" + report.get("cores") + " cores)", null, "records / samples per second", data,
-        PlotOrientation.HORIZONTAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            "Samples per second (" + report.get("cores") + " cores)",
+            null,
+            "records / samples per second",
+            data,
+            PlotOrientation.HORIZONTAL,
+            true,
+            false,
+            false);
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -112,44 +146,85 @@ final class BenchReport {
     Map<String, Object> raw = map(report, "ceilings", "rawConsumer");
     Map<String, Object> decode = map(report, "ceilings", "sourceDecodeDiscard");
     if (raw != null) {
-      b.append(String.format(Locale.ROOT, "| ceiling: plain KafkaConsumer, raw bytes | %,.0f | %.0f MB/s |%n",
-          (Double) raw.get("recordsPerSecond"), (Double) raw.get("bytesPerSecond") / 1e6));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| ceiling: plain KafkaConsumer, raw bytes | %,.0f | %.0f MB/s |%n",
+              (Double) raw.get("recordsPerSecond"),
+              (Double) raw.get("bytesPerSecond") / 1e6));
     }
     if (decode != null) {
-      b.append(String.format(Locale.ROOT, "| ceiling: Flink Kafka source + the trainer's decoder, discard | %,.0f | parallelism 2 |%n",
-          (Double) decode.get("recordsPerSecond")));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| ceiling: Flink Kafka source + the trainer's decoder, discard | %,.0f | parallelism 2 |%n",
+              (Double) decode.get("recordsPerSecond")));
     }
     for (Map<String, Object> r : list(report, "endToEnd")) {
-      StringBuilder notes = new StringBuilder(String.format(Locale.ROOT, "batch %s, %,d updates, log loss %.4f",
-          r.get("batch"), ((Number) r.get("modelUpdates")).longValue(), (Double) r.get("prequentialLogLoss")));
+      StringBuilder notes =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "batch %s, %,d updates, log loss %.4f",
+                  r.get("batch"),
+                  ((Number) r.get("modelUpdates")).longValue(),
+                  (Double) r.get("prequentialLogLoss")));
       Map<String, Object> cp = map(r, "checkpoints");
       if (cp != null) {
-        notes.append(String.format(Locale.ROOT, "; state %.0f MB, checkpoint %d ms (slowest %d ms)",
-            ((Number) cp.get("fullStateBytes")).longValue() / 1e6, ((Number) cp.get("lastDurationMs")).longValue(),
-            ((Number) cp.get("maxDurationMs")).longValue()));
+        notes.append(
+            String.format(
+                Locale.ROOT,
+                "; state %.0f MB, checkpoint %d ms (slowest %d ms)",
+                ((Number) cp.get("fullStateBytes")).longValue() / 1e6,
+                ((Number) cp.get("lastDurationMs")).longValue(),
+                ((Number) cp.get("maxDurationMs")).longValue()));
       }
-      b.append(String.format(Locale.ROOT, "| end to end: %s | %,.0f | %s |%n", runLabel(r), (Double) r.get("samplesPerSecond"), notes));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| end to end: %s | %,.0f | %s |%n",
+              runLabel(r),
+              (Double) r.get("samplesPerSecond"),
+              notes));
     }
     Map<String, Object> peer = map(report, "peer");
     if (peer != null) {
-      b.append(String.format(Locale.ROOT, "| peer: Vowpal Wabbit 9.3.0, one thread, in memory | %,.0f | log loss %.4f |%n",
-          (Double) peer.get("examplesPerSecond"), (Double) peer.get("progressiveLogLoss")));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| peer: Vowpal Wabbit 9.3.0, one thread, in memory | %,.0f | log loss %.4f |%n",
+              (Double) peer.get("examplesPerSecond"),
+              (Double) peer.get("progressiveLogLoss")));
     }
     List<Map<String, Object>> latency = list(report, "latency");
     if (!latency.isEmpty()) {
-      b.append("\n| latency, sample produced to model visible | samples/s asked | sent | p50 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
+      b.append(
+          "\n| latency, sample produced to model visible | samples/s asked | sent | p50 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
       for (Map<String, Object> l : latency) {
-        b.append(String.format(Locale.ROOT, "| %s, %s models, batches of %s, checkpoints every %s ms, network buffer timeout %s ms, updates %s | %,.0f | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
-            l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once", l.get("models"), l.get("batch"),
-            l.get("checkpointIntervalMs"), l.get("networkBufferTimeoutMs"), l.get("compression"), (Double) l.get("samplesPerSecond"),
-            (Double) l.getOrDefault("sentPerSecond", l.get("samplesPerSecond")), (Double) l.get("p50Ms"), (Double) l.get("p99Ms"), (Double) l.get("maxMs")));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s, %s models, batches of %s, checkpoints every %s ms, network buffer timeout %s ms, updates %s | %,.0f | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
+                l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
+                l.get("models"),
+                l.get("batch"),
+                l.get("checkpointIntervalMs"),
+                l.get("networkBufferTimeoutMs"),
+                l.get("compression"),
+                (Double) l.get("samplesPerSecond"),
+                (Double) l.getOrDefault("sentPerSecond", l.get("samplesPerSecond")),
+                (Double) l.get("p50Ms"),
+                (Double) l.get("p99Ms"),
+                (Double) l.get("maxMs")));
       }
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> ratios = (Map<String, Object>) report.get("ratios");
     if (ratios != null && !ratios.isEmpty()) {
       b.append("\n| ratio, from this run | value |\n|---|---:|\n");
-      ratios.forEach((what, value) -> b.append(String.format(Locale.ROOT, "| %s | %.2f |%n", what, (Double) value)));
+      ratios.forEach(
+          (what, value) ->
+              b.append(String.format(Locale.ROOT, "| %s | %.2f |%n", what, (Double) value)));
     }
     return b.toString();
   }

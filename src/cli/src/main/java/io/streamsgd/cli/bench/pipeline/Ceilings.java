@@ -30,15 +30,21 @@ final class Ceilings {
 
   private Ceilings() {}
 
-  /** A plain KafkaConsumer reading raw bytes from the beginning to the end offsets, timed from its first record. */
+  /**
+   * A plain KafkaConsumer reading raw bytes from the beginning to the end offsets, timed from its
+   * first record.
+   */
   static Rate rawConsumer(Map<String, Object> client, String topic) {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
     config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       Set<TopicPartition> parts =
-          consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .collect(Collectors.toSet());
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -63,7 +69,8 @@ final class Ceilings {
    * The trainer's Kafka source and decoder into a discarding sink, bounded, on the bench cluster;
    * timed by the sink from the first record it saw to the last (over all subtasks).
    */
-  static Rate decode(BenchCluster cluster, String topic, Path marksDir, long expected) throws Exception {
+  static Rate decode(BenchCluster cluster, String topic, Path marksDir, long expected)
+      throws Exception {
     Files.createDirectories(marksDir);
     try (var old = Files.list(marksDir)) {
       for (Path p : old.toList()) {
@@ -71,13 +78,22 @@ final class Ceilings {
       }
     }
     List<String> args = new java.util.ArrayList<>(cluster.kafkaArgs());
-    args.addAll(List.of(
-        "--streamsgd.topic.samples", topic,
-        "--streamsgd.source.bounded", "true",
-        "--streamsgd.source.group-id", "bench-decode",
-        "--" + DecodeCeilingJob.MARKS_DIR, marksDir.toString()));
-    String jobId = cluster.rest.runJar(cluster.jarId, DecodeCeilingJob.class.getName(), args, null, false, cluster.slots);
-    String state = cluster.rest.awaitState(jobId, Set.of("FINISHED", "FAILED", "CANCELED"), Duration.ofMinutes(10));
+    args.addAll(
+        List.of(
+            "--streamsgd.topic.samples",
+            topic,
+            "--streamsgd.source.bounded",
+            "true",
+            "--streamsgd.source.group-id",
+            "bench-decode",
+            "--" + DecodeCeilingJob.MARKS_DIR,
+            marksDir.toString()));
+    String jobId =
+        cluster.rest.runJar(
+            cluster.jarId, DecodeCeilingJob.class.getName(), args, null, false, cluster.slots);
+    String state =
+        cluster.rest.awaitState(
+            jobId, Set.of("FINISHED", "FAILED", "CANCELED"), Duration.ofMinutes(10));
     cluster.stop(jobId);
     if (!"FINISHED".equals(state)) {
       throw new IllegalStateException("decode ceiling job ended " + state);
@@ -96,7 +112,8 @@ final class Ceilings {
       }
     }
     if (count != expected) {
-      throw new IllegalStateException("decode ceiling job decoded " + count + " samples, expected " + expected);
+      throw new IllegalStateException(
+          "decode ceiling job decoded " + count + " samples, expected " + expected);
     }
     return new Rate(count, 0, (last - first) / 1e3);
   }

@@ -23,14 +23,28 @@ final class CpuProfile {
   private static final Map<String, Pattern> PARTS = new LinkedHashMap<>();
 
   static {
-    PARTS.put("Avro (samples in, updates out)", Pattern.compile("^(org\\.apache\\.avro\\.|io\\.streamsgd\\.core\\.avro\\.|io\\.streamsgd\\.schema\\.)"));
+    PARTS.put(
+        "Avro (samples in, updates out)",
+        Pattern.compile(
+            "^(org\\.apache\\.avro\\.|io\\.streamsgd\\.core\\.avro\\.|io\\.streamsgd\\.schema\\.)"));
     PARTS.put("SGD math (core)", Pattern.compile("^(io\\.streamsgd\\.core\\.|org\\.ejml\\.)"));
-    PARTS.put("trainer operator (batching, state access)", Pattern.compile("^io\\.streamsgd\\.job\\.train\\."));
+    PARTS.put(
+        "trainer operator (batching, state access)",
+        Pattern.compile("^io\\.streamsgd\\.job\\.train\\."));
     PARTS.put("sample decoder operator", Pattern.compile("^io\\.streamsgd\\.job\\.source\\."));
-    PARTS.put("record serialization (keyBy, state)", Pattern.compile("^(io\\.streamsgd\\.job\\.state\\.|org\\.apache\\.flink\\.api\\.common\\.typeutils\\.|org\\.apache\\.flink\\.api\\.java\\.typeutils\\.|org\\.apache\\.flink\\.core\\.memory\\.|org\\.apache\\.flink\\.formats\\.avro\\.)"));
-    PARTS.put("keyed state backend", Pattern.compile("^(org\\.apache\\.flink\\.runtime\\.state\\.|org\\.apache\\.flink\\.state\\.|org\\.rocksdb\\.)"));
-    PARTS.put("Kafka client (source fetch, sink produce)", Pattern.compile("^(org\\.apache\\.kafka\\.|org\\.apache\\.flink\\.connector\\.kafka\\.)"));
-    PARTS.put("Flink runtime (network, mailbox, metrics)", Pattern.compile("^org\\.apache\\.flink\\."));
+    PARTS.put(
+        "record serialization (keyBy, state)",
+        Pattern.compile(
+            "^(io\\.streamsgd\\.job\\.state\\.|org\\.apache\\.flink\\.api\\.common\\.typeutils\\.|org\\.apache\\.flink\\.api\\.java\\.typeutils\\.|org\\.apache\\.flink\\.core\\.memory\\.|org\\.apache\\.flink\\.formats\\.avro\\.)"));
+    PARTS.put(
+        "keyed state backend",
+        Pattern.compile(
+            "^(org\\.apache\\.flink\\.runtime\\.state\\.|org\\.apache\\.flink\\.state\\.|org\\.rocksdb\\.)"));
+    PARTS.put(
+        "Kafka client (source fetch, sink produce)",
+        Pattern.compile("^(org\\.apache\\.kafka\\.|org\\.apache\\.flink\\.connector\\.kafka\\.)"));
+    PARTS.put(
+        "Flink runtime (network, mailbox, metrics)", Pattern.compile("^org\\.apache\\.flink\\."));
   }
 
   private final Path jcmd;
@@ -38,7 +52,13 @@ final class CpuProfile {
   private final Path file;
 
   private CpuProfile(long pid, Path file) {
-    this.jcmd = ProcessHandle.current().info().command().map(Path::of).map(java -> java.resolveSibling("jcmd")).orElse(Path.of("jcmd"));
+    this.jcmd =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .map(Path::of)
+            .map(java -> java.resolveSibling("jcmd"))
+            .orElse(Path.of("jcmd"));
     this.pid = pid;
     this.file = file;
   }
@@ -50,7 +70,10 @@ final class CpuProfile {
     return profile;
   }
 
-  /** Dumps and stops the recording; returns the share of CPU samples per part and the hottest methods. */
+  /**
+   * Dumps and stops the recording; returns the share of CPU samples per part and the hottest
+   * methods.
+   */
   Map<String, Object> stop() throws IOException, InterruptedException {
     Files.deleteIfExists(file);
     jcmd("JFR.dump", "name=streamsgd-bench", "filename=" + file.toAbsolutePath());
@@ -72,7 +95,8 @@ final class CpuProfile {
       }
       total++;
       RecordedFrame leaf = frames.get(0);
-      methods.merge(leaf.getMethod().getType().getName() + "." + leaf.getMethod().getName(), 1L, Long::sum);
+      methods.merge(
+          leaf.getMethod().getType().getName() + "." + leaf.getMethod().getName(), 1L, Long::sum);
       parts.merge(partOf(frames), 1L, Long::sum);
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -104,7 +128,9 @@ final class CpuProfile {
     counts.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(limit)
-        .forEach(c -> out.put(c.getKey(), Math.round(1000.0 * c.getValue() / Math.max(1, total)) / 10.0));
+        .forEach(
+            c ->
+                out.put(c.getKey(), Math.round(1000.0 * c.getValue() / Math.max(1, total)) / 10.0));
     return out;
   }
 

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,7 +23,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class LatencyRun {
   /** The measured distribution, in milliseconds. */
-  record Result(double rate, long samples, double p50, double p90, double p99, double max, List<double[]> perSecond) {}
+  record Result(
+      double rate,
+      long samples,
+      double p50,
+      double p90,
+      double p99,
+      double max,
+      List<double[]> perSecond) {}
 
   private final Workload workload;
   private final long[][] sent; // per model: send nanoTime of its i-th sample (1-based)
@@ -58,13 +65,20 @@ final class LatencyRun {
   }
 
   /**
-   * Produces at {@code rate} samples/s: first a warm-up of at least {@code minWarmup} seconds
-   * that lasts until every model shows all samples sent more than {@code caughtUp} ago (a cold
-   * cluster builds a backlog while its JVMs compile; measuring while it drains measures the
-   * start, not the steady state), at most {@code maxWarmup}; then {@code seconds} measured.
-   * Returns the rate really sent while measured: below {@code rate} when sending blocked.
+   * Produces at {@code rate} samples/s: first a warm-up of at least {@code minWarmup} seconds that
+   * lasts until every model shows all samples sent more than {@code caughtUp} ago (a cold cluster
+   * builds a backlog while its JVMs compile; measuring while it drains measures the start, not the
+   * steady state), at most {@code maxWarmup}; then {@code seconds} measured. Returns the rate
+   * really sent while measured: below {@code rate} when sending blocked.
    */
-  double produce(Map<String, Object> client, String topic, double rate, double seconds, double minWarmup, double maxWarmup, Duration caughtUp)
+  double produce(
+      Map<String, Object> client,
+      String topic,
+      double rate,
+      double seconds,
+      double minWarmup,
+      double maxWarmup,
+      Duration caughtUp)
       throws Exception {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -93,7 +107,8 @@ final class LatencyRun {
     long start = System.nanoTime();
     long total = Long.MAX_VALUE;
     long nextCheck = start;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (long i = 0; i < total; i++) {
         long due = start + (long) (i * 1e9 / rate);
         long wait = due - System.nanoTime();
@@ -104,7 +119,8 @@ final class LatencyRun {
           long now = System.nanoTime();
           double elapsed = (now - start) / 1e9;
           nextCheck = now + 100_000_000L;
-          if (elapsed >= maxWarmup || (elapsed >= minWarmup && caughtUp(now - caughtUp.toNanos()))) {
+          if (elapsed >= maxWarmup
+              || (elapsed >= minWarmup && caughtUp(now - caughtUp.toNanos()))) {
             warmupSeconds = elapsed;
             measureFrom = now;
             measuredFromIndex = i;
@@ -119,13 +135,15 @@ final class LatencyRun {
           sent[m][seq] = at;
         }
         boolean measured = at >= measureFrom;
-        producer.send(new ProducerRecord<>(topic, keys[m], value), (meta, e) -> {
-          if (e != null) {
-            failure.set(e);
-          } else if (measured) {
-            acked(System.nanoTime() - at);
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(topic, keys[m], value),
+            (meta, e) -> {
+              if (e != null) {
+                failure.set(e);
+              } else if (measured) {
+                acked(System.nanoTime() - at);
+              }
+            });
       }
       producer.flush();
     }
@@ -156,7 +174,10 @@ final class LatencyRun {
     acks.add(nanos);
   }
 
-  /** p50 and p99 of send to broker acknowledgement, in ms: the part of the latency before the pipeline. */
+  /**
+   * p50 and p99 of send to broker acknowledgement, in ms: the part of the latency before the
+   * pipeline.
+   */
   synchronized double[] ackPercentiles() {
     long[] a = acks.sorted();
     return new double[] {ms(a, 0.50), ms(a, 0.99)};
@@ -179,12 +200,19 @@ final class LatencyRun {
 
   synchronized Result result(double rate) {
     long[] l = latencies.sorted();
-    return new Result(rate, l.length, ms(l, 0.50), ms(l, 0.90), ms(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1] / 1e6, perSecond());
+    return new Result(
+        rate,
+        l.length,
+        ms(l, 0.50),
+        ms(l, 0.90),
+        ms(l, 0.99),
+        l.length == 0 ? Double.NaN : l[l.length - 1] / 1e6,
+        perSecond());
   }
 
   /**
-   * p50 and p99 of the samples sent in each second of the measurement: a rising line is a
-   * backlog that grows (more load than the pipeline takes), a hump a stall it recovered from.
+   * p50 and p99 of the samples sent in each second of the measurement: a rising line is a backlog
+   * that grows (more load than the pipeline takes), a hump a stall it recovered from.
    */
   private List<double[]> perSecond() {
     List<double[]> out = new ArrayList<>();
@@ -192,7 +220,11 @@ final class LatencyRun {
       return out;
     }
     long from = measureFrom;
-    int seconds = (int) ((Arrays.stream(sentAt.values, 0, sentAt.size).max().getAsLong() - from) / 1_000_000_000L) + 1;
+    int seconds =
+        (int)
+                ((Arrays.stream(sentAt.values, 0, sentAt.size).max().getAsLong() - from)
+                    / 1_000_000_000L)
+            + 1;
     List<List<Long>> buckets = new ArrayList<>();
     for (int i = 0; i < seconds; i++) {
       buckets.add(new ArrayList<>());

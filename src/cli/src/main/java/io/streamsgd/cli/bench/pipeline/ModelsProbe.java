@@ -9,9 +9,8 @@ import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * The models topic as a downstream service sees it (the serving app's own read_committed
- * follower): per model the latest samplesSeen, their total over time, and each update as it
- * becomes visible.
+ * The models topic as a downstream service sees it (the serving app's own read_committed follower):
+ * per model the latest samplesSeen, their total over time, and each update as it becomes visible.
  */
 final class ModelsProbe implements AutoCloseable {
   final Progress progress = new Progress();
@@ -21,11 +20,15 @@ final class ModelsProbe implements AutoCloseable {
   private volatile long total;
   private volatile long updates;
 
-  /** @param onUpdate called with each update and the nanoTime it was read */
+  /**
+   * @param onUpdate called with each update and the nanoTime it was read
+   */
   ModelsProbe(Map<String, Object> client, String topic, BiConsumer<ModelUpdate, Long> onUpdate) {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10); // latency is measured here: answer fetches at once
+    config.put(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+        10); // latency is measured here: answer fetches at once
     this.onUpdate = onUpdate;
     this.follower = new ModelTopicFollower(config, topic, this::read);
   }
@@ -65,7 +68,8 @@ final class ModelsProbe implements AutoCloseable {
   public void close() throws InterruptedException {
     follower.close();
     if (follower.undecodableRecords() > 0) {
-      throw new IllegalStateException(follower.undecodableRecords() + " records on the models topic are not ModelUpdates");
+      throw new IllegalStateException(
+          follower.undecodableRecords() + " records on the models topic are not ModelUpdates");
     }
   }
 }

@@ -30,56 +30,107 @@ import picocli.CommandLine.Spec;
             + "Writes JSON, a chart and the "
             + "Markdown table the README shows.")
 public final class PipelineBenchCommand implements Callable<Integer> {
-  static final List<String> SECTIONS = List.of("ceilings", "throughput", "scale", "latency", "profile", "peer");
+  static final List<String> SECTIONS =
+      List.of("ceilings", "throughput", "scale", "latency", "profile", "peer");
 
-  @Option(names = "--records", defaultValue = "2000000", description = "Samples per input topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--records",
+      defaultValue = "2000000",
+      description = "Samples per input topic (default: ${DEFAULT-VALUE}).")
   long records;
 
-  @Option(names = "--many-models", defaultValue = "100000", description = "Model count of the scale runs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--many-models",
+      defaultValue = "100000",
+      description = "Model count of the scale runs (default: ${DEFAULT-VALUE}).")
   int manyModels;
 
-  @Option(names = "--many-model-records", defaultValue = "1000000", description = "Samples of the scale runs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--many-model-records",
+      defaultValue = "1000000",
+      description = "Samples of the scale runs (default: ${DEFAULT-VALUE}).")
   long manyModelRecords;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every input topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Partitions of every input topic (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--latency-seconds", defaultValue = "20", description = "How long each latency run produces (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency-seconds",
+      defaultValue = "20",
+      description = "How long each latency run produces (default: ${DEFAULT-VALUE}).")
   double latencySeconds;
 
-  @Option(names = "--latency-rate", split = ",", description = "Samples/s of the latency runs, one or more (default: a sixth and half of "
-      + "the measured exactly-once maximum, or 10,000 when the throughput section does not run).")
+  @Option(
+      names = "--latency-rate",
+      split = ",",
+      description =
+          "Samples/s of the latency runs, one or more (default: a sixth and half of "
+              + "the measured exactly-once maximum, or 10,000 when the throughput section does not run).")
   List<Double> latencyRate;
 
-  @Option(names = "--vw-examples", defaultValue = "500000", description = "Examples of the Vowpal Wabbit pass (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--vw-examples",
+      defaultValue = "500000",
+      description = "Examples of the Vowpal Wabbit pass (default: ${DEFAULT-VALUE}).")
   int vwExamples;
 
-  @Option(names = "--sections", split = ",", description = "Which parts to run (default: all of " + "ceilings,throughput,scale,latency,profile,peer).")
+  @Option(
+      names = "--sections",
+      split = ",",
+      description =
+          "Which parts to run (default: all of "
+              + "ceilings,throughput,scale,latency,profile,peer).")
   List<String> sections = SECTIONS;
 
-  @Option(names = "--quick", description = "Smaller inputs (a few minutes): --records 500000 --many-models 20000 --many-model-records 400000 --latency-seconds 10.")
+  @Option(
+      names = "--quick",
+      description =
+          "Smaller inputs (a few minutes): --records 500000 --many-models 20000 --many-model-records 400000 --latency-seconds 10.")
   boolean quick;
 
-  @Option(names = "--out", defaultValue = "bench-pipeline", description = "Directory for pipeline.json, pipeline.png and pipeline.md (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "bench-pipeline",
+      description =
+          "Directory for pipeline.json, pipeline.png and pipeline.md (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--work-dir", description = "Where the broker and cluster keep their data and logs (default: a new temporary directory).")
+  @Option(
+      names = "--work-dir",
+      description =
+          "Where the broker and cluster keep their data and logs (default: a new temporary directory).")
   Path workDir;
 
-  @Option(names = "--bootstrap-servers", description = "Run on this Kafka cluster instead of starting a broker (needs --flink-rest).")
+  @Option(
+      names = "--bootstrap-servers",
+      description = "Run on this Kafka cluster instead of starting a broker (needs --flink-rest).")
   String bootstrapServers;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, sasl.*, ssl.*) for the bench's clients and its jobs.")
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties (security.protocol, sasl.*, ssl.*) for the bench's clients and its jobs.")
   Path kafkaConfig;
 
-  @Option(names = "--flink-rest", paramLabel = "URL", description = "Run on this Flink cluster (its REST address) instead of starting one.")
+  @Option(
+      names = "--flink-rest",
+      paramLabel = "URL",
+      description = "Run on this Flink cluster (its REST address) instead of starting one.")
   String flinkRest;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism on an existing Flink cluster (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description = "Job parallelism on an existing Flink cluster (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--jar", description = "The shaded job jar (default: the one built with this command).")
+  @Option(
+      names = "--jar",
+      description = "The shaded job jar (default: the one built with this command).")
   Path jar;
 
   @Spec CommandSpec spec;
@@ -103,24 +154,51 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("job jar not found at " + jobJar + ": give --jar");
     }
     if ((bootstrapServers == null) != (flinkRest == null)) {
-      throw new IllegalArgumentException("--bootstrap-servers and --flink-rest go together: both name an existing stack");
+      throw new IllegalArgumentException(
+          "--bootstrap-servers and --flink-rest go together: both name an existing stack");
     }
-    PipelineBench.External external = bootstrapServers == null ? null
-        : new PipelineBench.External(bootstrapServers, io.streamsgd.cli.kafka.KafkaClientOptions.read(kafkaConfig), flinkRest, parallelism);
-    Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("streamsgd-bench-");
+    PipelineBench.External external =
+        bootstrapServers == null
+            ? null
+            : new PipelineBench.External(
+                bootstrapServers,
+                io.streamsgd.cli.kafka.KafkaClientOptions.read(kafkaConfig),
+                flinkRest,
+                parallelism);
+    Path dir =
+        workDir != null
+            ? Files.createDirectories(workDir)
+            : Files.createTempDirectory("streamsgd-bench-");
     PipelineBench.Settings settings =
-        new PipelineBench.Settings(records, manyModelRecords, manyModels, partitions, latencySeconds, latencyRate, vwExamples, dir, jobJar,
-            chosen, external);
+        new PipelineBench.Settings(
+            records,
+            manyModelRecords,
+            manyModels,
+            partitions,
+            latencySeconds,
+            latencyRate,
+            vwExamples,
+            dir,
+            jobJar,
+            chosen,
+            external);
     Map<String, Object> report = new PipelineBench(settings, console).run();
     Files.createDirectories(out);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("pipeline.json").toFile(), report);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(out.resolve("pipeline.json").toFile(), report);
     BenchReport.chart(report, out.resolve("pipeline.png"));
     if (BenchReport.latencyChart(report, out.resolve("pipeline-latency.png"))) {
       console.printf("Latency by second: %s%n", out.resolve("pipeline-latency.png"));
     }
     String table = BenchReport.markdown(report);
     Files.writeString(out.resolve("pipeline.md"), table);
-    console.printf("%n%s%nWritten: %s, %s, %s%n", table, out.resolve("pipeline.json"), out.resolve("pipeline.png"), out.resolve("pipeline.md"));
+    console.printf(
+        "%n%s%nWritten: %s, %s, %s%n",
+        table,
+        out.resolve("pipeline.json"),
+        out.resolve("pipeline.png"),
+        out.resolve("pipeline.md"));
     return 0;
   }
 }

@@ -19,7 +19,10 @@ final class Progress {
     return points.isEmpty() ? 0 : points.get(points.size() - 1)[1];
   }
 
-  /** Items per second between the fractions {@code from} and {@code to} of {@code total}, interpolated. */
+  /**
+   * Items per second between the fractions {@code from} and {@code to} of {@code total},
+   * interpolated.
+   */
   synchronized double rate(long total, double from, double to) {
     double t0 = timeAt(total * from);
     double t1 = timeAt(total * to);

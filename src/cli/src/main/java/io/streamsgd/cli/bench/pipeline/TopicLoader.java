@@ -13,7 +13,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Pre-loads a workload's topic before anything is measured: producing is not part of any figure. */
+/**
+ * Pre-loads a workload's topic before anything is measured: producing is not part of any figure.
+ */
 final class TopicLoader {
   /** What was loaded. */
   record Loaded(String topic, long records, long bytes, double seconds) {}
@@ -30,7 +32,10 @@ final class TopicLoader {
         admin.deleteTopics(List.of(w.topic())).all().get();
         Thread.sleep(1000);
       }
-      admin.createTopics(List.of(topic(w.topic(), partitions).configs(Map.of("retention.ms", "-1")))).all().get();
+      admin
+          .createTopics(List.of(topic(w.topic(), partitions).configs(Map.of("retention.ms", "-1"))))
+          .all()
+          .get();
     }
     Map<String, Object> config = new HashMap<>(client);
     config.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -42,16 +47,19 @@ final class TopicLoader {
     AtomicReference<Exception> failure = new AtomicReference<>();
     Workload.Samples samples = w.new Samples();
     long now = System.currentTimeMillis();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (long i = 0; i < w.records(); i++) {
         byte[] value = Codecs.TRAINING_SAMPLE.encode(samples.next(now));
         byte[] key = Workload.modelId(i, w.models()).getBytes(StandardCharsets.UTF_8);
         bytes += key.length + value.length;
-        producer.send(new ProducerRecord<>(w.topic(), null, now, key, value), (m, e) -> {
-          if (e != null) {
-            failure.set(e);
-          }
-        });
+        producer.send(
+            new ProducerRecord<>(w.topic(), null, now, key, value),
+            (m, e) -> {
+              if (e != null) {
+                failure.set(e);
+              }
+            });
       }
       producer.flush();
     }

@@ -21,27 +21,46 @@ final class TrainerRun {
   final String specs;
   final List<String> args = new ArrayList<>();
 
-  TrainerRun(String name, List<String> kafkaArgs, String samplesTopic, ModelSpec spec, DeliveryGuarantee guarantee,
-      StateBackendKind backend, Duration checkpointInterval) {
+  TrainerRun(
+      String name,
+      List<String> kafkaArgs,
+      String samplesTopic,
+      ModelSpec spec,
+      DeliveryGuarantee guarantee,
+      StateBackendKind backend,
+      Duration checkpointInterval) {
     this.name = name;
     this.models = "bench-models-" + name;
     this.deadLetters = "bench-dead-" + name;
     this.specs = "bench-specs-" + name;
     String json = ModelSpecJson.toJson(spec);
     args.addAll(kafkaArgs);
-    args.addAll(List.of(
-        "--streamsgd.topic.samples", samplesTopic,
-        "--streamsgd.topic.models", models,
-        "--streamsgd.topic.dead-letters", deadLetters,
-        "--streamsgd.topic.specs", specs,
-        "--streamsgd.source.group-id", "bench-" + name,
-        "--streamsgd.sink.transactional-id-prefix", "bench-" + name,
-        "--streamsgd.sink.delivery-guarantee", guarantee.name(),
-        "--streamsgd.state.backend", backend.name(),
-        "--streamsgd.checkpoint.interval", checkpointInterval.toMillis() + " ms",
-        "--streamsgd.spec.missing", "DEFAULT",
-        "--streamsgd.spec.default", json,
-        "--streamsgd.job.name", "bench-" + name));
+    args.addAll(
+        List.of(
+            "--streamsgd.topic.samples",
+            samplesTopic,
+            "--streamsgd.topic.models",
+            models,
+            "--streamsgd.topic.dead-letters",
+            deadLetters,
+            "--streamsgd.topic.specs",
+            specs,
+            "--streamsgd.source.group-id",
+            "bench-" + name,
+            "--streamsgd.sink.transactional-id-prefix",
+            "bench-" + name,
+            "--streamsgd.sink.delivery-guarantee",
+            guarantee.name(),
+            "--streamsgd.state.backend",
+            backend.name(),
+            "--streamsgd.checkpoint.interval",
+            checkpointInterval.toMillis() + " ms",
+            "--streamsgd.spec.missing",
+            "DEFAULT",
+            "--streamsgd.spec.default",
+            json,
+            "--streamsgd.job.name",
+            "bench-" + name));
   }
 
   /** Sets the job's network buffer timeout (latency runs). */
@@ -60,20 +79,31 @@ final class TrainerRun {
   void createTopics(Map<String, Object> client, int partitions) throws Exception {
     try (Admin admin = Admin.create(client)) {
       var existing = admin.listTopics().names().get();
-      List<String> old = List.of(models, deadLetters, specs).stream().filter(existing::contains).toList();
+      List<String> old =
+          List.of(models, deadLetters, specs).stream().filter(existing::contains).toList();
       if (!old.isEmpty()) {
         admin.deleteTopics(old).all().get();
         Thread.sleep(1000);
       }
-      admin.createTopics(List.of(TopicLoader.topic(models, partitions), TopicLoader.topic(deadLetters, 1),
-          TopicLoader.topic(specs, 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  TopicLoader.topic(models, partitions),
+                  TopicLoader.topic(deadLetters, 1),
+                  TopicLoader.topic(specs, 1).configs(Map.of("cleanup.policy", "compact"))))
+          .all()
+          .get();
     }
   }
 
   /** Starts the job; returns its id once it runs. */
   String submit(BenchCluster cluster) throws Exception {
     String jobId = cluster.rest.runJar(cluster.jarId, args, null, cluster.slots);
-    String state = cluster.rest.awaitState(jobId, java.util.Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"), Duration.ofMinutes(2));
+    String state =
+        cluster.rest.awaitState(
+            jobId,
+            java.util.Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"),
+            Duration.ofMinutes(2));
     if (!"RUNNING".equals(state)) {
       throw new IllegalStateException("bench job " + name + " is " + state);
     }

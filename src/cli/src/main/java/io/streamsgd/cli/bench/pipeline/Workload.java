@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One benchmark input: {@code records} logistic-regression samples spread round-robin over
- * {@code models} model ids, either dense ({@code dimension} standard-normal features, the stream
- * of {@link LogisticData}) or sparse hashed ({@code nonZeros} indices of value 1 among
- * {@code dimension} buckets, labelled by a hidden sparse logistic model).
+ * One benchmark input: {@code records} logistic-regression samples spread round-robin over {@code
+ * models} model ids, either dense ({@code dimension} standard-normal features, the stream of {@link
+ * LogisticData}) or sparse hashed ({@code nonZeros} indices of value 1 among {@code dimension}
+ * buckets, labelled by a hidden sparse logistic model).
  */
 record Workload(String name, int models, int dimension, int nonZeros, long records) {
   static final long SEED = 7;
@@ -27,7 +27,12 @@ record Workload(String name, int models, int dimension, int nonZeros, long recor
   }
 
   static Workload sparse(int models, int buckets, int nonZeros, long records) {
-    return new Workload("sparse-b" + Integer.numberOfTrailingZeros(buckets) + "-nnz" + nonZeros + "-m" + models, models, buckets, nonZeros, records);
+    return new Workload(
+        "sparse-b" + Integer.numberOfTrailingZeros(buckets) + "-nnz" + nonZeros + "-m" + models,
+        models,
+        buckets,
+        nonZeros,
+        records);
   }
 
   boolean sparse() {
@@ -43,12 +48,13 @@ record Workload(String name, int models, int dimension, int nonZeros, long recor
   }
 
   /**
-   * The spec every model trains under (the job's default spec): AdaGrad, learning rate 0.07,
-   * fixed batches of {@code batchSize}, as the kernel benchmark runs it.
+   * The spec every model trains under (the job's default spec): AdaGrad, learning rate 0.07, fixed
+   * batches of {@code batchSize}, as the kernel benchmark runs it.
    */
   ModelSpec spec(int batchSize) {
     ModelSpec spec = ModelSpecs.logisticRegression("default", dimension, 0.07, batchSize);
-    return ModelSpecs.withFixedBatches(ModelSpecs.withOptimizer(spec, OptimizerKind.ADAGRAD, 0.07), batchSize);
+    return ModelSpecs.withFixedBatches(
+        ModelSpecs.withOptimizer(spec, OptimizerKind.ADAGRAD, 0.07), batchSize);
   }
 
   /** The samples in order, produced lazily. */
@@ -75,7 +81,8 @@ record Workload(String name, int models, int dimension, int nonZeros, long recor
 
     TrainingSample next(long eventTime) {
       String id = modelId(i++, models);
-      TrainingSample.Builder b = TrainingSample.newBuilder().setModelId(id).setEventTime(Instant.ofEpochMilli(eventTime));
+      TrainingSample.Builder b =
+          TrainingSample.newBuilder().setModelId(id).setEventTime(Instant.ofEpochMilli(eventTime));
       if (!sparse()) {
         double y = dense.next(x);
         List<Double> values = new ArrayList<>(x.length);
