@@ -1,8 +1,8 @@
 package io.streamsgd.job;
 
 import io.streamsgd.core.train.Sample;
-import io.streamsgd.job.config.DeliveryGuarantee;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.source.DeadLetters;
 import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.source.SampleDecoder;
@@ -64,7 +64,7 @@ public final class TrainerPipeline {
             s.missingSpec,
             s.defaultSpecJson,
             s.specPollInterval.toMillis(),
-            s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE,
+            s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE,
             java.util.Set.copyOf(s.metricsModelIds));
     SingleOutputStreamOperator<ModelUpdate> updates =
         samples

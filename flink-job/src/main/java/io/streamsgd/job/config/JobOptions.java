@@ -119,10 +119,10 @@ public final class JobOptions {
           .withDescription(
               "Input records larger than this go to dead letters as OVERSIZED. Range [64, 2^30].");
 
-  public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
+  public static final ConfigOption<SinkGuarantee> DELIVERY_GUARANTEE =
       ConfigOptions.key("streamsgd.sink.delivery-guarantee")
-          .enumType(DeliveryGuarantee.class)
-          .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+          .enumType(SinkGuarantee.class)
+          .defaultValue(SinkGuarantee.EXACTLY_ONCE)
           .withDescription(
               "EXACTLY_ONCE (Kafka transactions, visible on checkpoint) or AT_LEAST_ONCE (visible at once).");
 

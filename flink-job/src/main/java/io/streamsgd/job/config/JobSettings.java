@@ -36,7 +36,7 @@ public final class JobSettings implements Serializable {
   public final int maxFeatures;
   public final Duration maxOutOfOrderness;
   public final Duration idleTimeout;
-  public final DeliveryGuarantee deliveryGuarantee;
+  public final SinkGuarantee deliveryGuarantee;
   public final Duration transactionTimeout;
   public final String transactionalIdPrefix;
   public final SinkCompression sinkCompression;
@@ -180,7 +180,7 @@ public final class JobSettings implements Serializable {
                 + ")");
       }
     }
-    if (s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+    if (s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE
         && s.transactionTimeout.compareTo(s.checkpointInterval) <= 0) {
       problems.add(
           JobOptions.TRANSACTION_TIMEOUT.key()

@@ -1,7 +1,7 @@
 package io.streamsgd.job.sink;
 
-import io.streamsgd.job.config.DeliveryGuarantee;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.ModelUpdate;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -21,7 +21,7 @@ public final class KafkaSinks {
 
   private static <T> KafkaSink<T> build(
       JobSettings s, KafkaRecordSerializationSchema<T> serializer, String name) {
-    boolean exactlyOnce = s.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE;
+    boolean exactlyOnce = s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE;
     return KafkaSink.<T>builder()
         .setBootstrapServers(s.bootstrapServers)
         .setKafkaProducerConfig(s.kafkaClientProperties())

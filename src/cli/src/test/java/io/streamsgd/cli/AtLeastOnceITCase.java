@@ -6,9 +6,9 @@ import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.embedded.EmbeddedKafkaBroker;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.TrainerPipeline;
-import io.streamsgd.job.config.DeliveryGuarantee;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.sink.KafkaSinks;
 import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.source.RawRecord;
@@ -59,7 +59,7 @@ class AtLeastOnceITCase {
 
       Configuration options = new Configuration();
       options.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-      options.set(JobOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+      options.set(JobOptions.DELIVERY_GUARANTEE, SinkGuarantee.AT_LEAST_ONCE);
       options.set(JobOptions.BOUNDED, true);
       options.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
       JobSettings s = JobSettings.from(options);

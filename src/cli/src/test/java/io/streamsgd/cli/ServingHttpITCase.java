@@ -8,7 +8,7 @@ import io.streamsgd.cli.embedded.EmbeddedStack;
 import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.feature.FeatureVector;
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.core.model.Predictor;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.job.config.JobOptions;
@@ -221,7 +221,7 @@ class ServingHttpITCase {
               .as("freshness of %s", ans.model())
               .isGreaterThanOrEqualTo(clock.newestSeenBefore(ans.model(), ans.sentAt() - SLACK_MS));
           ModelUpdate used = clock.updates.get(ans.model()).get(version);
-          Prediction core =
+          ModelOutput core =
               new Predictor(used.getSpec(), ModelUpdates.model(used))
                   .predict(FeatureVector.dense(ans.x()));
           assertThat(ans.body().get("value").asDouble()).isEqualTo(core.value());

@@ -3,7 +3,7 @@ package io.streamsgd.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsgd.core.avro.ModelSpecJson;
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.PrequentialMetrics;
 import java.util.LinkedHashMap;
@@ -68,7 +68,7 @@ final class ModelJson {
   }
 
   /** The answer of {@code POST /models/{id}/predict}. */
-  static Map<String, Object> prediction(String modelId, long version, Prediction p) {
+  static Map<String, Object> prediction(String modelId, long version, ModelOutput p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("modelId", modelId);
     m.put("version", version);

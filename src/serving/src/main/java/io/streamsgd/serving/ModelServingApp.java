@@ -1,7 +1,7 @@
 package io.streamsgd.serving;
 
 import io.streamsgd.core.feature.FeatureVector;
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.core.model.PublishedModel;
 import io.streamsgd.schema.ModelUpdate;
 import java.time.Duration;
@@ -204,7 +204,7 @@ public final class ModelServingApp implements AutoCloseable {
 
   /** A prediction, the model version that made it and when the trainer published that version. */
   public record ServedPrediction(
-      String modelId, long version, Prediction prediction, Instant publishedAt) {}
+      String modelId, long version, ModelOutput prediction, Instant publishedAt) {}
 
   /**
    * Which instance holds {@code modelId}: this one (empty), another one (its HTTP host), or nobody

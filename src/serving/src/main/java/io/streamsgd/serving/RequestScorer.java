@@ -3,7 +3,7 @@ package io.streamsgd.serving;
 import io.streamsgd.core.avro.DoubleArrayView;
 import io.streamsgd.core.avro.SampleConversion;
 import io.streamsgd.core.feature.FeatureVector;
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.core.model.PublishedModel;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.PredictionRequest;
@@ -53,7 +53,7 @@ public final class RequestScorer {
     }
     try {
       FeatureVector x = SampleConversion.features(request.getFeatures());
-      Prediction p = model(update).predict(x);
+      ModelOutput p = model(update).predict(x);
       metrics.predicted(ServingMetrics.Source.TOPIC, update.getPublishedAt());
       return out.setModelVersion(update.getVersion())
           .setScore(p.score())

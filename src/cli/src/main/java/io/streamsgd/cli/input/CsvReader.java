@@ -13,7 +13,7 @@ import org.apache.commons.csv.CSVRecord;
  * Comma-separated values with a header row: one column is the label, an optional one the model id,
  * every other column a dense numeric feature, in file order.
  */
-public final class CsvReader implements SampleReader {
+public final class CsvReader implements SampleFileReader {
   private final CSVParser parser;
   private final Iterator<CSVRecord> records;
   private final int labelColumn;

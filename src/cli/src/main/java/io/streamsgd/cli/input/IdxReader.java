@@ -13,7 +13,7 @@ import java.util.zip.GZIPInputStream;
  * (magic 0x00000803, count, rows, columns) and a labels file (magic 0x00000801, count), optionally
  * gzipped. Pixels are scaled to [0, 1].
  */
-public final class IdxReader implements SampleReader {
+public final class IdxReader implements SampleFileReader {
   private final DataInputStream images;
   private final DataInputStream labels;
   private final int count;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * LIBSVM / SVMlight text: {@code label [qid:n] index:value index:value ...}, indices increasing and
  * 1-based unless {@code zeroBased}. Comments after {@code #} are ignored.
  */
-public final class LibsvmReader implements SampleReader {
+public final class LibsvmReader implements SampleFileReader {
   private final BufferedReader in;
   private final boolean zeroBased;
   private long line;

@@ -12,7 +12,7 @@ import java.util.List;
  * in the default namespace), hashed by the trainer; a value defaults to 1. The tag, when {@code
  * tagIsModelId}, routes the example to the model of that id.
  */
-public final class VwReader implements SampleReader {
+public final class VwReader implements SampleFileReader {
   private final BufferedReader in;
   private final boolean tagIsModelId;
   private long line;

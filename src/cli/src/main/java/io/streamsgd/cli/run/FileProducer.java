@@ -1,7 +1,7 @@
 package io.streamsgd.cli.run;
 
 import io.streamsgd.cli.input.ParsedSample;
-import io.streamsgd.cli.input.SampleReader;
+import io.streamsgd.cli.input.SampleFileReader;
 import io.streamsgd.schema.NamedFeatures;
 import io.streamsgd.schema.Task;
 import io.streamsgd.schema.codec.Codecs;
@@ -42,7 +42,7 @@ final class FileProducer {
   private FileProducer() {}
 
   static Stats produce(
-      SampleReader reader,
+      SampleFileReader reader,
       String bootstrap,
       String topic,
       String defaultModelId,
@@ -70,7 +70,7 @@ final class FileProducer {
         ParsedSample s;
         try {
           s = reader.next();
-        } catch (SampleReader.BadLineException e) {
+        } catch (SampleFileReader.BadLineException e) {
           stats.badLines++;
           if (stats.firstErrors.size() < ERRORS_KEPT) {
             stats.firstErrors.add(e.getMessage());

@@ -3,7 +3,7 @@ package io.streamsgd.cli.run;
 import io.streamsgd.cli.input.CsvReader;
 import io.streamsgd.cli.input.IdxReader;
 import io.streamsgd.cli.input.LibsvmReader;
-import io.streamsgd.cli.input.SampleReader;
+import io.streamsgd.cli.input.SampleFileReader;
 import io.streamsgd.cli.input.VwReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ public enum InputFormat {
         "cannot tell the format of " + file + ": give --format csv|libsvm|vw|idx");
   }
 
-  SampleReader open(RunCommand options) throws IOException {
+  SampleFileReader open(RunCommand options) throws IOException {
     switch (this) {
       case CSV:
         return new CsvReader(options.input, options.labelColumn, options.modelIdColumn);

@@ -2,7 +2,7 @@ package io.streamsgd.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.input.SampleReader;
+import io.streamsgd.cli.input.SampleFileReader;
 import io.streamsgd.cli.progress.TrainingProgress;
 import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelSpecJson;
@@ -129,7 +129,7 @@ public final class RunCommand implements Callable<Integer> {
           "streamsgd run: %s (%s) on an embedded Kafka broker and Flink MiniCluster (%d subtasks)%n",
           input, fmt, parallelism);
       FileProducer.Stats stats;
-      try (SampleReader reader = fmt.open(this)) {
+      try (SampleFileReader reader = fmt.open(this)) {
         stats =
             FileProducer.produce(
                 reader,

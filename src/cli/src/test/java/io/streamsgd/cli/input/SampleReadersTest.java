@@ -27,7 +27,7 @@ class SampleReadersTest {
       assertThat(((DenseFeatures) s.features()).getValues()).containsExactly(1.5, -2.0);
       assertThat(s.label()).isEqualTo(3.0);
       assertThatThrownBy(r::next)
-          .isInstanceOf(SampleReader.BadLineException.class)
+          .isInstanceOf(SampleFileReader.BadLineException.class)
           .hasMessageContaining("line 3");
       assertThat(r.next().modelId()).isEqualTo("b");
       assertThat(r.next()).isNull();
@@ -45,7 +45,7 @@ class SampleReadersTest {
       assertThat(s.dimensionNeeded()).isEqualTo(3);
       ParsedSample t = r.next();
       assertThat(((SparseFeatures) t.features()).getIndices()).containsExactly(1);
-      assertThatThrownBy(r::next).isInstanceOf(SampleReader.BadLineException.class);
+      assertThatThrownBy(r::next).isInstanceOf(SampleFileReader.BadLineException.class);
       assertThat(r.next()).isNull();
     }
   }
@@ -64,7 +64,7 @@ class SampleReadersTest {
       ParsedSample t = r.next();
       assertThat(((NamedFeatures) t.features()).getNames()).containsExactly("plain");
       assertThat(t.label()).isEqualTo(-1.0);
-      assertThatThrownBy(r::next).isInstanceOf(SampleReader.BadLineException.class);
+      assertThatThrownBy(r::next).isInstanceOf(SampleFileReader.BadLineException.class);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.streamsgd.core.loss;
 
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.Task;
 
@@ -28,7 +28,7 @@ public interface LossFunction {
   double loss(double[] z, int off, int k, double label);
 
   /** What the model says for the scores {@code z[off .. off+k)}. */
-  Prediction predict(double[] z, int off, int k);
+  ModelOutput predict(double[] z, int off, int k);
 
   /** The predicted class, or -1 for regression; equal to {@code predict(...).predictedClass()}. */
   int predictedClass(double[] z, int off, int k);

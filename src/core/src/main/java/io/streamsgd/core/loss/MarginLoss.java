@@ -1,6 +1,6 @@
 package io.streamsgd.core.loss;
 
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.schema.Task;
 
 /** A loss on a single score (margin) z: regression and binary classification. */
@@ -49,9 +49,9 @@ public abstract class MarginLoss implements LossFunction {
   }
 
   @Override
-  public Prediction predict(double[] z, int off, int k) {
+  public ModelOutput predict(double[] z, int off, int k) {
     double v = link(z[off]);
-    return new Prediction(z[off], v, predictedClass(z, off, k), null);
+    return new ModelOutput(z[off], v, predictedClass(z, off, k), null);
   }
 
   /** Binary labels 0/1 as the signs -1/+1 that margin losses are written in. */

@@ -1,6 +1,6 @@
 package io.streamsgd.core.loss;
 
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.schema.Task;
 
 /**
@@ -63,7 +63,7 @@ public final class SoftmaxLoss implements LossFunction {
   }
 
   @Override
-  public Prediction predict(double[] z, int off, int k) {
+  public ModelOutput predict(double[] z, int off, int k) {
     double[] p = new double[k];
     double max = max(z, off, k);
     double sum = 0.0;
@@ -75,7 +75,7 @@ public final class SoftmaxLoss implements LossFunction {
       p[j] /= sum;
     }
     int cls = predictedClass(z, off, k);
-    return new Prediction(z[off + cls], p[cls], cls, p);
+    return new ModelOutput(z[off + cls], p[cls], cls, p);
   }
 
   private static double max(double[] z, int off, int k) {

@@ -24,7 +24,7 @@ public final class Predictor {
    * @throws IllegalArgumentException when {@code x} does not fit the model (dimension, index range,
    *     named features for a model without hashing)
    */
-  public Prediction predict(FeatureVector x) {
+  public ModelOutput predict(FeatureVector x) {
     FeatureVector f = x.isHashed() ? x.fold(requireHashing()) : x;
     int d = model.dimension();
     if (f.isDense() && f.size() != d) {

@@ -37,7 +37,7 @@ public final class PublishedModel {
     return predictor.model();
   }
 
-  public Prediction predict(FeatureVector x) {
+  public ModelOutput predict(FeatureVector x) {
     return predictor.predict(x);
   }
 }

@@ -3,7 +3,7 @@ package io.streamsgd.core.loss;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamsgd.core.model.Prediction;
+import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.schema.Loss;
 import io.streamsgd.schema.ModelSpec;
@@ -109,7 +109,7 @@ class LossGradientTest {
     // softmax of (0, ln 3): p = (1/4, 3/4); loss for class 1 = -ln(3/4)
     double[] z = {0, Math.log(3)};
     assertThat(SoftmaxLoss.INSTANCE.loss(z, 0, 2, 1)).isCloseTo(-Math.log(0.75), within(1e-15));
-    Prediction p = SoftmaxLoss.INSTANCE.predict(z, 0, 2);
+    ModelOutput p = SoftmaxLoss.INSTANCE.predict(z, 0, 2);
     assertThat(p.predictedClass()).isEqualTo(1);
     assertThat(p.probabilities()).containsExactly(new double[] {0.25, 0.75}, within(1e-15));
   }

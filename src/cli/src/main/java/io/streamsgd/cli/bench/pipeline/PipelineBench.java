@@ -3,7 +3,7 @@ package io.streamsgd.cli.bench.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamsgd.bench.LogisticData;
 import io.streamsgd.bench.VowpalWabbitPeer;
-import io.streamsgd.job.config.DeliveryGuarantee;
+import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.schema.ModelUpdate;
 import java.io.PrintWriter;
@@ -185,14 +185,14 @@ final class PipelineBench {
 
       List<Map<String, Object>> runs = new ArrayList<>();
       if (settings.sections().contains("throughput")) {
-        runs.add(endToEnd(single, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
-        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
-        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.AT_LEAST_ONCE, false));
-        runs.add(endToEnd(sparse, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false));
+        runs.add(endToEnd(single, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
+        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
+        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.AT_LEAST_ONCE, false));
+        runs.add(endToEnd(sparse, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
       }
       if (settings.sections().contains("scale")) {
-        runs.add(endToEnd(many, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, true));
-        runs.add(endToEnd(many, StateBackendKind.ROCKSDB, DeliveryGuarantee.EXACTLY_ONCE, true));
+        runs.add(endToEnd(many, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, true));
+        runs.add(endToEnd(many, StateBackendKind.ROCKSDB, SinkGuarantee.EXACTLY_ONCE, true));
       }
       report.put("endToEnd", runs);
       if (settings.sections().contains("profile") && !c.local()) {
@@ -201,7 +201,7 @@ final class PipelineBench {
         step(
             "profile: the 1,000-model exactly-once run again, with a flight recording of the TaskManager");
         Map<String, Object> p =
-            endToEnd(dense, StateBackendKind.HASHMAP, DeliveryGuarantee.EXACTLY_ONCE, false, true);
+            endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false, true);
         report.put("profile", p);
         @SuppressWarnings("unchecked")
         Map<String, Double> parts =
@@ -230,8 +230,7 @@ final class PipelineBench {
                     : List.of(10_000.0);
         List<Map<String, Object>> latency = new ArrayList<>();
         for (double rate : rates) {
-          for (DeliveryGuarantee g :
-              List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
+          for (SinkGuarantee g : List.of(SinkGuarantee.AT_LEAST_ONCE, SinkGuarantee.EXACTLY_ONCE)) {
             latency.add(latency(rate, g));
           }
         }
@@ -318,7 +317,7 @@ final class PipelineBench {
   }
 
   private Map<String, Object> endToEnd(
-      Workload w, StateBackendKind backend, DeliveryGuarantee guarantee, boolean scale)
+      Workload w, StateBackendKind backend, SinkGuarantee guarantee, boolean scale)
       throws Exception {
     return endToEnd(w, backend, guarantee, scale, false);
   }
@@ -326,7 +325,7 @@ final class PipelineBench {
   private Map<String, Object> endToEnd(
       Workload w,
       StateBackendKind backend,
-      DeliveryGuarantee guarantee,
+      SinkGuarantee guarantee,
       boolean scale,
       boolean profiled)
       throws Exception {
@@ -337,7 +336,7 @@ final class PipelineBench {
             + "-"
             + backend.name().toLowerCase(Locale.ROOT)
             + "-"
-            + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo")
+            + (guarantee == SinkGuarantee.EXACTLY_ONCE ? "eo" : "alo")
             + (profiled ? "-profiled" : "");
     step(
         "end to end: %s (%s, %s, batch %d): %,d samples to committed model updates",
@@ -483,11 +482,11 @@ final class PipelineBench {
     return c;
   }
 
-  private Map<String, Object> latency(double rate, DeliveryGuarantee guarantee) throws Exception {
+  private Map<String, Object> latency(double rate, SinkGuarantee guarantee) throws Exception {
     // 100 models: at half load each still gets a sample every few milliseconds, so batches close
     // at 64 samples or 20 ms; with 1,000 models nearly every sample would be its own update.
     Workload w = Workload.dense(LATENCY_MODELS, DIMENSION, 0);
-    String name = "latency-" + (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo");
+    String name = "latency-" + (guarantee == SinkGuarantee.EXACTLY_ONCE ? "eo" : "alo");
     String topic = "bench-" + name + "-samples";
     step("latency: %,.0f samples/s for %.0f s, %s", rate, settings.latencySeconds(), guarantee);
     try (var admin = org.apache.kafka.clients.admin.Admin.create(client)) {
@@ -536,7 +535,7 @@ final class PipelineBench {
         // Caught up: nothing sent longer ago than this is still invisible (exactly-once waits for a
         // checkpoint).
         Duration caughtUp =
-            guarantee == DeliveryGuarantee.EXACTLY_ONCE
+            guarantee == SinkGuarantee.EXACTLY_ONCE
                 ? CHECKPOINT_INTERVAL.plusSeconds(1)
                 : Duration.ofSeconds(1);
         double sentRate =

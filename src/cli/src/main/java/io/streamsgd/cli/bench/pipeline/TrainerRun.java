@@ -1,7 +1,7 @@
 package io.streamsgd.cli.bench.pipeline;
 
 import io.streamsgd.core.avro.ModelSpecJson;
-import io.streamsgd.job.config.DeliveryGuarantee;
+import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.schema.ModelSpec;
 import java.time.Duration;
@@ -26,7 +26,7 @@ final class TrainerRun {
       List<String> kafkaArgs,
       String samplesTopic,
       ModelSpec spec,
-      DeliveryGuarantee guarantee,
+      SinkGuarantee guarantee,
       StateBackendKind backend,
       Duration checkpointInterval) {
     this.name = name;

@@ -1,7 +1,7 @@
 package io.streamsgd.job.config;
 
 /** How model updates and dead letters are written to Kafka. */
-public enum DeliveryGuarantee {
+public enum SinkGuarantee {
   /**
    * Kafka transactions committed with Flink checkpoints: consumers reading read_committed see every
    * update once.

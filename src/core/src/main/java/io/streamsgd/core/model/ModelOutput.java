@@ -11,11 +11,11 @@ package io.streamsgd.core.model;
  * @param predictedClass the predicted class for classifiers, -1 for regression
  * @param probabilities class probabilities of a multiclass model, or null
  */
-public record Prediction(double score, double value, int predictedClass, double[] probabilities) {
+public record ModelOutput(double score, double value, int predictedClass, double[] probabilities) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Prediction p
+    return o instanceof ModelOutput p
         && Double.compare(score, p.score) == 0
         && Double.compare(value, p.value) == 0
         && predictedClass == p.predictedClass
@@ -29,7 +29,7 @@ public record Prediction(double score, double value, int predictedClass, double[
 
   @Override
   public String toString() {
-    return "Prediction{score="
+    return "ModelOutput{score="
         + score
         + ", value="
         + value

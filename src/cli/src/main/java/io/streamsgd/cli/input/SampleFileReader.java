@@ -3,7 +3,7 @@ package io.streamsgd.cli.input;
 import java.io.IOException;
 
 /** Reads examples from a file, one at a time. */
-public interface SampleReader extends AutoCloseable {
+public interface SampleFileReader extends AutoCloseable {
 
   /** The next example, or null at the end of the input. */
   ParsedSample next() throws IOException, BadLineException;
