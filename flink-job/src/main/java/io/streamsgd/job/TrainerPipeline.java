@@ -2,7 +2,6 @@ package io.streamsgd.job;
 
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.config.JobSettings;
-import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.source.DeadLetters;
 import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.source.SampleDecoder;
@@ -12,6 +11,7 @@ import io.streamsgd.job.state.PublishedRecordSerializer;
 import io.streamsgd.job.state.SampleSerializer;
 import io.streamsgd.job.state.SerializerTypeInfo;
 import io.streamsgd.job.train.MinibatchTrainer;
+import io.streamsgd.job.train.TrainerOptions;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
@@ -59,13 +59,7 @@ public final class TrainerPipeline {
             .uid("decode-specs")
             .setParallelism(rawSpecs.getParallelism());
 
-    MinibatchTrainer trainer =
-        new MinibatchTrainer(
-            s.missingSpec,
-            s.defaultSpecJson,
-            s.specPollInterval.toMillis(),
-            s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE,
-            java.util.Set.copyOf(s.metricsModelIds));
+    MinibatchTrainer trainer = new MinibatchTrainer(TrainerOptions.from(s));
     SingleOutputStreamOperator<ModelUpdate> updates =
         samples
             .keyBy(Sample::modelId, Types.STRING)

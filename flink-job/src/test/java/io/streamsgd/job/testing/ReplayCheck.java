@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.avro.SampleConversion;
+import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
@@ -73,32 +74,8 @@ public final class ReplayCheck {
    * trainer's rule (count- and test-based policies; a trailing partial batch is left out).
    */
   public static List<Integer> expectedBatchSizes(ModelSpec spec, List<Sample> stream) {
-    io.streamsgd.core.batch.BatchPolicy policy =
-        io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
-    LearnerState state = LearnerState.initial(spec);
     List<Integer> sizes = new ArrayList<>();
-    int from = 0;
-    int target = state.batchTarget(policy);
-    int check = target;
-    for (int i = 0; i < stream.size(); i++) {
-      int start = from;
-      int count = i + 1 - from;
-      io.streamsgd.core.batch.BatchCutter.Decision decision =
-          io.streamsgd.core.batch.BatchCutter.afterSample(
-              policy,
-              count,
-              target,
-              check,
-              () -> MinibatchUpdate.statistics(state, stream.subList(start, start + count)));
-      check = decision.nextCheck();
-      if (decision.close() != null) {
-        MinibatchUpdate.apply(state, stream.subList(from, i + 1));
-        sizes.add(count);
-        from = i + 1;
-        target = state.batchTarget(policy);
-        check = target;
-      }
-    }
+    BatchReplay.run(spec, stream, false, (state, size, reason, result) -> sizes.add(size));
     return sizes;
   }
 

@@ -7,12 +7,13 @@ import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.config.MissingSpecPolicy;
 import io.streamsgd.job.source.DeadLetters;
-import io.streamsgd.job.spec.SpecBroadcast;
+import io.streamsgd.job.testing.TrainerHarness;
 import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DeadLetterReason;
@@ -22,9 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -35,24 +34,12 @@ class MinibatchTrainerTest {
 
   private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness(
       MissingSpecPolicy policy, String defaultSpec) throws Exception {
-    MinibatchTrainer trainer = new MinibatchTrainer(policy, defaultSpec, 100, true);
-    return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(trainer, List.of(SpecBroadcast.DESCRIPTOR)),
-        Sample::modelId,
-        Types.STRING,
-        128,
-        1,
-        0);
+    return TrainerHarness.builder().missingSpec(policy, defaultSpec).build();
   }
 
   private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> opened(
       ModelSpec... specs) throws Exception {
-    var h = harness(MissingSpecPolicy.WAIT, null);
-    h.open();
-    for (ModelSpec spec : specs) {
-      h.processBroadcastElement(spec, 0);
-    }
-    return h;
+    return TrainerHarness.builder().open(specs);
   }
 
   private static List<Sample> stream(String model, int n, long seed) {
@@ -308,44 +295,19 @@ class MinibatchTrainerTest {
     spec.getBatch().setMaxLatencyMs(0);
     List<Sample> samples = stream("b", 200, 12);
     // Expected batches, decided with the core alone (the same rule the trainer applies).
-    io.streamsgd.core.batch.BatchPolicy policy =
-        io.streamsgd.core.batch.BatchPolicy.of(spec.getBatch());
-    LearnerState replay = LearnerState.initial(spec);
     List<Integer> sizes = new ArrayList<>();
     List<BatchCloseReason> reasons = new ArrayList<>();
     List<Integer> targets = new ArrayList<>();
-    int from = 0;
-    while (true) {
-      int target = replay.batchTarget(policy);
-      int check = target;
-      int to = -1;
-      BatchCloseReason why = null;
-      for (int n = 1; from + n <= samples.size(); n++) {
-        int start = from;
-        int count = n;
-        var decision =
-            io.streamsgd.core.batch.BatchCutter.afterSample(
-                policy,
-                n,
-                target,
-                check,
-                () -> MinibatchUpdate.statistics(replay, samples.subList(start, start + count)));
-        check = decision.nextCheck();
-        if (decision.close() != null) {
-          to = from + n;
-          why = decision.close();
-          break;
-        }
-      }
-      if (to < 0) {
-        break;
-      }
-      MinibatchUpdate.apply(replay, samples.subList(from, to));
-      sizes.add(to - from);
-      reasons.add(why);
-      targets.add(replay.batchTarget(policy));
-      from = to;
-    }
+    LearnerState replay =
+        BatchReplay.run(
+            spec,
+            samples,
+            false,
+            (state, size, reason, result) -> {
+              sizes.add(size);
+              reasons.add(reason);
+              targets.add(state.nextBatchTarget());
+            });
     assertThat(sizes).hasSizeGreaterThan(3);
     assertThat(reasons).contains(BatchCloseReason.TEST_PASSED);
 

@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.core.train.Sample;
-import io.streamsgd.job.config.MissingSpecPolicy;
 import io.streamsgd.job.source.DeadLetters;
-import io.streamsgd.job.spec.SpecBroadcast;
+import io.streamsgd.job.testing.TrainerHarness;
 import io.streamsgd.schema.BatchPolicyKind;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -35,15 +32,7 @@ class SnapshotAtEveryPointTest {
 
   static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
       throws Exception {
-    return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(
-            new MinibatchTrainer(MissingSpecPolicy.WAIT, null, 100, true),
-            List.of(SpecBroadcast.DESCRIPTOR)),
-        Sample::modelId,
-        Types.STRING,
-        128,
-        1,
-        0);
+    return TrainerHarness.builder().build();
   }
 
   static List<Step> script() {

@@ -8,8 +8,7 @@ import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
-import io.streamsgd.job.config.MissingSpecPolicy;
-import io.streamsgd.job.spec.SpecBroadcast;
+import io.streamsgd.job.testing.TrainerHarness;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import java.nio.file.Files;
@@ -17,9 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
@@ -40,15 +37,7 @@ class StateLayoutMigrationTest {
 
   static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
       throws Exception {
-    return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(
-            new MinibatchTrainer(MissingSpecPolicy.WAIT, null, 100, true),
-            List.of(SpecBroadcast.DESCRIPTOR)),
-        Sample::modelId,
-        Types.STRING,
-        128,
-        1,
-        0);
+    return TrainerHarness.builder().build();
   }
 
   /** 30 samples of model m: 7 batches of 4 applied before the snapshot, 2 samples left open. */

@@ -1,18 +1,16 @@
 package io.streamsgd.cli.experiment;
 
 import io.streamsgd.core.batch.BatchCutter;
-import io.streamsgd.core.batch.BatchPolicy;
-import io.streamsgd.core.train.LearnerState;
-import io.streamsgd.core.train.MinibatchUpdate;
+import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.schema.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One model trained over a stream with the trainer's own rules (the {@link BatchCutter} for batch
- * boundaries, the core's minibatch step), recording after every update: samples seen, updates, the
- * faded prequential loss and the batch size.
+ * One model trained over a stream with the trainer's own rules ({@link BatchReplay}: the {@link
+ * BatchCutter} for batch boundaries, the core's minibatch step), recording after every update:
+ * samples seen, updates, the faded prequential loss and the batch size.
  */
 final class PolicyRun {
   final String name;
@@ -24,33 +22,15 @@ final class PolicyRun {
 
   static PolicyRun of(String name, ModelSpec spec, List<Sample> stream) {
     PolicyRun run = new PolicyRun(name);
-    BatchPolicy policy = BatchPolicy.of(spec.getBatch());
-    LearnerState state = LearnerState.initial(spec);
-    int from = 0;
-    int target = state.batchTarget(policy);
-    int check = target;
-    for (int i = 0; i < stream.size(); i++) {
-      int start = from;
-      int count = i + 1 - from;
-      BatchCutter.Decision decision =
-          BatchCutter.afterSample(
-              policy,
-              count,
-              target,
-              check,
-              () -> MinibatchUpdate.statistics(state, stream.subList(start, start + count)));
-      check = decision.nextCheck();
-      if (decision.close() != null || i == stream.size() - 1) {
-        MinibatchUpdate.apply(state, stream.subList(from, i + 1));
-        run.points.add(
-            new double[] {
-              state.samplesSeen(), state.version(), state.metrics().fadedLoss(), count
-            });
-        from = i + 1;
-        target = state.batchTarget(policy);
-        check = target;
-      }
-    }
+    BatchReplay.run(
+        spec,
+        stream,
+        true,
+        (state, size, reason, result) ->
+            run.points.add(
+                new double[] {
+                  state.samplesSeen(), state.version(), state.metrics().fadedLoss(), size
+                }));
     return run;
   }
 

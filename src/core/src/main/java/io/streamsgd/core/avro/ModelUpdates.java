@@ -59,8 +59,7 @@ public final class ModelUpdates {
         .setSamplesSeen(state.samplesSeen())
         .setBatchSize(batch.size())
         .setCloseReason(reason)
-        .setNextBatchTarget(
-            state.batchTarget(io.streamsgd.core.batch.BatchPolicy.of(state.spec().getBatch())))
+        .setNextBatchTarget(state.nextBatchTarget())
         .setMetrics(metrics)
         .setLineage(state.lineage())
         .setLineageStartVersion(state.lineageStartVersion())

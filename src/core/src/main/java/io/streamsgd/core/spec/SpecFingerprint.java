@@ -51,6 +51,11 @@ public final class SpecFingerprint {
       this.afterId = afterId;
     }
 
+    /** Identifies the spec's content apart from its model id. */
+    public long contentFingerprint() {
+      return SchemaNormalization.fingerprint64(afterId);
+    }
+
     /** Equals {@code of(spec with modelId)}. */
     public long fingerprint(String modelId) {
       byte[] id = encodedId(modelId);

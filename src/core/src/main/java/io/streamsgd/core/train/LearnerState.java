@@ -1,9 +1,10 @@
 package io.streamsgd.core.train;
 
+import io.streamsgd.core.batch.BatchPolicy;
 import io.streamsgd.core.metrics.PrequentialMetrics;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.optim.Optimizer;
-import io.streamsgd.core.spec.SpecFingerprint;
+import io.streamsgd.core.spec.CompiledSpec;
 import io.streamsgd.core.spec.SpecShape;
 import io.streamsgd.schema.ModelSpec;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.Objects;
  */
 public final class LearnerState {
   private ModelSpec spec;
+  private CompiledSpec compiled; // built on first use: serializers restore only the spec
   private long specFingerprint;
   private LinearModel model;
   private double[][] slots;
@@ -54,19 +56,27 @@ public final class LearnerState {
 
   /** A model that has seen nothing: zero parameters, version 0. */
   public static LearnerState initial(ModelSpec spec) {
-    SpecShape shape = SpecShape.of(spec);
+    return initial(spec, CompiledSpec.of(spec));
+  }
+
+  /** As {@link #initial(ModelSpec)}, with the spec's objects already built. */
+  public static LearnerState initial(ModelSpec spec, CompiledSpec compiled) {
+    SpecShape shape = compiled.shape();
     LinearModel model = LinearModel.zeros(shape.outputs(), shape.dimension());
-    return new LearnerState(
-        spec,
-        SpecFingerprint.of(spec),
-        model,
-        newSlots(Optimizer.of(spec.getOptimizer()), model),
-        null,
-        0L,
-        0L,
-        0,
-        new PrequentialMetrics(),
-        new DivergenceRecord());
+    LearnerState state =
+        new LearnerState(
+            spec,
+            compiled.fingerprint(spec.getModelId()),
+            model,
+            newSlots(compiled.optimizer(), model),
+            null,
+            0L,
+            0L,
+            0,
+            new PrequentialMetrics(),
+            new DivergenceRecord());
+    state.compiled = compiled;
+    return state;
   }
 
   /**
@@ -100,7 +110,7 @@ public final class LearnerState {
             spec,
             update.getSpecFingerprint(),
             model,
-            newSlots(Optimizer.of(spec.getOptimizer()), model),
+            newSlots(CompiledSpec.of(spec).optimizer(), model),
             null,
             update.getVersion(),
             update.getSamplesSeen(),
@@ -127,24 +137,30 @@ public final class LearnerState {
    * @return true when a new lineage started
    */
   public boolean adopt(ModelSpec newSpec) {
-    boolean newShape = !SpecShape.of(spec).equals(SpecShape.of(newSpec));
+    return adopt(newSpec, CompiledSpec.of(newSpec));
+  }
+
+  /** As {@link #adopt(ModelSpec)}, with the new spec's objects already built. */
+  public boolean adopt(ModelSpec newSpec, CompiledSpec newCompiled) {
+    boolean newShape = !compiled().shape().equals(newCompiled.shape());
     if (newShape) {
-      SpecShape shape = SpecShape.of(newSpec);
+      SpecShape shape = newCompiled.shape();
       model = LinearModel.zeros(shape.outputs(), shape.dimension());
-      slots = newSlots(Optimizer.of(newSpec.getOptimizer()), model);
+      slots = newSlots(newCompiled.optimizer(), model);
       touchedAt = null;
       metrics = new PrequentialMetrics();
       batchTarget = 0;
       lineage++;
       lineageStartVersion = version + 1;
     } else if (newSpec.getOptimizer().getKind() != spec.getOptimizer().getKind()) {
-      slots = newSlots(Optimizer.of(newSpec.getOptimizer()), model);
+      slots = newSlots(newCompiled.optimizer(), model);
     }
     if (!newShape && !newSpec.getBatch().equals(spec.getBatch())) {
       batchTarget = 0; // a new batch policy starts from its own first target
     }
     spec = newSpec;
-    specFingerprint = SpecFingerprint.of(newSpec);
+    compiled = newCompiled;
+    specFingerprint = newCompiled.fingerprint(newSpec.getModelId());
     return newShape;
   }
 
@@ -180,8 +196,9 @@ public final class LearnerState {
     batchTarget = nextBatchTarget;
   }
 
-  /** Target size of the model's next batch under {@code policy}. */
-  public int batchTarget(io.streamsgd.core.batch.BatchPolicy policy) {
+  /** Target size of the model's next batch under its spec's batch policy. */
+  public int nextBatchTarget() {
+    BatchPolicy policy = compiled().batchPolicy();
     return batchTarget > 0 ? Math.min(batchTarget, policy.maxSize()) : policy.firstTarget();
   }
 
@@ -204,6 +221,22 @@ public final class LearnerState {
 
   public ModelSpec spec() {
     return spec;
+  }
+
+  /** The spec's loss, optimizer and batch policy. */
+  public CompiledSpec compiled() {
+    if (compiled == null) {
+      compiled = CompiledSpec.of(spec);
+    }
+    return compiled;
+  }
+
+  /**
+   * Hands the state a compiled spec of the content it trains under (one a trainer already built for
+   * the same spec), so that a state read from a checkpoint does not build its own.
+   */
+  public void useCompiled(CompiledSpec same) {
+    compiled = same;
   }
 
   public long specFingerprint() {
@@ -248,7 +281,8 @@ public final class LearnerState {
     for (int i = 0; i < s.length; i++) {
       s[i] = slots[i].clone();
     }
-    return new LearnerState(
+    LearnerState copy =
+        new LearnerState(
             spec,
             specFingerprint,
             model.copy(),
@@ -258,8 +292,9 @@ public final class LearnerState {
             samplesSeen,
             batchTarget,
             metrics.copy(),
-            divergence.copy())
-        .withLineage(lineage, lineageStartVersion);
+            divergence.copy());
+    copy.compiled = compiled;
+    return copy.withLineage(lineage, lineageStartVersion);
   }
 
   @Override

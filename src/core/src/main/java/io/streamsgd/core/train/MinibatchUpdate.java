@@ -9,6 +9,7 @@ import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.optim.LearningRate;
 import io.streamsgd.core.optim.Optimizer;
 import io.streamsgd.core.optim.Regularization;
+import io.streamsgd.core.spec.CompiledSpec;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.Task;
 import java.util.Arrays;
@@ -48,7 +49,8 @@ public final class MinibatchUpdate {
     int k = model.outputs();
 
     long t = state.version() + 1;
-    Optimizer optimizer = Optimizer.of(spec.getOptimizer());
+    CompiledSpec compiled = state.compiled();
+    Optimizer optimizer = compiled.optimizer();
     double scale = state.divergence().learningRateScale();
     Optimizer.Step weightStep =
         new Optimizer.Step(
@@ -72,7 +74,7 @@ public final class MinibatchUpdate {
     double[] g = fwd.g;
     double[] intercepts = model.intercepts();
     double weightSum = fwd.weightSum;
-    BatchPolicy policy = BatchPolicy.of(spec.getBatch());
+    BatchPolicy policy = compiled.batchPolicy();
     GradientStatistics stats =
         policy.needsStatistics() ? statistics(batch, g, k, d, dense, ws) : null;
     if (weightSum > 0.0) {
@@ -113,7 +115,7 @@ public final class MinibatchUpdate {
         backup.restore(state);
         state.divergence().reject(spec.getDivergenceGuard());
         state.recordBatch(
-            n, state.batchTarget(policy)); // a version that says so; the parameters stand
+            n, state.nextBatchTarget()); // a version that says so; the parameters stand
         return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax, false);
       }
       state.divergence().accept();
@@ -126,7 +128,7 @@ public final class MinibatchUpdate {
         }
       }
     }
-    state.recordBatch(n, policy.nextTarget(state.batchTarget(policy), stats, t));
+    state.recordBatch(n, policy.nextTarget(state.nextBatchTarget(), stats, t));
     return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax, true);
   }
 
@@ -260,7 +262,7 @@ public final class MinibatchUpdate {
       Workspace ws,
       PrequentialMetrics metrics) {
     ModelSpec spec = state.spec();
-    LossFunction loss = LossFunction.of(spec);
+    LossFunction loss = state.compiled().loss();
     LinearModel model = state.model();
     int n = batch.size();
     int d = model.dimension();

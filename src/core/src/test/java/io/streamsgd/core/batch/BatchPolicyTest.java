@@ -164,8 +164,7 @@ class BatchPolicyTest {
     spec.getBatch().setMinSize(4);
     spec.getBatch().setMaxSize(50);
     LearnerState state = LearnerState.initial(spec);
-    assertThat(state.batchTarget(BatchPolicy.of(spec.getBatch())))
-        .isEqualTo(4); // size 2 clamped to minSize
+    assertThat(state.nextBatchTarget()).isEqualTo(4); // size 2 clamped to minSize
     MinibatchUpdate.apply(state, List.of(sample(1, 1), sample(-1, 2)));
     assertThat(state.batchTarget()).isEqualTo(50); // 104, clamped
   }

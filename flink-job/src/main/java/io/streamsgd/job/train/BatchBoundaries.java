@@ -1,0 +1,148 @@
+package io.streamsgd.job.train;
+
+import io.streamsgd.core.batch.BatchCutter;
+import io.streamsgd.core.batch.BatchPolicy;
+import io.streamsgd.core.spec.CompiledSpec;
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.core.train.MinibatchUpdate;
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.core.train.SampleValidator;
+import io.streamsgd.schema.BatchCloseReason;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.TimeDomain;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * Where a model's batches begin and end. A sample joins the open batch; the batch closes at its
+ * policy's size or test ({@link BatchCutter}, the rule every replay shares), at its latency bound
+ * (a processing-time timer, or in event time the batch's end boundary: a sample or a watermark past
+ * it), or at the end of input (an event-time timer at the end of time). Count and event-time
+ * boundaries depend only on the samples, so they replay identically after a failure.
+ */
+final class BatchBoundaries {
+  /** The event-time timer that fires when a bounded input ends. */
+  static final long END_OF_INPUT = Long.MAX_VALUE;
+
+  private final TrainerState state;
+  private final SpecLookup specs;
+  private final BatchCloser closer;
+  private final Counter testsEvaluated;
+
+  BatchBoundaries(
+      TrainerState state, SpecLookup specs, BatchCloser closer, Counter testsEvaluated) {
+    this.state = state;
+    this.specs = specs;
+    this.closer = closer;
+    this.testsEvaluated = testsEvaluated;
+  }
+
+  /**
+   * A sample of a model with a spec: fit it, add it to the open batch ({@code meta}, already read:
+   * on RocksDB every read is a lookup), close the batch when due.
+   */
+  void accept(Sample sample, ModelSpec spec, OpenBatch meta, ModelCall call) throws Exception {
+    SampleValidator.Fitted fitted = SampleValidator.fit(sample, spec);
+    if (fitted.rejection() != null) {
+      call.reject(sample, fitted.rejection());
+      return;
+    }
+    sample = fitted.sample();
+    CompiledSpec compiled = specs.compiled(spec);
+    BatchPolicy policy = compiled.batchPolicy();
+    if (meta == null) {
+      meta = OpenBatch.next(policy.firstTarget());
+    }
+    boolean eventTimeBound =
+        policy.timeDomain() == TimeDomain.EVENT_TIME && policy.maxLatencyMillis() > 0;
+    if (meta.count > 0 && eventTimeBound && sample.eventTime() >= meta.eventBoundary) {
+      // The batch spans [first event time, boundary): a sample past it closes it and opens the
+      // next.
+      meta = close(meta, spec, BatchCloseReason.LATENCY, call);
+    }
+    state.samples.add(sample);
+    meta.count++;
+    if (meta.count == 1) {
+      open(meta, sample, policy, call);
+    }
+    BatchCloseReason reason = closeReason(meta, compiled, spec, call);
+    if (reason != null) {
+      close(meta, spec, reason, call);
+    } else {
+      state.batch.update(meta);
+    }
+  }
+
+  /** A timer of the open batch fired: its latency bound or the end of input. */
+  void onTimer(long timestamp, boolean eventTime, OpenBatch meta, ModelSpec spec, ModelCall call)
+      throws Exception {
+    if (eventTime) {
+      if (timestamp == END_OF_INPUT) {
+        close(meta, spec, BatchCloseReason.END_OF_INPUT, call);
+      } else if (timestamp == meta.eventBoundary) {
+        close(meta, spec, BatchCloseReason.LATENCY, call);
+      }
+    } else if (timestamp == meta.latencyTimer) {
+      close(meta, spec, BatchCloseReason.LATENCY, call);
+    }
+  }
+
+  /** Closes the open batch and cancels its timers; returns the next, empty batch. */
+  OpenBatch close(OpenBatch meta, ModelSpec spec, BatchCloseReason reason, ModelCall call)
+      throws Exception {
+    var samples = state.openSamples();
+    state.samples.clear();
+    if (meta.latencyTimer >= 0) {
+      call.timers().deleteProcessingTimeTimer(meta.latencyTimer);
+    }
+    if (meta.eventBoundary >= 0) {
+      call.timers().deleteEventTimeTimer(meta.eventBoundary);
+    }
+    return closer.close(samples, meta, spec, reason, call);
+  }
+
+  private static void open(OpenBatch meta, Sample first, BatchPolicy policy, ModelCall call) {
+    long now = call.now();
+    meta.openedAt = now;
+    meta.target = meta.target > 0 ? Math.min(meta.target, policy.maxSize()) : policy.firstTarget();
+    meta.nextCheck = meta.target;
+    call.timers().registerEventTimeTimer(END_OF_INPUT);
+    long latency = policy.maxLatencyMillis();
+    if (latency > 0 && policy.timeDomain() == TimeDomain.EVENT_TIME) {
+      meta.eventBoundary = first.eventTime() + latency;
+      call.timers().registerEventTimeTimer(meta.eventBoundary);
+    } else if (latency > 0) {
+      meta.latencyTimer = now + latency;
+      call.timers().registerProcessingTimeTimer(meta.latencyTimer);
+    }
+  }
+
+  /**
+   * Whether the batch closes now (see {@link BatchCutter}); adaptive tests read the model state
+   * once each.
+   */
+  private BatchCloseReason closeReason(
+      OpenBatch meta, CompiledSpec compiled, ModelSpec spec, ModelCall call) {
+    BatchCutter.Decision decision =
+        BatchCutter.afterSample(
+            compiled.batchPolicy(),
+            meta.count,
+            meta.target,
+            meta.nextCheck,
+            () -> {
+              testsEvaluated.inc();
+              try {
+                LearnerState learner = state.model.value();
+                return MinibatchUpdate.statistics(
+                    learner != null
+                        ? learner
+                        : LearnerState.initial(SpecLookup.forModel(spec, call.modelId()), compiled),
+                    state.openSamples());
+              } catch (Exception e) {
+                throw new IllegalStateException(
+                    "cannot read the state of model " + call.modelId(), e);
+              }
+            });
+    meta.nextCheck = decision.nextCheck();
+    return decision.close();
+  }
+}

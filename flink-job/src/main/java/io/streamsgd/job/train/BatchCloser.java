@@ -1,0 +1,108 @@
+package io.streamsgd.job.train;
+
+import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.spec.CompiledSpec;
+import io.streamsgd.core.train.BatchResult;
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.core.train.MinibatchUpdate;
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.core.train.SampleValidator;
+import io.streamsgd.schema.BatchCloseReason;
+import io.streamsgd.schema.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes a model's batch: reads the model state once, adopts a changed spec, applies the batch as
+ * one minibatch step (prequential scoring, gradient, optimizer: {@link MinibatchUpdate}), writes
+ * the state once and publishes the whole model as its next version.
+ */
+final class BatchCloser {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchCloser.class);
+
+  private final TrainerState state;
+  private final SpecLookup specs;
+  private final TrainerMetrics metrics;
+  private final boolean exactlyOnce;
+  private final LongSupplier lastCheckpointId;
+
+  BatchCloser(
+      TrainerState state,
+      SpecLookup specs,
+      TrainerMetrics metrics,
+      boolean exactlyOnce,
+      LongSupplier lastCheckpointId) {
+    this.state = state;
+    this.specs = specs;
+    this.metrics = metrics;
+    this.exactlyOnce = exactlyOnce;
+    this.lastCheckpointId = lastCheckpointId;
+  }
+
+  /**
+   * Applies and publishes {@code samples}, the batch that {@code meta} kept; returns the empty
+   * batch that aims at the next target (already written to state).
+   */
+  OpenBatch close(
+      List<Sample> samples, OpenBatch meta, ModelSpec spec, BatchCloseReason reason, ModelCall call)
+      throws Exception {
+    String modelId = call.modelId();
+    LearnerState learner = state.model.value();
+    long bytesBefore = ModelCensus.estimateBytes(learner);
+    CompiledSpec compiled = specs.compiled(spec);
+    if (learner == null) {
+      learner = LearnerState.initial(SpecLookup.forModel(spec, modelId), compiled);
+    } else if (learner.specFingerprint() != compiled.fingerprint(modelId)) {
+      adoptSpec(learner, SpecLookup.forModel(spec, modelId), compiled);
+    } else {
+      learner.useCompiled(compiled);
+    }
+    List<Sample> valid = new ArrayList<>(samples.size());
+    for (Sample s : samples) {
+      SampleValidator.Fitted fitted = SampleValidator.fit(s, learner.spec());
+      if (fitted.rejection() == null) {
+        valid.add(fitted.sample());
+      } else {
+        call.reject(s, fitted.rejection());
+      }
+    }
+    if (!valid.isEmpty()) {
+      BatchResult result = MinibatchUpdate.apply(learner, valid);
+      long now = call.now();
+      // A refused batch is published too (applied = false, the previous parameters): consumers
+      // see the event at once, and versions stay contiguous.
+      call.publish(
+          ModelUpdates.snapshot(
+              learner, result, reason, exactlyOnce ? lastCheckpointId.getAsLong() + 1 : null, now));
+      metrics.updateEmitted(modelId, learner, result, bytesBefore, meta.openedAt, now);
+      if (!result.applied()) {
+        LOG.warn(
+            "Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
+            modelId,
+            valid.size(),
+            learner.divergence().learningRateScale());
+      }
+      state.model.update(learner);
+    }
+    OpenBatch next = OpenBatch.next(learner.nextBatchTarget());
+    state.batch.update(next);
+    return next;
+  }
+
+  private void adoptSpec(LearnerState learner, ModelSpec spec, CompiledSpec compiled) {
+    long from = learner.version() + 1;
+    if (learner.adopt(spec, compiled)) {
+      metrics.lineagesStarted.inc();
+      LOG.warn(
+          "Model {} got a spec of another shape: lineage {} starts from zero parameters at version {}",
+          spec.getModelId(),
+          learner.lineage(),
+          from);
+    } else {
+      LOG.info("Model {} adopts a new spec from version {}", spec.getModelId(), from);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.streamsgd.job.train;
+
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.state.LearnerStateSerializer;
+import io.streamsgd.job.state.OpenBatchSerializer;
+import io.streamsgd.job.state.SampleSerializer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+
+/**
+ * The trainer's keyed state, per model id: the model ({@link LearnerState}: spec, parameters,
+ * optimizer slots, version, metric sums), the open batch's samples, and the open batch's
+ * bookkeeping ({@link OpenBatch}). The descriptors are shared with tools that read or bootstrap the
+ * trainer's state (warm start, state tests).
+ */
+final class TrainerState {
+  final ValueState<LearnerState> model;
+  final ListState<Sample> samples;
+  final ValueState<OpenBatch> batch;
+
+  TrainerState(RuntimeContext context) {
+    model = context.getState(modelDescriptor());
+    samples = context.getListState(openBatchDescriptor());
+    batch = context.getState(openBatchMetaDescriptor());
+  }
+
+  static ValueStateDescriptor<LearnerState> modelDescriptor() {
+    return new ValueStateDescriptor<>("model", new LearnerStateSerializer());
+  }
+
+  static ListStateDescriptor<Sample> openBatchDescriptor() {
+    return new ListStateDescriptor<>("open-batch", new SampleSerializer());
+  }
+
+  static ValueStateDescriptor<OpenBatch> openBatchMetaDescriptor() {
+    return new ValueStateDescriptor<>("open-batch-meta", new OpenBatchSerializer());
+  }
+
+  /** The open batch's samples, in arrival order. */
+  List<Sample> openSamples() throws Exception {
+    List<Sample> out = new ArrayList<>();
+    for (Sample s : samples.get()) {
+      out.add(s);
+    }
+    return out;
+  }
+}

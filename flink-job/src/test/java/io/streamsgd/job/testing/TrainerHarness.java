@@ -1,0 +1,62 @@
+package io.streamsgd.job.testing;
+
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.config.MissingSpecPolicy;
+import io.streamsgd.job.spec.SpecBroadcast;
+import io.streamsgd.job.train.MinibatchTrainer;
+import io.streamsgd.job.train.TrainerOptions;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.ModelUpdate;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+
+/**
+ * The trainer in Flink's keyed broadcast operator test harness (state, timers, snapshot and restore
+ * in milliseconds), keyed by model id like the job, one subtask of max parallelism 128.
+ */
+public final class TrainerHarness {
+  private TrainerOptions options = TrainerOptions.defaults();
+
+  private TrainerHarness() {}
+
+  /** Specs waited for (polled every 100 ms), exactly-once, until told otherwise. */
+  public static TrainerHarness builder() {
+    return new TrainerHarness();
+  }
+
+  public TrainerHarness missingSpec(MissingSpecPolicy policy, String defaultSpecJson) {
+    options = options.withMissingSpec(policy, defaultSpecJson);
+    return this;
+  }
+
+  public TrainerHarness options(TrainerOptions trainerOptions) {
+    options = trainerOptions;
+    return this;
+  }
+
+  /** A harness not yet opened (to restore a snapshot into it first). */
+  public KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> build()
+      throws Exception {
+    return new KeyedBroadcastOperatorTestHarness<>(
+        new CoBroadcastWithKeyedOperator<>(
+            new MinibatchTrainer(options), List.of(SpecBroadcast.DESCRIPTOR)),
+        Sample::modelId,
+        Types.STRING,
+        128,
+        1,
+        0);
+  }
+
+  /** An opened harness that has received {@code specs} on the broadcast side. */
+  public KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> open(
+      ModelSpec... specs) throws Exception {
+    var h = build();
+    h.open();
+    for (ModelSpec spec : specs) {
+      h.processBroadcastElement(spec, 0);
+    }
+    return h;
+  }
+}
