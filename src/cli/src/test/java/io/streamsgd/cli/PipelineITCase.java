@@ -2,12 +2,11 @@ package io.streamsgd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.model.Predictor;
 import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.embedded.topics.TopicLayout;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.testing.ReplayCheck;
 import io.streamsgd.job.testing.TestInput;
@@ -20,6 +19,7 @@ import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Task;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.serving.ModelServingApp;
+import io.streamsgd.stack.EmbeddedStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,10 +7,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each writes JSON.",
-    subcommands = {
-      KernelBenchCommand.class,
-      io.streamsgd.cli.bench.pipeline.PipelineBenchCommand.class
-    })
+    subcommands = {KernelBenchCommand.class, io.streamsgd.cli.bench.PipelineBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

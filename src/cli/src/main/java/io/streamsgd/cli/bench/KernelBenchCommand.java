@@ -2,7 +2,7 @@ package io.streamsgd.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.streamsgd.bench.KernelComparison;
+import io.streamsgd.bench.kernel.KernelComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,11 +1,13 @@
 package io.streamsgd.cli.demo;
 
-import io.streamsgd.cli.embedded.EmbeddedStack;
 import io.streamsgd.cli.progress.TrainingProgress;
-import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.embedded.topics.TopicLayout;
+import io.streamsgd.input.produce.SampleProducer;
+import io.streamsgd.input.produce.SeedExample;
+import io.streamsgd.input.produce.SeededModel;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.config.MissingSpecPolicy;
 import io.streamsgd.schema.Loss;
@@ -16,6 +18,8 @@ import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.serving.ModelHistory;
 import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ModelSubscriber;
+import io.streamsgd.serving.ServingClient;
+import io.streamsgd.stack.EmbeddedStack;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -98,15 +102,15 @@ public final class DemoCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
-  static List<DemoModel> models() {
+  static List<SeededModel> models() {
     return List.of(
-        new DemoModel(
+        new SeededModel(
             ModelSpecs.of("linear-fast", Task.REGRESSION, Loss.SQUARED, 1, 0.1, 0.0, 64, 500),
             SeedExample.LINEAR),
-        new DemoModel(
+        new SeededModel(
             ModelSpecs.of("linear-slow", Task.REGRESSION, Loss.SQUARED, 1, 0.03, 0.0, 32, 500),
             SeedExample.LINEAR),
-        new DemoModel(
+        new SeededModel(
             ModelSpecs.of("logistic", Task.BINARY, Loss.LOGISTIC, 1, 0.5, 0.0, 64, 500),
             SeedExample.LOGISTIC));
   }
@@ -117,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--samples and --parallelism must be >= 1");
     }
-    List<DemoModel> models = models();
+    List<SeededModel> models = models();
     out.printf(
         "streamsgd demo: %d models x %,d samples, %d Flink subtasks%n",
         models.size(), samplesPerModel, parallelism);
@@ -181,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
     Thread.sleep(keepServing.toMillis());
   }
 
-  private void publishSpecs(EmbeddedStack stack, List<DemoModel> models) {
+  private void publishSpecs(EmbeddedStack stack, List<SeededModel> models) {
     publishSpecs(
         Map.of("bootstrap.servers", stack.bootstrapServers()),
         stack.topics().specs(),
@@ -191,11 +195,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Publishes each model's spec to the specs topic, one line each on {@code out}. */
   static void publishSpecs(
-      Map<String, Object> clientProperties, String topic, List<DemoModel> models, PrintWriter out) {
+      Map<String, Object> clientProperties,
+      String topic,
+      List<SeededModel> models,
+      PrintWriter out) {
     try (KafkaProducer<byte[], byte[]> p =
         new KafkaProducer<>(
             clientProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (DemoModel m : models) {
+      for (SeededModel m : models) {
         p.send(
             new ProducerRecord<>(
                 topic,
@@ -215,7 +222,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Shows progress until every model has published a version that has seen all its samples. */
   private boolean followTraining(
-      List<DemoModel> models, SampleProducer producer, ModelSubscriber watcher, long start)
+      List<SeededModel> models, SampleProducer producer, ModelSubscriber watcher, long start)
       throws InterruptedException {
     long total = samplesPerModel * models.size();
     long deadline = start + timeout.toNanos();
@@ -225,7 +232,7 @@ public final class DemoCommand implements Callable<Integer> {
         StringBuilder versions = new StringBuilder();
         StringBuilder losses = new StringBuilder();
         boolean all = true;
-        for (DemoModel m : models) {
+        for (SeededModel m : models) {
           ModelUpdate u = watcher.latest(m.id()).orElse(null);
           trained += u == null ? 0 : u.getSamplesSeen();
           all &= u != null && u.getSamplesSeen() >= samplesPerModel;
@@ -254,7 +261,7 @@ public final class DemoCommand implements Callable<Integer> {
     return false;
   }
 
-  private int finish(List<DemoModel> models, ModelServingApp serving, double trainSeconds)
+  private int finish(List<SeededModel> models, ModelServingApp serving, double trainSeconds)
       throws Exception {
     long total = samplesPerModel * models.size();
     out.printf(
@@ -266,7 +273,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<DemoReport.ModelResult> results = new ArrayList<>();
     boolean converged = true;
     ServingClient http = new ServingClient(serving.httpPort());
-    for (DemoModel m : models) {
+    for (SeededModel m : models) {
       awaitServed(http, m.id(), samplesPerModel);
       ModelUpdate u = serving.latest(m.id()).orElseThrow();
       LinearModel params = ModelUpdates.model(u);
@@ -353,7 +360,7 @@ public final class DemoCommand implements Callable<Integer> {
    * The history's curves once they reach every model's last version: the history has a reader of
    * its own, which may be a poll behind the serving store the demo waited for.
    */
-  private List<ModelHistory.Curve> awaitHistory(ModelHistory history, List<DemoModel> models)
+  private List<ModelHistory.Curve> awaitHistory(ModelHistory history, List<SeededModel> models)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {

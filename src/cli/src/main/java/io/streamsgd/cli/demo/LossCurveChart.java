@@ -1,6 +1,6 @@
 package io.streamsgd.cli.demo;
 
-import io.streamsgd.cli.chart.LineChartPng;
+import io.streamsgd.bench.chart.LineChartPng;
 import io.streamsgd.serving.ModelHistory;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,8 @@
 package io.streamsgd.cli.demo;
 
 import io.streamsgd.cli.kafka.KafkaClientOptions;
+import io.streamsgd.input.produce.SampleProducer;
+import io.streamsgd.input.produce.SeededModel;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +62,7 @@ public final class ProduceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> props = kafka.clientProperties();
-    List<DemoModel> models = DemoCommand.models();
+    List<SeededModel> models = DemoCommand.models();
     DemoCommand.publishSpecs(props, specsTopic, models, out);
     SampleProducer producer =
         new SampleProducer(props, samplesTopic, models, samplesPerModel, seed, rate);

@@ -1,5 +1,6 @@
 package io.streamsgd.cli.experiment;
 
+import io.streamsgd.bench.experiment.BatchPolicyExperiment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,13 +1,14 @@
 package io.streamsgd.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamsgd.cli.embedded.EmbeddedStack;
-import io.streamsgd.cli.input.SampleFileReader;
 import io.streamsgd.cli.progress.TrainingProgress;
-import io.streamsgd.cli.topics.TopicLayout;
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.embedded.topics.TopicLayout;
+import io.streamsgd.input.format.InputFormat;
+import io.streamsgd.input.format.SampleFileReader;
+import io.streamsgd.input.produce.FileProducer;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.ModelSpec;
@@ -15,6 +16,7 @@ import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.PrequentialMetrics;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.serving.ModelSubscriber;
+import io.streamsgd.stack.EmbeddedStack;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,7 +131,11 @@ public final class RunCommand implements Callable<Integer> {
           "streamsgd run: %s (%s) on an embedded Kafka broker and Flink MiniCluster (%d subtasks)%n",
           input, fmt, parallelism);
       FileProducer.Stats stats;
-      try (SampleFileReader reader = fmt.open(this)) {
+      try (SampleFileReader reader =
+          fmt.open(
+              input,
+              new InputFormat.Options(
+                  labelColumn, modelIdColumn, zeroBased, tagIsModelId, labels))) {
         stats =
             FileProducer.produce(
                 reader,
@@ -142,13 +148,13 @@ public final class RunCommand implements Callable<Integer> {
       out.printf(
           "  read %,d examples for %d model(s) in %.1f s%s%n",
           stats.samples(),
-          stats.samplesPerModel.size(),
-          stats.seconds,
-          stats.badLines == 0
+          stats.samplesPerModel().size(),
+          stats.seconds(),
+          stats.badLines() == 0
               ? ""
               : String.format(
                   ", %,d lines were not examples (first: %s)",
-                  stats.badLines, stats.firstErrors.get(0)));
+                  stats.badLines(), stats.firstErrors().get(0)));
       if (stats.samples() == 0) {
         out.println("RESULT: FAILED - no examples in the input");
         return 1;
@@ -190,8 +196,8 @@ public final class RunCommand implements Callable<Integer> {
             Map.of("bootstrap.servers", stack.bootstrapServers()),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
-      for (String id : stats.samplesPerModel.keySet()) {
-        ModelSpec s = spec.build(id, stats.dimension, stats.classes, stats.named);
+      for (String id : stats.samplesPerModel().keySet()) {
+        ModelSpec s = spec.build(id, stats.dimension(), stats.classes(), stats.named());
         specs.put(id, s);
         p.send(
             new ProducerRecord<>(
@@ -284,11 +290,11 @@ public final class RunCommand implements Callable<Integer> {
         input.toString(),
         fmt.name().toLowerCase(Locale.ROOT),
         stats.samples(),
-        stats.badLines,
-        stats.firstErrors,
+        stats.badLines(),
+        stats.firstErrors(),
         deadLetters,
         parallelism,
-        stats.seconds,
+        stats.seconds(),
         trainSeconds,
         stats.samples() / trainSeconds,
         models);

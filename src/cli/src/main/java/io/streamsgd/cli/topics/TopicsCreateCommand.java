@@ -1,6 +1,8 @@
 package io.streamsgd.cli.topics;
 
 import io.streamsgd.cli.kafka.KafkaClientOptions;
+import io.streamsgd.embedded.topics.TopicCreator;
+import io.streamsgd.embedded.topics.TopicLayout;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

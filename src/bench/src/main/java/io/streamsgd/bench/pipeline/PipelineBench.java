@@ -1,0 +1,645 @@
+package io.streamsgd.bench.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamsgd.bench.kernel.LogisticData;
+import io.streamsgd.bench.kernel.VowpalWabbitPeer;
+import io.streamsgd.job.config.SinkGuarantee;
+import io.streamsgd.job.config.StateBackendKind;
+import io.streamsgd.schema.ModelUpdate;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The end-to-end benchmark: ceilings, the trainer's throughput for several workloads, latency,
+ * state size and checkpoint time for many models, and Vowpal Wabbit on the same samples, all in one
+ * run on one machine, as a JSON-ready map.
+ */
+public final class PipelineBench {
+  /** What to run. */
+  public record Settings(
+      long records,
+      long manyModelRecords,
+      int manyModels,
+      int partitions,
+      double latencySeconds,
+      List<Double> latencyRate,
+      int vwExamples,
+      Path workDir,
+      Path jobJar,
+      Set<String> sections,
+      External external) {}
+
+  /** An existing Kafka cluster and Flink cluster to run on instead of starting both. */
+  public record External(
+      String bootstrapServers,
+      Map<String, String> kafkaProperties,
+      String flinkRestUrl,
+      int parallelism) {}
+
+  static final int DIMENSION = 64;
+  static final int BATCH = 64;
+  static final int LATENCY_MODELS = 100;
+
+  /** Produced at the same rate before measuring: JIT compilation and the first checkpoints. */
+  /**
+   * A run's first job meets cold JVMs (JIT compilation takes CPU for tens of seconds on 2 cores):
+   * the warm-up lasts until the pipeline has caught up, between these bounds.
+   */
+  static final double LATENCY_WARMUP_SECONDS = 30;
+
+  static final double LATENCY_MAX_WARMUP_SECONDS = 150;
+  static final Duration LATENCY_BUFFER_TIMEOUT = Duration.ofMillis(5);
+
+  /**
+   * Dense updates hardly compress, and LZ4 set-up per small producer batch was ~9 % of the
+   * TaskManager's CPU.
+   */
+  static final io.streamsgd.job.config.SinkCompression LATENCY_COMPRESSION =
+      io.streamsgd.job.config.SinkCompression.NONE;
+
+  static final int SPARSE_BUCKET_BITS = 16;
+  static final int SPARSE_NON_ZEROS = 30;
+  static final int SPARSE_BATCH = 1024;
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
+
+  private final Settings settings;
+  private final PrintWriter out;
+  private BenchCluster cluster;
+  private Map<String, Object> client;
+
+  public PipelineBench(Settings settings, PrintWriter out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  public Map<String, Object> run() throws Exception {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("maxHeapOfThisJvmMiB", Runtime.getRuntime().maxMemory() >> 20);
+    report.put(
+        "setup",
+        Map.of(
+            "kafka",
+            settings.external() == null
+                ? "one broker process (KRaft), "
+                    + settings.partitions()
+                    + " partitions per input topic"
+                : settings.external().bootstrapServers()
+                    + ", "
+                    + settings.partitions()
+                    + " partitions per input topic",
+            "flink",
+            settings.external() == null
+                ? "standalone cluster: JobManager + one TaskManager with 2 slots, separate JVMs; job parallelism 2"
+                : settings.external().flinkRestUrl()
+                    + "; job parallelism "
+                    + settings.external().parallelism(),
+            "checkpointIntervalMs",
+            CHECKPOINT_INTERVAL.toMillis(),
+            "spec",
+            "logistic regression, AdaGrad lr 0.07, fixed batches (size per workload below)"));
+    Workload dense = Workload.dense(1000, DIMENSION, settings.records());
+    Workload single = Workload.dense(1, DIMENSION, settings.records());
+    Workload many = Workload.dense(settings.manyModels(), DIMENSION, settings.manyModelRecords());
+    // Hashed sparse features: 2^16 buckets, not 2^20, because a model is published whole and
+    // dense (2^20 doubles would be an 8 MB record per update); see the README's limits.
+    Workload sparse =
+        Workload.sparse(1, 1 << SPARSE_BUCKET_BITS, SPARSE_NON_ZEROS, settings.records() / 2);
+    step(
+        "starting a Kafka broker process and a Flink cluster (JobManager + TaskManager processes)");
+    External ext = settings.external();
+    if (ext != null) {
+      step(
+          "using the Kafka cluster at %s and the Flink cluster at %s (parallelism %d)",
+          ext.bootstrapServers(), ext.flinkRestUrl(), ext.parallelism());
+    }
+    try (BenchCluster c =
+        ext == null
+            ? new BenchCluster(settings.workDir(), settings.jobJar(), 2, "6g")
+            : new BenchCluster(
+                ext.bootstrapServers(),
+                ext.kafkaProperties(),
+                ext.flinkRestUrl(),
+                settings.jobJar(),
+                ext.parallelism())) {
+      cluster = c;
+      client = c.clientProperties();
+      TopicLoader loader = new TopicLoader(client);
+      Map<String, Object> loaded = new LinkedHashMap<>();
+      for (Workload w : needed(dense, single, many, sparse)) {
+        step("pre-loading %,d samples of %s", w.records(), w.name());
+        TopicLoader.Loaded l = loader.load(w, settings.partitions());
+        loaded.put(
+            w.name(),
+            Map.of(
+                "records",
+                l.records(),
+                "bytes",
+                l.bytes(),
+                "meanRecordBytes",
+                l.bytes() / (double) l.records()));
+      }
+      report.put("inputs", loaded);
+
+      if (settings.sections().contains("ceilings")) {
+        step("ceiling 1: a plain KafkaConsumer reading %s", dense.topic());
+        Ceilings.Rate raw = Ceilings.rawConsumer(client, dense.topic());
+        step("  %,.0f records/s, %.1f MB/s", raw.recordsPerSecond(), raw.bytesPerSecond() / 1e6);
+        Map<String, Object> ceilings = new LinkedHashMap<>();
+        ceilings.put(
+            "rawConsumer",
+            Map.of(
+                "recordsPerSecond",
+                raw.recordsPerSecond(),
+                "bytesPerSecond",
+                raw.bytesPerSecond(),
+                "records",
+                raw.records()));
+        if (c.local()) {
+          step(
+              "ceiling 2: Flink KafkaSource -> the trainer's decoder -> discard (parallelism %d)",
+              c.slots);
+          Ceilings.Rate decode =
+              Ceilings.decode(
+                  c, dense.topic(), settings.workDir().resolve("marks"), dense.records());
+          step("  %,.0f records/s", decode.recordsPerSecond());
+          ceilings.put(
+              "sourceDecodeDiscard",
+              Map.of("recordsPerSecond", decode.recordsPerSecond(), "records", decode.records()));
+        } else {
+          // The discarding sink notes its timings in files on the TaskManagers' machines.
+          step(
+              "ceiling 2: skipped on an existing cluster (its timings are written on the TaskManagers' machines)");
+        }
+        report.put("ceilings", ceilings);
+      }
+
+      List<Map<String, Object>> runs = new ArrayList<>();
+      if (settings.sections().contains("throughput")) {
+        runs.add(endToEnd(single, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
+        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
+        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.AT_LEAST_ONCE, false));
+        runs.add(endToEnd(sparse, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
+      }
+      if (settings.sections().contains("scale")) {
+        runs.add(endToEnd(many, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, true));
+        runs.add(endToEnd(many, StateBackendKind.ROCKSDB, SinkGuarantee.EXACTLY_ONCE, true));
+      }
+      report.put("endToEnd", runs);
+      if (settings.sections().contains("profile") && !c.local()) {
+        step("profile: skipped, it records a TaskManager process on this machine");
+      } else if (settings.sections().contains("profile")) {
+        step(
+            "profile: the 1,000-model exactly-once run again, with a flight recording of the TaskManager");
+        Map<String, Object> p =
+            endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false, true);
+        report.put("profile", p);
+        @SuppressWarnings("unchecked")
+        Map<String, Double> parts =
+            (Map<String, Double>) ((Map<String, Object>) p.get("profile")).get("shareByPart");
+        parts.forEach((part, share) -> step("  %5.1f %%  %s", share, part));
+      }
+
+      if (settings.sections().contains("latency")) {
+        double max =
+            runs.stream()
+                .filter(
+                    r ->
+                        r.get("workload").equals(dense.name())
+                            && r.get("guarantee").equals("EXACTLY_ONCE"))
+                .mapToDouble(r -> (double) r.get("samplesPerSecond"))
+                .findFirst()
+                .orElse(20_000.0);
+        // Half the maximum is the load the targets name; the latency workload closes a batch every
+        // 20 ms, so it makes several times the updates of the maximum's and a lower rate shows it
+        // below its own capacity.
+        List<Double> rates =
+            settings.latencyRate() != null && !settings.latencyRate().isEmpty()
+                ? settings.latencyRate()
+                : settings.sections().contains("throughput")
+                    ? List.of(Math.floor(max / 6 / 100) * 100, Math.floor(max / 2 / 100) * 100)
+                    : List.of(10_000.0);
+        List<Map<String, Object>> latency = new ArrayList<>();
+        for (double rate : rates) {
+          for (SinkGuarantee g : List.of(SinkGuarantee.AT_LEAST_ONCE, SinkGuarantee.EXACTLY_ONCE)) {
+            latency.add(latency(rate, g));
+          }
+        }
+        report.put("latency", latency);
+      }
+    } finally {
+      cluster = null;
+    }
+    if (settings.sections().contains("peer")) {
+      report.put("peer", vowpalWabbit());
+    }
+    report.put("ratios", ratios(report));
+    return report;
+  }
+
+  /** The end-to-end 1,000-model exactly-once figure against the ceilings and the peer. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> ratios(Map<String, Object> report) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Double e2e =
+        ((List<Map<String, Object>>) report.getOrDefault("endToEnd", List.of()))
+            .stream()
+                .filter(
+                    r ->
+                        r.get("models").equals(1000)
+                            && r.get("guarantee").equals("EXACTLY_ONCE")
+                            && r.get("features").equals("dense"))
+                .map(r -> (Double) r.get("samplesPerSecond"))
+                .findFirst()
+                .orElse(null);
+    Map<String, Map<String, Object>> ceilings =
+        (Map<String, Map<String, Object>>) report.get("ceilings");
+    Map<String, Object> peer = (Map<String, Object>) report.get("peer");
+    if (e2e != null && ceilings != null) {
+      if (ceilings.containsKey("sourceDecodeDiscard")) {
+        out.put(
+            "end to end (dense, 1,000 models, exactly-once) / source + decode + discard",
+            e2e / (Double) ceilings.get("sourceDecodeDiscard").get("recordsPerSecond"));
+      }
+      out.put(
+          "end to end (dense, 1,000 models, exactly-once) / plain consumer",
+          e2e / (Double) ceilings.get("rawConsumer").get("recordsPerSecond"));
+    }
+    if (e2e != null && peer != null) {
+      out.put(
+          "end to end (dense, 1,000 models, exactly-once) / Vowpal Wabbit in memory",
+          e2e / (Double) peer.get("examplesPerSecond"));
+    }
+    return out;
+  }
+
+  /** The workloads the chosen sections read. */
+  private List<Workload> needed(Workload dense, Workload single, Workload many, Workload sparse) {
+    Set<String> chosen = settings.sections();
+    List<Workload> out = new ArrayList<>();
+    if (chosen.contains("ceilings")
+        || chosen.contains("throughput")
+        || chosen.contains("profile")) {
+      out.add(dense);
+    }
+    if (chosen.contains("throughput")) {
+      out.addAll(List.of(single, sparse));
+    }
+    if (chosen.contains("scale")) {
+      out.add(many);
+    }
+    return out;
+  }
+
+  /** Batch size for a workload: 64, or less so that every model closes at least two batches. */
+  static int batchFor(Workload w) {
+    if (w.sparse()) {
+      return SPARSE_BATCH; // every update carries all 2^16 weights: fewer, larger batches
+    }
+    long perModel = w.records() / w.models();
+    return (int) Math.max(1, Math.min(BATCH, perModel / 2));
+  }
+
+  /** Samples that end up in published versions: every model's full batches. */
+  static long expectedTrained(Workload w, int batch) {
+    long base = w.records() / w.models();
+    long extra = w.records() % w.models();
+    return (w.models() - extra) * (base / batch * batch) + extra * ((base + 1) / batch * batch);
+  }
+
+  private Map<String, Object> endToEnd(
+      Workload w, StateBackendKind backend, SinkGuarantee guarantee, boolean scale)
+      throws Exception {
+    return endToEnd(w, backend, guarantee, scale, false);
+  }
+
+  private Map<String, Object> endToEnd(
+      Workload w,
+      StateBackendKind backend,
+      SinkGuarantee guarantee,
+      boolean scale,
+      boolean profiled)
+      throws Exception {
+    int batch = batchFor(w);
+    long expected = expectedTrained(w, batch);
+    String name =
+        w.name()
+            + "-"
+            + backend.name().toLowerCase(Locale.ROOT)
+            + "-"
+            + (guarantee == SinkGuarantee.EXACTLY_ONCE ? "eo" : "alo")
+            + (profiled ? "-profiled" : "");
+    step(
+        "end to end: %s (%s, %s, batch %d): %,d samples to committed model updates",
+        w.name(), backend, guarantee, batch, w.records());
+    TrainerRun run =
+        new TrainerRun(
+            name,
+            cluster.kafkaArgs(),
+            w.topic(),
+            w.spec(batch),
+            guarantee,
+            backend,
+            CHECKPOINT_INTERVAL);
+    Map<String, double[]> losses = new HashMap<>();
+    run.createTopics(client, settings.partitions());
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (ModelsProbe probe = new ModelsProbe(client, run.models, (u, t) -> track(losses, u))) {
+      String jobId = run.submit(cluster);
+      try {
+        CpuProfile profile =
+            profiled
+                ? CpuProfile.start(
+                    cluster.flink.taskManagers().get(0).pid(),
+                    settings.workDir().resolve(name + ".jfr"))
+                : null;
+        awaitTrained(probe, jobId, expected, name);
+        if (profile != null) {
+          r.put("profile", profile.stop());
+        }
+        double rate = probe.progress.rate(expected, 0.1, 0.9);
+        step("  %,.0f samples/s (%,d model updates)", rate, probe.updates());
+        r.put("workload", w.name());
+        r.put("profiled", profiled);
+        r.put("models", w.models());
+        r.put("features", w.sparse() ? "sparse" : "dense");
+        r.put("dimension", w.dimension());
+        r.put("batch", batch);
+        r.put("stateBackend", backend.name());
+        r.put("guarantee", guarantee.name());
+        r.put("records", w.records());
+        r.put("trainedSamples", expected);
+        r.put("samplesPerSecond", rate);
+        r.put("modelUpdates", probe.updates());
+        r.put("prequentialLogLoss", meanLoss(losses));
+        r.put("deadLetters", records(run.deadLetters));
+        if (scale) {
+          r.put("checkpoints", checkpoints(jobId));
+        }
+      } finally {
+        cluster.stop(jobId);
+      }
+    }
+    return r;
+  }
+
+  /**
+   * Records in a topic (sum of its partitions' end offsets): the dead letters of a run must be
+   * none.
+   */
+  private long records(String topic) {
+    Map<String, Object> config = new HashMap<>(client);
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            config,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      var parts =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private void awaitTrained(ModelsProbe probe, String jobId, long expected, String name)
+      throws Exception {
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (!probe.await(expected, Duration.ofSeconds(1))) {
+      cluster.checkRunning(jobId);
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            name
+                + ": "
+                + probe.total()
+                + " of "
+                + expected
+                + " samples trained within "
+                + RUN_TIMEOUT);
+      }
+    }
+  }
+
+  private static synchronized void track(Map<String, double[]> losses, ModelUpdate u) {
+    double[] held = losses.get(u.getModelId());
+    if (held == null || held[2] < u.getSamplesSeen()) {
+      losses.put(
+          u.getModelId(),
+          new double[] {
+            u.getMetrics().getLossSum(), u.getMetrics().getWeightSum(), u.getSamplesSeen()
+          });
+    }
+  }
+
+  private static synchronized double meanLoss(Map<String, double[]> losses) {
+    double loss = 0;
+    double weight = 0;
+    for (double[] l : losses.values()) {
+      loss += l[0];
+      weight += l[1];
+    }
+    return loss / weight;
+  }
+
+  /**
+   * After training: two more checkpoints of the full state, then the cluster's checkpoint
+   * statistics.
+   */
+  private Map<String, Object> checkpoints(String jobId) throws Exception {
+    long before = cluster.rest.checkpoints(jobId).path("counts").path("completed").asLong();
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    JsonNode stats = cluster.rest.checkpoints(jobId);
+    while (stats.path("counts").path("completed").asLong() < before + 2
+        && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      stats = cluster.rest.checkpoints(jobId);
+    }
+    JsonNode latest = stats.path("latest").path("completed");
+    JsonNode duration = stats.path("summary").path("end_to_end_duration");
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("completed", stats.path("counts").path("completed").asLong());
+    c.put("failed", stats.path("counts").path("failed").asLong());
+    c.put("fullStateBytes", latest.path("state_size").asLong());
+    c.put("lastCheckpointedBytes", latest.path("checkpointed_size").asLong());
+    c.put("lastDurationMs", latest.path("end_to_end_duration").asLong());
+    c.put("maxDurationMs", duration.path("max").asLong());
+    c.put("p50DurationMs", duration.path("p50").asDouble());
+    step(
+        "  state %,.1f MB, last checkpoint %d ms (uploaded %,.1f MB), slowest %d ms",
+        latest.path("state_size").asLong() / 1e6,
+        latest.path("end_to_end_duration").asLong(),
+        latest.path("checkpointed_size").asLong() / 1e6,
+        duration.path("max").asLong());
+    return c;
+  }
+
+  private Map<String, Object> latency(double rate, SinkGuarantee guarantee) throws Exception {
+    // 100 models: at half load each still gets a sample every few milliseconds, so batches close
+    // at 64 samples or 20 ms; with 1,000 models nearly every sample would be its own update.
+    Workload w = Workload.dense(LATENCY_MODELS, DIMENSION, 0);
+    String name = "latency-" + (guarantee == SinkGuarantee.EXACTLY_ONCE ? "eo" : "alo");
+    String topic = "bench-" + name + "-samples";
+    step("latency: %,.0f samples/s for %.0f s, %s", rate, settings.latencySeconds(), guarantee);
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(client)) {
+      if (admin.listTopics().names().get().contains(topic)) {
+        admin.deleteTopics(List.of(topic)).all().get();
+        Thread.sleep(1000);
+      }
+      admin.createTopics(List.of(TopicLoader.topic(topic, settings.partitions()))).all().get();
+    }
+    // Batches close at 64 samples or 20 ms after their first: a latency-minded spec.
+    var spec =
+        io.streamsgd.core.spec.ModelSpecs.withOptimizer(
+            io.streamsgd.core.spec.ModelSpecs.of(
+                "default",
+                io.streamsgd.schema.Task.BINARY,
+                io.streamsgd.schema.Loss.LOGISTIC,
+                DIMENSION,
+                0.07,
+                0,
+                BATCH,
+                20),
+            io.streamsgd.schema.OptimizerKind.ADAGRAD,
+            0.07);
+    TrainerRun run =
+        new TrainerRun(
+                name,
+                cluster.kafkaArgs(),
+                topic,
+                spec,
+                guarantee,
+                StateBackendKind.HASHMAP,
+                CHECKPOINT_INTERVAL)
+            .bufferTimeout(LATENCY_BUFFER_TIMEOUT)
+            .compression(LATENCY_COMPRESSION);
+    run.createTopics(client, settings.partitions());
+    LatencyRun latency =
+        new LatencyRun(
+            w,
+            (int) (rate * (settings.latencySeconds() + LATENCY_MAX_WARMUP_SECONDS + 1) / w.models())
+                + 2);
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (ModelsProbe probe = new ModelsProbe(client, run.models, latency::onUpdate)) {
+      String jobId = run.submit(cluster);
+      try {
+        Thread.sleep(3000); // sources assigned and polling
+        // Caught up: nothing sent longer ago than this is still invisible (exactly-once waits for a
+        // checkpoint).
+        Duration caughtUp =
+            guarantee == SinkGuarantee.EXACTLY_ONCE
+                ? CHECKPOINT_INTERVAL.plusSeconds(1)
+                : Duration.ofSeconds(1);
+        double sentRate =
+            latency.produce(
+                client,
+                topic,
+                rate,
+                settings.latencySeconds(),
+                LATENCY_WARMUP_SECONDS,
+                LATENCY_MAX_WARMUP_SECONDS,
+                caughtUp);
+        step(
+            "  warm-up %.0f s%s",
+            latency.warmupSeconds(),
+            latency.warmupSeconds() >= LATENCY_MAX_WARMUP_SECONDS
+                ? " (had not caught up: the pipeline cannot take this rate)"
+                : " (caught up)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long want = latency.measuredSent();
+        while (latency.measured() < want && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        if (latency.measured() == 0) {
+          throw new IllegalStateException(
+              name + ": no produced sample became visible in a model update");
+        }
+        LatencyRun.Result res = latency.result(rate);
+        r.put("deadLetters", records(run.deadLetters));
+        step(
+            "  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %,d samples (%,d of %,d seen), %,d dead letters",
+            res.p50(),
+            res.p90(),
+            res.p99(),
+            res.max(),
+            res.samples(),
+            latency.measured(),
+            want,
+            (Long) r.get("deadLetters"));
+        if (sentRate < 0.95 * rate) {
+          step(
+              "  the producer sent only %,.0f samples/s: the stack could not take %,.0f",
+              sentRate, rate);
+        }
+        double[] ack = latency.ackPercentiles();
+        step("  of it, send to broker acknowledgement: p50 %.1f ms, p99 %.1f ms", ack[0], ack[1]);
+        step(
+            "  p99 by second sent (ms): %s",
+            res.perSecond().stream()
+                .map(x -> String.format("%.0f", x[2]))
+                .collect(java.util.stream.Collectors.joining(" ")));
+        r.put("guarantee", guarantee.name());
+        r.put("samplesPerSecond", rate);
+        r.put("sentPerSecond", sentRate);
+        r.put("ackP50Ms", ack[0]);
+        r.put("ackP99Ms", ack[1]);
+        r.put("models", w.models());
+        r.put("batch", "SIZE_OR_LATENCY 64 or 20 ms");
+        r.put("checkpointIntervalMs", CHECKPOINT_INTERVAL.toMillis());
+        r.put("networkBufferTimeoutMs", LATENCY_BUFFER_TIMEOUT.toMillis());
+        r.put("compression", LATENCY_COMPRESSION.kafkaName());
+        r.put("warmupSeconds", latency.warmupSeconds());
+        r.put("measuredSeconds", settings.latencySeconds());
+        r.put("measuredSamples", res.samples());
+        r.put("producedSamples", want);
+        r.put("p50Ms", res.p50());
+        r.put("p90Ms", res.p90());
+        r.put("p99Ms", res.p99());
+        r.put("maxMs", res.max());
+        r.put(
+            "perSecond",
+            res.perSecond().stream()
+                .map(x -> Map.of("second", (int) x[0], "p50Ms", x[1], "p99Ms", x[2]))
+                .toList());
+      } finally {
+        cluster.stop(jobId);
+      }
+    }
+    return r;
+  }
+
+  private Map<String, Object> vowpalWabbit() throws Exception {
+    step(
+        "peer: Vowpal Wabbit 9.3.0 (JNI), one pass over %,d of the same dense samples in memory",
+        settings.vwExamples());
+    LogisticData data = new LogisticData(settings.vwExamples(), DIMENSION, Workload.SEED);
+    VowpalWabbitPeer vw = new VowpalWabbitPeer(data);
+    vw.pass(); // warm-up: JIT and native library
+    long start = System.nanoTime();
+    double loss = vw.pass();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    step("  %,.0f examples/s, progressive log loss %.5f", data.n / seconds, loss);
+    return Map.of(
+        "learner",
+        "Vowpal Wabbit 9.3.0 (JNI), " + VowpalWabbitPeer.ARGS,
+        "examples",
+        data.n,
+        "examplesPerSecond",
+        data.n / seconds,
+        "progressiveLogLoss",
+        loss);
+  }
+
+  private void step(String format, Object... args) {
+    out.printf(Locale.ROOT, format + "%n", args);
+    out.flush();
+  }
+}

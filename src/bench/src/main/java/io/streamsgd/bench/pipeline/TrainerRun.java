@@ -1,0 +1,112 @@
+package io.streamsgd.bench.pipeline;
+
+import io.streamsgd.core.avro.ModelSpecJson;
+import io.streamsgd.job.config.SinkGuarantee;
+import io.streamsgd.job.config.StateBackendKind;
+import io.streamsgd.schema.ModelSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * One run of the real trainer job on the bench cluster: its own output topics, every model under
+ * one default spec (no spec records to publish), from the earliest offset of the input topic.
+ */
+final class TrainerRun {
+  final String name;
+  final String models;
+  final String deadLetters;
+  final String specs;
+  final List<String> args = new ArrayList<>();
+
+  TrainerRun(
+      String name,
+      List<String> kafkaArgs,
+      String samplesTopic,
+      ModelSpec spec,
+      SinkGuarantee guarantee,
+      StateBackendKind backend,
+      Duration checkpointInterval) {
+    this.name = name;
+    this.models = "bench-models-" + name;
+    this.deadLetters = "bench-dead-" + name;
+    this.specs = "bench-specs-" + name;
+    String json = ModelSpecJson.toJson(spec);
+    args.addAll(kafkaArgs);
+    args.addAll(
+        List.of(
+            "--streamsgd.topic.samples",
+            samplesTopic,
+            "--streamsgd.topic.models",
+            models,
+            "--streamsgd.topic.dead-letters",
+            deadLetters,
+            "--streamsgd.topic.specs",
+            specs,
+            "--streamsgd.source.group-id",
+            "bench-" + name,
+            "--streamsgd.sink.transactional-id-prefix",
+            "bench-" + name,
+            "--streamsgd.sink.delivery-guarantee",
+            guarantee.name(),
+            "--streamsgd.state.backend",
+            backend.name(),
+            "--streamsgd.checkpoint.interval",
+            checkpointInterval.toMillis() + " ms",
+            "--streamsgd.spec.missing",
+            "DEFAULT",
+            "--streamsgd.spec.default",
+            json,
+            "--streamsgd.job.name",
+            "bench-" + name));
+  }
+
+  /** Sets the job's network buffer timeout (latency runs). */
+  TrainerRun bufferTimeout(Duration timeout) {
+    args.addAll(List.of("--streamsgd.network.buffer-timeout", timeout.toMillis() + " ms"));
+    return this;
+  }
+
+  /** Sets the compression of the job's updates (latency runs). */
+  TrainerRun compression(io.streamsgd.job.config.SinkCompression compression) {
+    args.addAll(List.of("--streamsgd.sink.compression", compression.name()));
+    return this;
+  }
+
+  /** Makes the run's output topics, fresh. */
+  void createTopics(Map<String, Object> client, int partitions) throws Exception {
+    try (Admin admin = Admin.create(client)) {
+      var existing = admin.listTopics().names().get();
+      List<String> old =
+          List.of(models, deadLetters, specs).stream().filter(existing::contains).toList();
+      if (!old.isEmpty()) {
+        admin.deleteTopics(old).all().get();
+        Thread.sleep(1000);
+      }
+      admin
+          .createTopics(
+              List.of(
+                  TopicLoader.topic(models, partitions),
+                  TopicLoader.topic(deadLetters, 1),
+                  TopicLoader.topic(specs, 1).configs(Map.of("cleanup.policy", "compact"))))
+          .all()
+          .get();
+    }
+  }
+
+  /** Starts the job; returns its id once it runs. */
+  String submit(BenchCluster cluster) throws Exception {
+    String jobId = cluster.rest.runJar(cluster.jarId, args, null, cluster.slots);
+    String state =
+        cluster.rest.awaitState(
+            jobId,
+            java.util.Set.of("RUNNING", "FAILED", "CANCELED", "FINISHED"),
+            Duration.ofMinutes(2));
+    if (!"RUNNING".equals(state)) {
+      throw new IllegalStateException("bench job " + name + " is " + state);
+    }
+    return jobId;
+  }
+}

@@ -1,0 +1,25 @@
+package io.streamsgd.input.format;
+
+import java.io.IOException;
+
+/** Reads examples from a file, one at a time. */
+public interface SampleFileReader extends AutoCloseable {
+
+  /** The next example, or null at the end of the input. */
+  ParsedSample next() throws IOException, BadLineException;
+
+  /** The line (or record number) of the example last returned or refused. */
+  long position();
+
+  @Override
+  void close() throws IOException;
+
+  /** A line that is not an example in the reader's format; reading continues after it. */
+  final class BadLineException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public BadLineException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

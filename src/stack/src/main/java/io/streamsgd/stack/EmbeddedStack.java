@@ -1,0 +1,161 @@
+package io.streamsgd.stack;
+
+import io.streamsgd.embedded.EmbeddedKafkaBroker;
+import io.streamsgd.embedded.topics.TopicCreator;
+import io.streamsgd.embedded.topics.TopicLayout;
+import io.streamsgd.job.StreamSgdJob;
+import io.streamsgd.job.config.JobOptions;
+import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.serving.LatestModelTopology;
+import io.streamsgd.serving.ModelServingApp;
+import io.streamsgd.serving.ServingSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything streamsgd needs on one machine, for real: a KRaft Kafka broker on 127.0.0.1, the
+ * trainer job on a Flink MiniCluster and the Kafka Streams serving app, all in this JVM. Closing it
+ * stops all three and deletes their data.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+
+  private final Path workDir;
+  private final int parallelism;
+  private final TopicLayout topics;
+  private final EmbeddedKafkaBroker broker;
+  private JobClient trainer;
+  private ModelServingApp serving;
+
+  private EmbeddedStack(
+      Path workDir, int parallelism, TopicLayout topics, EmbeddedKafkaBroker broker) {
+    this.workDir = workDir;
+    this.parallelism = parallelism;
+    this.topics = topics;
+    this.broker = broker;
+  }
+
+  /** Starts the broker (data under {@code workDir}) and creates the topics. */
+  public static EmbeddedStack start(Path workDir, int parallelism, TopicLayout topics)
+      throws Exception {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir);
+    try (Admin admin = Admin.create(broker.clientProperties())) {
+      new TopicCreator(admin).create(topics, (short) 1);
+    } catch (Exception e) {
+      broker.close();
+      throw e;
+    }
+    return new EmbeddedStack(workDir, parallelism, topics, broker);
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public TopicLayout topics() {
+    return topics;
+  }
+
+  /** Job options pointing at this stack's broker and topics; callers add their own. */
+  public Configuration jobOptions() {
+    Configuration c = new Configuration();
+    c.set(JobOptions.BOOTSTRAP_SERVERS, bootstrapServers());
+    c.set(JobOptions.SAMPLES_TOPIC, topics.samples());
+    c.set(JobOptions.SPECS_TOPIC, topics.specs());
+    c.set(JobOptions.MODELS_TOPIC, topics.models());
+    c.set(JobOptions.DEAD_LETTERS_TOPIC, topics.deadLetters());
+    return c;
+  }
+
+  /** Submits the trainer to a new Flink MiniCluster with {@code parallelism} slots. */
+  public JobClient startTrainer(Configuration jobOptions) throws Exception {
+    JobSettings settings = JobSettings.from(jobOptions);
+    Configuration flink = new Configuration();
+    flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+    flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    flink.set(RestOptions.ADDRESS, "127.0.0.1");
+    flink.set(RestOptions.BIND_PORT, "0");
+    flink.set(TaskManagerOptions.HOST, "127.0.0.1");
+    flink.setString("io.tmp.dirs", workDir.resolve("flink-tmp").toString());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+    StreamSgdJob.build(env, settings);
+    trainer = env.executeAsync(settings.jobName);
+    LOG.info("Trainer job {} submitted", trainer.getJobID());
+    return trainer;
+  }
+
+  /**
+   * Settings of a serving instance on this stack (heap store: it shares the JVM with Flink); HTTP
+   * on a free port.
+   */
+  public ServingSettings servingSettings(String instance) {
+    return new ServingSettings(
+        bootstrapServers(),
+        "streamsgd-serving",
+        topics.models(),
+        topics.predictionRequests(),
+        topics.predictions(),
+        workDir.resolve("kafka-streams-" + instance),
+        LatestModelTopology.StoreType.IN_MEMORY,
+        "127.0.0.1",
+        null,
+        0,
+        Map.of());
+  }
+
+  /**
+   * Starts the Kafka Streams serving app with its HTTP API on a free port; closed with the stack.
+   */
+  public ModelServingApp startServing() throws InterruptedException {
+    return startServing(0);
+  }
+
+  /**
+   * Starts the Kafka Streams serving app with its HTTP API on {@code httpPort} (0: a free one);
+   * closed with the stack.
+   */
+  public ModelServingApp startServing(int httpPort) throws InterruptedException {
+    serving =
+        new ModelServingApp(servingSettings("0").withHttp("127.0.0.1", httpPort))
+            .start(Duration.ofSeconds(60));
+    return serving;
+  }
+
+  @Override
+  public void close() {
+    if (trainer != null) {
+      try {
+        trainer.cancel().get();
+      } catch (Exception e) {
+        LOG.debug("trainer already stopped: {}", e.getMessage());
+      }
+    }
+    if (serving != null) {
+      serving.close();
+    }
+    broker.close();
+    deleteQuietly(workDir);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+}
