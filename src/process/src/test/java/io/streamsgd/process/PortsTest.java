@@ -1,0 +1,20 @@
+package io.streamsgd.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+class PortsTest {
+
+  @Test
+  void freeReturnsAPortThatCanBeBoundOnLoopbackRightAway() throws Exception {
+    int port = Ports.free();
+
+    assertThat(port).isBetween(1024, 65535);
+    try (ServerSocket s = new ServerSocket(port, 0, InetAddress.getByName("127.0.0.1"))) {
+      assertThat(s.getLocalPort()).isEqualTo(port);
+    }
+  }
+}
