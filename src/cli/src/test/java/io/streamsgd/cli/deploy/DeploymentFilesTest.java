@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.HighAvailabilityOptions;
@@ -38,9 +39,10 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The deployment files, checked as far as a machine without Docker or Kubernetes allows: they
- * parse; every image tag agrees with the pom's versions; every streamsgd command in them, and in
- * the READMEs, is one the CLI accepts, with job options the job accepts; every Flink setting is a
- * key Flink knows; every environment variable of the compose file is documented with its default.
+ * parse; every image tag agrees with the pom's versions; every streamsgd command in them, in the
+ * READMEs and in the pages of docs/, is one the CLI accepts, with job options the job accepts;
+ * every Flink setting is a key Flink knows; every environment variable of the compose file is
+ * documented with its default; the job options table lists every job option.
  */
 class DeploymentFilesTest {
   static final Path ROOT =
@@ -55,8 +57,24 @@ class DeploymentFilesTest {
   /** ${NAME:-default} */
   static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):-([^}]*)}");
 
+  /** The page of docs/ that holds the table of job options. */
+  static final String JOB_OPTIONS_PAGE = "docs/deployment.md";
+
   static String read(String path) throws IOException {
     return Files.readString(ROOT.resolve(path));
+  }
+
+  /** The Markdown files whose code blocks show commands: both READMEs and every page of docs/. */
+  static List<String> documentation() throws IOException {
+    List<String> files = new ArrayList<>(List.of("README.md", "docker/README.md"));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.map(p -> "docs/" + p.getFileName())
+          .filter(name -> name.endsWith(".md"))
+          .sorted()
+          .forEach(files::add);
+    }
+    assertThat(files).as("the docs pages").contains(JOB_OPTIONS_PAGE);
+    return files;
   }
 
   /** The compose file as Docker Compose reads it with no variable set: defaults, and $$ as $. */
@@ -306,11 +324,11 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void readmeCommandsMatchTheCliAndTheFiles() throws IOException {
+  void documentedCommandsMatchTheCliAndTheFiles() throws IOException {
     Set<String> services = new HashSet<>();
     compose().get("services").fieldNames().forEachRemaining(services::add);
-    int commands = 0;
-    for (String readme : List.of("README.md", "docker/README.md")) {
+    Map<String, Integer> commands = new HashMap<>();
+    for (String readme : documentation()) {
       for (String line : codeLines(read(readme))) {
         List<String> words = ShellWords.split(line);
         if (words.isEmpty()) {
@@ -319,7 +337,7 @@ class DeploymentFilesTest {
         String first = words.get(0);
         if (first.equals("./streamsgd") || first.equals("streamsgd")) {
           parse(words);
-          commands++;
+          commands.merge(readme, 1, Integer::sum);
         }
         for (int i = 0; i + 1 < words.size(); i++) {
           String next = words.get(i + 1);
@@ -341,21 +359,28 @@ class DeploymentFilesTest {
         }
       }
     }
-    assertThat(commands).as("commands found in the READMEs").isGreaterThanOrEqualTo(10);
+    // more than the READMEs alone hold: the pages of docs/ are read too, and a change of format
+    // that hid the commands from this test would fail it
+    assertThat(commands.values().stream().mapToInt(Integer::intValue).sum())
+        .as("commands found in the documentation: %s", commands)
+        .isGreaterThanOrEqualTo(20);
+    assertThat(commands.getOrDefault("README.md", 0))
+        .as("commands in README.md")
+        .isGreaterThanOrEqualTo(5);
   }
 
   @Test
-  void readmeListsEveryJobOption() throws IOException {
-    String readme = read("README.md");
+  void jobOptionsTableListsEveryJobOption() throws IOException {
+    String page = read(JOB_OPTIONS_PAGE);
     Set<String> documented = new HashSet<>();
-    Matcher row = Pattern.compile("(?m)^\\| `(streamsgd\\.[a-z0-9.-]+)` \\|").matcher(readme);
+    Matcher row = Pattern.compile("(?m)^\\| `(streamsgd\\.[a-z0-9.-]+)` \\|").matcher(page);
     while (row.find()) {
       documented.add(row.group(1));
     }
     Set<String> keys = new HashSet<>();
     JobOptions.all().forEach(o -> keys.add(o.key()));
-    assertThat(documented).containsAll(keys);
-    assertThat(keys).containsAll(documented);
+    assertThat(documented).as("job options in the table of %s", JOB_OPTIONS_PAGE).containsAll(keys);
+    assertThat(keys).as("job options in the table of %s", JOB_OPTIONS_PAGE).containsAll(documented);
   }
 
   /** Lines of the fenced code blocks, with backslash continuations joined. */
