@@ -9,6 +9,7 @@ FROM eclipse-temurin:${JAVA_VERSION}-jre
 COPY src/cli/target/lib/ /opt/streamsgd/lib/
 COPY src/cli/target/streamsgd-cli-*.jar /opt/streamsgd/lib/
 COPY flink-job/target/streamsgd-flink-job-*-job.jar /opt/streamsgd/streamsgd-job.jar
+COPY src/process/target/classes/io/streamsgd/process/java17-opens.txt /opt/streamsgd/
 COPY docker/streamsgd-launcher.sh /usr/local/bin/streamsgd
 RUN chmod 0755 /usr/local/bin/streamsgd \
  && useradd --system --uid 10001 --home-dir /var/lib/streamsgd --create-home streamsgd

@@ -1,8 +1,14 @@
 package io.streamsgd.job.config;
 
+import io.streamsgd.schema.TopicNames;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Every setting of the trainer job: one definition each, with its default and doc line. Pass them
@@ -10,13 +16,46 @@ import org.apache.flink.configuration.ConfigOptions;
  * start-up by {@link JobSettings#from}.
  */
 public final class JobOptions {
+  /** The bounded options and their ranges, filled as the fields below are initialized. */
+  private static final Map<String, Bounded<?>> BOUNDED_OPTIONS = new LinkedHashMap<>();
+
   private JobOptions() {}
+
+  /** An option with a range: the range is appended to its description and checked at start-up. */
+  private record Bounded<T extends Comparable<T>>(ConfigOption<T> option, Bounds<T> bounds) {
+    void check(Configuration config, List<String> problems) {
+      config
+          .getOptional(option)
+          .filter(v -> !bounds.contains(v))
+          .ifPresent(
+              v ->
+                  problems.add(
+                      option.key() + " must be in " + bounds.text() + ", got " + bounds.format(v)));
+    }
+  }
+
+  private static <T extends Comparable<T>> ConfigOption<T> bounded(
+      ConfigOption<T> option, String description, Bounds<T> bounds) {
+    ConfigOption<T> described =
+        option.withDescription(description + " Range " + bounds.text() + ".");
+    BOUNDED_OPTIONS.put(described.key(), new Bounded<>(described, bounds));
+    return described;
+  }
+
+  /**
+   * Every value of {@code config} outside its option's range, as a message naming key and range.
+   */
+  static List<String> rangeProblems(Configuration config) {
+    List<String> problems = new ArrayList<>();
+    BOUNDED_OPTIONS.values().forEach(b -> b.check(config, problems));
+    return problems;
+  }
 
   /**
    * Every option above, to refuse unknown {@code streamsgd.*} keys (a typo must not go unnoticed).
    */
-  public static java.util.List<ConfigOption<?>> all() {
-    java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>();
+  public static List<ConfigOption<?>> all() {
+    List<ConfigOption<?>> options = new ArrayList<>();
     for (java.lang.reflect.Field f : JobOptions.class.getFields()) {
       if (ConfigOption.class.isAssignableFrom(f.getType())) {
         try {
@@ -44,26 +83,26 @@ public final class JobOptions {
   public static final ConfigOption<String> SAMPLES_TOPIC =
       ConfigOptions.key("streamsgd.topic.samples")
           .stringType()
-          .defaultValue("samples")
+          .defaultValue(TopicNames.SAMPLES)
           .withDescription("Topic of TrainingSample records, keyed by modelId.");
 
   public static final ConfigOption<String> SPECS_TOPIC =
       ConfigOptions.key("streamsgd.topic.specs")
           .stringType()
-          .defaultValue("model-specs")
+          .defaultValue(TopicNames.MODEL_SPECS)
           .withDescription("Compacted topic of ModelSpec records, keyed by modelId.");
 
   public static final ConfigOption<String> MODELS_TOPIC =
       ConfigOptions.key("streamsgd.topic.models")
           .stringType()
-          .defaultValue("models")
+          .defaultValue(TopicNames.MODELS)
           .withDescription(
               "Compacted topic the trainer publishes ModelUpdate records to, keyed by modelId.");
 
   public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
       ConfigOptions.key("streamsgd.topic.dead-letters")
           .stringType()
-          .defaultValue("dead-letters")
+          .defaultValue(TopicNames.DEAD_LETTERS)
           .withDescription(
               "Topic of DeadLetter records: every input the trainer could not use, with the reason.");
 
@@ -91,33 +130,33 @@ public final class JobOptions {
                   + "(for replays and file runs). Default: run forever.");
 
   public static final ConfigOption<Integer> MAX_FEATURES =
-      ConfigOptions.key("streamsgd.source.max-features")
-          .intType()
-          .defaultValue(1 << 20)
-          .withDescription(
-              "Samples with more stored features than this go to dead letters as OVERSIZED. Range [1, 2^28].");
+      bounded(
+          ConfigOptions.key("streamsgd.source.max-features").intType().defaultValue(1 << 20),
+          "Samples with more stored features than this go to dead letters as OVERSIZED.",
+          Bounds.of(1, 1 << 28));
 
   public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
-      ConfigOptions.key("streamsgd.source.max-out-of-orderness")
-          .durationType()
-          .defaultValue(Duration.ofSeconds(1))
-          .withDescription(
-              "Watermarks trail the largest Kafka record timestamp seen per partition by this much; "
-                  + "event-time batch bounds close once the watermark passes them. Range [0, 1 h].");
+      bounded(
+          ConfigOptions.key("streamsgd.source.max-out-of-orderness")
+              .durationType()
+              .defaultValue(Duration.ofSeconds(1)),
+          "Watermarks trail the largest Kafka record timestamp seen per partition by this much; "
+              + "event-time batch bounds close once the watermark passes them.",
+          Bounds.of(Duration.ZERO, Duration.ofHours(1)));
 
   public static final ConfigOption<Duration> IDLE_TIMEOUT =
-      ConfigOptions.key("streamsgd.source.idle-timeout")
-          .durationType()
-          .defaultValue(Duration.ofSeconds(30))
-          .withDescription(
-              "A samples partition without records for this long stops holding back the watermark. Range [1 s, 1 d].");
+      bounded(
+          ConfigOptions.key("streamsgd.source.idle-timeout")
+              .durationType()
+              .defaultValue(Duration.ofSeconds(30)),
+          "A samples partition without records for this long stops holding back the watermark.",
+          Bounds.of(Duration.ofSeconds(1), Duration.ofDays(1)));
 
   public static final ConfigOption<Integer> MAX_RECORD_BYTES =
-      ConfigOptions.key("streamsgd.source.max-record-bytes")
-          .intType()
-          .defaultValue(1 << 20)
-          .withDescription(
-              "Input records larger than this go to dead letters as OVERSIZED. Range [64, 2^30].");
+      bounded(
+          ConfigOptions.key("streamsgd.source.max-record-bytes").intType().defaultValue(1 << 20),
+          "Input records larger than this go to dead letters as OVERSIZED.",
+          Bounds.of(64, 1 << 30));
 
   public static final ConfigOption<SinkGuarantee> DELIVERY_GUARANTEE =
       ConfigOptions.key("streamsgd.sink.delivery-guarantee")
@@ -127,12 +166,13 @@ public final class JobOptions {
               "EXACTLY_ONCE (Kafka transactions, visible on checkpoint) or AT_LEAST_ONCE (visible at once).");
 
   public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
-      ConfigOptions.key("streamsgd.sink.transaction-timeout")
-          .durationType()
-          .defaultValue(Duration.ofMinutes(5))
-          .withDescription(
-              "Kafka transaction timeout of the exactly-once sinks. Must exceed the checkpoint interval "
-                  + "and stay under the broker's transaction.max.timeout.ms (15 min by default). Range [1 s, 1 h].");
+      bounded(
+          ConfigOptions.key("streamsgd.sink.transaction-timeout")
+              .durationType()
+              .defaultValue(Duration.ofMinutes(5)),
+          "Kafka transaction timeout of the exactly-once sinks. Must exceed the checkpoint interval "
+              + "and stay under the broker's transaction.max.timeout.ms (15 min by default).",
+          Bounds.of(Duration.ofSeconds(1), Duration.ofHours(1)));
 
   public static final ConfigOption<SinkCompression> SINK_COMPRESSION =
       ConfigOptions.key("streamsgd.sink.compression")
@@ -165,28 +205,29 @@ public final class JobOptions {
                   + "Required when streamsgd.spec.missing is DEFAULT.");
 
   public static final ConfigOption<Duration> SPEC_POLL_INTERVAL =
-      ConfigOptions.key("streamsgd.spec.wait-poll-interval")
-          .durationType()
-          .defaultValue(Duration.ofMillis(200))
-          .withDescription(
-              "How often a model waiting for its spec looks again. Range [10 ms, 1 min].");
+      bounded(
+          ConfigOptions.key("streamsgd.spec.wait-poll-interval")
+              .durationType()
+              .defaultValue(Duration.ofMillis(200)),
+          "How often a model waiting for its spec looks again.",
+          Bounds.of(Duration.ofMillis(10), Duration.ofMinutes(1)));
 
   public static final ConfigOption<Duration> BUFFER_TIMEOUT =
-      ConfigOptions.key("streamsgd.network.buffer-timeout")
-          .durationType()
-          .noDefaultValue()
-          .withDescription(
-              "Longest time a record waits in a network buffer between operators before it is sent "
-                  + "(Flink's execution.buffer-timeout, default 100 ms). Lower it when sample-to-model "
-                  + "latency matters more than throughput. Range [0 ms, 10 s].");
+      bounded(
+          ConfigOptions.key("streamsgd.network.buffer-timeout").durationType().noDefaultValue(),
+          "Longest time a record waits in a network buffer between operators before it is sent "
+              + "(Flink's execution.buffer-timeout, default 100 ms). Lower it when sample-to-model "
+              + "latency matters more than throughput.",
+          Bounds.of(Duration.ZERO, Duration.ofSeconds(10)));
 
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
-      ConfigOptions.key("streamsgd.checkpoint.interval")
-          .durationType()
-          .defaultValue(Duration.ofSeconds(10))
-          .withDescription(
-              "Checkpoint interval, used when the Flink configuration sets none. Exactly-once updates "
-                  + "become visible at this pace. Range [100 ms, 1 h].");
+      bounded(
+          ConfigOptions.key("streamsgd.checkpoint.interval")
+              .durationType()
+              .defaultValue(Duration.ofSeconds(10)),
+          "Checkpoint interval, used when the Flink configuration sets none. Exactly-once updates "
+              + "become visible at this pace.",
+          Bounds.of(Duration.ofMillis(100), Duration.ofHours(1)));
 
   public static final ConfigOption<StateBackendKind> STATE_BACKEND =
       ConfigOptions.key("streamsgd.state.backend")
@@ -197,12 +238,11 @@ public final class JobOptions {
                   + "incremental checkpoints: for many or large models). Used when the Flink configuration sets none.");
 
   public static final ConfigOption<Integer> MAX_PARALLELISM =
-      ConfigOptions.key("streamsgd.max-parallelism")
-          .intType()
-          .defaultValue(128)
-          .withDescription(
-              "Key groups of the trainer: the most subtasks it can ever be rescaled to. Fixed for the life of the "
-                  + "state (savepoints keep it). Range [1, 32768].");
+      bounded(
+          ConfigOptions.key("streamsgd.max-parallelism").intType().defaultValue(128),
+          "Key groups of the trainer: the most subtasks it can ever be rescaled to. Fixed for the life of the "
+              + "state (savepoints keep it).",
+          Bounds.of(1, 32_768));
 
   /** The most model ids {@link #METRICS_MODEL_IDS} takes: each one adds a few series. */
   public static final int MAX_METRICS_MODEL_IDS = 100;

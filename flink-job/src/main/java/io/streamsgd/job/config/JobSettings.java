@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -58,7 +59,13 @@ public final class JobSettings implements Serializable {
   /** Models with gauges of their own: the opt-in list, in its order, without duplicates. */
   public final List<String> metricsModelIds;
 
+  /** Every option's value as read, for {@link #toString}. */
+  private final Map<String, Object> effective = new java.util.LinkedHashMap<>();
+
   private JobSettings(Configuration c, Map<String, String> kafkaProperties) {
+    for (ConfigOption<?> option : JobOptions.all()) {
+      effective.put(option.key(), c.get(option));
+    }
     this.bootstrapServers = c.get(JobOptions.BOOTSTRAP_SERVERS);
     this.kafkaProperties = kafkaProperties;
     this.samplesTopic = c.get(JobOptions.SAMPLES_TOPIC);
@@ -135,34 +142,7 @@ public final class JobSettings implements Serializable {
                 + "'");
       }
     }
-    checkRange(problems, JobOptions.MAX_RECORD_BYTES.key(), s.maxRecordBytes, 64, 1L << 30);
-    checkRange(problems, JobOptions.MAX_FEATURES.key(), s.maxFeatures, 1, 1 << 28);
-    checkRange(
-        problems,
-        JobOptions.MAX_OUT_OF_ORDERNESS.key(),
-        s.maxOutOfOrderness.toMillis(),
-        0,
-        3_600_000);
-    checkRange(
-        problems, JobOptions.IDLE_TIMEOUT.key(), s.idleTimeout.toMillis(), 1_000, 86_400_000);
-    checkRange(
-        problems,
-        JobOptions.TRANSACTION_TIMEOUT.key(),
-        s.transactionTimeout.toMillis(),
-        1_000,
-        3_600_000);
-    checkRange(
-        problems, JobOptions.SPEC_POLL_INTERVAL.key(), s.specPollInterval.toMillis(), 10, 60_000);
-    checkRange(problems, JobOptions.MAX_PARALLELISM.key(), s.maxParallelism, 1, 32_768);
-    checkRange(
-        problems,
-        JobOptions.CHECKPOINT_INTERVAL.key(),
-        s.checkpointInterval.toMillis(),
-        100,
-        3_600_000);
-    if (s.bufferTimeout != null) {
-      checkRange(problems, JobOptions.BUFFER_TIMEOUT.key(), s.bufferTimeout.toMillis(), 0, 10_000);
-    }
+    problems.addAll(JobOptions.rangeProblems(config));
     checkRange(
         problems,
         JobOptions.METRICS_MODEL_IDS.key() + " (number of ids)",
@@ -251,51 +231,24 @@ public final class JobSettings implements Serializable {
     return spec;
   }
 
-  /** For logs: every setting, with pass-through Kafka values hidden. */
+  /**
+   * For logs: every option's value (the default spec only as set or not), and the pass-through
+   * Kafka settings by key, their values hidden.
+   */
   @Override
   public String toString() {
-    return "JobSettings{bootstrapServers="
-        + bootstrapServers
-        + ", kafkaProperties="
-        + kafkaProperties.keySet()
-        + " (values hidden), topics=["
-        + samplesTopic
-        + ", "
-        + specsTopic
-        + ", "
-        + modelsTopic
-        + ", "
-        + deadLettersTopic
-        + "], groupId="
-        + groupId
-        + ", startingOffsets="
-        + startingOffsets
-        + ", bounded="
-        + bounded
-        + ", maxRecordBytes="
-        + maxRecordBytes
-        + ", deliveryGuarantee="
-        + deliveryGuarantee
-        + ", transactionTimeout="
-        + transactionTimeout
-        + ", sinkCompression="
-        + sinkCompression
-        + ", missingSpec="
-        + missingSpec
-        + ", defaultSpec="
-        + (defaultSpecJson != null)
-        + ", checkpointInterval="
-        + checkpointInterval
-        + ", bufferTimeout="
-        + bufferTimeout
-        + ", stateBackend="
-        + stateBackend
-        + ", maxParallelism="
-        + maxParallelism
-        + ", jobName="
-        + jobName
-        + ", metricsModelIds="
-        + metricsModelIds
-        + "}";
+    StringJoiner out = new StringJoiner(", ", "JobSettings{", "}");
+    for (ConfigOption<?> option : JobOptions.all()) {
+      Object value = effective.get(option.key());
+      out.add(
+          option.key()
+              + "="
+              + (option.equals(JobOptions.DEFAULT_SPEC)
+                  ? (value != null ? "set" : "none")
+                  : value));
+    }
+    out.add(
+        JobOptions.KAFKA_PROPERTIES_PREFIX + "*=" + kafkaProperties.keySet() + " (values hidden)");
+    return out.toString();
   }
 }

@@ -44,6 +44,30 @@ class JobSettingsTest {
   }
 
   @Test
+  void aRangeIsWrittenOnceQuotedInTheDescriptionAndTheError() {
+    Configuration c = minimal();
+    c.set(JobOptions.SPEC_POLL_INTERVAL, Duration.ofMillis(5));
+    c.set(JobOptions.MAX_PARALLELISM, 0);
+    assertThat(
+            new org.apache.flink.configuration.description.HtmlFormatter()
+                .format(JobOptions.SPEC_POLL_INTERVAL.description()))
+        .endsWith("Range [10 ms, 1 min].");
+    assertThatThrownBy(() -> JobSettings.from(c))
+        .hasMessageContaining(
+            "streamsgd.spec.wait-poll-interval must be in [10 ms, 1 min], got 5 ms")
+        .hasMessageContaining("streamsgd.max-parallelism must be in [1, 32768], got 0");
+  }
+
+  @Test
+  void toStringNamesEveryOption() {
+    String text = JobSettings.from(minimal()).toString();
+    for (var option : JobOptions.all()) {
+      assertThat(text).contains(option.key() + "=");
+    }
+    assertThat(text).contains("streamsgd.source.max-record-bytes=1048576");
+  }
+
+  @Test
   void aMisspeltEnumValueFailsAtStart() {
     Configuration c =
         Configuration.fromMap(

@@ -1,6 +1,9 @@
 package io.streamsgd.process;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,25 +42,23 @@ public final class JvmProcess implements AutoCloseable {
     process.onExit().thenRun(() -> RUNNING.remove(process));
   }
 
-  /** Flink's usual opens and exports for Java 17, as a distribution's scripts pass them. */
-  public static final List<String> JAVA17_OPENS =
-      List.of(
-          "--add-opens=java.base/java.lang=ALL-UNNAMED",
-          "--add-opens=java.base/java.util=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens=java.base/java.io=ALL-UNNAMED",
-          "--add-opens=java.base/java.nio=ALL-UNNAMED",
-          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens=java.base/java.net=ALL-UNNAMED",
-          "--add-opens=java.base/java.text=ALL-UNNAMED",
-          "--add-opens=java.base/java.time=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
-          "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-          "--add-exports=java.management/sun.management=ALL-UNNAMED",
-          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-          "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
+  /**
+   * Flink's usual opens and exports for Java 17, as a distribution's scripts pass them: the parent
+   * pom's list ({@code flink.jvm.opens}), the one every JVM that runs Flink gets.
+   */
+  public static final List<String> JAVA17_OPENS = readOpens();
+
+  private static List<String> readOpens() {
+    try (InputStream in = JvmProcess.class.getResourceAsStream("java17-opens.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("java17-opens.txt missing from the class path");
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      return List.of(text.split("\\s+"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   public static JvmProcess start(
       String name,

@@ -1,5 +1,6 @@
 package io.streamsgd.serving;
 
+import io.streamsgd.schema.TopicNames;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -46,9 +47,9 @@ public record ServingSettings(
     return new ServingSettings(
         bootstrapServers,
         "streamsgd-serving",
-        "models",
-        "prediction-requests",
-        "predictions",
+        TopicNames.MODELS,
+        TopicNames.PREDICTION_REQUESTS,
+        TopicNames.PREDICTIONS,
         stateDir,
         LatestModelTopology.StoreType.ROCKSDB,
         "127.0.0.1",

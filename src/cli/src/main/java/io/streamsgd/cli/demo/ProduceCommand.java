@@ -3,6 +3,7 @@ package io.streamsgd.cli.demo;
 import io.streamsgd.cli.kafka.KafkaClientOptions;
 import io.streamsgd.input.produce.SampleProducer;
 import io.streamsgd.input.produce.SeededModel;
+import io.streamsgd.schema.TopicNames;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +44,13 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Option(
       names = "--samples-topic",
-      defaultValue = "samples",
+      defaultValue = TopicNames.SAMPLES,
       description = "(default: ${DEFAULT-VALUE})")
   String samplesTopic;
 
   @Option(
       names = "--specs-topic",
-      defaultValue = "model-specs",
+      defaultValue = TopicNames.MODEL_SPECS,
       description = "(default: ${DEFAULT-VALUE})")
   String specsTopic;
 

@@ -1,6 +1,7 @@
 package io.streamsgd.cli.serve;
 
 import io.streamsgd.cli.kafka.KafkaClientOptions;
+import io.streamsgd.schema.TopicNames;
 import io.streamsgd.serving.LatestModelTopology;
 import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ServingSettings;
@@ -35,20 +36,20 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--models-topic",
-      defaultValue = "models",
+      defaultValue = TopicNames.MODELS,
       description = "(default: ${DEFAULT-VALUE})")
   String modelsTopic;
 
   @Option(
       names = "--requests-topic",
-      defaultValue = "prediction-requests",
+      defaultValue = TopicNames.PREDICTION_REQUESTS,
       description =
           "Topic of PredictionRequest records (default: ${DEFAULT-VALUE}); '' serves over HTTP only.")
   String requestsTopic;
 
   @Option(
       names = "--predictions-topic",
-      defaultValue = "predictions",
+      defaultValue = TopicNames.PREDICTIONS,
       description = "(default: ${DEFAULT-VALUE})")
   String predictionsTopic;
 

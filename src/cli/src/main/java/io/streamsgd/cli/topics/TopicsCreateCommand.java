@@ -3,6 +3,7 @@ package io.streamsgd.cli.topics;
 import io.streamsgd.cli.kafka.KafkaClientOptions;
 import io.streamsgd.embedded.topics.TopicCreator;
 import io.streamsgd.embedded.topics.TopicLayout;
+import io.streamsgd.schema.TopicNames;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -46,37 +47,37 @@ public final class TopicsCreateCommand implements Callable<Integer> {
 
   @Option(
       names = "--samples-topic",
-      defaultValue = "samples",
+      defaultValue = TopicNames.SAMPLES,
       description = "(default: ${DEFAULT-VALUE})")
   String samples;
 
   @Option(
       names = "--specs-topic",
-      defaultValue = "model-specs",
+      defaultValue = TopicNames.MODEL_SPECS,
       description = "(default: ${DEFAULT-VALUE})")
   String specs;
 
   @Option(
       names = "--models-topic",
-      defaultValue = "models",
+      defaultValue = TopicNames.MODELS,
       description = "(default: ${DEFAULT-VALUE})")
   String models;
 
   @Option(
       names = "--dead-letters-topic",
-      defaultValue = "dead-letters",
+      defaultValue = TopicNames.DEAD_LETTERS,
       description = "(default: ${DEFAULT-VALUE})")
   String deadLetters;
 
   @Option(
       names = "--requests-topic",
-      defaultValue = "prediction-requests",
+      defaultValue = TopicNames.PREDICTION_REQUESTS,
       description = "(default: ${DEFAULT-VALUE})")
   String requests;
 
   @Option(
       names = "--predictions-topic",
-      defaultValue = "predictions",
+      defaultValue = TopicNames.PREDICTIONS,
       description = "(default: ${DEFAULT-VALUE})")
   String predictions;
 

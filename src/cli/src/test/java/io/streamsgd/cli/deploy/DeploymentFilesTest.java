@@ -141,6 +141,16 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void everyJvmThatRunsFlinkTakesTheOneListOfOpens() throws IOException {
+    // The list lives in the parent pom (flink.jvm.opens) and reaches the scripts as a file.
+    for (String file : List.of("streamsgd", "docker/streamsgd-launcher.sh")) {
+      assertThat(read(file)).as(file).doesNotContain("--add-opens").contains("java17-opens.txt");
+    }
+    assertThat(read("docker/serving.Dockerfile")).contains("java17-opens.txt");
+    assertThat(read("pom.xml")).contains("<flink.jvm.opens>--add-opens=");
+  }
+
+  @Test
   void imagesArePinnedToThePomVersions() throws IOException {
     JsonNode services = compose().get("services");
     assertThat(services.get("kafka").get("image").asText()).isEqualTo("apache/kafka:" + KAFKA);

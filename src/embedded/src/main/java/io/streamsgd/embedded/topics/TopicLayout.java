@@ -1,5 +1,6 @@
 package io.streamsgd.embedded.topics;
 
+import io.streamsgd.schema.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,12 +42,12 @@ public record TopicLayout(
 
   public static TopicLayout defaults(int partitions) {
     return new TopicLayout(
-        "samples",
-        "model-specs",
-        "models",
-        "dead-letters",
-        "prediction-requests",
-        "predictions",
+        TopicNames.SAMPLES,
+        TopicNames.MODEL_SPECS,
+        TopicNames.MODELS,
+        TopicNames.DEAD_LETTERS,
+        TopicNames.PREDICTION_REQUESTS,
+        TopicNames.PREDICTIONS,
         partitions,
         Retention.defaults());
   }

@@ -1,0 +1,28 @@
+package io.streamsgd.schema;
+
+/**
+ * The default names of streamsgd's topics, part of the contract like the schemas of their records.
+ * Every component (job options, topic creation, serving, producers) takes its default from here;
+ * each can be given other names.
+ */
+public final class TopicNames {
+  /** {@link TrainingSample} records, keyed by model id. */
+  public static final String SAMPLES = "samples";
+
+  /** {@link ModelSpec} records, keyed by model id; compacted. */
+  public static final String MODEL_SPECS = "model-specs";
+
+  /** {@link ModelUpdate} records, keyed by model id; compacted. */
+  public static final String MODELS = "models";
+
+  /** {@link DeadLetter} records: every input the trainer could not use, with the reason. */
+  public static final String DEAD_LETTERS = "dead-letters";
+
+  /** {@link PredictionRequest} records, keyed by model id. */
+  public static final String PREDICTION_REQUESTS = "prediction-requests";
+
+  /** {@link Prediction} records, keyed by model id. */
+  public static final String PREDICTIONS = "predictions";
+
+  private TopicNames() {}
+}
