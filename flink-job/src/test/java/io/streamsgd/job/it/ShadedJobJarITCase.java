@@ -52,4 +52,19 @@ class ShadedJobJarITCase {
       }
     }
   }
+
+  @Test
+  void holdsNoBenchmarkCode() throws Exception {
+    // The bench module adds its ceiling job to a copy of this jar; the jar users deploy has none.
+    try (JarFile jar = new JarFile(shadedJar().toFile())) {
+      assertThat(jar.stream().map(java.util.jar.JarEntry::getName))
+          .isNotEmpty()
+          .noneMatch(
+              name ->
+                  name.startsWith("io/streamsgd/bench/")
+                      || name.startsWith("org/openjdk/jmh/")
+                      || name.startsWith("vowpalWabbit/")
+                      || name.contains("/bench/"));
+    }
+  }
 }
