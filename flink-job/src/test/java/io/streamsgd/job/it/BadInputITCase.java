@@ -9,6 +9,7 @@ import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.testing.ReplayCheck;
+import io.streamsgd.job.testing.SharedKafkaFlink;
 import io.streamsgd.job.testing.TopicIO;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DeadLetterReason;
@@ -32,9 +33,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -47,13 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the valid records alone; diverging models never publish a non-finite parameter.
  */
 class BadInputITCase {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  /**
+   * The shared MiniCluster (no restarts is a setting of the job, below), but a broker of its own:
+   * dead letters name the topic they came from and the assertions name these topics as they are
+   * ("samples-mixed", "model-specs"), names a shared broker cannot promise to leave free.
+   */
+  @RegisterExtension static final SharedKafkaFlink FLINK = new SharedKafkaFlink();
 
   static final int VALID = 200;
   static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();

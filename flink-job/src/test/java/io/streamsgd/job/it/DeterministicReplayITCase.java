@@ -3,7 +3,6 @@ package io.streamsgd.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsgd.core.spec.ModelSpecs;
-import io.streamsgd.embedded.EmbeddedKafkaBroker;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.TrainerPipeline;
 import io.streamsgd.job.config.JobOptions;
@@ -13,8 +12,10 @@ import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.testing.FailOnceAfterCheckpoint;
 import io.streamsgd.job.testing.ReplayCheck;
+import io.streamsgd.job.testing.SharedKafkaFlink;
 import io.streamsgd.job.testing.TestInput;
 import io.streamsgd.job.testing.TopicIO;
+import io.streamsgd.job.testing.Topics;
 import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.BatchPolicyKind;
 import io.streamsgd.schema.LinearParameters;
@@ -24,7 +25,6 @@ import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Task;
 import io.streamsgd.schema.TimeDomain;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,15 +32,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Count- and event-time-based batch boundaries replay bit for bit: the same input trained twice,
@@ -49,17 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and an event-time size-or-latency policy.
  */
 class DeterministicReplayITCase {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final SharedKafkaFlink KAFKA_FLINK = new SharedKafkaFlink();
 
-  @TempDir static Path tmp;
-  static EmbeddedKafkaBroker kafka;
   static TopicIO io;
+  static Topics topics;
   static final int N = 2000;
   static final Map<String, ModelSpec> SPECS = new LinkedHashMap<>();
 
@@ -81,26 +70,17 @@ class DeterministicReplayITCase {
 
   @BeforeAll
   static void setUp() throws Exception {
-    kafka = EmbeddedKafkaBroker.start(tmp);
-    io = new TopicIO(kafka.bootstrapServers());
-    io.create("samples", 3, false);
-    io.create("model-specs", 1, true);
-    io.create("dead-letters", 1, false);
-    TestInput.produce(io, "samples", "model-specs", SPECS, N, 0);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    kafka.close();
+    io = KAFKA_FLINK.io();
+    topics = KAFKA_FLINK.topics(3, 2); // its models topic stays empty: each run has its own
+    TestInput.produce(io, topics.samples(), topics.specs(), SPECS, N, 0);
   }
 
   static JobSettings settings(String run) throws Exception {
-    io.create("models-" + run, 2, true);
-    Configuration c = new Configuration();
-    c.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    c.set(JobOptions.MODELS_TOPIC, "models-" + run);
-    c.set(JobOptions.GROUP_ID, "replay-" + run);
-    c.set(JobOptions.TRANSACTIONAL_ID_PREFIX, "replay-" + run);
+    io.create(topics.name("models-" + run), 2, true);
+    Configuration c = topics.jobOptions(KAFKA_FLINK.bootstrapServers());
+    c.set(JobOptions.MODELS_TOPIC, topics.name("models-" + run));
+    c.set(JobOptions.GROUP_ID, topics.name("replay-" + run));
+    c.set(JobOptions.TRANSACTIONAL_ID_PREFIX, topics.name("replay-" + run));
     c.set(JobOptions.BOUNDED, true);
     c.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
     return JobSettings.from(c);
@@ -112,7 +92,9 @@ class DeterministicReplayITCase {
     SPECS.keySet().forEach(id -> all.put(id, (long) N));
     return ReplayCheck.updatesByModel(
         io.readCommitted(
-            "models-" + run, Duration.ofSeconds(60), l -> ReplayCheck.allSeen(l, all)));
+            topics.name("models-" + run),
+            Duration.ofSeconds(60),
+            l -> ReplayCheck.allSeen(l, all)));
   }
 
   static Map<String, List<ModelUpdate>> run(String name) throws Exception {

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsgd.core.avro.DoubleArrayView;
 import io.streamsgd.core.spec.ModelSpecs;
-import io.streamsgd.embedded.EmbeddedKafkaBroker;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.testing.SharedKafkaFlink;
 import io.streamsgd.job.testing.TopicIO;
+import io.streamsgd.job.testing.Topics;
 import io.streamsgd.schema.DenseFeatures;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.TrainingSample;
@@ -18,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,14 +30,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer's Flink metrics as Prometheus scrapes them: a MiniCluster with the Prometheus
@@ -46,14 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerMetricsITCase {
   static final String PREFIX = "flink_taskmanager_job_task_operator_streamsgd_";
 
+  /**
+   * A cluster of its own, with the reporter: the counts asserted are sums over every job the
+   * reporter sees, so no other test's job may run there.
+   */
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setConfiguration(reporter())
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final SharedKafkaFlink KAFKA_FLINK = SharedKafkaFlink.withOwnCluster(reporter());
 
   static Configuration reporter() {
     Configuration c = new Configuration();
@@ -89,121 +84,112 @@ class TrainerMetricsITCase {
   }
 
   @Test
-  void prometheusShowsTheTrainersCountsLatencyAndOptInModelGauges(@TempDir Path tmp)
-      throws Exception {
-    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(tmp)) {
-      TopicIO io = new TopicIO(kafka.bootstrapServers());
-      io.create("samples", 2, false);
-      io.create("specs", 1, true);
-      io.create("models", 2, true);
-      io.create("dead-letters", 1, false);
-      List<ProducerRecord<byte[], byte[]>> specs = new ArrayList<>();
-      MODELS.forEach(
-          (id, m) -> {
-            ModelSpec spec =
-                id.equals("beta")
-                    ? ModelSpecs.logisticRegression(id, 3, 0.5, m[0])
-                    : ModelSpecs.linearRegression(id, 3, 0.1, m[0]);
-            specs.add(
-                record(
-                    "specs",
-                    id,
-                    Codecs.MODEL_SPEC.encode(ModelSpecs.withFixedBatches(spec, m[0]))));
-          });
-      io.produce("specs", specs);
-
-      Random rnd = new Random(7);
-      List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
-      long good = 0;
-      long batches = 0;
-      for (Map.Entry<String, int[]> m : MODELS.entrySet()) {
-        for (int i = 0; i < m.getValue()[1]; i++) {
-          double a = rnd.nextDouble();
-          double b = rnd.nextDouble();
-          samples.add(
+  void prometheusShowsTheTrainersCountsLatencyAndOptInModelGauges() throws Exception {
+    TopicIO io = KAFKA_FLINK.io();
+    Topics topics = KAFKA_FLINK.topics(2, 2);
+    List<ProducerRecord<byte[], byte[]>> specs = new ArrayList<>();
+    MODELS.forEach(
+        (id, m) -> {
+          ModelSpec spec =
+              id.equals("beta")
+                  ? ModelSpecs.logisticRegression(id, 3, 0.5, m[0])
+                  : ModelSpecs.linearRegression(id, 3, 0.1, m[0]);
+          specs.add(
               record(
-                  "samples",
-                  m.getKey(),
-                  sample(
-                      m.getKey(),
-                      new double[] {a, b, 1},
-                      m.getKey().equals("beta") ? (a > b ? 1 : 0) : a - 2 * b)));
-        }
-        good += m.getValue()[1];
-        batches += m.getValue()[1] / m.getValue()[0];
-      }
-      for (int i = 0; i < NOT_AVRO; i++) {
-        samples.add(record("samples", "alpha", "not avro".getBytes(StandardCharsets.UTF_8)));
-      }
-      for (int i = 0; i < WRONG_DIMENSION; i++) {
-        samples.add(record("samples", "alpha", sample("alpha", new double[] {1, 2, 3, 4}, 1)));
-      }
-      java.util.Collections.shuffle(samples, rnd); // models and bad records interleave
-      io.produce("samples", samples);
+                  topics.specs(),
+                  id,
+                  Codecs.MODEL_SPEC.encode(ModelSpecs.withFixedBatches(spec, m[0]))));
+        });
+    io.produce(topics.specs(), specs);
 
-      Configuration options = new Configuration();
-      options.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-      options.set(JobOptions.SPECS_TOPIC, "specs");
-      options.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-      options.set(JobOptions.METRICS_MODEL_IDS, "alpha");
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-      env.setParallelism(2);
-      StreamSgdJob.build(env, JobSettings.from(options));
-      JobClient job = env.executeAsync("metrics-it");
-      long expectedGood = good;
-      long expectedBatches = batches;
-      Scrape scrape;
-      try {
-        scrape =
-            Awaitility.await()
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(500))
-                .until(
-                    TrainerMetricsITCase::scrape,
-                    s ->
-                        s.sum("samplesTrained") == expectedGood
-                            && s.sum("batchesApplied") == expectedBatches
-                            && s.sum("reason_deadLetters") == NOT_AVRO + WRONG_DIMENSION);
-      } finally {
-        job.cancel().get();
+    Random rnd = new Random(7);
+    List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
+    long good = 0;
+    long batches = 0;
+    for (Map.Entry<String, int[]> m : MODELS.entrySet()) {
+      for (int i = 0; i < m.getValue()[1]; i++) {
+        double a = rnd.nextDouble();
+        double b = rnd.nextDouble();
+        samples.add(
+            record(
+                topics.samples(),
+                m.getKey(),
+                sample(
+                    m.getKey(),
+                    new double[] {a, b, 1},
+                    m.getKey().equals("beta") ? (a > b ? 1 : 0) : a - 2 * b)));
       }
-
-      assertThat(scrape.sum("samplesDecoded")).isEqualTo(good + WRONG_DIMENSION);
-      assertThat(scrape.sum("reason_deadLetters", "reason", "NOT_AVRO")).isEqualTo(NOT_AVRO);
-      assertThat(scrape.sum("reason_deadLetters", "reason", "WRONG_DIMENSION"))
-          .isEqualTo(WRONG_DIMENSION);
-      assertThat(scrape.sum("divergenceRejections")).isZero();
-      assertThat(scrape.sum("modelsHeld")).isEqualTo(MODELS.size());
-      // parameters: 3 weights + 1 intercept per model, at 8 bytes; optimizer slots come on top
-      assertThat(scrape.sum("modelStateBytes"))
-          .isGreaterThanOrEqualTo(MODELS.size() * 4 * 8)
-          .isLessThan(10_000);
-      // histograms are summaries: a count of every update, quantiles over the recent ones
-      assertThat(scrape.sum("batchSize_count")).isEqualTo(batches);
-      assertThat(scrape.values("batchSize", "quantile", "0.5"))
-          .isNotEmpty()
-          .allSatisfy(v -> assertThat(v).isBetween(5.0, 10.0));
-      assertThat(scrape.sum("updateLatencyMillis_count")).isEqualTo(batches);
-      assertThat(scrape.values("updateLatencyMillis", "quantile", "0.99"))
-          .isNotEmpty()
-          .allSatisfy(v -> assertThat(v).isBetween(0.0, 120_000.0));
-      assertThat(scrape.sum("updateEventTimeLagMillis_count")).isEqualTo(batches);
-      assertThat(scrape.values("updateEventTimeLagMillis", "quantile", "0.5"))
-          .isNotEmpty()
-          .allSatisfy(v -> assertThat(v).isBetween(0.0, 300_000.0));
-
-      // gauges of the opt-in model alone
-      assertThat(scrape.values("model_id_version", "model_id", "alpha")).containsExactly(20.0);
-      assertThat(scrape.values("model_id_samplesSeen", "model_id", "alpha")).containsExactly(200.0);
-      assertThat(scrape.values("model_id_lastBatchSize", "model_id", "alpha"))
-          .containsExactly(10.0);
-      assertThat(scrape.values("model_id_meanLoss", "model_id", "alpha"))
-          .singleElement()
-          .satisfies(v -> assertThat(v).isBetween(0.0, 10.0));
-      assertThat(scrape.lines)
-          .filteredOn(l -> l.labels.containsKey("model_id"))
-          .allSatisfy(l -> assertThat(l.labels.get("model_id")).isEqualTo("alpha"));
+      good += m.getValue()[1];
+      batches += m.getValue()[1] / m.getValue()[0];
     }
+    for (int i = 0; i < NOT_AVRO; i++) {
+      samples.add(record(topics.samples(), "alpha", "not avro".getBytes(StandardCharsets.UTF_8)));
+    }
+    for (int i = 0; i < WRONG_DIMENSION; i++) {
+      samples.add(record(topics.samples(), "alpha", sample("alpha", new double[] {1, 2, 3, 4}, 1)));
+    }
+    java.util.Collections.shuffle(samples, rnd); // models and bad records interleave
+    io.produce(topics.samples(), samples);
+
+    Configuration options = topics.jobOptions(KAFKA_FLINK.bootstrapServers());
+    options.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+    options.set(JobOptions.METRICS_MODEL_IDS, "alpha");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    StreamSgdJob.build(env, JobSettings.from(options));
+    JobClient job = env.executeAsync("metrics-it");
+    long expectedGood = good;
+    long expectedBatches = batches;
+    Scrape scrape;
+    try {
+      scrape =
+          Awaitility.await()
+              .atMost(Duration.ofMinutes(2))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  TrainerMetricsITCase::scrape,
+                  s ->
+                      s.sum("samplesTrained") == expectedGood
+                          && s.sum("batchesApplied") == expectedBatches
+                          && s.sum("reason_deadLetters") == NOT_AVRO + WRONG_DIMENSION);
+    } finally {
+      job.cancel().get();
+    }
+
+    assertThat(scrape.sum("samplesDecoded")).isEqualTo(good + WRONG_DIMENSION);
+    assertThat(scrape.sum("reason_deadLetters", "reason", "NOT_AVRO")).isEqualTo(NOT_AVRO);
+    assertThat(scrape.sum("reason_deadLetters", "reason", "WRONG_DIMENSION"))
+        .isEqualTo(WRONG_DIMENSION);
+    assertThat(scrape.sum("divergenceRejections")).isZero();
+    assertThat(scrape.sum("modelsHeld")).isEqualTo(MODELS.size());
+    // parameters: 3 weights + 1 intercept per model, at 8 bytes; optimizer slots come on top
+    assertThat(scrape.sum("modelStateBytes"))
+        .isGreaterThanOrEqualTo(MODELS.size() * 4 * 8)
+        .isLessThan(10_000);
+    // histograms are summaries: a count of every update, quantiles over the recent ones
+    assertThat(scrape.sum("batchSize_count")).isEqualTo(batches);
+    assertThat(scrape.values("batchSize", "quantile", "0.5"))
+        .isNotEmpty()
+        .allSatisfy(v -> assertThat(v).isBetween(5.0, 10.0));
+    assertThat(scrape.sum("updateLatencyMillis_count")).isEqualTo(batches);
+    assertThat(scrape.values("updateLatencyMillis", "quantile", "0.99"))
+        .isNotEmpty()
+        .allSatisfy(v -> assertThat(v).isBetween(0.0, 120_000.0));
+    assertThat(scrape.sum("updateEventTimeLagMillis_count")).isEqualTo(batches);
+    assertThat(scrape.values("updateEventTimeLagMillis", "quantile", "0.5"))
+        .isNotEmpty()
+        .allSatisfy(v -> assertThat(v).isBetween(0.0, 300_000.0));
+
+    // gauges of the opt-in model alone
+    assertThat(scrape.values("model_id_version", "model_id", "alpha")).containsExactly(20.0);
+    assertThat(scrape.values("model_id_samplesSeen", "model_id", "alpha")).containsExactly(200.0);
+    assertThat(scrape.values("model_id_lastBatchSize", "model_id", "alpha")).containsExactly(10.0);
+    assertThat(scrape.values("model_id_meanLoss", "model_id", "alpha"))
+        .singleElement()
+        .satisfies(v -> assertThat(v).isBetween(0.0, 10.0));
+    assertThat(scrape.lines)
+        .filteredOn(l -> l.labels.containsKey("model_id"))
+        .allSatisfy(l -> assertThat(l.labels.get("model_id")).isEqualTo("alpha"));
   }
 
   static Scrape scrape() throws Exception {
