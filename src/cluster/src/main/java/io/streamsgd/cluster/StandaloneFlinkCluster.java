@@ -119,7 +119,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
   }
 
   private static String quote(String v) {
-    return v.matches("[A-Za-z0-9_./:-]+( [a-z]+)?") ? v : "\"" + v.replace("\"", "\\\"") + "\"";
+    // A YAML double-quoted scalar: backslashes escape, so they are escaped first.
+    return v.matches("[A-Za-z0-9_./:-]+( [a-z]+)?")
+        ? v
+        : "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   /** Starts one more TaskManager (e.g. to replace a killed one). */

@@ -54,7 +54,7 @@ class StandaloneFlinkClusterTest {
     Map<String, String> overrides = new LinkedHashMap<>();
     overrides.put("jobmanager.memory.process.size", "1m");
     overrides.put("restart-strategy.fixed-delay.delay", "2 s");
-    overrides.put("pipeline.name", "say \"hi\"");
+    overrides.put("pipeline.name", "say \"hi\" to C:\\new\\b");
     overrides.put("env.java.opts.all", "-XX:+UseG1GC -Xss1m");
     startFailure =
         catchThrowableOfType(
@@ -112,7 +112,7 @@ class StandaloneFlinkClusterTest {
             "slot.request.timeout: 60000",
             "web.upload.dir: " + dir.resolve("web-upload"),
             "io.tmp.dirs: " + dir.resolve("tmp"),
-            "pipeline.name: \"say \\\"hi\\\"\"",
+            "pipeline.name: \"say \\\"hi\\\" to C:\\\\new\\\\b\"",
             "env.java.opts.all: \"-XX:+UseG1GC -Xss1m\"");
   }
 
@@ -153,7 +153,7 @@ class StandaloneFlinkClusterTest {
     expected.put(JobManagerOptions.SLOT_REQUEST_TIMEOUT, Duration.ofMinutes(1));
     expected.put(WebOptions.UPLOAD_DIR, dir.resolve("web-upload").toString());
     expected.put(CoreOptions.TMP_DIRS, dir.resolve("tmp").toString());
-    expected.put(PipelineOptions.NAME, "say \"hi\"");
+    expected.put(PipelineOptions.NAME, "say \"hi\" to C:\\new\\b");
     expected.put(CoreOptions.FLINK_JVM_OPTIONS, "-XX:+UseG1GC -Xss1m");
 
     expected.forEach(

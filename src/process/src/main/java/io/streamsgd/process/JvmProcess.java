@@ -75,7 +75,8 @@ public final class JvmProcess implements AutoCloseable {
     cmd.add(classpath);
     cmd.add(mainClass);
     cmd.addAll(args);
-    Files.createDirectories(log.getParent());
+    Path logDir = log.toAbsolutePath().getParent();
+    Files.createDirectories(logDir);
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
