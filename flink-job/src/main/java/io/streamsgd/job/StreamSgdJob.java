@@ -10,6 +10,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -63,6 +64,9 @@ public final class StreamSgdJob {
       // RocksDB uploads only the files a checkpoint adds: checkpoint cost follows change, not size.
       pipeline.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, rocksdb);
     }
+    if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+      restartStrategy(pipeline, settings.restartAttempts);
+    }
     env.configure(pipeline);
     if (settings.bufferTimeout != null) {
       env.setBufferTimeout(settings.bufferTimeout.toMillis());
@@ -71,6 +75,30 @@ public final class StreamSgdJob {
       env.enableCheckpointing(
           settings.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
+  }
+
+  /**
+   * A failure that repeats (a record the sink cannot write, a broker that stays away) fails the job
+   * with its root cause after {@code attempts} restarts in a row, instead of restarting forever;
+   * transient failures further apart than the reset threshold never add up.
+   */
+  static void restartStrategy(Configuration pipeline, int attempts) {
+    if (attempts == 0) {
+      pipeline.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+      return;
+    }
+    pipeline.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+    pipeline.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+        Duration.ofSeconds(1));
+    pipeline.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+        Duration.ofMinutes(1));
+    pipeline.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+    pipeline.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+        Duration.ofMinutes(10));
+    pipeline.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, attempts);
   }
 
   /**

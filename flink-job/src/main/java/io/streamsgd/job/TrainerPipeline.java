@@ -54,7 +54,7 @@ public final class TrainerPipeline {
             .uid("decode-samples");
     SingleOutputStreamOperator<ModelSpec> specs =
         rawSpecs
-            .process(new SpecDecoder(), new AvroTypeInfo<>(ModelSpec.class))
+            .process(new SpecDecoder(s.sinkMaxRecordBytes), new AvroTypeInfo<>(ModelSpec.class))
             .name("decode specs")
             .uid("decode-specs")
             .setParallelism(rawSpecs.getParallelism());

@@ -182,6 +182,15 @@ public final class JobOptions {
               "Compression of model updates and dead letters: NONE, GZIP, SNAPPY, LZ4 or ZSTD. NONE saves "
                   + "CPU per update (dense parameters hardly compress); LZ4 shrinks sparse models many times.");
 
+  public static final ConfigOption<Integer> SINK_MAX_RECORD_BYTES =
+      bounded(
+          ConfigOptions.key("streamsgd.sink.max-record-bytes").intType().defaultValue(1_000_000),
+          "Largest model update the trainer publishes. A spec whose updates could be larger is "
+              + "refused (INVALID_SPEC, naming the dimension or hash bits that fit) instead of "
+              + "failing the sink; the producers' max.request.size is set 64 KiB above it. Keep it "
+              + "under the broker's message.max.bytes and the models topic's max.message.bytes.",
+          Bounds.of(1 << 16, 1 << 26));
+
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       ConfigOptions.key("streamsgd.sink.transactional-id-prefix")
           .stringType()
@@ -228,6 +237,15 @@ public final class JobOptions {
           "Checkpoint interval, used when the Flink configuration sets none. Exactly-once updates "
               + "become visible at this pace.",
           Bounds.of(Duration.ofMillis(100), Duration.ofHours(1)));
+
+  public static final ConfigOption<Integer> RESTART_ATTEMPTS =
+      bounded(
+          ConfigOptions.key("streamsgd.restart.attempts").intType().defaultValue(10),
+          "Restarts in a row before the job gives up and fails with its root cause, each after a "
+              + "backoff that doubles from 1 s to at most 1 min; a run of 10 min without failure "
+              + "starts the count again. 0: fail at the first error. Used when the Flink "
+              + "configuration sets no restart strategy.",
+          Bounds.of(0, 1000));
 
   public static final ConfigOption<StateBackendKind> STATE_BACKEND =
       ConfigOptions.key("streamsgd.state.backend")

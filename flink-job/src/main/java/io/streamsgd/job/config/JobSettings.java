@@ -2,6 +2,7 @@ package io.streamsgd.job.config;
 
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.spec.SpecValidator;
+import io.streamsgd.core.spec.UpdateSize;
 import io.streamsgd.schema.ModelSpec;
 import java.io.Serializable;
 import java.time.Duration;
@@ -41,6 +42,10 @@ public final class JobSettings implements Serializable {
   public final Duration transactionTimeout;
   public final String transactionalIdPrefix;
   public final SinkCompression sinkCompression;
+
+  /** Largest model update published; specs whose updates could be larger are refused. */
+  public final int sinkMaxRecordBytes;
+
   public final MissingSpecPolicy missingSpec;
 
   /** Avro JSON of the default spec, or null. */
@@ -51,6 +56,9 @@ public final class JobSettings implements Serializable {
 
   /** Null: Flink's (or the cluster's) buffer timeout. */
   public final Duration bufferTimeout;
+
+  /** Restarts in a row before the job fails (when the cluster sets no restart strategy). */
+  public final int restartAttempts;
 
   public final StateBackendKind stateBackend;
   public final int maxParallelism;
@@ -83,11 +91,13 @@ public final class JobSettings implements Serializable {
     this.transactionTimeout = c.get(JobOptions.TRANSACTION_TIMEOUT);
     this.transactionalIdPrefix = c.get(JobOptions.TRANSACTIONAL_ID_PREFIX);
     this.sinkCompression = c.get(JobOptions.SINK_COMPRESSION);
+    this.sinkMaxRecordBytes = c.get(JobOptions.SINK_MAX_RECORD_BYTES);
     this.missingSpec = c.get(JobOptions.MISSING_SPEC);
     this.defaultSpecJson = c.get(JobOptions.DEFAULT_SPEC);
     this.specPollInterval = c.get(JobOptions.SPEC_POLL_INTERVAL);
     this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
     this.bufferTimeout = c.getOptional(JobOptions.BUFFER_TIMEOUT).orElse(null);
+    this.restartAttempts = c.get(JobOptions.RESTART_ATTEMPTS);
     this.stateBackend = c.get(JobOptions.STATE_BACKEND);
     this.maxParallelism = c.get(JobOptions.MAX_PARALLELISM);
     this.jobName = c.get(JobOptions.JOB_NAME);
@@ -176,6 +186,8 @@ public final class JobSettings implements Serializable {
       try {
         ModelSpec spec = ModelSpecJson.parse(s.defaultSpecJson);
         List<String> specProblems = SpecValidator.problems(spec);
+        UpdateSize.problem(spec, s.sinkMaxRecordBytes, JobOptions.SINK_MAX_RECORD_BYTES.key())
+            .ifPresent(specProblems::add);
         if (!specProblems.isEmpty()) {
           problems.add(JobOptions.DEFAULT_SPEC.key() + ": " + String.join("; ", specProblems));
         }

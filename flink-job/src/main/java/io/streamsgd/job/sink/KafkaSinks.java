@@ -4,6 +4,7 @@ import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.ModelUpdate;
+import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
@@ -12,7 +13,7 @@ public final class KafkaSinks {
   private KafkaSinks() {}
 
   public static KafkaSink<ModelUpdate> models(JobSettings s) {
-    return build(s, new ModelUpdateRecordSerializer(s.modelsTopic), "models");
+    return build(s, new ModelUpdateRecordSerializer(s.modelsTopic, s.sinkMaxRecordBytes), "models");
   }
 
   public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
@@ -22,9 +23,13 @@ public final class KafkaSinks {
   private static <T> KafkaSink<T> build(
       JobSettings s, KafkaRecordSerializationSchema<T> serializer, String name) {
     boolean exactlyOnce = s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE;
+    Properties producer = s.kafkaClientProperties();
+    // Room for the largest update the specs allow, its batch's framing and a dead letter's
+    // envelope; a max.request.size given in the Kafka properties wins.
+    producer.putIfAbsent("max.request.size", String.valueOf(s.sinkMaxRecordBytes + 65_536));
     return KafkaSink.<T>builder()
         .setBootstrapServers(s.bootstrapServers)
-        .setKafkaProducerConfig(s.kafkaClientProperties())
+        .setKafkaProducerConfig(producer)
         .setRecordSerializer(serializer)
         .setDeliveryGuarantee(
             exactlyOnce

@@ -14,19 +14,37 @@ public final class ModelUpdateRecordSerializer
     implements KafkaRecordSerializationSchema<ModelUpdate> {
   private static final long serialVersionUID = 1L;
   private final String topic;
+  private final int maxRecordBytes;
 
-  public ModelUpdateRecordSerializer(String topic) {
+  public ModelUpdateRecordSerializer(String topic, int maxRecordBytes) {
     this.topic = topic;
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   @Override
   public ProducerRecord<byte[], byte[]> serialize(
       ModelUpdate update, KafkaSinkContext context, Long timestamp) {
+    byte[] value = Codecs.MODEL_UPDATE.encode(update);
+    if (value.length > maxRecordBytes) {
+      // Specs whose updates could be this large are refused; failing here, in the task, ends the
+      // job through its restart strategy with this reason, where a producer's refusal would fail
+      // the sink asynchronously (and a MiniCluster's only TaskManager with it).
+      throw new IllegalStateException(
+          "update "
+              + update.getVersion()
+              + " of model "
+              + update.getModelId()
+              + " is "
+              + value.length
+              + " bytes, above streamsgd.sink.max-record-bytes ("
+              + maxRecordBytes
+              + ")");
+    }
     return new ProducerRecord<>(
         topic,
         null,
         update.getPublishedAt().toEpochMilli(),
         update.getModelId().getBytes(StandardCharsets.UTF_8),
-        Codecs.MODEL_UPDATE.encode(update));
+        value);
   }
 }

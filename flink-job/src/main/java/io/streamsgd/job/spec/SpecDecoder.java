@@ -1,6 +1,7 @@
 package io.streamsgd.job.spec;
 
 import io.streamsgd.core.spec.SpecValidator;
+import io.streamsgd.core.spec.UpdateSize;
 import io.streamsgd.job.source.DeadLetterCounters;
 import io.streamsgd.job.source.DeadLetters;
 import io.streamsgd.job.source.RawRecord;
@@ -18,17 +19,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the model-specs topic. A spec that cannot be decoded or fails validation goes to dead
- * letters as INVALID_SPEC (and the model keeps its previous spec); tombstones are counted and
- * ignored, since deleting a spec does not stop a model.
+ * Reads the model-specs topic. A spec that cannot be decoded, fails validation or defines a model
+ * whose updates no record could carry goes to dead letters as INVALID_SPEC (and the model keeps its
+ * previous spec); tombstones are counted and ignored, since deleting a spec does not stop a model.
  */
 public final class SpecDecoder extends ProcessFunction<RawRecord, ModelSpec> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SpecDecoder.class);
 
+  private final int maxRecordBytes;
   private transient DeadLetterCounters deadLetters;
   private transient Counter accepted;
   private transient Counter tombstones;
+
+  /** {@code maxRecordBytes}: the largest update the sink publishes (see {@link UpdateSize}). */
+  public SpecDecoder(int maxRecordBytes) {
+    this.maxRecordBytes = maxRecordBytes;
+  }
 
   @Override
   public void open(OpenContext openContext) {
@@ -52,6 +59,10 @@ public final class SpecDecoder extends ProcessFunction<RawRecord, ModelSpec> {
       return;
     }
     List<String> problems = SpecValidator.problems(spec);
+    if (problems.isEmpty()) {
+      UpdateSize.problem(spec, maxRecordBytes, "streamsgd.sink.max-record-bytes")
+          .ifPresent(problems::add);
+    }
     if (raw.key != null && !new String(raw.key, StandardCharsets.UTF_8).equals(spec.getModelId())) {
       problems.add("record key does not equal modelId '" + spec.getModelId() + "'");
     }

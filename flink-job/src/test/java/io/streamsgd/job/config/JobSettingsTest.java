@@ -59,6 +59,21 @@ class JobSettingsTest {
   }
 
   @Test
+  void aDefaultSpecWhoseUpdatesNoRecordCouldCarryFailsTheStartNamingTheFix() {
+    io.streamsgd.schema.ModelSpec spec =
+        io.streamsgd.core.spec.ModelSpecs.logisticRegression("default", 1 << 18, 0.1, 1);
+    spec.setHashBits(18);
+    Configuration c = minimal();
+    c.set(JobOptions.MISSING_SPEC, MissingSpecPolicy.DEFAULT);
+    c.set(JobOptions.DEFAULT_SPEC, io.streamsgd.core.avro.ModelSpecJson.toJson(spec));
+    assertThatThrownBy(() -> JobSettings.from(c))
+        .hasMessageContaining("streamsgd.spec.default: its updates are up to 2,098,")
+        .hasMessageContaining("use at most 16 hash bits");
+    c.set(JobOptions.SINK_MAX_RECORD_BYTES, 4_000_000);
+    assertThat(JobSettings.from(c).sinkMaxRecordBytes).isEqualTo(4_000_000);
+  }
+
+  @Test
   void toStringNamesEveryOption() {
     String text = JobSettings.from(minimal()).toString();
     for (var option : JobOptions.all()) {

@@ -1,5 +1,6 @@
 package io.streamsgd.cli;
 
+import io.streamsgd.stack.TrainerFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -24,6 +25,10 @@ public final class Main {
               if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("streamsgd " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;
+              }
+              if (e instanceof TrainerFailedException) {
+                cmd.getErr().println("streamsgd " + cmd.getCommandName() + ": " + e.getMessage());
+                return 1;
               }
               if (e instanceof IOException || e instanceof UncheckedIOException) {
                 cmd.getErr()

@@ -199,6 +199,32 @@ public final class FlinkRestClient {
         .size();
   }
 
+  /**
+   * The root cause of the job's latest failure, as {@code Class: message} (the innermost "Caused
+   * by" of its stack trace), or null when it has not failed ({@code GET /jobs/:id/exceptions}).
+   */
+  public String latestRootCause(String jobId) throws IOException, InterruptedException {
+    JsonNode entries =
+        get("jobs/" + jobId + "/exceptions?maxExceptions=1")
+            .path("exceptionHistory")
+            .path("entries");
+    if (entries.isEmpty()) {
+      return null;
+    }
+    return rootCause(entries.get(0).path("stacktrace").asText(""));
+  }
+
+  /** The innermost cause in a Java stack trace's text: its last "Caused by:" line, or its first. */
+  static String rootCause(String stackTrace) {
+    String root = stackTrace.lines().findFirst().orElse("").trim();
+    for (String line : (Iterable<String>) stackTrace.lines()::iterator) {
+      if (line.startsWith("Caused by: ")) {
+        root = line.substring("Caused by: ".length()).trim();
+      }
+    }
+    return root;
+  }
+
   public void cancel(String jobId) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))

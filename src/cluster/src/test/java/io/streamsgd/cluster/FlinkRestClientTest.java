@@ -244,6 +244,30 @@ class FlinkRestClientTest {
   }
 
   @Test
+  void latestRootCauseIsTheInnermostCauseOfTheNewestFailure() throws Exception {
+    String trace =
+        "org.apache.flink.runtime.JobException: Recovery is suppressed by"
+            + " ExponentialDelayRestartBackoffTimeStrategy\\n\\tat org.apache.flink.X.y(X.java:1)\\n"
+            + "Caused by: org.apache.flink.util.FlinkRuntimeException: Failed to send data\\n"
+            + "\\tat a.b.C.d(C.java:2)\\n"
+            + "Caused by: org.apache.kafka.common.errors.RecordTooLargeException: The message is"
+            + " 2097323 bytes when serialized which is larger than 1048576\\n\\tat e.f.G.h(G.java:3)";
+    flink.on(
+        "GET /jobs/a1b2c3/exceptions?maxExceptions=1",
+        200,
+        "{\"exceptionHistory\":{\"entries\":[{\"exceptionName\":\"x\",\"stacktrace\":\""
+            + trace
+            + "\"}],\"truncated\":false}}",
+        "{\"exceptionHistory\":{\"entries\":[],\"truncated\":false}}");
+
+    assertThat(client.latestRootCause("a1b2c3"))
+        .isEqualTo(
+            "org.apache.kafka.common.errors.RecordTooLargeException: The message is 2097323 bytes"
+                + " when serialized which is larger than 1048576");
+    assertThat(client.latestRootCause("a1b2c3")).isNull();
+  }
+
+  @Test
   void cancelPatchesTheJobWithModeCancelAndAcceptsAnEmptyReply() throws Exception {
     flink.on("PATCH /jobs/a1b2c3?mode=cancel", 202, "");
 

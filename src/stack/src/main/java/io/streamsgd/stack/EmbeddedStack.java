@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+
+  static final int EMBEDDED_RESTART_ATTEMPTS = 3;
 
   private final Path workDir;
   private final int parallelism;
@@ -69,9 +72,14 @@ public final class EmbeddedStack implements AutoCloseable {
     return topics;
   }
 
-  /** Job options pointing at this stack's broker and topics; callers add their own. */
+  /**
+   * Job options pointing at this stack's broker and topics; callers add their own. A command on
+   * this machine waits for its trainer, so a failure that repeats ends the job after 3 restarts
+   * (about 7 s of backoff), and the command says why ({@link #checkTrainer}).
+   */
   public Configuration jobOptions() {
     Configuration c = new Configuration();
+    c.set(JobOptions.RESTART_ATTEMPTS, EMBEDDED_RESTART_ATTEMPTS);
     c.set(JobOptions.BOOTSTRAP_SERVERS, bootstrapServers());
     c.set(JobOptions.SAMPLES_TOPIC, topics.samples());
     c.set(JobOptions.SPECS_TOPIC, topics.specs());
@@ -96,6 +104,32 @@ public final class EmbeddedStack implements AutoCloseable {
     trainer = env.executeAsync(settings.jobName);
     LOG.info("Trainer job {} submitted", trainer.getJobID());
     return trainer;
+  }
+
+  /**
+   * Throws {@link TrainerFailedException} with the root cause once the trainer job has failed for
+   * good; returns at once while it runs, restarts or has finished.
+   */
+  public void checkTrainer() throws InterruptedException {
+    if (trainer == null) {
+      return;
+    }
+    // The result, not the status: a job's own MiniCluster shuts down when the job ends, and its
+    // status can no longer be asked; the result stays.
+    var result = trainer.getJobExecutionResult();
+    if (!result.isDone()) {
+      return;
+    }
+    try {
+      result.get();
+    } catch (ExecutionException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Turns the trainer's failure, as its result future reports it, into the root cause. */
+  public static TrainerFailedException failure(ExecutionException e) {
+    return new TrainerFailedException(e.getCause() != null ? e.getCause() : e);
   }
 
   /**

@@ -118,11 +118,13 @@ final class BenchCluster implements AutoCloseable {
   void checkRunning(String jobId) throws Exception {
     String state = rest.jobState(jobId);
     if (!"RUNNING".equals(state)) {
+      String cause = rest.latestRootCause(jobId);
       throw new IllegalStateException(
           "job "
               + jobId
               + " is "
               + state
+              + (cause == null ? "" : ": " + cause)
               + "; see "
               + (local() ? flink.directory().resolve("log") : "the Flink cluster's logs"));
     }

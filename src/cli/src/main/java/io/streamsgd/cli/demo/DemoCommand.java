@@ -157,7 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
       try (ModelSubscriber watcher =
           new ModelSubscriber(
               Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
-        done = followTraining(models, producer, watcher, trainStart);
+        done = followTraining(stack, models, producer, watcher, trainStart);
         producerThread.join();
         if (producer.failure() != null) {
           throw new IllegalStateException("producer failed", producer.failure());
@@ -222,7 +222,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Shows progress until every model has published a version that has seen all its samples. */
   private boolean followTraining(
-      List<SeededModel> models, SampleProducer producer, ModelSubscriber watcher, long start)
+      EmbeddedStack stack,
+      List<SeededModel> models,
+      SampleProducer producer,
+      ModelSubscriber watcher,
+      long start)
       throws InterruptedException {
     long total = samplesPerModel * models.size();
     long deadline = start + timeout.toNanos();
@@ -255,6 +259,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (all) {
           return true;
         }
+        stack.checkTrainer();
         Thread.sleep(100);
       }
     }

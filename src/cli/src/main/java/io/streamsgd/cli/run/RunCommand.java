@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.configuration.Configuration;
@@ -224,7 +225,11 @@ public final class RunCommand implements Callable<Integer> {
         bar.stepTo(models.all().values().stream().mapToLong(ModelUpdate::getSamplesSeen).sum());
         Thread.sleep(200);
       }
-      result.get(1, TimeUnit.MINUTES);
+      try {
+        result.get(1, TimeUnit.MINUTES);
+      } catch (ExecutionException e) {
+        throw EmbeddedStack.failure(e);
+      }
       bar.stepTo(total);
     }
   }

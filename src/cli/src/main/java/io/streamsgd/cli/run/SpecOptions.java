@@ -2,6 +2,8 @@ package io.streamsgd.cli.run;
 
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.spec.SpecValidator;
+import io.streamsgd.core.spec.UpdateSize;
+import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.schema.BatchPolicyKind;
 import io.streamsgd.schema.BatchPolicySpec;
 import io.streamsgd.schema.LearningRateSchedule;
@@ -22,6 +24,9 @@ import picocli.CommandLine.Option;
  * shows.
  */
 public final class SpecOptions {
+  /** 2^16 weights: the most whose whole model publishes as one record of the default limit. */
+  static final int DEFAULT_HASH_BITS = 16;
+
   @Option(
       names = "--spec",
       description = "ModelSpec as Avro JSON; its modelId is replaced by each model's id.")
@@ -45,7 +50,9 @@ public final class SpecOptions {
 
   @Option(
       names = "--hash-bits",
-      description = "Hash named features into 2^b buckets (default 18 for vw input).")
+      description =
+          "Hash named features into 2^b buckets (default 16 for vw input: the most whose"
+              + " whole model fits one record of the default limit).")
   Integer hashBits;
 
   @Option(
@@ -137,7 +144,7 @@ public final class SpecOptions {
     if (hashBits != null) {
       spec.setHashBits(hashBits);
     } else if (specFile == null && named) {
-      spec.setHashBits(18);
+      spec.setHashBits(DEFAULT_HASH_BITS);
     }
     if (dimension != null) {
       spec.setFeatureDimension(dimension);
@@ -181,7 +188,15 @@ public final class SpecOptions {
     if (maxLatencyMs != null) {
       b.setMaxLatencyMs(maxLatencyMs);
     }
-    return SpecValidator.requireValid(spec);
+    SpecValidator.requireValid(spec);
+    int limit = JobOptions.SINK_MAX_RECORD_BYTES.defaultValue();
+    UpdateSize.problem(spec, limit, JobOptions.SINK_MAX_RECORD_BYTES.key())
+        .ifPresent(
+            p -> {
+              throw new IllegalArgumentException(
+                  "invalid spec for model '" + spec.getModelId() + "': " + p);
+            });
+    return spec;
   }
 
   private static Loss defaultLoss(Task task) {
