@@ -1,6 +1,5 @@
 package io.streamsgd.input.format;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -8,31 +7,27 @@ import java.nio.file.Path;
  * LIBSVM / SVMlight text: {@code label [qid:n] index:value index:value ...}, indices increasing and
  * 1-based unless {@code zeroBased}. Comments after {@code #} are ignored.
  */
-public final class LibsvmReader implements SampleFileReader {
-  private final BufferedReader in;
+public final class LibsvmReader extends TextLineReader {
   private final boolean zeroBased;
-  private long line;
 
   public LibsvmReader(Path file, boolean zeroBased) throws IOException {
-    this.in = TextFiles.open(file);
+    super(file);
     this.zeroBased = zeroBased;
+  }
+
+  /** Without the comment after {@code #}. */
+  @Override
+  String content(String line) {
+    int hash = line.indexOf('#');
+    return (hash >= 0 ? line.substring(0, hash) : line).strip();
   }
 
   @Override
   public ParsedSample next() throws IOException, BadLineException {
-    String text;
-    do {
-      text = in.readLine();
-      if (text == null) {
-        return null;
-      }
-      line++;
-      int hash = text.indexOf('#');
-      if (hash >= 0) {
-        text = text.substring(0, hash);
-      }
-      text = text.strip();
-    } while (text.isEmpty());
+    String text = nextLine();
+    if (text == null) {
+      return null;
+    }
     String[] tokens = text.split("\\s+");
     try {
       double label = Double.parseDouble(tokens[0]);
@@ -42,7 +37,7 @@ public final class LibsvmReader implements SampleFileReader {
       for (int t = 1; t < tokens.length; t++) {
         int colon = tokens[t].indexOf(':');
         if (colon < 0) {
-          throw new BadLineException("line " + line + ": '" + tokens[t] + "' is not index:value");
+          throw bad("'" + tokens[t] + "' is not index:value");
         }
         String key = tokens[t].substring(0, colon);
         if (key.equals("qid")) {
@@ -59,17 +54,7 @@ public final class LibsvmReader implements SampleFileReader {
           label,
           1.0);
     } catch (NumberFormatException e) {
-      throw new BadLineException("line " + line + ": " + e.getMessage());
+      throw bad(e);
     }
-  }
-
-  @Override
-  public long position() {
-    return line;
-  }
-
-  @Override
-  public void close() throws IOException {
-    in.close();
   }
 }

@@ -1,6 +1,5 @@
 package io.streamsgd.input.format;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,34 +11,28 @@ import java.util.List;
  * in the default namespace), hashed by the trainer; a value defaults to 1. The tag, when {@code
  * tagIsModelId}, routes the example to the model of that id.
  */
-public final class VwReader implements SampleFileReader {
-  private final BufferedReader in;
+public final class VwReader extends TextLineReader {
   private final boolean tagIsModelId;
-  private long line;
 
   public VwReader(Path file, boolean tagIsModelId) throws IOException {
-    this.in = TextFiles.open(file);
+    super(file);
     this.tagIsModelId = tagIsModelId;
   }
 
   @Override
   public ParsedSample next() throws IOException, BadLineException {
-    String text;
-    do {
-      text = in.readLine();
-      if (text == null) {
-        return null;
-      }
-      line++;
-    } while (text.isBlank());
+    String text = nextLine();
+    if (text == null) {
+      return null;
+    }
     int bar = text.indexOf('|');
     if (bar < 0) {
-      throw new BadLineException("line " + line + ": no '|' before the features");
+      throw bad("no '|' before the features");
     }
     String[] head = text.substring(0, bar).strip().split("\\s+");
     try {
       if (head.length == 0 || head[0].isEmpty()) {
-        throw new BadLineException("line " + line + ": no label");
+        throw bad("no label");
       }
       double label = Double.parseDouble(head[0]);
       double weight = 1.0;
@@ -76,17 +69,7 @@ public final class VwReader implements SampleFileReader {
       return new ParsedSample(
           tagIsModelId ? tag : null, ParsedSample.named(names, v), label, weight);
     } catch (NumberFormatException e) {
-      throw new BadLineException("line " + line + ": " + e.getMessage());
+      throw bad(e);
     }
-  }
-
-  @Override
-  public long position() {
-    return line;
-  }
-
-  @Override
-  public void close() throws IOException {
-    in.close();
   }
 }
