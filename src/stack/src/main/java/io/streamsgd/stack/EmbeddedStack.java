@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -98,6 +99,11 @@ public final class EmbeddedStack implements AutoCloseable {
     flink.set(RestOptions.BIND_PORT, "0");
     flink.set(TaskManagerOptions.HOST, "127.0.0.1");
     flink.setString("io.tmp.dirs", workDir.resolve("flink-tmp").toString());
+    // Checkpoints go to files under the work directory: without a directory Flink keeps them in
+    // the JobManager's memory, capped at 5 MB of state, which a few hundred models outgrow.
+    flink.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        workDir.resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
     StreamSgdJob.build(env, settings);
