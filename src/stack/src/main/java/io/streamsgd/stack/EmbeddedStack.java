@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -43,6 +44,11 @@ public final class EmbeddedStack implements AutoCloseable {
   private final EmbeddedKafkaBroker broker;
   private JobClient trainer;
   private ModelServingApp serving;
+  private boolean keepWorkDir;
+  private boolean closed;
+
+  /** Ctrl-C and SIGTERM end the JVM without closing the stack: this closes it then. */
+  private final Thread onShutdown = new Thread(this::closeAtShutdown, "streamsgd-stack-shutdown");
 
   private EmbeddedStack(
       Path workDir, int parallelism, TopicLayout topics, EmbeddedKafkaBroker broker) {
@@ -62,7 +68,19 @@ public final class EmbeddedStack implements AutoCloseable {
       broker.close();
       throw e;
     }
-    return new EmbeddedStack(workDir, parallelism, topics, broker);
+    EmbeddedStack stack = new EmbeddedStack(workDir, parallelism, topics, broker);
+    Runtime.getRuntime().addShutdownHook(stack.onShutdown);
+    return stack;
+  }
+
+  /** Leaves the work directory (logs, checkpoints, topics' data) in place when the stack closes. */
+  public EmbeddedStack keepWorkDir(boolean keep) {
+    this.keepWorkDir = keep;
+    return this;
+  }
+
+  public Path workDir() {
+    return workDir;
   }
 
   public String bootstrapServers() {
@@ -98,7 +116,10 @@ public final class EmbeddedStack implements AutoCloseable {
     flink.set(RestOptions.ADDRESS, "127.0.0.1");
     flink.set(RestOptions.BIND_PORT, "0");
     flink.set(TaskManagerOptions.HOST, "127.0.0.1");
+    // Everything Flink writes stays under the work directory, which closing the stack removes.
     flink.setString("io.tmp.dirs", workDir.resolve("flink-tmp").toString());
+    flink.setString("blob.storage.directory", workDir.resolve("flink-blobs").toString());
+    flink.setString("web.tmpdir", workDir.resolve("flink-web").toString());
     // Checkpoints go to files under the work directory: without a directory Flink keeps them in
     // the JobManager's memory, capped at 5 MB of state, which a few hundred models outgrow.
     flink.set(
@@ -176,10 +197,19 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(onShutdown);
+    } catch (IllegalStateException shuttingDown) {
+      // closing from the hook itself
+    }
     if (trainer != null) {
       try {
-        trainer.cancel().get();
+        trainer.cancel().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.debug("trainer already stopped: {}", e.getMessage());
       }
@@ -188,7 +218,16 @@ public final class EmbeddedStack implements AutoCloseable {
       serving.close();
     }
     broker.close();
-    deleteQuietly(workDir);
+    if (keepWorkDir) {
+      LOG.warn("Work directory kept: {}", workDir);
+    } else {
+      deleteQuietly(workDir);
+    }
+  }
+
+  private void closeAtShutdown() {
+    LOG.warn("Stopping: closing the trainer, the serving app and the broker");
+    close();
   }
 
   private static void deleteQuietly(Path dir) {

@@ -59,6 +59,9 @@ public final class DemoCommand implements Callable<Integer> {
   static final double TRUE_B = 2.5;
   static final double TOLERANCE = 0.05;
 
+  /** When every model had published a version that saw all its samples (System.nanoTime). */
+  private long trainedAt;
+
   @Option(
       names = "--samples",
       description = "Samples per model (default: ${DEFAULT-VALUE}).",
@@ -73,6 +76,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--report", description = "Write the result as JSON to this file.")
   Path report;
+
+  @Option(
+      names = "--keep-work-dir",
+      description =
+          "Keep the work directory (broker data, checkpoints, logs) after the command ends; by"
+              + " default it is removed on exit, Ctrl-C and SIGTERM.")
+  boolean keepWorkDir;
 
   @Option(
       names = "--timeout",
@@ -127,7 +137,9 @@ public final class DemoCommand implements Callable<Integer> {
         models.size(), samplesPerModel, parallelism);
     long t0 = System.nanoTime();
     Path workDir = Files.createTempDirectory("streamsgd-demo-");
-    try (EmbeddedStack stack = EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(4))) {
+    try (EmbeddedStack stack =
+        EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(4))
+            .keepWorkDir(keepWorkDir)) {
       out.printf(
           "  Kafka broker (KRaft) up at %s after %.1f s%n", stack.bootstrapServers(), seconds(t0));
       publishSpecs(stack, models);
@@ -168,7 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
           return 2;
         }
       }
-      double trainSeconds = seconds(trainStart);
+      double trainSeconds = (trainedAt - trainStart) / 1e9;
       int code = finish(models, serving, trainSeconds);
       keepServing(base);
       return code;
@@ -248,15 +260,18 @@ public final class DemoCommand implements Callable<Integer> {
                       ? "-"
                       : String.format(Locale.ROOT, "%.3f", u.getMetrics().getMeanLoss()));
         }
+        long now = System.nanoTime();
         bar.stepTo(trained);
         bar.setExtraMessage(
             String.format(
                 Locale.ROOT,
-                " | produced %,d | versions %s | loss %s",
+                " | %s | produced %,d | versions %s | loss %s",
+                TrainingProgress.rate(trained, start, now),
                 producer.produced(),
                 versions,
                 losses));
         if (all) {
+          trainedAt = now; // the final figure's end, the same instant as the bar's last rate
           return true;
         }
         stack.checkTrainer();

@@ -112,6 +112,13 @@ public final class RunCommand implements Callable<Integer> {
   Path report;
 
   @Option(
+      names = "--keep-work-dir",
+      description =
+          "Keep the work directory (broker data, checkpoints, logs) after the command ends; by"
+              + " default it is removed on exit, Ctrl-C and SIGTERM.")
+  boolean keepWorkDir;
+
+  @Option(
       names = "--timeout",
       defaultValue = "PT30M",
       description = "Give up after this long (default: ${DEFAULT-VALUE}).")
@@ -127,7 +134,8 @@ public final class RunCommand implements Callable<Integer> {
             : InputFormat.valueOf(format.toUpperCase(Locale.ROOT));
     Path workDir = Files.createTempDirectory("streamsgd-run-");
     try (EmbeddedStack stack =
-        EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(parallelism))) {
+        EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(parallelism))
+            .keepWorkDir(keepWorkDir)) {
       out.printf(
           "streamsgd run: %s (%s) on an embedded Kafka broker and Flink MiniCluster (%d subtasks)%n",
           input, fmt, parallelism);
@@ -171,8 +179,8 @@ public final class RunCommand implements Callable<Integer> {
       try (ModelSubscriber models =
           new ModelSubscriber(
               Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
-        follow(client, models, stats.samples());
-        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+        long trainedAt = follow(client, models, stats.samples(), trainStart);
+        double trainSeconds = (trainedAt - trainStart) / 1e9;
         if (!models.awaitCaughtUp(Duration.ofMinutes(2))) {
           throw new IllegalStateException("could not read the models topic to its end");
         }
@@ -213,7 +221,9 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** Shows progress until the bounded job has consumed the input and finished. */
-  private void follow(JobClient client, ModelSubscriber models, long total) throws Exception {
+  /** Returns when the job finished (System.nanoTime), the end of the rate the bar showed last. */
+  private long follow(JobClient client, ModelSubscriber models, long total, long start)
+      throws Exception {
     var result = client.getJobExecutionResult();
     try (ProgressBar bar = TrainingProgress.start("trained", total, " samples", out)) {
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -222,7 +232,9 @@ public final class RunCommand implements Callable<Integer> {
           client.cancel().get();
           throw new IllegalStateException("run did not finish within " + timeout);
         }
-        bar.stepTo(models.all().values().stream().mapToLong(ModelUpdate::getSamplesSeen).sum());
+        long trained = models.all().values().stream().mapToLong(ModelUpdate::getSamplesSeen).sum();
+        bar.stepTo(trained);
+        bar.setExtraMessage(" | " + TrainingProgress.rate(trained, start, System.nanoTime()));
         Thread.sleep(200);
       }
       try {
@@ -230,7 +242,10 @@ public final class RunCommand implements Callable<Integer> {
       } catch (ExecutionException e) {
         throw EmbeddedStack.failure(e);
       }
+      long finished = System.nanoTime();
       bar.stepTo(total);
+      bar.setExtraMessage(" | " + TrainingProgress.rate(total, start, finished));
+      return finished;
     }
   }
 
