@@ -86,7 +86,7 @@ public final class FileProducer {
       throws IOException {
     Stats stats = new Stats();
     long start = System.nanoTime();
-    long eventTime = System.currentTimeMillis();
+    long eventTime = 0;
     Map<String, Object> config =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -127,7 +127,9 @@ public final class FileProducer {
         if (task == Task.MULTICLASS && label >= 0 && label == Math.rint(label)) {
           stats.classes = Math.max(stats.classes, (int) label + 1);
         }
-        long time = eventTime++;
+        // The file has no time of its own: a sample's event time is when it was read, never in the
+        // future (the broker warns about those) and never before the sample read ahead of it.
+        long time = eventTime = Math.max(eventTime, System.currentTimeMillis());
         byte[] value = Codecs.TRAINING_SAMPLE.encode(sample.toRecord(defaultModelId, time));
         // the record timestamp is the sample's event time: the trainer's watermarks follow it
         producer.send(
