@@ -1,6 +1,5 @@
 package io.streamsgd.job.train;
 
-import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.spec.CompiledSpec;
 import io.streamsgd.core.train.BatchResult;
 import io.streamsgd.core.train.LearnerState;
@@ -11,14 +10,14 @@ import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Closes a model's batch: reads the model state once, adopts a changed spec, applies the batch as
  * one minibatch step (prequential scoring, gradient, optimizer: {@link MinibatchUpdate}), writes
- * the state once and publishes the whole model as its next version.
+ * the state once; the update is the model's next version, published when its {@link Publication}
+ * says so.
  */
 final class BatchCloser {
   private static final Logger LOG = LoggerFactory.getLogger(BatchCloser.class);
@@ -26,20 +25,14 @@ final class BatchCloser {
   private final TrainerState state;
   private final SpecLookup specs;
   private final TrainerMetrics metrics;
-  private final boolean exactlyOnce;
-  private final LongSupplier lastCheckpointId;
+  private final Publication publication;
 
   BatchCloser(
-      TrainerState state,
-      SpecLookup specs,
-      TrainerMetrics metrics,
-      boolean exactlyOnce,
-      LongSupplier lastCheckpointId) {
+      TrainerState state, SpecLookup specs, TrainerMetrics metrics, Publication publication) {
     this.state = state;
     this.specs = specs;
     this.metrics = metrics;
-    this.exactlyOnce = exactlyOnce;
-    this.lastCheckpointId = lastCheckpointId;
+    this.publication = publication;
   }
 
   /**
@@ -73,10 +66,8 @@ final class BatchCloser {
       BatchResult result = MinibatchUpdate.apply(learner, valid);
       long now = call.now();
       // A refused batch is published too (applied = false, the previous parameters): consumers
-      // see the event at once, and versions stay contiguous.
-      call.publish(
-          ModelUpdates.snapshot(
-              learner, result, reason, exactlyOnce ? lastCheckpointId.getAsLong() + 1 : null, now));
+      // see the event at once.
+      publication.afterUpdate(learner, result, reason, call);
       metrics.updateEmitted(modelId, learner, result, bytesBefore, meta.openedAt, now);
       if (!result.applied()) {
         LOG.warn(

@@ -41,6 +41,7 @@ public final class MinibatchTrainer
   private transient ModelCall call;
   private transient WaitingForSpec waiting;
   private transient BatchBoundaries boundaries;
+  private transient Publication publication;
   private transient long lastCheckpointId;
   private transient ListState<Tuple3<Integer, Long, Long>> censusState;
   private transient ModelCensus census;
@@ -79,8 +80,8 @@ public final class MinibatchTrainer
             task.getIndexOfThisSubtask());
     census.restore(censusState.get());
     TrainerMetrics metrics = new TrainerMetrics(group, census, options.watchedModelIds());
-    BatchCloser closer =
-        new BatchCloser(state, specs, metrics, options.exactlyOnce(), () -> lastCheckpointId);
+    publication = new Publication(state, options.exactlyOnce(), () -> lastCheckpointId);
+    BatchCloser closer = new BatchCloser(state, specs, metrics, publication);
     boundaries = new BatchBoundaries(state, specs, closer, metrics.batchTestsEvaluated);
     waiting = new WaitingForSpec(state, boundaries, options.specPollMillis());
   }
@@ -128,19 +129,22 @@ public final class MinibatchTrainer
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdate> out)
       throws Exception {
-    OpenBatch meta = state.batch.value();
-    if (meta == null || meta.count == 0) {
-      return;
-    }
     ModelCall c = call.bind(ctx, out);
-    ModelSpec spec =
-        specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
-    if (WaitingForSpec.holding(meta)) {
-      if (timestamp == meta.specPollTimer || timestamp == BatchBoundaries.END_OF_INPUT) {
-        waiting.release(meta, spec, timestamp, c);
+    boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
+    OpenBatch meta = state.batch.value();
+    if (meta != null && meta.count > 0) {
+      ModelSpec spec =
+          specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
+      if (WaitingForSpec.holding(meta)) {
+        if (timestamp == meta.specPollTimer || timestamp == BatchBoundaries.END_OF_INPUT) {
+          waiting.release(meta, spec, timestamp, c);
+        }
+      } else {
+        boundaries.onTimer(timestamp, eventTime, meta, spec, c);
       }
-      return;
     }
-    boundaries.onTimer(timestamp, ctx.timeDomain() == TimeDomain.EVENT_TIME, meta, spec, c);
+    // After the batch's own work: what a closing batch publishes supersedes a pending update.
+    publication.onTimer(
+        timestamp, eventTime, eventTime && timestamp == BatchBoundaries.END_OF_INPUT, c);
   }
 }

@@ -15,19 +15,22 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 
 /**
  * The trainer's keyed state, per model id: the model ({@link LearnerState}: spec, parameters,
- * optimizer slots, version, metric sums), the open batch's samples, and the open batch's
- * bookkeeping ({@link OpenBatch}). The descriptors are shared with tools that read or bootstrap the
- * trainer's state (warm start, state tests).
+ * optimizer slots, version, metric sums), the open batch's samples, the open batch's bookkeeping
+ * ({@link OpenBatch}) and, under a publication schedule, the publication's ({@link
+ * PublicationMark}). The descriptors are shared with tools that read or bootstrap the trainer's
+ * state (warm start, state tests).
  */
 final class TrainerState {
   final ValueState<LearnerState> model;
   final ListState<Sample> samples;
   final ValueState<OpenBatch> batch;
+  final ValueState<PublicationMark> publication;
 
   TrainerState(RuntimeContext context) {
     model = context.getState(modelDescriptor());
     samples = context.getListState(openBatchDescriptor());
     batch = context.getState(openBatchMetaDescriptor());
+    publication = context.getState(publicationDescriptor());
   }
 
   static ValueStateDescriptor<LearnerState> modelDescriptor() {
@@ -40,6 +43,11 @@ final class TrainerState {
 
   static ValueStateDescriptor<OpenBatch> openBatchMetaDescriptor() {
     return new ValueStateDescriptor<>("open-batch-meta", new OpenBatchSerializer());
+  }
+
+  /** Only models with a publication schedule have one (see {@link Publication}). */
+  static ValueStateDescriptor<PublicationMark> publicationDescriptor() {
+    return new ValueStateDescriptor<>("publication", PublicationMark.class);
   }
 
   /** The open batch's samples, in arrival order. */

@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
  * shows.
  */
 public final class SpecOptions {
+  /** Without --publish-every, a model is published after about this many samples. */
+  static final int PUBLISH_SAMPLES = 64;
+
   /** 2^16 weights: the most whose whole model publishes as one record of the default limit. */
   static final int DEFAULT_HASH_BITS = 16;
 
@@ -54,6 +57,20 @@ public final class SpecOptions {
           "Hash named features into 2^b buckets (default 16 for vw input: the most whose"
               + " whole model fits one record of the default limit).")
   Integer hashBits;
+
+  @Option(
+      names = "--publish-every",
+      description =
+          "Publish the model after every n-th update (default: about every 64 samples, that is"
+              + " 64 / batch size updates; the last version is always published).")
+  Integer publishEvery;
+
+  @Option(
+      names = "--publish-every-ms",
+      description =
+          "Also publish an unpublished update once this many ms of event time have passed since"
+              + " the last publication (default 0: off).")
+  Long publishEveryMs;
 
   @Option(
       names = "--optimizer",
@@ -187,6 +204,16 @@ public final class SpecOptions {
     }
     if (maxLatencyMs != null) {
       b.setMaxLatencyMs(maxLatencyMs);
+    }
+    if (publishEvery != null) {
+      spec.getPublication().setEveryUpdates(publishEvery);
+    } else if (specFile == null) {
+      // About every PUBLISH_SAMPLES samples: small batches learn per sample without publishing
+      // the whole model as often; the last version is published at the end of the input anyway.
+      spec.getPublication().setEveryUpdates(Math.max(1, PUBLISH_SAMPLES / b.getSize()));
+    }
+    if (publishEveryMs != null) {
+      spec.getPublication().setEveryMs(publishEveryMs);
     }
     SpecValidator.requireValid(spec);
     int limit = JobOptions.SINK_MAX_RECORD_BYTES.defaultValue();

@@ -3,6 +3,7 @@ package io.streamsgd.core.spec;
 import io.streamsgd.core.batch.BatchPolicy;
 import io.streamsgd.core.loss.LossFunction;
 import io.streamsgd.core.optim.Optimizer;
+import io.streamsgd.core.publish.PublicationSchedule;
 import io.streamsgd.schema.ModelSpec;
 
 /**
@@ -17,6 +18,7 @@ public final class CompiledSpec {
   private final Optimizer optimizer;
   private final BatchPolicy batchPolicy;
   private final SpecShape shape;
+  private final PublicationSchedule publication;
   private volatile SpecFingerprint.Template template;
 
   private CompiledSpec(ModelSpec spec, SpecFingerprint.Template template) {
@@ -27,6 +29,7 @@ public final class CompiledSpec {
     this.shape =
         new SpecShape(
             spec.getTask(), loss.outputs(spec.getNumClasses()), spec.getFeatureDimension());
+    this.publication = PublicationSchedule.of(spec.getPublication());
     this.template = template;
   }
 
@@ -59,6 +62,11 @@ public final class CompiledSpec {
 
   public SpecShape shape() {
     return shape;
+  }
+
+  /** When the model is published, apart from its updates. */
+  public PublicationSchedule publication() {
+    return publication;
   }
 
   /** Equals {@link SpecFingerprint#of} of this spec given {@code modelId}, without encoding it. */

@@ -112,6 +112,9 @@ public final class SpecValidator {
     nonNegative(p, "regularization.l2", spec.getRegularization().getL2());
     nonNegative(p, "regularization.l1", spec.getRegularization().getL1());
     batch(p, spec.getBatch());
+    range(
+        p, "publication.everyUpdates", spec.getPublication().getEveryUpdates(), 1, MAX_BATCH_SIZE);
+    range(p, "publication.everyMs", spec.getPublication().getEveryMs(), 0, MAX_LATENCY_MS);
     double factor = spec.getDivergenceGuard().getLossFactor();
     if (!(factor == 0 || (factor > 1 && Double.isFinite(factor)))) {
       p.add("divergenceGuard.lossFactor must be 0 (off) or finite and > 1, got " + factor);
