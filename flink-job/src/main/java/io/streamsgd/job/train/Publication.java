@@ -86,7 +86,12 @@ final class Publication {
       mark.timer = -1;
     }
     if (mark.pending()) {
-      publish(state.model.value(), mark.pendingBatch(), mark.pendingReason, call);
+      LearnerState learner = state.model.value();
+      // The pending update is the model's latest, unless the spec has since dropped its schedule
+      // and published every newer version already.
+      if (learner.version() == mark.pendingVersion) {
+        publish(learner, mark.pendingBatch(), mark.pendingReason, call);
+      }
       // Event time: the deadline itself, so the next deadline follows from the samples' time.
       mark.published(mark.pendingVersion, eventTime ? timestamp : call.now());
     }

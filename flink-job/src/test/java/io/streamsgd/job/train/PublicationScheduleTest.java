@@ -130,6 +130,26 @@ class PublicationScheduleTest {
   }
 
   @Test
+  void aSpecThatDropsItsScheduleNeverRepublishesAnOldPendingUpdate() throws Exception {
+    ModelSpec scheduled = spec(4, 0);
+    List<Sample> stream = samples(44, 1);
+    try (var h = opened(scheduled)) {
+      for (Sample s : stream.subList(0, 40)) { // versions 1..10: 4 and 8 published, 10 pending
+        h.processElement(s, s.eventTime());
+      }
+      h.processBroadcastElement(spec(1, 0), 0); // every update again, same shape
+      for (Sample s : stream.subList(40, 44)) { // version 11, published at once
+        h.processElement(s, s.eventTime());
+      }
+      h.processWatermark(Long.MAX_VALUE);
+
+      assertThat(h.extractOutputValues())
+          .extracting(ModelUpdate::getVersion)
+          .containsExactly(4L, 8L, 11L);
+    }
+  }
+
+  @Test
   void restoringAtAnyPointPublishesTheUninterruptedVersions() throws Exception {
     ModelSpec spec = spec(3, 700);
     List<Sample> stream = samples(50, 90);
