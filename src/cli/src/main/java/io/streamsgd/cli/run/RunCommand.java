@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -285,11 +286,20 @@ public final class RunCommand implements Callable<Integer> {
       throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<RunReport.ModelResult> models = new ArrayList<>();
+    List<double[]> pooled = new ArrayList<>();
     for (String id : specs.keySet()) {
       ModelUpdate u = finals.get(id);
       if (u == null) {
         continue; // every sample of this model was dead-lettered
       }
+      PrequentialMetrics m = u.getMetrics();
+      pooled.add(
+          new double[] {
+            m.getWeightSum(),
+            m.getLossSum(),
+            m.getAccuracy() == null ? Double.NaN : m.getAccuracy(),
+            m.getRmse() == null ? Double.NaN : m.getRmse()
+          });
       LinearModel params = ModelUpdates.model(u);
       int nonZero = 0;
       for (double w : params.weights()) {
@@ -317,6 +327,7 @@ public final class RunCommand implements Callable<Integer> {
         stats.seconds(),
         trainSeconds,
         stats.samples() / trainSeconds,
+        RunReport.Overall.of(pooled),
         models);
   }
 
@@ -348,7 +359,13 @@ public final class RunCommand implements Callable<Integer> {
     out.printf(
         "%n%-16s %9s %10s %12s %10s %10s %10s%n",
         "model", "version", "samples", "preq.loss", "accuracy", "rmse", "non-zero w");
-    for (RunReport.ModelResult m : r.models()) {
+    for (RunReport.ModelResult m : shown(r.models())) {
+      if (m == null) {
+        out.printf(
+            "%-16s%n",
+            String.format(Locale.ROOT, "... %,d more in --report", r.models().size() - 2 * SHOWN));
+        continue;
+      }
       out.printf(
           Locale.ROOT,
           "%-16s %9d %10d %12.5f %10s %10s %10d%n",
@@ -360,6 +377,33 @@ public final class RunCommand implements Callable<Integer> {
           format(m.metrics().get("rmse")),
           m.nonZeroWeights());
     }
+    RunReport.Overall o = r.overall();
+    if (r.models().size() > 1) {
+      out.printf(
+          Locale.ROOT,
+          "%-16s %9s %10.0f %12.5f %10s %10s%n",
+          "overall",
+          "",
+          o.weightSum(),
+          o.meanLoss(),
+          format(o.accuracy()),
+          format(o.rmse()));
+    }
+  }
+
+  /** Models shown on the console: all of a few, else the best and worst by loss (null between). */
+  static final int SHOWN = 5;
+
+  private static List<RunReport.ModelResult> shown(List<RunReport.ModelResult> models) {
+    if (models.size() <= 2 * SHOWN + 1) {
+      return models;
+    }
+    List<RunReport.ModelResult> byLoss = new ArrayList<>(models);
+    byLoss.sort(Comparator.comparingDouble(m -> m.metrics().get("meanLoss")));
+    List<RunReport.ModelResult> out = new ArrayList<>(byLoss.subList(0, SHOWN));
+    out.add(null);
+    out.addAll(byLoss.subList(byLoss.size() - SHOWN, byLoss.size()));
+    return out;
   }
 
   private static String format(Double v) {

@@ -20,7 +20,42 @@ public record RunReport(
     double readSeconds,
     double trainSeconds,
     double samplesPerSecond,
+    Overall overall,
     List<ModelResult> models) {
+
+  /**
+   * Every model's prequential figures pooled, each sample weighing as much as in its model's own:
+   * mean loss and accuracy over all samples, RMSE from the pooled squared errors.
+   */
+  public record Overall(double weightSum, double meanLoss, Double accuracy, Double rmse) {
+
+    /** Pools models given as (weight sum, loss sum, accuracy or null, rmse or null). */
+    public static Overall of(List<double[]> weightLossAccuracyRmse) {
+      double w = 0;
+      double loss = 0;
+      double correct = 0;
+      double squared = 0;
+      boolean classified = false;
+      boolean regressed = false;
+      for (double[] m : weightLossAccuracyRmse) {
+        w += m[0];
+        loss += m[1];
+        if (!Double.isNaN(m[2])) {
+          classified = true;
+          correct += m[2] * m[0];
+        }
+        if (!Double.isNaN(m[3])) {
+          regressed = true;
+          squared += m[3] * m[3] * m[0];
+        }
+      }
+      return new Overall(
+          w,
+          w > 0 ? loss / w : Double.NaN,
+          classified && w > 0 ? correct / w : null,
+          regressed && w > 0 ? Math.sqrt(squared / w) : null);
+    }
+  }
 
   /** One model after the run: spec, counts, prequential metrics, final parameters. */
   public record ModelResult(

@@ -1,6 +1,7 @@
 package io.streamsgd.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,6 +56,8 @@ class RunCommandITCase {
     assertThat(model.get("version").asLong())
         .isEqualTo(938); // 937 full batches of 64 and the last 32
     assertThat(model.get("metrics").get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.80);
+    assertThat(report.get("overall").get("accuracy").asDouble()) // one model: its own figure
+        .isCloseTo(model.get("metrics").get("accuracy").asDouble(), within(1e-12));
     assertThat(model.get("weights")).hasSize(7840);
   }
 
