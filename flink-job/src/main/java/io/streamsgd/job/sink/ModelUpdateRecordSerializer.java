@@ -1,5 +1,6 @@
 package io.streamsgd.job.sink;
 
+import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,9 @@ public final class ModelUpdateRecordSerializer
               + update.getModelId()
               + " is "
               + value.length
-              + " bytes, above streamsgd.sink.max-record-bytes ("
+              + " bytes, above "
+              + JobOptions.SINK_MAX_RECORD_BYTES.key()
+              + " ("
               + maxRecordBytes
               + ")");
     }

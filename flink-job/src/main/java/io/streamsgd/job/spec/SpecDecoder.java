@@ -2,6 +2,7 @@ package io.streamsgd.job.spec;
 
 import io.streamsgd.core.spec.SpecValidator;
 import io.streamsgd.core.spec.UpdateSize;
+import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.source.DeadLetterCounters;
 import io.streamsgd.job.source.DeadLetters;
 import io.streamsgd.job.source.RawRecord;
@@ -60,7 +61,7 @@ public final class SpecDecoder extends ProcessFunction<RawRecord, ModelSpec> {
     }
     List<String> problems = SpecValidator.problems(spec);
     if (problems.isEmpty()) {
-      UpdateSize.problem(spec, maxRecordBytes, "streamsgd.sink.max-record-bytes")
+      UpdateSize.problem(spec, maxRecordBytes, JobOptions.SINK_MAX_RECORD_BYTES.key())
           .ifPresent(problems::add);
     }
     if (raw.key != null && !new String(raw.key, StandardCharsets.UTF_8).equals(spec.getModelId())) {

@@ -11,9 +11,12 @@ import io.streamsgd.schema.Task;
 public record SpecShape(Task task, int outputs, int dimension) {
 
   public static SpecShape of(ModelSpec spec) {
+    return of(spec, LossFunction.of(spec));
+  }
+
+  /** As {@link #of(ModelSpec)}, with the spec's loss already built. */
+  static SpecShape of(ModelSpec spec, LossFunction loss) {
     return new SpecShape(
-        spec.getTask(),
-        LossFunction.of(spec).outputs(spec.getNumClasses()),
-        spec.getFeatureDimension());
+        spec.getTask(), loss.outputs(spec.getNumClasses()), spec.getFeatureDimension());
   }
 }

@@ -1,6 +1,5 @@
 package io.streamsgd.core.spec;
 
-import io.streamsgd.core.loss.LossFunction;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +68,7 @@ public final class UpdateSize {
   }
 
   private static long outputs(ModelSpec spec) {
-    return LossFunction.of(spec).outputs(spec.getNumClasses());
+    return SpecShape.of(spec).outputs();
   }
 
   private static long parameters(ModelSpec spec, long dimension) {
