@@ -26,9 +26,7 @@ public final class CompiledSpec {
     this.loss = LossFunction.of(spec);
     this.optimizer = Optimizer.of(spec.getOptimizer());
     this.batchPolicy = BatchPolicy.of(spec.getBatch());
-    this.shape =
-        new SpecShape(
-            spec.getTask(), loss.outputs(spec.getNumClasses()), spec.getFeatureDimension());
+    this.shape = SpecShape.of(spec, loss);
     this.publication = PublicationSchedule.of(spec.getPublication());
     this.template = template;
   }
