@@ -2,8 +2,10 @@ package io.streamsgd.job.state;
 
 import io.streamsgd.core.metrics.PrequentialMetrics;
 import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.core.spec.SpecShape;
 import io.streamsgd.core.train.DivergenceRecord;
 import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.core.train.SparseParameters;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
@@ -22,10 +24,19 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Format 2 appends the divergence record (rejected batches, consecutive rejections, backoffs,
  * learning-rate scale) and the lineage (number, first version). State written in format 1 is read
  * with a clean record and rewritten in format 2 when a savepoint is restored.
+ *
+ * <p>Format 3 writes a storage byte after the fingerprint: 0 for dense parameters (the layout
+ * above), 1 for sparse storage: outputs, dimension, slot count, touch tracking (flag and origin),
+ * intercepts and their slots, then the columns holding any non-zero value, in increasing order,
+ * each with its weights, slots and touch marks; columns of zeros are not written, so a checkpoint
+ * grows with the touched columns. Dense states of a shape now stored sparse move to sparse storage
+ * when an older format is read.
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
+  private static final byte DENSE = 0;
+  private static final byte SPARSE = 1;
 
   /** The format this code writes, for the migration tests' snapshot writer. */
   public static final int FORMAT_FOR_TESTS = FORMAT;
@@ -54,6 +65,29 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     out.writeInt(spec.length);
     out.write(spec);
     out.writeLong(s.specFingerprint());
+    if (s.isSparse()) {
+      out.writeByte(SPARSE);
+      writeSparse(s.sparseParameters(), out);
+    } else {
+      out.writeByte(DENSE);
+      writeDense(s, out);
+    }
+    out.writeLong(s.version());
+    out.writeLong(s.samplesSeen());
+    out.writeInt(s.batchTarget());
+    PrequentialMetrics metrics = s.metrics();
+    out.writeLong(metrics.count());
+    DataViews.writeDoubles(metrics.sums(), out);
+    DivergenceRecord d = s.divergence();
+    out.writeLong(d.rejectedBatches());
+    out.writeInt(d.consecutiveRejections());
+    out.writeInt(d.backoffs());
+    out.writeDouble(d.learningRateScale());
+    out.writeInt(s.lineage());
+    out.writeLong(s.lineageStartVersion());
+  }
+
+  private static void writeDense(LearnerState s, DataOutputView out) throws IOException {
     LinearModel m = s.model();
     out.writeInt(m.outputs());
     out.writeInt(m.dimension());
@@ -71,19 +105,63 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
         out.writeLong(t);
       }
     }
-    out.writeLong(s.version());
-    out.writeLong(s.samplesSeen());
-    out.writeInt(s.batchTarget());
-    PrequentialMetrics metrics = s.metrics();
-    out.writeLong(metrics.count());
-    DataViews.writeDoubles(metrics.sums(), out);
-    DivergenceRecord d = s.divergence();
-    out.writeLong(d.rejectedBatches());
-    out.writeInt(d.consecutiveRejections());
-    out.writeInt(d.backoffs());
-    out.writeDouble(d.learningRateScale());
-    out.writeInt(s.lineage());
-    out.writeLong(s.lineageStartVersion());
+  }
+
+  private static void writeSparse(SparseParameters p, DataOutputView out) throws IOException {
+    int k = p.outputs();
+    out.writeInt(k);
+    out.writeInt(p.dimension());
+    out.writeInt(p.slotCount());
+    out.writeBoolean(p.tracksTouches());
+    out.writeLong(p.touchedOrigin());
+    DataViews.writeDoubles(p.intercepts(), out);
+    for (double[] slot : p.interceptSlots()) {
+      DataViews.writeDoubles(slot, out);
+    }
+    int[] positions = p.canonicalPositions();
+    out.writeInt(positions.length);
+    for (int pos : positions) {
+      out.writeInt(p.column(pos));
+      for (int j = 0; j < k; j++) {
+        out.writeDouble(p.weight(pos, j));
+        for (int s = 0; s < p.slotCount(); s++) {
+          out.writeDouble(p.slot(s, pos, j));
+        }
+        if (p.tracksTouches()) {
+          out.writeLong(p.touchedAt(pos, j));
+        }
+      }
+    }
+  }
+
+  private static SparseParameters readSparse(DataInputView in) throws IOException {
+    int k = in.readInt();
+    int dimension = in.readInt();
+    int slotCount = in.readInt();
+    SparseParameters p = new SparseParameters(k, dimension, slotCount);
+    boolean tracks = in.readBoolean();
+    long origin = in.readLong();
+    if (tracks) {
+      p.startTrackingTouches(origin);
+    }
+    System.arraycopy(DataViews.readDoubles(in), 0, p.intercepts(), 0, k);
+    for (int s = 0; s < slotCount; s++) {
+      System.arraycopy(DataViews.readDoubles(in), 0, p.interceptSlots()[s], 0, k);
+    }
+    int columns = in.readInt();
+    for (int c = 0; c < columns; c++) {
+      int pos = p.positionFor(in.readInt());
+      for (int j = 0; j < k; j++) {
+        p.setWeight(pos, j, in.readDouble());
+        for (int s = 0; s < slotCount; s++) {
+          p.setSlot(s, pos, j, in.readDouble());
+        }
+        if (tracks) {
+          p.setTouchedAt(pos, j, in.readLong());
+        }
+      }
+    }
+    return p;
   }
 
   @Override
@@ -97,6 +175,58 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
       throw new IOException("model state holds an unreadable spec: " + e.getMessage(), e);
     }
     long fingerprint = in.readLong();
+    Parameters parameters =
+        version >= 3 && in.readByte() == SPARSE
+            ? new Parameters(null, null, null, readSparse(in))
+            : readDense(in);
+    long modelVersion = in.readLong();
+    long samplesSeen = in.readLong();
+    int batchTarget = in.readInt();
+    PrequentialMetrics metrics = new PrequentialMetrics(in.readLong(), DataViews.readDoubles(in));
+    DivergenceRecord divergence =
+        version < 2
+            ? new DivergenceRecord()
+            : new DivergenceRecord(in.readLong(), in.readInt(), in.readInt(), in.readDouble());
+    if (parameters.sparse() == null && SpecShape.of(spec).sparseStorage()) {
+      // Written before sparse storage: the shape is stored sparse now.
+      parameters =
+          new Parameters(
+              null,
+              null,
+              null,
+              SparseParameters.fromDense(
+                  parameters.model(), parameters.slots(), parameters.touchedAt()));
+    }
+    LearnerState state =
+        parameters.sparse() != null
+            ? new LearnerState(
+                spec,
+                fingerprint,
+                parameters.sparse(),
+                modelVersion,
+                samplesSeen,
+                batchTarget,
+                metrics,
+                divergence)
+            : new LearnerState(
+                spec,
+                fingerprint,
+                parameters.model(),
+                parameters.slots(),
+                parameters.touchedAt(),
+                modelVersion,
+                samplesSeen,
+                batchTarget,
+                metrics,
+                divergence);
+    return version < 2 ? state : state.withLineage(in.readInt(), in.readLong());
+  }
+
+  /** The parameters as read: dense (model, slots, touch marks) or sparse. */
+  private record Parameters(
+      LinearModel model, double[][] slots, long[] touchedAt, SparseParameters sparse) {}
+
+  private static Parameters readDense(DataInputView in) throws IOException {
     int outputs = in.readInt();
     int dimension = in.readInt();
     LinearModel model =
@@ -112,37 +242,7 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
         touchedAt[i] = in.readLong();
       }
     }
-    long modelVersion = in.readLong();
-    long samplesSeen = in.readLong();
-    int batchTarget = in.readInt();
-    PrequentialMetrics metrics = new PrequentialMetrics(in.readLong(), DataViews.readDoubles(in));
-    if (version < 2) {
-      return new LearnerState(
-          spec,
-          fingerprint,
-          model,
-          slots,
-          touchedAt,
-          modelVersion,
-          samplesSeen,
-          batchTarget,
-          metrics,
-          new DivergenceRecord());
-    }
-    DivergenceRecord divergence =
-        new DivergenceRecord(in.readLong(), in.readInt(), in.readInt(), in.readDouble());
-    return new LearnerState(
-            spec,
-            fingerprint,
-            model,
-            slots,
-            touchedAt,
-            modelVersion,
-            samplesSeen,
-            batchTarget,
-            metrics,
-            divergence)
-        .withLineage(in.readInt(), in.readLong());
+    return new Parameters(model, slots, touchedAt, null);
   }
 
   @Override

@@ -86,21 +86,14 @@ final class ModelCensus {
   }
 
   /**
-   * An estimate of a model's state in bytes: its parameters, optimizer slots and lazy
-   * regularization clocks at 8 bytes each. The spec, the open batch and object overheads are left
-   * out. 0 for no state.
+   * An estimate of a model's state in bytes: its stored parameters (every weight when dense, the
+   * touched columns when sparse), optimizer slots and lazy regularization clocks at 8 bytes each.
+   * The spec, the open batch and object overheads are left out. 0 for no state.
    */
   static long estimateBytes(LearnerState state) {
     if (state == null) {
       return 0;
     }
-    long values = state.model().weights().length + state.model().intercepts().length;
-    for (double[] slot : state.slots()) {
-      values += slot.length;
-    }
-    if (state.touchedAt() != null) {
-      values += state.touchedAt().length;
-    }
-    return 8 * Math.max(1, values);
+    return 8 * Math.max(1, state.storedValues());
   }
 }

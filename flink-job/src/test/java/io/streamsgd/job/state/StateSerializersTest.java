@@ -97,6 +97,91 @@ class StateSerializersTest {
     assertThat(back.model().weights()).containsExactly(state.model().weights());
   }
 
+  /** A hashed model of 2^20 weights after 200 samples of 5 features: its touched columns only. */
+  static LearnerState trainedHashedModel(boolean sparseStorage, double l1) {
+    var spec =
+        ModelSpecs.withRegularization(
+            ModelSpecs.withOptimizer(
+                ModelSpecs.logisticRegression("big", 1 << 20, 0.1, 4),
+                io.streamsgd.schema.OptimizerKind.ADAGRAD,
+                0.1),
+            l1,
+            0);
+    LearnerState state =
+        LearnerState.initial(spec, io.streamsgd.core.spec.CompiledSpec.of(spec), sparseStorage);
+    java.util.Random rnd = new java.util.Random(3);
+    for (int b = 0; b < 50; b++) {
+      List<Sample> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        int[] idx = rnd.ints(5, 0, 1 << 20).distinct().sorted().toArray();
+        double[] val = new double[idx.length];
+        java.util.Arrays.fill(val, 1.0);
+        batch.add(
+            new Sample(
+                "big",
+                FeatureVector.sparse(idx, val),
+                rnd.nextInt(2),
+                1,
+                b,
+                Sample.Origin.UNKNOWN));
+      }
+      MinibatchUpdate.apply(state, batch);
+    }
+    return state;
+  }
+
+  @Test
+  void sparseStateRoundTripsAndItsCheckpointGrowsWithTheTouchedColumns() throws Exception {
+    LearnerState state = trainedHashedModel(true, 0.001);
+    assertThat(state.isSparse()).isTrue();
+    LearnerState back = roundTrip(new LearnerStateSerializer(), state);
+    assertThat(back).isEqualTo(state);
+    assertThat(back.model()).isEqualTo(state.model());
+    DataOutputSerializer out = new DataOutputSerializer(1 << 16);
+    new LearnerStateSerializer().serialize(state, out);
+    // 1,000 touched columns at most, each a column, a weight, a slot and a touch mark: about 28
+    // bytes, where the dense layout would write 2 x 8 MiB.
+    assertThat(state.sparseParameters().size()).isBetween(900, 1000);
+    assertThat(out.length()).isLessThan(1000 * 28 + 4096);
+    // Training on from the restored state gives the same bits as from the original.
+    LearnerState a = state.copy();
+    LearnerState b = back;
+    List<Sample> more =
+        List.of(
+            new Sample(
+                "big",
+                FeatureVector.sparse(new int[] {7, 9, 1 << 19}, new double[] {1, 1, 1}),
+                1,
+                1,
+                99,
+                Sample.Origin.UNKNOWN));
+    MinibatchUpdate.apply(a, more);
+    MinibatchUpdate.apply(b, more);
+    assertThat(b).isEqualTo(a);
+  }
+
+  @Test
+  void aDenseStateOfALargeShapeMovesToSparseStorageWhenAnOlderFormatIsRead() throws Exception {
+    LearnerState dense = trainedHashedModel(false, 0);
+    LearnerState sparse = trainedHashedModel(true, 0);
+    assertThat(dense.isSparse()).isFalse();
+    DataOutputSerializer out = new DataOutputSerializer(1 << 24);
+    new LearnerStateSerializer().serialize(dense, out);
+    byte[] format3 = out.getCopyOfBuffer();
+    // Format 2 is format 3's dense layout without the storage byte after spec and fingerprint.
+    int storageByte = 4 + java.nio.ByteBuffer.wrap(format3).getInt() + 8;
+    assertThat(format3[storageByte]).isZero();
+    byte[] format2 = new byte[format3.length - 1];
+    System.arraycopy(format3, 0, format2, 0, storageByte);
+    System.arraycopy(format3, storageByte + 1, format2, storageByte, format2.length - storageByte);
+    LearnerState migrated =
+        new LearnerStateSerializer()
+            .forFormatVersion(2)
+            .deserialize(new DataInputDeserializer(format2));
+    assertThat(migrated.isSparse()).isTrue();
+    assertThat(migrated).isEqualTo(sparse);
+  }
+
   @Test
   void publishedRecordsCrossTheNetworkUncopiedWithinAnOperatorChain() throws Exception {
     var serializer = new PublishedRecordSerializer<>(DeadLetter.class);

@@ -54,6 +54,9 @@ final class ModelJson {
     params.put("outputs", u.getParameters().getOutputs());
     params.put("dimension", u.getParameters().getDimension());
     params.put("weights", u.getParameters().getWeights());
+    if (u.getParameters().getColumns() != null) {
+      params.put("columns", u.getParameters().getColumns()); // sparse: the weights' feature indices
+    }
     params.put("intercepts", u.getParameters().getIntercepts());
     m.put("parameters", params);
     return m;

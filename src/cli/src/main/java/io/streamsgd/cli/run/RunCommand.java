@@ -314,7 +314,8 @@ public final class RunCommand implements Callable<Integer> {
               metrics(u.getMetrics()),
               nonZero,
               params.intercepts(),
-              params.weights()));
+              params.weights(),
+              params.columns()));
     }
     return new RunReport(
         input.toString(),

@@ -66,7 +66,8 @@ public record RunReport(
       Map<String, Double> metrics,
       int nonZeroWeights,
       double[] intercepts,
-      double[] weights) {}
+      double[] weights,
+      int[] columns) {}
 
   public void write(Path file) throws IOException {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);

@@ -25,13 +25,7 @@ public final class ModelUpdates {
       BatchCloseReason reason,
       Long checkpointId,
       long publishedAtMillis) {
-    LinearModel m = state.model();
-    LinearParameters parameters =
-        new LinearParameters(
-            m.outputs(),
-            m.dimension(),
-            new DoubleArrayView(m.weights().clone()),
-            new DoubleArrayView(m.intercepts().clone()));
+    LinearParameters parameters = parameters(state);
     io.streamsgd.core.metrics.PrequentialMetrics m2 = state.metrics();
     boolean regression = state.spec().getTask() == Task.REGRESSION;
     PrequentialMetrics metrics =
@@ -73,13 +67,42 @@ public final class ModelUpdates {
         .build();
   }
 
-  /** The parameters of a published update as a core model. */
+  /**
+   * The published parameters: dense as stored, or the sparse form of a sparse-stored model (its
+   * columns with a non-zero weight). Copies, so the learner may go on training meanwhile.
+   */
+  static LinearParameters parameters(LearnerState state) {
+    if (state.isSparse()) {
+      LinearModel m = state.model(); // already a copy
+      return new LinearParameters(
+          m.outputs(),
+          m.dimension(),
+          new DoubleArrayView(m.weights()),
+          new DoubleArrayView(m.intercepts()),
+          new IntArrayView(m.columns()));
+    }
+    LinearModel m = state.model();
+    return new LinearParameters(
+        m.outputs(),
+        m.dimension(),
+        new DoubleArrayView(m.weights().clone()),
+        new DoubleArrayView(m.intercepts().clone()),
+        null);
+  }
+
+  /** The parameters of a published update as a core model (dense or sparse, as published). */
   public static LinearModel model(ModelUpdate update) {
     LinearParameters p = update.getParameters();
-    return new LinearModel(
+    double[] weights = DoubleArrayView.toArray(p.getWeights());
+    double[] intercepts = DoubleArrayView.toArray(p.getIntercepts());
+    if (p.getColumns() == null) {
+      return new LinearModel(p.getOutputs(), p.getDimension(), weights, intercepts);
+    }
+    return LinearModel.sparse(
         p.getOutputs(),
         p.getDimension(),
-        DoubleArrayView.toArray(p.getWeights()),
-        DoubleArrayView.toArray(p.getIntercepts()));
+        IntArrayView.toArray(p.getColumns()),
+        weights,
+        intercepts);
   }
 }

@@ -15,14 +15,20 @@ import java.util.Objects;
  * update at which each weight was last touched (for lazy regularization of sparse models), version
  * counter, samples seen and prequential sums. The trainer keeps one per model in checkpointed state
  * and reads/writes it once per batch.
+ *
+ * <p>Parameters are stored dense (a {@link LinearModel} and slot arrays of its full size) or, for
+ * shapes above {@link SpecShape#DENSE_STORAGE_MAX_WEIGHTS} weights, sparse ({@link
+ * SparseParameters}: the touched columns only). The storage follows the shape; both train to the
+ * same bits.
  */
 public final class LearnerState {
   private ModelSpec spec;
   private CompiledSpec compiled; // built on first use: serializers restore only the spec
   private long specFingerprint;
-  private LinearModel model;
-  private double[][] slots;
+  private LinearModel model; // dense storage; null when sparse
+  private double[][] slots; // dense storage; null when sparse
   private long[] touchedAt; // null until a sparse batch needs lazy regularization
+  private SparseParameters sparse; // sparse storage; null when dense
   private long version;
   private long samplesSeen;
   private int batchTarget; // 0: the batch policy's first target
@@ -42,11 +48,36 @@ public final class LearnerState {
       int batchTarget,
       PrequentialMetrics metrics,
       DivergenceRecord divergence) {
-    this.spec = Objects.requireNonNull(spec, "spec");
-    this.specFingerprint = specFingerprint;
+    this(spec, specFingerprint, version, samplesSeen, batchTarget, metrics, divergence);
     this.model = Objects.requireNonNull(model, "model");
     this.slots = Objects.requireNonNull(slots, "slots");
     this.touchedAt = touchedAt;
+  }
+
+  /** A sparse-stored model (see {@link SparseParameters}). */
+  public LearnerState(
+      ModelSpec spec,
+      long specFingerprint,
+      SparseParameters sparse,
+      long version,
+      long samplesSeen,
+      int batchTarget,
+      PrequentialMetrics metrics,
+      DivergenceRecord divergence) {
+    this(spec, specFingerprint, version, samplesSeen, batchTarget, metrics, divergence);
+    this.sparse = Objects.requireNonNull(sparse, "sparse");
+  }
+
+  private LearnerState(
+      ModelSpec spec,
+      long specFingerprint,
+      long version,
+      long samplesSeen,
+      int batchTarget,
+      PrequentialMetrics metrics,
+      DivergenceRecord divergence) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.specFingerprint = specFingerprint;
     this.version = version;
     this.samplesSeen = samplesSeen;
     this.batchTarget = batchTarget;
@@ -61,22 +92,70 @@ public final class LearnerState {
 
   /** As {@link #initial(ModelSpec)}, with the spec's objects already built. */
   public static LearnerState initial(ModelSpec spec, CompiledSpec compiled) {
-    SpecShape shape = compiled.shape();
-    LinearModel model = LinearModel.zeros(shape.outputs(), shape.dimension());
+    return initial(spec, compiled, compiled.shape().sparseStorage());
+  }
+
+  /**
+   * As {@link #initial(ModelSpec, CompiledSpec)}, in the storage given rather than the one the
+   * shape picks: for tests and benchmarks that compare the two.
+   */
+  public static LearnerState initial(ModelSpec spec, CompiledSpec compiled, boolean sparseStorage) {
     LearnerState state =
         new LearnerState(
             spec,
             compiled.fingerprint(spec.getModelId()),
-            model,
-            newSlots(compiled.optimizer(), model),
-            null,
             0L,
             0L,
             0,
             new PrequentialMetrics(),
             new DivergenceRecord());
+    state.zeroParameters(compiled, sparseStorage);
     state.compiled = compiled;
     return state;
+  }
+
+  /** Zero parameters and slots, stored dense or sparse. */
+  private void zeroParameters(CompiledSpec compiled, boolean sparseStorage) {
+    SpecShape shape = compiled.shape();
+    touchedAt = null;
+    if (sparseStorage) {
+      sparse =
+          new SparseParameters(
+              shape.outputs(), shape.dimension(), compiled.optimizer().slotCount());
+      model = null;
+      slots = null;
+    } else {
+      sparse = null;
+      model = LinearModel.zeros(shape.outputs(), shape.dimension());
+      slots = newSlots(compiled.optimizer(), model);
+    }
+  }
+
+  /**
+   * A dense state of this model's counters over {@code view}'s parameters (see SparseBatchView).
+   */
+  LearnerState denseView(LinearModel view, double[][] viewSlots, long[] viewTouchedAt) {
+    LearnerState v =
+        new LearnerState(
+            spec,
+            specFingerprint,
+            view,
+            viewSlots,
+            viewTouchedAt,
+            version,
+            samplesSeen,
+            batchTarget,
+            metrics,
+            divergence);
+    v.compiled = compiled();
+    return v.withLineage(lineage, lineageStartVersion);
+  }
+
+  /** Takes the version, samples seen and batch target a view advanced. */
+  void takeCounters(LearnerState view) {
+    version = view.version;
+    samplesSeen = view.samplesSeen;
+    batchTarget = view.batchTarget;
   }
 
   /**
@@ -106,18 +185,49 @@ public final class LearnerState {
     for (int i = 0; i < sums.length; i++) {
       sums[i] = Double.isFinite(sums[i]) ? sums[i] : 0.0;
     }
-    return new LearnerState(
-            spec,
-            update.getSpecFingerprint(),
-            model,
-            newSlots(CompiledSpec.of(spec).optimizer(), model),
-            null,
-            update.getVersion(),
-            update.getSamplesSeen(),
-            update.getNextBatchTarget(),
-            new PrequentialMetrics(m.getCount(), sums),
-            new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale()))
-        .withLineage(update.getLineage(), update.getLineageStartVersion());
+    CompiledSpec compiled = CompiledSpec.of(spec);
+    LinearModel stored =
+        model.isSparse() && !compiled.shape().sparseStorage() ? dense(model) : model;
+    PrequentialMetrics metrics = new PrequentialMetrics(m.getCount(), sums);
+    DivergenceRecord divergence =
+        new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale());
+    LearnerState state =
+        compiled.shape().sparseStorage()
+            ? new LearnerState(
+                spec,
+                update.getSpecFingerprint(),
+                SparseParameters.of(model, compiled.optimizer().slotCount()),
+                update.getVersion(),
+                update.getSamplesSeen(),
+                update.getNextBatchTarget(),
+                metrics,
+                divergence)
+            : new LearnerState(
+                spec,
+                update.getSpecFingerprint(),
+                stored,
+                newSlots(compiled.optimizer(), stored),
+                null,
+                update.getVersion(),
+                update.getSamplesSeen(),
+                update.getNextBatchTarget(),
+                metrics,
+                divergence);
+    state.compiled = compiled;
+    return state.withLineage(update.getLineage(), update.getLineageStartVersion());
+  }
+
+  /** A sparse-form model spread over its full dimension. */
+  private static LinearModel dense(LinearModel sparseForm) {
+    LinearModel d = LinearModel.zeros(sparseForm.outputs(), sparseForm.dimension());
+    int[] cols = sparseForm.columns();
+    for (int j = 0; j < d.outputs(); j++) {
+      for (int c = 0; c < cols.length; c++) {
+        d.weights()[j * d.dimension() + cols[c]] = sparseForm.weights()[j * cols.length + c];
+      }
+    }
+    System.arraycopy(sparseForm.intercepts(), 0, d.intercepts(), 0, d.outputs());
+    return d;
   }
 
   private static double orZero(Double v) {
@@ -144,16 +254,17 @@ public final class LearnerState {
   public boolean adopt(ModelSpec newSpec, CompiledSpec newCompiled) {
     boolean newShape = !compiled().shape().equals(newCompiled.shape());
     if (newShape) {
-      SpecShape shape = newCompiled.shape();
-      model = LinearModel.zeros(shape.outputs(), shape.dimension());
-      slots = newSlots(newCompiled.optimizer(), model);
-      touchedAt = null;
+      zeroParameters(newCompiled, newCompiled.shape().sparseStorage());
       metrics = new PrequentialMetrics();
       batchTarget = 0;
       lineage++;
       lineageStartVersion = version + 1;
     } else if (newSpec.getOptimizer().getKind() != spec.getOptimizer().getKind()) {
-      slots = newSlots(newCompiled.optimizer(), model);
+      if (sparse != null) {
+        sparse.resetSlots(newCompiled.optimizer().slotCount());
+      } else {
+        slots = newSlots(newCompiled.optimizer(), model);
+      }
     }
     if (!newShape && !newSpec.getBatch().equals(spec.getBatch())) {
       batchTarget = 0; // a new batch policy starts from its own first target
@@ -243,10 +354,37 @@ public final class LearnerState {
     return specFingerprint;
   }
 
+  /**
+   * The parameters: the stored model when dense; when sparse, a sorted copy of the columns with a
+   * non-zero weight (what is published).
+   */
   public LinearModel model() {
-    return model;
+    return sparse != null ? sparse.toModel() : model;
   }
 
+  /** Whether the parameters are stored sparse. */
+  public boolean isSparse() {
+    return sparse != null;
+  }
+
+  /** The sparse storage; null when dense. */
+  public SparseParameters sparseParameters() {
+    return sparse;
+  }
+
+  /** Values the parameters take in memory: weights, intercepts, slots and touch marks. */
+  public long storedValues() {
+    if (sparse != null) {
+      return sparse.storedValues();
+    }
+    long values = model.weights().length + model.intercepts().length;
+    for (double[] slot : slots) {
+      values += slot.length;
+    }
+    return values + (touchedAt == null ? 0 : touchedAt.length);
+  }
+
+  /** Dense storage's slot arrays (weights' then intercepts'); null when sparse. */
   public double[][] slots() {
     return slots;
   }
@@ -277,22 +415,36 @@ public final class LearnerState {
   }
 
   public LearnerState copy() {
-    double[][] s = new double[slots.length][];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = slots[i].clone();
+    LearnerState copy;
+    if (sparse != null) {
+      copy =
+          new LearnerState(
+              spec,
+              specFingerprint,
+              sparse.copy(),
+              version,
+              samplesSeen,
+              batchTarget,
+              metrics.copy(),
+              divergence.copy());
+    } else {
+      double[][] s = new double[slots.length][];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = slots[i].clone();
+      }
+      copy =
+          new LearnerState(
+              spec,
+              specFingerprint,
+              model.copy(),
+              s,
+              touchedAt == null ? null : touchedAt.clone(),
+              version,
+              samplesSeen,
+              batchTarget,
+              metrics.copy(),
+              divergence.copy());
     }
-    LearnerState copy =
-        new LearnerState(
-            spec,
-            specFingerprint,
-            model.copy(),
-            s,
-            touchedAt == null ? null : touchedAt.clone(),
-            version,
-            samplesSeen,
-            batchTarget,
-            metrics.copy(),
-            divergence.copy());
     copy.compiled = compiled;
     return copy.withLineage(lineage, lineageStartVersion);
   }
@@ -308,9 +460,10 @@ public final class LearnerState {
         && samplesSeen == l.samplesSeen
         && batchTarget == l.batchTarget
         && spec.equals(l.spec)
-        && model.equals(l.model)
+        && Objects.equals(model, l.model)
         && Arrays.deepEquals(slots, l.slots)
         && Arrays.equals(touchedAt, l.touchedAt)
+        && Objects.equals(sparse, l.sparse)
         && metrics.equals(l.metrics)
         && divergence.equals(l.divergence)
         && lineage == l.lineage
@@ -319,7 +472,7 @@ public final class LearnerState {
 
   @Override
   public int hashCode() {
-    return Objects.hash(spec.getModelId(), version, samplesSeen, model);
+    return Objects.hash(spec.getModelId(), version, samplesSeen);
   }
 
   @Override
@@ -331,7 +484,7 @@ public final class LearnerState {
         + ", seen="
         + samplesSeen
         + ", "
-        + model
+        + (sparse != null ? "sparse, " + sparse.size() + " columns stored" : model)
         + "}";
   }
 }

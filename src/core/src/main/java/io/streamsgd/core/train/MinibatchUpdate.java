@@ -42,6 +42,13 @@ public final class MinibatchUpdate {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("cannot apply an empty batch");
     }
+    if (state.isSparse()) {
+      long versionBefore = state.version();
+      SparseBatchView view = SparseBatchView.of(state, batch);
+      BatchResult result = apply(view.state(), view.batch());
+      view.writeBack(versionBefore);
+      return result;
+    }
     ModelSpec spec = state.spec();
     LinearModel model = state.model();
     int n = batch.size();
@@ -320,6 +327,10 @@ public final class MinibatchUpdate {
    * for the adaptive batch tests. Changes nothing.
    */
   public static GradientStatistics statistics(LearnerState state, List<Sample> batch) {
+    if (state.isSparse()) {
+      SparseBatchView view = SparseBatchView.of(state, batch);
+      return statistics(view.state(), view.batch());
+    }
     boolean dense = allDense(batch);
     Workspace ws = WORKSPACE.get();
     Forward fwd = forward(state, batch, dense, ws, null);

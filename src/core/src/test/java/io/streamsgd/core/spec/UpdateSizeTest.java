@@ -18,9 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class UpdateSizeTest {
 
-  /** An update with every optional field set: a trained model, metrics, a checkpoint id. */
+  /**
+   * An update with every optional field set: a trained model, metrics, a checkpoint id; stored (and
+   * so published) dense, the largest form of a model touched in few columns.
+   */
   private static int encodedUpdateBytes(ModelSpec spec) {
-    LearnerState state = LearnerState.initial(spec);
+    LearnerState state = LearnerState.initial(spec, CompiledSpec.of(spec), false);
     int d = spec.getFeatureDimension();
     double[] x = new double[d];
     x[0] = 1;
