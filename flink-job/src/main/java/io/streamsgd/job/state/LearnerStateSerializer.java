@@ -27,10 +27,10 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Format 3 writes a storage byte after the fingerprint: 0 for dense parameters (the layout
  * above), 1 for sparse storage: outputs, dimension, slot count, touch tracking (flag and origin),
- * intercepts and their slots, then the columns holding any non-zero value, in increasing order,
- * each with its weights, slots and touch marks; columns of zeros are not written, so a checkpoint
- * grows with the touched columns. Dense states of a shape now stored sparse move to sparse storage
- * when an older format is read.
+ * the count of columns kept in parameter blocks (RocksDB layout), intercepts and their slots, then
+ * the columns holding any non-zero value, in increasing order, each with its weights, slots and
+ * touch marks; columns of zeros are not written, so a checkpoint grows with the touched columns.
+ * Dense states of a shape now stored sparse move to sparse storage when an older format is read.
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
@@ -114,6 +114,7 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     out.writeInt(p.slotCount());
     out.writeBoolean(p.tracksTouches());
     out.writeLong(p.touchedOrigin());
+    out.writeLong(p.columnsElsewhere());
     DataViews.writeDoubles(p.intercepts(), out);
     for (double[] slot : p.interceptSlots()) {
       DataViews.writeDoubles(slot, out);
@@ -144,6 +145,7 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     if (tracks) {
       p.startTrackingTouches(origin);
     }
+    p.setColumnsElsewhere(in.readLong());
     System.arraycopy(DataViews.readDoubles(in), 0, p.intercepts(), 0, k);
     for (int s = 0; s < slotCount; s++) {
       System.arraycopy(DataViews.readDoubles(in), 0, p.interceptSlots()[s], 0, k);

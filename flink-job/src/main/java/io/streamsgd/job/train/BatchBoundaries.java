@@ -10,6 +10,7 @@ import io.streamsgd.core.train.SampleValidator;
 import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.TimeDomain;
+import java.util.List;
 import org.apache.flink.metrics.Counter;
 
 /**
@@ -131,12 +132,19 @@ final class BatchBoundaries {
             () -> {
               testsEvaluated.inc();
               try {
-                LearnerState learner = state.model.value();
-                return MinibatchUpdate.statistics(
-                    learner != null
-                        ? learner
-                        : LearnerState.initial(SpecLookup.forModel(spec, call.modelId()), compiled),
-                    state.openSamples());
+                LearnerState learner = state.store.value();
+                List<Sample> open = state.openSamples();
+                if (learner == null) {
+                  return MinibatchUpdate.statistics(
+                      LearnerState.initial(SpecLookup.forModel(spec, call.modelId()), compiled),
+                      open);
+                }
+                state.store.loadFor(learner, open);
+                try {
+                  return MinibatchUpdate.statistics(learner, open);
+                } finally {
+                  state.store.release(learner);
+                }
               } catch (Exception e) {
                 throw new IllegalStateException(
                     "cannot read the state of model " + call.modelId(), e);

@@ -43,12 +43,13 @@ final class BatchCloser {
       List<Sample> samples, OpenBatch meta, ModelSpec spec, BatchCloseReason reason, ModelCall call)
       throws Exception {
     String modelId = call.modelId();
-    LearnerState learner = state.model.value();
+    LearnerState learner = state.store.value();
     long bytesBefore = ModelCensus.estimateBytes(learner);
     CompiledSpec compiled = specs.compiled(spec);
     if (learner == null) {
       learner = LearnerState.initial(SpecLookup.forModel(spec, modelId), compiled);
     } else if (learner.specFingerprint() != compiled.fingerprint(modelId)) {
+      state.store.loadAll(learner); // a new spec may reset slots or start a new lineage: all of it
       adoptSpec(learner, SpecLookup.forModel(spec, modelId), compiled);
     } else {
       learner.useCompiled(compiled);
@@ -63,6 +64,7 @@ final class BatchCloser {
       }
     }
     if (!valid.isEmpty()) {
+      state.store.loadFor(learner, valid);
       BatchResult result = MinibatchUpdate.apply(learner, valid);
       long now = call.now();
       // A refused batch is published too (applied = false, the previous parameters): consumers
@@ -76,7 +78,9 @@ final class BatchCloser {
             valid.size(),
             learner.divergence().learningRateScale());
       }
-      state.model.update(learner);
+      state.store.write(learner);
+    } else {
+      state.store.release(learner);
     }
     OpenBatch next = OpenBatch.next(learner.nextBatchTarget());
     state.batch.update(next);

@@ -65,7 +65,7 @@ public final class MinibatchTrainer
 
   @Override
   public void open(OpenContext openContext) throws Exception {
-    state = new TrainerState(getRuntimeContext());
+    state = new TrainerState(getRuntimeContext(), options.parameterBlocks());
     String defaultJson = options.defaultSpecJson();
     specs =
         new SpecLookup(

@@ -86,7 +86,7 @@ final class Publication {
       mark.timer = -1;
     }
     if (mark.pending()) {
-      LearnerState learner = state.model.value();
+      LearnerState learner = state.store.value();
       // The pending update is the model's latest, unless the spec has since dropped its schedule
       // and published every newer version already.
       if (learner.version() == mark.pendingVersion) {
@@ -110,10 +110,12 @@ final class Publication {
   }
 
   private void publish(
-      LearnerState learner, BatchResult result, BatchCloseReason reason, ModelCall call) {
+      LearnerState learner, BatchResult result, BatchCloseReason reason, ModelCall call)
+      throws Exception {
     call.publish(
         ModelUpdates.snapshot(
             learner,
+            state.store.published(learner),
             result,
             reason,
             exactlyOnce ? lastCheckpointId.getAsLong() + 1 : null,

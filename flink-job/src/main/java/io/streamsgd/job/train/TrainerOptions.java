@@ -3,6 +3,7 @@ package io.streamsgd.job.train;
 import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.config.MissingSpecPolicy;
 import io.streamsgd.job.config.SinkGuarantee;
+import io.streamsgd.job.config.StateBackendKind;
 import java.io.Serializable;
 import java.util.Set;
 
@@ -14,13 +15,16 @@ import java.util.Set;
  * @param specPollMillis how often samples held for a spec look for it again (policy WAIT)
  * @param exactlyOnce whether updates name the checkpoint whose transaction commits them
  * @param watchedModelIds the models that get gauges of their own (see {@link TrainerMetrics})
+ * @param parameterBlocks whether large models keep their columns in blocks of map state, so that a
+ *     batch rewrites only the blocks it touches (see {@link ModelStore}): the RocksDB layout
  */
 public record TrainerOptions(
     MissingSpecPolicy missingSpec,
     String defaultSpecJson,
     long specPollMillis,
     boolean exactlyOnce,
-    Set<String> watchedModelIds)
+    Set<String> watchedModelIds,
+    boolean parameterBlocks)
     implements Serializable {
 
   public TrainerOptions {
@@ -32,7 +36,7 @@ public record TrainerOptions(
 
   /** Waits for specs (polling every 100 ms), no default spec, exactly-once, no watched models. */
   public static TrainerOptions defaults() {
-    return new TrainerOptions(MissingSpecPolicy.WAIT, null, 100, true, Set.of());
+    return new TrainerOptions(MissingSpecPolicy.WAIT, null, 100, true, Set.of(), false);
   }
 
   public static TrainerOptions from(JobSettings s) {
@@ -41,18 +45,29 @@ public record TrainerOptions(
         s.defaultSpecJson,
         s.specPollInterval.toMillis(),
         s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE,
-        Set.copyOf(s.metricsModelIds));
+        Set.copyOf(s.metricsModelIds),
+        // RocksDB rewrites a value whole on each write: large models keep their columns in blocks.
+        s.stateBackend == StateBackendKind.ROCKSDB);
   }
 
   public TrainerOptions withMissingSpec(MissingSpecPolicy policy, String defaultSpec) {
-    return new TrainerOptions(policy, defaultSpec, specPollMillis, exactlyOnce, watchedModelIds);
+    return new TrainerOptions(
+        policy, defaultSpec, specPollMillis, exactlyOnce, watchedModelIds, parameterBlocks);
   }
 
   public TrainerOptions withExactlyOnce(boolean on) {
-    return new TrainerOptions(missingSpec, defaultSpecJson, specPollMillis, on, watchedModelIds);
+    return new TrainerOptions(
+        missingSpec, defaultSpecJson, specPollMillis, on, watchedModelIds, parameterBlocks);
   }
 
   public TrainerOptions withWatchedModelIds(Set<String> ids) {
-    return new TrainerOptions(missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, ids);
+    return new TrainerOptions(
+        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, ids, parameterBlocks);
+  }
+
+  /** Large models' columns in blocks of map state (the RocksDB layout) or in the model value. */
+  public TrainerOptions withParameterBlocks(boolean on) {
+    return new TrainerOptions(
+        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, watchedModelIds, on);
   }
 }

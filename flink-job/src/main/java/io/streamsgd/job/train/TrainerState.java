@@ -4,14 +4,18 @@ import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.state.LearnerStateSerializer;
 import io.streamsgd.job.state.OpenBatchSerializer;
+import io.streamsgd.job.state.ParameterBlockSerializer;
 import io.streamsgd.job.state.SampleSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
 
 /**
  * The trainer's keyed state, per model id: the model ({@link LearnerState}: spec, parameters,
@@ -22,12 +26,16 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
  */
 final class TrainerState {
   final ValueState<LearnerState> model;
+  final MapState<Integer, ParameterBlock> blocks;
+  final ModelStore store;
   final ListState<Sample> samples;
   final ValueState<OpenBatch> batch;
   final ValueState<PublicationMark> publication;
 
-  TrainerState(RuntimeContext context) {
+  TrainerState(RuntimeContext context, boolean parameterBlocks) {
     model = context.getState(modelDescriptor());
+    blocks = context.getMapState(blocksDescriptor());
+    store = new ModelStore(model, blocks, parameterBlocks);
     samples = context.getListState(openBatchDescriptor());
     batch = context.getState(openBatchMetaDescriptor());
     publication = context.getState(publicationDescriptor());
@@ -35,6 +43,12 @@ final class TrainerState {
 
   static ValueStateDescriptor<LearnerState> modelDescriptor() {
     return new ValueStateDescriptor<>("model", new LearnerStateSerializer());
+  }
+
+  /** A large model's columns in blocks, under the RocksDB layout (see {@link ModelStore}). */
+  static MapStateDescriptor<Integer, ParameterBlock> blocksDescriptor() {
+    return new MapStateDescriptor<>(
+        "parameter-blocks", IntSerializer.INSTANCE, new ParameterBlockSerializer());
   }
 
   static ListStateDescriptor<Sample> openBatchDescriptor() {

@@ -72,7 +72,7 @@ final class WaitingForSpec {
     }
     state.samples.clear();
     call.timers().deleteProcessingTimeTimer(meta.specPollTimer);
-    LearnerState learner = state.model.value();
+    LearnerState learner = state.store.value();
     state.batch.update(OpenBatch.next(learner == null ? 0 : learner.nextBatchTarget()));
     for (Sample s : held) {
       boundaries.accept(s, spec, state.batch.value(), call);

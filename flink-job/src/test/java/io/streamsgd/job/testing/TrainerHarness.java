@@ -31,6 +31,18 @@ public final class TrainerHarness {
     return this;
   }
 
+  private boolean rocksDb;
+
+  /**
+   * On embedded RocksDB (incremental checkpoints), large models in parameter blocks, as the job
+   * runs with {@code streamsgd.state.backend=ROCKSDB}.
+   */
+  public TrainerHarness rocksDb() {
+    rocksDb = true;
+    options = options.withParameterBlocks(true);
+    return this;
+  }
+
   public TrainerHarness options(TrainerOptions trainerOptions) {
     options = trainerOptions;
     return this;
@@ -39,14 +51,19 @@ public final class TrainerHarness {
   /** A harness not yet opened (to restore a snapshot into it first). */
   public KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> build()
       throws Exception {
-    return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(
-            new MinibatchTrainer(options), List.of(SpecBroadcast.DESCRIPTOR)),
-        Sample::modelId,
-        Types.STRING,
-        128,
-        1,
-        0);
+    var h =
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(
+                new MinibatchTrainer(options), List.of(SpecBroadcast.DESCRIPTOR)),
+            Sample::modelId,
+            Types.STRING,
+            128,
+            1,
+            0);
+    if (rocksDb) {
+      h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend(true));
+    }
+    return h;
   }
 
   /** An opened harness that has received {@code specs} on the broadcast side. */

@@ -25,7 +25,22 @@ public final class ModelUpdates {
       BatchCloseReason reason,
       Long checkpointId,
       long publishedAtMillis) {
-    LinearParameters parameters = parameters(state);
+    return snapshot(state, null, batch, reason, checkpointId, publishedAtMillis);
+  }
+
+  /**
+   * As {@link #snapshot(LearnerState, BatchResult, BatchCloseReason, Long, long)}, with the
+   * parameters given (a state layout that keeps columns apart assembles them); null: the state's
+   * own.
+   */
+  public static ModelUpdate snapshot(
+      LearnerState state,
+      LinearModel model,
+      BatchResult batch,
+      BatchCloseReason reason,
+      Long checkpointId,
+      long publishedAtMillis) {
+    LinearParameters parameters = parameters(model != null ? model : state.model());
     io.streamsgd.core.metrics.PrequentialMetrics m2 = state.metrics();
     boolean regression = state.spec().getTask() == Task.REGRESSION;
     PrequentialMetrics metrics =
@@ -71,23 +86,16 @@ public final class ModelUpdates {
    * The published parameters: dense as stored, or the sparse form of a sparse-stored model (its
    * columns with a non-zero weight). Copies, so the learner may go on training meanwhile.
    */
-  static LinearParameters parameters(LearnerState state) {
-    if (state.isSparse()) {
-      LinearModel m = state.model(); // already a copy
-      return new LinearParameters(
-          m.outputs(),
-          m.dimension(),
-          new DoubleArrayView(m.weights()),
-          new DoubleArrayView(m.intercepts()),
-          new IntArrayView(m.columns()));
-    }
-    LinearModel m = state.model();
+  private static LinearParameters parameters(LinearModel m) {
+    // A sparse model here is a copy already (a sparse state's model()); a dense one is the live
+    // arrays, which the learner goes on updating.
+    boolean copy = !m.isSparse();
     return new LinearParameters(
         m.outputs(),
         m.dimension(),
-        new DoubleArrayView(m.weights().clone()),
-        new DoubleArrayView(m.intercepts().clone()),
-        null);
+        new DoubleArrayView(copy ? m.weights().clone() : m.weights()),
+        new DoubleArrayView(copy ? m.intercepts().clone() : m.intercepts()),
+        m.isSparse() ? new IntArrayView(m.columns()) : null);
   }
 
   /** The parameters of a published update as a core model (dense or sparse, as published). */

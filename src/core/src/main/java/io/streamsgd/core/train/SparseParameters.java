@@ -31,6 +31,7 @@ public final class SparseParameters {
   private long touchedOrigin = -1; // the value every column had when touchedAt was created
   private final double[] intercepts;
   private double[][] interceptSlots; // [slot][output]
+  private long columnsElsewhere; // columns a state layout keeps outside this object (see below)
 
   public SparseParameters(int outputs, int dimension, int slotCount) {
     this.outputs = outputs;
@@ -70,7 +71,44 @@ public final class SparseParameters {
   /** Values held: weights, slots and touch marks of every stored column, and the intercepts'. */
   public long storedValues() {
     long perColumn = (long) outputs * (1 + slotCount + (touchedAt == null ? 0 : 1));
-    return size * perColumn + (long) outputs * (1 + slotCount);
+    return (size + columnsElsewhere) * perColumn + (long) outputs * (1 + slotCount);
+  }
+
+  /**
+   * Columns kept outside this object: a state layout that stores columns in blocks of their own (so
+   * that a write touches only the blocks a batch changed) holds here only the columns it loaded for
+   * the batch at hand, and counts the rest here for size reports.
+   */
+  public long columnsElsewhere() {
+    return columnsElsewhere;
+  }
+
+  public void setColumnsElsewhere(long columns) {
+    columnsElsewhere = columns;
+  }
+
+  /** Forgets every stored column (intercepts, slots and the touch origin stay). */
+  public void clearColumns() {
+    Arrays.fill(table, EMPTY);
+    size = 0;
+    if (columns.length > 64) {
+      int outputsNow = outputs;
+      columns = new int[16];
+      weights = new double[16 * outputsNow];
+      for (int s = 0; s < slotCount; s++) {
+        slots[s] = new double[16 * outputsNow];
+      }
+      if (touchedAt != null) {
+        touchedAt = new long[16 * outputsNow];
+      }
+      table = new int[64];
+      Arrays.fill(table, EMPTY);
+    } else {
+      Arrays.fill(weights, 0.0);
+      for (double[] slot : slots) {
+        Arrays.fill(slot, 0.0);
+      }
+    }
   }
 
   public double[] intercepts() {
@@ -348,6 +386,7 @@ public final class SparseParameters {
     c.touchedAt = touchedAt == null ? null : touchedAt.clone();
     c.touchedOrigin = touchedOrigin;
     c.size = size;
+    c.columnsElsewhere = columnsElsewhere;
     System.arraycopy(intercepts, 0, c.intercepts, 0, outputs);
     for (int s = 0; s < slotCount; s++) {
       c.interceptSlots[s] = interceptSlots[s].clone();
@@ -366,6 +405,7 @@ public final class SparseParameters {
         || dimension != other.dimension
         || slotCount != other.slotCount
         || touchedOrigin != other.touchedOrigin
+        || columnsElsewhere != other.columnsElsewhere
         || (touchedAt == null) != (other.touchedAt == null)
         || !Arrays.equals(intercepts, other.intercepts)
         || !Arrays.deepEquals(interceptSlots, other.interceptSlots)) {

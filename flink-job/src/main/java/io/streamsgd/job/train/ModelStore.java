@@ -1,0 +1,266 @@
+package io.streamsgd.job.train;
+
+import io.streamsgd.core.model.LinearModel;
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.core.train.SparseParameters;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+
+/**
+ * Where a model's {@link LearnerState} lives in keyed state, in one of two layouts.
+ *
+ * <p>The value layout (heap backends) keeps everything in one value: on the heap a read or write is
+ * a reference, and a checkpoint writes each model once, its sparse columns only.
+ *
+ * <p>The block layout (RocksDB) keeps a sparse model's columns in {@link ParameterBlock}s of map
+ * state, the rest in the value. RocksDB serializes a value whole on every write, so a model of a
+ * million touched columns written per sample would rewrite megabytes per sample, and every
+ * incremental checkpoint would upload them. Blocks make a batch read and write only the blocks of
+ * the columns it touches ({@link #loadFor}, {@link #write}), and an incremental checkpoint upload
+ * only those. Publication reads all blocks ({@link #published}) without writing them.
+ *
+ * <p>Dense models are one value in both layouts. Each call handles one model (the current key);
+ * what it loaded is remembered until the next {@link #value()}.
+ */
+final class ModelStore {
+  private final ValueState<LearnerState> model;
+  private final MapState<Integer, ParameterBlock> blocks;
+  private final boolean blockLayout;
+  private final Map<Integer, Integer> loaded = new HashMap<>(); // block -> its columns when read
+
+  ModelStore(
+      ValueState<LearnerState> model,
+      MapState<Integer, ParameterBlock> blocks,
+      boolean blockLayout) {
+    this.model = model;
+    this.blocks = blocks;
+    this.blockLayout = blockLayout;
+  }
+
+  /**
+   * The current model's state without the columns the block layout keeps apart (load them with
+   * {@link #loadFor} or {@link #loadAll}); null before its first batch.
+   */
+  LearnerState value() throws Exception {
+    loaded.clear();
+    LearnerState v = model.value();
+    if (!blockLayout && v != null && v.isSparse() && !blocks.isEmpty()) {
+      // Restored from the block layout (a savepoint taken on RocksDB): back into the value.
+      loadAll(v);
+      blocks.clear();
+      v.sparseParameters().setColumnsElsewhere(0);
+      loaded.clear();
+    }
+    return v;
+  }
+
+  /** Loads the blocks of the columns {@code samples} touch (block layout, sparse models). */
+  void loadFor(LearnerState v, List<Sample> samples) throws Exception {
+    if (!blockLayout || !v.isSparse()) {
+      return;
+    }
+    for (Sample s : samples) {
+      if (s.features().isDense()) {
+        loadAll(v);
+        return;
+      }
+    }
+    for (Sample s : samples) {
+      int[] idx = s.features().indices();
+      for (int column : idx) {
+        int block = ParameterBlock.blockOf(column);
+        if (!loaded.containsKey(block)) {
+          ParameterBlock b = blocks.get(block);
+          loaded.put(block, b == null ? 0 : b.columns.length);
+          if (b != null) {
+            put(v.sparseParameters(), b);
+          }
+        }
+      }
+    }
+  }
+
+  /** Loads every block not loaded yet (block layout, sparse models). */
+  void loadAll(LearnerState v) throws Exception {
+    if (!v.isSparse()) {
+      return;
+    }
+    for (Map.Entry<Integer, ParameterBlock> e : blocks.entries()) {
+      if (!loaded.containsKey(e.getKey())) {
+        loaded.put(e.getKey(), e.getValue().columns.length);
+        put(v.sparseParameters(), e.getValue());
+      }
+    }
+  }
+
+  private static void put(SparseParameters store, ParameterBlock b) {
+    int k = store.outputs();
+    int slots = store.slotCount();
+    int stride = k * (1 + slots);
+    for (int c = 0; c < b.columns.length; c++) {
+      int p = store.positionFor(b.columns[c]);
+      int base = c * stride;
+      for (int j = 0; j < k; j++) {
+        store.setWeight(p, j, b.values[base + j]);
+        for (int s = 0; s < slots; s++) {
+          store.setSlot(s, p, j, b.values[base + k * (1 + s) + j]);
+        }
+        if (b.touchedAt != null && store.tracksTouches()) {
+          store.setTouchedAt(p, j, b.touchedAt[c * k + j]);
+        }
+      }
+    }
+  }
+
+  /**
+   * The whole model as published: the loaded columns as they stand now and every other block as
+   * stored. Blocks are only read.
+   */
+  LinearModel published(LearnerState v) throws Exception {
+    if (!blockLayout || !v.isSparse()) {
+      return v.model();
+    }
+    SparseParameters store = v.sparseParameters();
+    int k = store.outputs();
+    List<int[]> otherColumns = new ArrayList<>();
+    List<double[]> otherValues = new ArrayList<>();
+    int n = 0;
+    for (Map.Entry<Integer, ParameterBlock> e : blocks.entries()) {
+      if (!loaded.containsKey(e.getKey())) {
+        otherColumns.add(e.getValue().columns);
+        otherValues.add(e.getValue().values);
+        n += e.getValue().columns.length;
+      }
+    }
+    int[] positions = store.canonicalPositions();
+    long[] order = new long[n + positions.length]; // column << 32 | source index
+    double[][] sourceValues = new double[otherColumns.size()][];
+    int m = 0;
+    int next = 0;
+    int[] sourceOffset = new int[otherColumns.size() + 1];
+    int[] flatColumn = new int[n];
+    int[] flatBlock = new int[n];
+    for (int b = 0; b < otherColumns.size(); b++) {
+      sourceValues[b] = otherValues.get(b);
+      sourceOffset[b] = next;
+      for (int c = 0; c < otherColumns.get(b).length; c++) {
+        flatColumn[next] = c;
+        flatBlock[next] = b;
+        order[m++] = ((long) otherColumns.get(b)[c] << 32) | next;
+        next++;
+      }
+    }
+    for (int i = 0; i < positions.length; i++) {
+      order[m++] = ((long) store.column(positions[i]) << 32) | (n + i);
+    }
+    Arrays.sort(order, 0, m);
+    int stride = k * (1 + store.slotCount());
+    int[] cols = new int[m];
+    double[] w = new double[m * k];
+    int out = 0;
+    for (int i = 0; i < m; i++) {
+      int src = (int) order[i];
+      boolean any = false;
+      for (int j = 0; j < k; j++) {
+        double x =
+            src < n
+                ? sourceValues[flatBlock[src]][flatColumn[src] * stride + j]
+                : store.weight(positions[src - n], j);
+        w[j * m + out] = x; // row stride fixed below
+        any |= x != 0.0;
+      }
+      if (any) {
+        cols[out++] = (int) (order[i] >>> 32);
+      } else {
+        for (int j = 0; j < k; j++) {
+          w[j * m + out] = 0.0;
+        }
+      }
+    }
+    double[] weights = new double[out * k];
+    for (int j = 0; j < k; j++) {
+      System.arraycopy(w, j * m, weights, j * out, out);
+    }
+    return LinearModel.sparse(
+        k, store.dimension(), Arrays.copyOf(cols, out), weights, store.intercepts().clone());
+  }
+
+  /**
+   * Writes the model. In the block layout, a sparse model's loaded columns go back to their blocks
+   * (a block left without columns is removed) and leave the value.
+   */
+  void write(LearnerState v) throws Exception {
+    if (blockLayout && v.isSparse()) {
+      writeBlocks(v.sparseParameters());
+    } else if (blockLayout && !loaded.isEmpty()) {
+      // A sparse model that became dense (a spec of another shape): its blocks go.
+      blocks.clear();
+    }
+    loaded.clear();
+    model.update(v);
+  }
+
+  private void writeBlocks(SparseParameters store) throws Exception {
+    int k = store.outputs();
+    int slots = store.slotCount();
+    int stride = k * (1 + slots);
+    boolean touches = store.tracksTouches();
+    int[] positions = store.canonicalPositions(); // increasing columns, none of only zeros
+    long elsewhere = store.columnsElsewhere();
+    for (int count : loaded.values()) {
+      elsewhere -= count;
+    }
+    Map<Integer, Integer> written = new HashMap<>();
+    int from = 0;
+    while (from < positions.length) {
+      int block = ParameterBlock.blockOf(store.column(positions[from]));
+      int to = from;
+      while (to < positions.length
+          && ParameterBlock.blockOf(store.column(positions[to])) == block) {
+        to++;
+      }
+      int size = to - from;
+      int[] columns = new int[size];
+      double[] values = new double[size * stride];
+      long[] touchedAt = touches ? new long[size * k] : null;
+      for (int c = 0; c < size; c++) {
+        int p = positions[from + c];
+        columns[c] = store.column(p);
+        for (int j = 0; j < k; j++) {
+          values[c * stride + j] = store.weight(p, j);
+          for (int s = 0; s < slots; s++) {
+            values[c * stride + k * (1 + s) + j] = store.slot(s, p, j);
+          }
+          if (touches) {
+            touchedAt[c * k + j] = store.touchedAt(p, j);
+          }
+        }
+      }
+      blocks.put(block, new ParameterBlock(columns, values, touchedAt));
+      written.put(block, size);
+      elsewhere += size;
+      from = to;
+    }
+    for (int block : loaded.keySet()) {
+      if (!written.containsKey(block) && loaded.get(block) > 0) {
+        blocks.remove(block);
+      }
+    }
+    store.clearColumns();
+    store.setColumnsElsewhere(elsewhere);
+  }
+
+  /** After a read-only use (an adaptive test): the loaded columns leave the value unwritten. */
+  void release(LearnerState v) {
+    if (blockLayout && v != null && v.isSparse()) {
+      v.sparseParameters().clearColumns();
+    }
+    loaded.clear();
+  }
+}
