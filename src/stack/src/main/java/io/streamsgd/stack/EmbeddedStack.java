@@ -43,6 +43,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private final TopicLayout topics;
   private final EmbeddedKafkaBroker broker;
   private JobClient trainer;
+  private int restPort;
   private ModelServingApp serving;
   private boolean keepWorkDir;
   private boolean closed;
@@ -107,6 +108,22 @@ public final class EmbeddedStack implements AutoCloseable {
     return c;
   }
 
+  /**
+   * The REST address of the trainer's MiniCluster (checkpoint statistics, metrics) while its job
+   * runs; null before {@link #startTrainer}.
+   */
+  public String restUrl() {
+    return restPort == 0 ? null : "http://127.0.0.1:" + restPort;
+  }
+
+  /** A port free now, so the MiniCluster's REST endpoint has an address the stack knows. */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   /** Submits the trainer to a new Flink MiniCluster with {@code parallelism} slots. */
   public JobClient startTrainer(Configuration jobOptions) throws Exception {
     JobSettings settings = JobSettings.from(jobOptions);
@@ -114,7 +131,9 @@ public final class EmbeddedStack implements AutoCloseable {
     flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
     flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     flink.set(RestOptions.ADDRESS, "127.0.0.1");
-    flink.set(RestOptions.BIND_PORT, "0");
+    restPort = freePort();
+    flink.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+    flink.set(RestOptions.PORT, restPort);
     flink.set(TaskManagerOptions.HOST, "127.0.0.1");
     // Everything Flink writes stays under the work directory, which closing the stack removes.
     flink.setString("io.tmp.dirs", workDir.resolve("flink-tmp").toString());

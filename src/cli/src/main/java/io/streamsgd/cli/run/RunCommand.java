@@ -180,14 +180,26 @@ public final class RunCommand implements Callable<Integer> {
       try (ModelSubscriber models =
           new ModelSubscriber(
               Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
-        long trainedAt = follow(client, models, stats.samples(), trainStart);
+        CheckpointWatch checkpoints =
+            new CheckpointWatch(stack.restUrl(), client.getJobID().toHexString());
+        long trainedAt = follow(client, models, stats.samples(), trainStart, checkpoints);
         double trainSeconds = (trainedAt - trainStart) / 1e9;
         if (!models.awaitCaughtUp(Duration.ofMinutes(2))) {
           throw new IllegalStateException("could not read the models topic to its end");
         }
         finals = models.all();
         Map<String, Long> deadLetters = countDeadLetters(stack);
-        RunReport result = report(fmt, stats, specs, finals, deadLetters, trainSeconds);
+        long updates = finals.values().stream().mapToLong(ModelUpdate::getVersion).sum();
+        RunReport result =
+            report(
+                fmt,
+                stats,
+                specs,
+                finals,
+                deadLetters,
+                trainSeconds,
+                checkpoints.result(),
+                PublishedBytes.read(stack.bootstrapServers(), stack.topics().models(), updates));
         print(result);
         if (report != null) {
           result.write(report);
@@ -223,11 +235,13 @@ public final class RunCommand implements Callable<Integer> {
 
   /** Shows progress until the bounded job has consumed the input and finished. */
   /** Returns when the job finished (System.nanoTime), the end of the rate the bar showed last. */
-  private long follow(JobClient client, ModelSubscriber models, long total, long start)
+  private long follow(
+      JobClient client, ModelSubscriber models, long total, long start, CheckpointWatch checkpoints)
       throws Exception {
     var result = client.getJobExecutionResult();
     try (ProgressBar bar = TrainingProgress.start("trained", total, " samples", out)) {
       long deadline = System.nanoTime() + timeout.toNanos();
+      int polls = 0;
       while (!result.isDone()) {
         if (System.nanoTime() > deadline) {
           client.cancel().get();
@@ -236,6 +250,9 @@ public final class RunCommand implements Callable<Integer> {
         long trained = models.all().values().stream().mapToLong(ModelUpdate::getSamplesSeen).sum();
         bar.stepTo(trained);
         bar.setExtraMessage(" | " + TrainingProgress.rate(trained, start, System.nanoTime()));
+        if (++polls % 5 == 0) {
+          checkpoints.poll();
+        }
         Thread.sleep(200);
       }
       try {
@@ -282,7 +299,9 @@ public final class RunCommand implements Callable<Integer> {
       Map<String, ModelSpec> specs,
       Map<String, ModelUpdate> finals,
       Map<String, Long> deadLetters,
-      double trainSeconds)
+      double trainSeconds,
+      RunReport.Checkpoints checkpoints,
+      RunReport.Publication publication)
       throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<RunReport.ModelResult> models = new ArrayList<>();
@@ -329,6 +348,8 @@ public final class RunCommand implements Callable<Integer> {
         trainSeconds,
         stats.samples() / trainSeconds,
         RunReport.Overall.of(pooled),
+        checkpoints,
+        publication,
         models);
   }
 
@@ -357,6 +378,24 @@ public final class RunCommand implements Callable<Integer> {
     if (!r.deadLetters().isEmpty()) {
       out.printf("Dead letters: %s%n", r.deadLetters());
     }
+    RunReport.Checkpoints c = r.checkpoints();
+    RunReport.Publication p = r.publication();
+    out.printf(
+        Locale.ROOT,
+        "State %,.1f KB at the last of %d checkpoints (uploaded %,.1f KB in %d ms; slowest %d ms)%n",
+        c.stateBytes() / 1e3,
+        c.completed(),
+        c.lastCheckpointedBytes() / 1e3,
+        c.lastDurationMs(),
+        c.maxDurationMs());
+    out.printf(
+        Locale.ROOT,
+        "Published %,d records (%,.1f KB, largest %,.1f KB) for %,d updates: %,.1f bytes per update%n",
+        p.records(),
+        p.bytes() / 1e3,
+        p.largestRecordBytes() / 1e3,
+        p.updates(),
+        p.bytesPerUpdate());
     out.printf(
         "%n%-16s %9s %10s %12s %10s %10s %10s%n",
         "model", "version", "samples", "preq.loss", "accuracy", "rmse", "non-zero w");

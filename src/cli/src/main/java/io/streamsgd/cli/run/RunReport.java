@@ -21,7 +21,28 @@ public record RunReport(
     double trainSeconds,
     double samplesPerSecond,
     Overall overall,
+    Checkpoints checkpoints,
+    Publication publication,
     List<ModelResult> models) {
+
+  /**
+   * The trainer's checkpoints: how many completed, the state's size in the latest, the bytes the
+   * latest uploaded (all of them, or what changed with RocksDB's incremental checkpoints), its
+   * duration and the slowest.
+   */
+  public record Checkpoints(
+      long completed,
+      long stateBytes,
+      long lastCheckpointedBytes,
+      long lastDurationMs,
+      long maxDurationMs) {}
+
+  /**
+   * What reached the models topic: the models' updates (versions made), the records published for
+   * them (chunks count one each), their bytes, the largest record, and bytes per update.
+   */
+  public record Publication(
+      long updates, long records, long bytes, long largestRecordBytes, double bytesPerUpdate) {}
 
   /**
    * Every model's prequential figures pooled, each sample weighing as much as in its model's own:
