@@ -101,4 +101,34 @@ class RunCommandITCase {
     assertThat(model.get("nonZeroWeights").asInt()).isBetween(1, 20);
     assertThat(model.get("metrics").get("accuracy").asDouble()).isGreaterThan(0.6);
   }
+
+  @Test
+  void aHashedModelOfTwoToTheEighteenTrainsPerSampleToTheCoresReplayLoss(@TempDir Path tmp)
+      throws Exception {
+    Path flights = RunDefaultsBeatVowpalWabbitTest.flights(tmp);
+    JsonNode report =
+        run(
+            tmp.resolve("flights.json"),
+            "--input",
+            flights.toString(),
+            "--task",
+            "BINARY",
+            "--hash-bits",
+            "18");
+    JsonNode model = report.get("models").get(0);
+    assertThat(model.get("samplesSeen").asLong()).isEqualTo(50_000);
+    assertThat(model.get("version").asLong()).isEqualTo(50_000); // one update per sample
+    // Through Kafka and Flink, sparse storage and publication every 64 updates: the core's loss.
+    double replay =
+        RunDefaultsBeatVowpalWabbitTest.progressiveLogLoss(
+            RunDefaultsBeatVowpalWabbitTest.runDefaults(18), flights);
+    assertThat(model.get("metrics").get("meanLoss").asDouble()).isEqualTo(replay);
+    // Published sparse: the touched columns only, far below 2^18 weights per record.
+    assertThat(model.get("columns").size()).isEqualTo(model.get("nonZeroWeights").asInt());
+    assertThat(model.get("columns").size()).isBetween(1_000, 20_000);
+    JsonNode publication = report.get("publication");
+    assertThat(publication.get("updates").asLong()).isEqualTo(50_000);
+    assertThat(publication.get("records").asLong()).isBetween(782L, 800L); // every 64th, the last
+    assertThat(publication.get("largestRecordBytes").asLong()).isLessThan(300_000);
+  }
 }
