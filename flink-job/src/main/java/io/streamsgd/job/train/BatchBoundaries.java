@@ -77,13 +77,26 @@ final class BatchBoundaries {
       throws Exception {
     if (eventTime) {
       if (timestamp == END_OF_INPUT) {
-        close(meta, spec, BatchCloseReason.END_OF_INPUT, call);
+        endOfInput(meta, spec, call);
       } else if (timestamp == meta.eventBoundary) {
         close(meta, spec, BatchCloseReason.LATENCY, call);
       }
     } else if (timestamp == meta.latencyTimer) {
       close(meta, spec, BatchCloseReason.LATENCY, call);
     }
+  }
+
+  /**
+   * The input ended with {@code meta} open: an event-time batch ends at its bound, which the end of
+   * input passed (LATENCY, as its timer does when it has one and fires first); any other batch as
+   * END_OF_INPUT.
+   */
+  void endOfInput(OpenBatch meta, ModelSpec spec, ModelCall call) throws Exception {
+    close(
+        meta,
+        spec,
+        meta.eventBoundary >= 0 ? BatchCloseReason.LATENCY : BatchCloseReason.END_OF_INPUT,
+        call);
   }
 
   /** Closes the open batch and cancels its timers; returns the next, empty batch. */

@@ -3,7 +3,6 @@ package io.streamsgd.job.train;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
-import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.ModelSpec;
 import java.util.List;
@@ -79,7 +78,8 @@ final class WaitingForSpec {
     }
     OpenBatch after = state.batch.value();
     if (timestamp == BatchBoundaries.END_OF_INPUT && after != null && after.count > 0) {
-      boundaries.close(after, spec, BatchCloseReason.END_OF_INPUT, call);
+      // As if the spec had come first: the batch ends as the end of input ends any open batch.
+      boundaries.endOfInput(after, spec, call);
     }
   }
 }
