@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Samples of a model that has no spec yet (missing-spec policy WAIT): held in the open batch's list
  * state, in arrival order, with a processing-time poll timer that looks for the spec again. When it
- * arrives they are trained in order, their batches opening then; if input ends first they go to
- * dead letters as NO_SPEC.
+ * arrives they are trained in order, their batches opening then (an event-time batch whose end the
+ * watermark passed while its samples waited ends by its samples: see {@link BatchBoundaries}); if
+ * input ends first they go to dead letters as NO_SPEC.
  */
 final class WaitingForSpec {
   private final TrainerState state;
