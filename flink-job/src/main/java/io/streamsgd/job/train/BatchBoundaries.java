@@ -19,6 +19,21 @@ import org.apache.flink.metrics.Counter;
  * (a processing-time timer, or in event time the batch's end boundary: a sample or a watermark past
  * it), or at the end of input (an event-time timer at the end of time). Count and event-time
  * boundaries depend only on the samples, so they replay identically after a failure.
+ *
+ * <p>In event time a batch spans [its first sample's event time, + the latency bound) and ends at
+ * the first sample at or past that end. A watermark past the end ends it sooner, for a model whose
+ * next sample has not come: the watermark promises that no sample before it is still to come, so
+ * that next sample would end the batch there too. Only a watermark that passes the end after the
+ * batch opened makes that promise about the batch. One already past the end when the batch opens (a
+ * sample behind the watermark: samples held for their spec and trained after the watermark moved
+ * on, a partition resumed behind the others, an idle samples input under the spec input's
+ * wall-clock watermark) says nothing about it, and a timer would end the batch at whichever sample
+ * came last before the watermark next moved: a matter of timing. Such a batch gets no timer; its
+ * samples end it, or the end of input does. The end of input ends every event-time batch as its
+ * bound does (LATENCY), whether its samples came before it or were held for their spec until then.
+ * So a model whose samples trail the watermark and then stop keeps its last batch open until its
+ * next sample or the end of input. A watermark that overtakes an open batch and is followed by
+ * samples of that batch broke its promise: no rule replays that.
  */
 final class BatchBoundaries {
   /** The event-time timer that fires when a bounded input ends. */
@@ -78,13 +93,26 @@ final class BatchBoundaries {
       throws Exception {
     if (eventTime) {
       if (timestamp == END_OF_INPUT) {
-        close(meta, spec, BatchCloseReason.END_OF_INPUT, call);
+        endOfInput(meta, spec, call);
       } else if (timestamp == meta.eventBoundary) {
         close(meta, spec, BatchCloseReason.LATENCY, call);
       }
     } else if (timestamp == meta.latencyTimer) {
       close(meta, spec, BatchCloseReason.LATENCY, call);
     }
+  }
+
+  /**
+   * The input ended with {@code meta} open: an event-time batch ends at its bound, which the end of
+   * input passed (LATENCY, as its timer does when it has one and fires first); any other batch as
+   * END_OF_INPUT.
+   */
+  void endOfInput(OpenBatch meta, ModelSpec spec, ModelCall call) throws Exception {
+    close(
+        meta,
+        spec,
+        meta.eventBoundary >= 0 ? BatchCloseReason.LATENCY : BatchCloseReason.END_OF_INPUT,
+        call);
   }
 
   /** Closes the open batch and cancels its timers; returns the next, empty batch. */
@@ -110,7 +138,11 @@ final class BatchBoundaries {
     long latency = policy.maxLatencyMillis();
     if (latency > 0 && policy.timeDomain() == TimeDomain.EVENT_TIME) {
       meta.eventBoundary = first.eventTime() + latency;
-      call.timers().registerEventTimeTimer(meta.eventBoundary);
+      // A watermark already at or past the end says nothing about this batch's samples (see the
+      // class comment): its samples end it, or the end of input does.
+      if (meta.eventBoundary > call.timers().currentWatermark()) {
+        call.timers().registerEventTimeTimer(meta.eventBoundary);
+      }
     } else if (latency > 0) {
       meta.latencyTimer = now + latency;
       call.timers().registerProcessingTimeTimer(meta.latencyTimer);

@@ -136,7 +136,10 @@ public final class MinibatchTrainer
       ModelSpec spec =
           specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
       if (WaitingForSpec.holding(meta)) {
-        if (timestamp == meta.specPollTimer || timestamp == BatchBoundaries.END_OF_INPUT) {
+        // The poll is a processing-time timer, the end of input an event-time one.
+        if (eventTime
+            ? timestamp == BatchBoundaries.END_OF_INPUT
+            : timestamp == meta.specPollTimer) {
           waiting.release(meta, spec, timestamp, c);
         }
       } else {

@@ -3,7 +3,6 @@ package io.streamsgd.job.train;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
-import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.ModelSpec;
 import java.util.List;
@@ -11,8 +10,9 @@ import java.util.List;
 /**
  * Samples of a model that has no spec yet (missing-spec policy WAIT): held in the open batch's list
  * state, in arrival order, with a processing-time poll timer that looks for the spec again. When it
- * arrives they are trained in order, their batches opening then; if input ends first they go to
- * dead letters as NO_SPEC.
+ * arrives they are trained in order, their batches opening then (an event-time batch whose end the
+ * watermark passed while its samples waited ends by its samples: see {@link BatchBoundaries}); if
+ * input ends first they go to dead letters as NO_SPEC.
  */
 final class WaitingForSpec {
   private final TrainerState state;
@@ -79,7 +79,8 @@ final class WaitingForSpec {
     }
     OpenBatch after = state.batch.value();
     if (timestamp == BatchBoundaries.END_OF_INPUT && after != null && after.count > 0) {
-      boundaries.close(after, spec, BatchCloseReason.END_OF_INPUT, call);
+      // As if the spec had come first: the batch ends as the end of input ends any open batch.
+      boundaries.endOfInput(after, spec, call);
     }
   }
 }
