@@ -195,9 +195,11 @@ public final class BenchReport {
   /** The README's table (Markdown), every figure from this run. */
   public static String markdown(Map<String, Object> report) {
     StringBuilder b = new StringBuilder();
-    b.append("| path | samples/s | notes |\n|---|---:|---|\n");
     Map<String, Object> raw = map(report, "ceilings", "rawConsumer");
     Map<String, Object> decode = map(report, "ceilings", "sourceDecodeDiscard");
+    if (raw != null || !list(report, "endToEnd").isEmpty() || map(report, "peer") != null) {
+      b.append("| path | samples/s | notes |\n|---|---:|---|\n");
+    }
     if (raw != null) {
       b.append(
           String.format(
