@@ -115,9 +115,15 @@ public final class BenchReport {
           "Vowpal Wabbit in memory",
           "Vowpal Wabbit, 1 thread, in memory");
     }
+    barChart("Samples per second (" + report.get("cores") + " cores)", data, file);
+  }
+
+  /** Horizontal bars, one colour per series: grey ceilings, blue streamsgd, red the peer. */
+  private static void barChart(String title, DefaultCategoryDataset data, Path file)
+      throws IOException {
     JFreeChart chart =
         ChartFactory.createBarChart(
-            "Samples per second (" + report.get("cores") + " cores)",
+            title,
             null,
             "records / samples per second",
             data,
@@ -139,12 +145,61 @@ public final class BenchReport {
     ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 520);
   }
 
+  static String hashedLabel(Map<String, Object> r) {
+    return String.format(
+        Locale.ROOT,
+        "%,d model%s, batch %s",
+        r.get("models"),
+        ((Number) r.get("models")).intValue() == 1 ? "" : "s",
+        r.get("batch"));
+  }
+
+  /**
+   * The hashed section's rates: decode ceilings, batch 1 and 64 end to end, Vowpal Wabbit's two
+   * paths; returns false when the report has no hashed section.
+   */
+  public static boolean hashedChart(Map<String, Object> report, Path file) throws IOException {
+    Map<String, Object> hashed = map(report, "hashed");
+    if (hashed == null) {
+      return false;
+    }
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    for (Map<String, Object> c : list(hashed, "decodeCeilings")) {
+      data.addValue(
+          (Number) c.get("recordsPerSecond"),
+          "ceiling",
+          String.format(
+              Locale.ROOT, "source + decode, discard (%,d-model topic)", c.get("models")));
+    }
+    for (Map<String, Object> r : list(hashed, "endToEnd")) {
+      data.addValue((Number) r.get("samplesPerSecond"), "streamsgd end to end", hashedLabel(r));
+    }
+    for (String path : List.of("arrays", "text")) {
+      Map<String, Object> vw = map(hashed, "vowpalWabbit", path);
+      if (vw != null) {
+        data.addValue(
+            (Number) vw.get("examplesPerSecond"),
+            "Vowpal Wabbit in memory",
+            "Vowpal Wabbit, " + path + ", 1 thread");
+      }
+    }
+    barChart(
+        "Hashed logistic model, 2^20 weights, 20 features a sample ("
+            + report.get("cores")
+            + " cores)",
+        data,
+        file);
+    return true;
+  }
+
   /** The README's table (Markdown), every figure from this run. */
   public static String markdown(Map<String, Object> report) {
     StringBuilder b = new StringBuilder();
-    b.append("| path | samples/s | notes |\n|---|---:|---|\n");
     Map<String, Object> raw = map(report, "ceilings", "rawConsumer");
     Map<String, Object> decode = map(report, "ceilings", "sourceDecodeDiscard");
+    if (raw != null || !list(report, "endToEnd").isEmpty() || map(report, "peer") != null) {
+      b.append("| path | samples/s | notes |\n|---|---:|---|\n");
+    }
     if (raw != null) {
       b.append(
           String.format(
@@ -218,6 +273,7 @@ public final class BenchReport {
                 (Double) l.get("maxMs")));
       }
     }
+    hashedMarkdown(report, b);
     @SuppressWarnings("unchecked")
     Map<String, Object> ratios = (Map<String, Object>) report.get("ratios");
     if (ratios != null && !ratios.isEmpty()) {
@@ -227,5 +283,77 @@ public final class BenchReport {
               b.append(String.format(Locale.ROOT, "| %s | %.2f |%n", what, (Double) value)));
     }
     return b.toString();
+  }
+
+  private static void hashedMarkdown(Map<String, Object> report, StringBuilder b) {
+    Map<String, Object> hashed = map(report, "hashed");
+    if (hashed == null) {
+      return;
+    }
+    b.append(
+        "\n| hashed logistic model, 2^20 weights, 20 named features a sample | samples/s | notes |\n"
+            + "|---|---:|---|\n");
+    for (Map<String, Object> c : list(hashed, "decodeCeilings")) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| ceiling: Flink Kafka source + the trainer's decoder, discard, %,d-model topic | %,.0f | parallelism 2 |%n",
+              c.get("models"),
+              (Double) c.get("recordsPerSecond")));
+    }
+    for (Map<String, Object> r : list(hashed, "endToEnd")) {
+      Map<String, Object> cp = map(r, "checkpoints");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| end to end: %s, exactly-once, hashmap | %,.0f | published every %s samples: %,d versions, %.1f MB; log loss %.4f%s |%n",
+              hashedLabel(r),
+              (Double) r.get("samplesPerSecond"),
+              r.get("publishEverySamples"),
+              ((Number) r.get("modelUpdates")).longValue(),
+              ((Number) r.get("publishedBytes")).longValue() / 1e6,
+              (Double) r.get("prequentialLogLoss"),
+              cp == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      "; state %.0f MB, checkpoint %d ms (slowest %d ms)",
+                      ((Number) cp.get("fullStateBytes")).longValue() / 1e6,
+                      ((Number) cp.get("lastDurationMs")).longValue(),
+                      ((Number) cp.get("maxDurationMs")).longValue())));
+    }
+    Map<String, Object> vw = map(hashed, "vowpalWabbit");
+    for (String path : List.of("arrays", "text")) {
+      Map<String, Object> p = map(hashed, "vowpalWabbit", path);
+      if (p != null) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| peer: Vowpal Wabbit 9.3.0, %s, one thread, in memory | %,.0f | %,d examples, log loss %.4f |%n",
+                path.equals("arrays") ? "native example API (sparse namespace)" : "text learner",
+                (Double) p.get("examplesPerSecond"),
+                ((Number) vw.get("examples")).longValue(),
+                (Double) p.get("progressiveLogLoss")));
+      }
+    }
+    List<Map<String, Object>> ratios = list(hashed, "ratios");
+    if (!ratios.isEmpty()) {
+      b.append("\n| hashed ratio, from this run | value | goal |\n|---|---:|---|\n");
+      for (Map<String, Object> r : ratios) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.2f | %s |%n",
+                r.get("ratio"),
+                (Double) r.get("value"),
+                r.containsKey("goal")
+                    ? String.format(
+                        Locale.ROOT,
+                        ">= %.1f: %s",
+                        (Double) r.get("goal"),
+                        (Boolean) r.get("met") ? "met" : "not met")
+                    : ""));
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.streamsgd.bench.kernel.LogisticData;
 import io.streamsgd.bench.kernel.VowpalWabbitPeer;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
+import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -114,6 +115,9 @@ public final class PipelineBench {
     // dense (2^20 doubles would be an 8 MB record per update); see the README's limits.
     Workload sparse =
         Workload.sparse(1, 1 << SPARSE_BUCKET_BITS, SPARSE_NON_ZEROS, settings.records() / 2);
+    HashedSection hashed =
+        settings.sections().contains("hashed") ? new HashedSection(this, settings.records()) : null;
+    Map<String, Object> hashedReport = null;
     step(
         "starting a Kafka broker process and a Flink cluster (JobManager + TaskManager processes)");
     External ext = settings.external();
@@ -135,7 +139,11 @@ public final class PipelineBench {
       client = c.clientProperties();
       TopicLoader loader = new TopicLoader(client);
       Map<String, Object> loaded = new LinkedHashMap<>();
-      for (Workload w : needed(dense, single, many, sparse)) {
+      List<Workload> inputs = needed(dense, single, many, sparse);
+      if (hashed != null) {
+        inputs.addAll(hashed.workloads());
+      }
+      for (Workload w : inputs) {
         step("pre-loading %,d samples of %s", w.records(), w.name());
         TopicLoader.Loaded l = loader.load(w, settings.partitions());
         loaded.put(
@@ -209,6 +217,11 @@ public final class PipelineBench {
         parts.forEach((part, share) -> step("  %5.1f %%  %s", share, part));
       }
 
+      if (hashed != null) {
+        hashedReport = hashed.onCluster(c, settings.workDir());
+        report.put("hashed", hashedReport);
+      }
+
       if (settings.sections().contains("latency")) {
         double max =
             runs.stream()
@@ -241,6 +254,10 @@ public final class PipelineBench {
     }
     if (settings.sections().contains("peer")) {
       report.put("peer", vowpalWabbit());
+    }
+    if (hashedReport != null) {
+      hashedReport.put("vowpalWabbit", hashed.vowpalWabbit(hashedReport));
+      hashedReport.put("ratios", hashed.ratios(hashedReport));
     }
     report.put("ratios", ratios(report));
     return report;
@@ -309,11 +326,14 @@ public final class PipelineBench {
     return (int) Math.max(1, Math.min(BATCH, perModel / 2));
   }
 
-  /** Samples that end up in published versions: every model's full batches. */
-  static long expectedTrained(Workload w, int batch) {
+  /**
+   * Samples that end up in published versions: every model's samples in whole units of {@code
+   * unit}, its batch when every update is published, else the samples between publications.
+   */
+  static long expectedTrained(Workload w, int unit) {
     long base = w.records() / w.models();
     long extra = w.records() % w.models();
-    return (w.models() - extra) * (base / batch * batch) + extra * ((base + 1) / batch * batch);
+    return (w.models() - extra) * (base / unit * unit) + extra * ((base + 1) / unit * unit);
   }
 
   private Map<String, Object> endToEnd(
@@ -330,7 +350,6 @@ public final class PipelineBench {
       boolean profiled)
       throws Exception {
     int batch = batchFor(w);
-    long expected = expectedTrained(w, batch);
     String name =
         w.name()
             + "-"
@@ -338,18 +357,39 @@ public final class PipelineBench {
             + "-"
             + (guarantee == SinkGuarantee.EXACTLY_ONCE ? "eo" : "alo")
             + (profiled ? "-profiled" : "");
+    return endToEnd(
+        name,
+        w,
+        batch,
+        w.spec(batch),
+        expectedTrained(w, batch),
+        backend,
+        guarantee,
+        scale,
+        profiled);
+  }
+
+  /**
+   * One trainer run from the input topic to committed model updates: {@code expected} is how many
+   * samples the models' last published versions will have seen (the run ends there).
+   */
+  Map<String, Object> endToEnd(
+      String name,
+      Workload w,
+      int batch,
+      ModelSpec spec,
+      long expected,
+      StateBackendKind backend,
+      SinkGuarantee guarantee,
+      boolean checkpoints,
+      boolean profiled)
+      throws Exception {
     step(
         "end to end: %s (%s, %s, batch %d): %,d samples to committed model updates",
         w.name(), backend, guarantee, batch, w.records());
     TrainerRun run =
         new TrainerRun(
-            name,
-            cluster.kafkaArgs(),
-            w.topic(),
-            w.spec(batch),
-            guarantee,
-            backend,
-            CHECKPOINT_INTERVAL);
+            name, cluster.kafkaArgs(), w.topic(), spec, guarantee, backend, CHECKPOINT_INTERVAL);
     Map<String, double[]> losses = new HashMap<>();
     run.createTopics(client, settings.partitions());
     Map<String, Object> r = new LinkedHashMap<>();
@@ -367,11 +407,14 @@ public final class PipelineBench {
           r.put("profile", profile.stop());
         }
         double rate = probe.progress.rate(expected, 0.1, 0.9);
-        step("  %,.0f samples/s (%,d model updates)", rate, probe.updates());
+        long published = topicBytes(run.models);
+        step(
+            "  %,.0f samples/s (%,d model updates, %,.1f MB published)",
+            rate, probe.updates(), published / 1e6);
         r.put("workload", w.name());
         r.put("profiled", profiled);
         r.put("models", w.models());
-        r.put("features", w.sparse() ? "sparse" : "dense");
+        r.put("features", w.features().name().toLowerCase(Locale.ROOT));
         r.put("dimension", w.dimension());
         r.put("batch", batch);
         r.put("stateBackend", backend.name());
@@ -380,9 +423,10 @@ public final class PipelineBench {
         r.put("trainedSamples", expected);
         r.put("samplesPerSecond", rate);
         r.put("modelUpdates", probe.updates());
+        r.put("publishedBytes", published);
         r.put("prequentialLogLoss", meanLoss(losses));
         r.put("deadLetters", records(run.deadLetters));
-        if (scale) {
+        if (checkpoints) {
           r.put("checkpoints", checkpoints(jobId));
         }
       } finally {
@@ -390,6 +434,32 @@ public final class PipelineBench {
       }
     }
     return r;
+  }
+
+  /**
+   * Bytes a topic holds on the brokers, each partition counted once (its largest replica): what a
+   * run published.
+   */
+  private long topicBytes(String topic) throws Exception {
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(client)) {
+      List<Integer> brokers =
+          admin.describeCluster().nodes().get().stream()
+              .map(org.apache.kafka.common.Node::id)
+              .toList();
+      Map<org.apache.kafka.common.TopicPartition, Long> sizes = new HashMap<>();
+      for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+        for (var dir : dirs.values()) {
+          dir.replicaInfos()
+              .forEach(
+                  (partition, replica) -> {
+                    if (partition.topic().equals(topic)) {
+                      sizes.merge(partition, replica.size(), Math::max);
+                    }
+                  });
+        }
+      }
+      return sizes.values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   /**
@@ -638,7 +708,7 @@ public final class PipelineBench {
         loss);
   }
 
-  private void step(String format, Object... args) {
+  void step(String format, Object... args) {
     out.printf(Locale.ROOT, format + "%n", args);
     out.flush();
   }

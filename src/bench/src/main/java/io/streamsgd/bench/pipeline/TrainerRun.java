@@ -1,6 +1,7 @@
 package io.streamsgd.bench.pipeline;
 
 import io.streamsgd.core.avro.ModelSpecJson;
+import io.streamsgd.core.spec.UpdateSize;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.schema.ModelSpec;
@@ -15,11 +16,20 @@ import org.apache.kafka.clients.admin.Admin;
  * one default spec (no spec records to publish), from the earliest offset of the input topic.
  */
 final class TrainerRun {
+  /** The job's default {@code streamsgd.sink.max-record-bytes}. */
+  static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
+  /** What the sink's producer allows above the record limit (its max.request.size margin). */
+  static final int RECORD_ENVELOPE_BYTES = 65_536;
+
   final String name;
   final String models;
   final String deadLetters;
   final String specs;
   final List<String> args = new ArrayList<>();
+
+  /** The largest update the job may publish, and the models topic's record limit to match. */
+  final int maxRecordBytes;
 
   TrainerRun(
       String name,
@@ -34,6 +44,11 @@ final class TrainerRun {
     this.deadLetters = "bench-dead-" + name;
     this.specs = "bench-specs-" + name;
     String json = ModelSpecJson.toJson(spec);
+    // The trainer refuses a spec whose largest possible update (every weight, dense) exceeds the
+    // record limit, until large models are published in chunks. The bench's hashed workloads
+    // touch at most 40,000 of 2^20 columns (under 0.5 MB published), so for such a spec the limit
+    // is raised to that bound, and the models topic's with it.
+    maxRecordBytes = (int) Math.max(DEFAULT_MAX_RECORD_BYTES, UpdateSize.upperBound(spec));
     args.addAll(kafkaArgs);
     args.addAll(
         List.of(
@@ -60,7 +75,9 @@ final class TrainerRun {
             "--streamsgd.spec.default",
             json,
             "--streamsgd.job.name",
-            "bench-" + name));
+            "bench-" + name,
+            "--streamsgd.sink.max-record-bytes",
+            String.valueOf(maxRecordBytes)));
   }
 
   /** Sets the job's network buffer timeout (latency runs). */
@@ -88,7 +105,11 @@ final class TrainerRun {
       admin
           .createTopics(
               List.of(
-                  TopicLoader.topic(models, partitions),
+                  TopicLoader.topic(models, partitions)
+                      .configs(
+                          Map.of(
+                              "max.message.bytes",
+                              String.valueOf(maxRecordBytes + RECORD_ENVELOPE_BYTES))),
                   TopicLoader.topic(deadLetters, 1),
                   TopicLoader.topic(specs, 1).configs(Map.of("cleanup.policy", "compact"))))
           .all()

@@ -1,9 +1,11 @@
 package io.streamsgd.bench.pipeline;
 
+import io.streamsgd.bench.kernel.HashedExamples;
 import io.streamsgd.bench.kernel.LogisticData;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.schema.DenseFeatures;
 import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.NamedFeatures;
 import io.streamsgd.schema.OptimizerKind;
 import io.streamsgd.schema.SparseFeatures;
 import io.streamsgd.schema.TrainingSample;
@@ -16,27 +18,48 @@ import java.util.Random;
 /**
  * One benchmark input: {@code records} logistic-regression samples spread round-robin over {@code
  * models} model ids, either dense ({@code dimension} standard-normal features, the stream of {@link
- * LogisticData}) or sparse hashed ({@code nonZeros} indices of value 1 among {@code dimension}
- * buckets, labelled by a hidden sparse logistic model).
+ * LogisticData}), sparse ({@code nonZeros} indices of value 1 among {@code dimension} buckets,
+ * labelled by a hidden sparse logistic model), or hashed (named features, the stream of {@link
+ * HashedExamples}, for a model of {@code dimension} = 2^hashBits weights).
  */
-record Workload(String name, int models, int dimension, int nonZeros, long records) {
+record Workload(
+    String name, Features features, int models, int dimension, int nonZeros, long records) {
   static final long SEED = 7;
 
+  /** How a workload's samples carry their features. */
+  enum Features {
+    DENSE,
+    SPARSE,
+    HASHED
+  }
+
   static Workload dense(int models, int dimension, long records) {
-    return new Workload("dense-d" + dimension + "-m" + models, models, dimension, 0, records);
+    return new Workload(
+        "dense-d" + dimension + "-m" + models, Features.DENSE, models, dimension, 0, records);
   }
 
   static Workload sparse(int models, int buckets, int nonZeros, long records) {
     return new Workload(
         "sparse-b" + Integer.numberOfTrailingZeros(buckets) + "-nnz" + nonZeros + "-m" + models,
+        Features.SPARSE,
         models,
         buckets,
         nonZeros,
         records);
   }
 
+  static Workload hashed(int models, int hashBits, long records) {
+    return new Workload(
+        "hashed-b" + hashBits + "-nnz" + HashedExamples.FEATURES + "-m" + models,
+        Features.HASHED,
+        models,
+        1 << hashBits,
+        HashedExamples.FEATURES,
+        records);
+  }
+
   boolean sparse() {
-    return nonZeros > 0;
+    return features == Features.SPARSE;
   }
 
   String topic() {
@@ -60,14 +83,16 @@ record Workload(String name, int models, int dimension, int nonZeros, long recor
   /** The samples in order, produced lazily. */
   final class Samples {
     private final LogisticData.Generator dense;
+    private final HashedExamples hashed;
     private final Random rnd = new Random(SEED);
     private final double[] hidden;
     private final double[] x;
     private long i;
 
     Samples() {
-      dense = sparse() ? null : new LogisticData.Generator(dimension, SEED);
-      x = new double[dimension == 0 ? 0 : (sparse() ? 0 : dimension)];
+      dense = features == Features.DENSE ? new LogisticData.Generator(dimension, SEED) : null;
+      hashed = features == Features.HASHED ? new HashedExamples(SEED) : null;
+      x = new double[features == Features.DENSE ? dimension : 0];
       hidden = sparse() ? hiddenWeights() : null;
     }
 
@@ -83,7 +108,17 @@ record Workload(String name, int models, int dimension, int nonZeros, long recor
       String id = modelId(i++, models);
       TrainingSample.Builder b =
           TrainingSample.newBuilder().setModelId(id).setEventTime(Instant.ofEpochMilli(eventTime));
-      if (!sparse()) {
+      if (features == Features.HASHED) {
+        HashedExamples.Example e = hashed.next();
+        List<String> names = new ArrayList<>(e.ranks().length);
+        List<Double> ones = new ArrayList<>(e.ranks().length);
+        for (int rank : e.ranks()) {
+          names.add(HashedExamples.name(rank));
+          ones.add(1.0);
+        }
+        return b.setFeatures(new NamedFeatures(names, ones)).setLabel(e.label()).build();
+      }
+      if (features == Features.DENSE) {
         double y = dense.next(x);
         List<Double> values = new ArrayList<>(x.length);
         for (double v : x) {

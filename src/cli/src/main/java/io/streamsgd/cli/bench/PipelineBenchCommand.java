@@ -28,12 +28,13 @@ import picocli.CommandLine.Spec;
             + "the input topics, then measures in one run: the ceilings (a plain consumer; the trainer's source and "
             + "decoder alone), the trainer end to end (samples to committed model updates) for 1, 1,000 and many "
             + "models, sample-to-model latency at half the maximum rate, state size and checkpoint time for many "
-            + "models on both state backends, a CPU profile of the TaskManager, and Vowpal Wabbit on the same samples. "
+            + "models on both state backends, a CPU profile of the TaskManager, Vowpal Wabbit on the same samples, "
+            + "and a hashed model of 2^20 weights trained per sample against batches of 64 and Vowpal Wabbit. "
             + "Writes JSON, a chart and the "
             + "Markdown table the README shows.")
 public final class PipelineBenchCommand implements Callable<Integer> {
   static final List<String> SECTIONS =
-      List.of("ceilings", "throughput", "scale", "latency", "profile", "peer");
+      List.of("ceilings", "throughput", "scale", "latency", "profile", "peer", "hashed");
 
   @Option(
       names = "--records",
@@ -84,7 +85,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       split = ",",
       description =
           "Which parts to run (default: all of "
-              + "ceilings,throughput,scale,latency,profile,peer).")
+              + "ceilings,throughput,scale,latency,profile,peer,hashed).")
   List<String> sections = SECTIONS;
 
   @Option(
@@ -194,6 +195,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     BenchReport.chart(report, out.resolve("pipeline.png"));
     if (BenchReport.latencyChart(report, out.resolve("pipeline-latency.png"))) {
       console.printf("Latency by second: %s%n", out.resolve("pipeline-latency.png"));
+    }
+    if (BenchReport.hashedChart(report, out.resolve("pipeline-hashed.png"))) {
+      console.printf("Hashed model: %s%n", out.resolve("pipeline-hashed.png"));
     }
     String table = BenchReport.markdown(report);
     Files.writeString(out.resolve("pipeline.md"), table);
