@@ -31,7 +31,8 @@ public final class ModelUpdates {
             m.outputs(),
             m.dimension(),
             new DoubleArrayView(m.weights().clone()),
-            new DoubleArrayView(m.intercepts().clone()));
+            new DoubleArrayView(m.intercepts().clone()),
+            null);
     io.streamsgd.core.metrics.PrequentialMetrics m2 = state.metrics();
     boolean regression = state.spec().getTask() == Task.REGRESSION;
     PrequentialMetrics metrics =
