@@ -1,53 +1,40 @@
 package io.streamsgd.job.sink;
 
-import io.streamsgd.job.config.JobOptions;
-import io.streamsgd.schema.ModelUpdate;
-import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.core.publish.ModelRecord;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 
 /**
- * Writes a model update keyed by its model id (so compaction keeps the latest per model and one
- * model's versions stay in order on one partition), value in Avro single-object encoding.
+ * Writes a record of the models topic (a whole version, a chunk, or a tombstone) to the partition
+ * of its model id: the partition Kafka's default partitioner picks for a record keyed by the model
+ * id, so that a model's chunks, whatever their keys, stay in order with its other versions and
+ * beside its prediction requests (the serving app joins the two per partition).
  */
-public final class ModelUpdateRecordSerializer
-    implements KafkaRecordSerializationSchema<ModelUpdate> {
+public final class ModelRecordSerializer implements KafkaRecordSerializationSchema<ModelRecord> {
   private static final long serialVersionUID = 1L;
   private final String topic;
-  private final int maxRecordBytes;
 
-  public ModelUpdateRecordSerializer(String topic, int maxRecordBytes) {
+  public ModelRecordSerializer(String topic) {
     this.topic = topic;
-    this.maxRecordBytes = maxRecordBytes;
   }
 
   @Override
   public ProducerRecord<byte[], byte[]> serialize(
-      ModelUpdate update, KafkaSinkContext context, Long timestamp) {
-    byte[] value = Codecs.MODEL_UPDATE.encode(update);
-    if (value.length > maxRecordBytes) {
-      // Specs whose updates could be this large are refused; failing here, in the task, ends the
-      // job through its restart strategy with this reason, where a producer's refusal would fail
-      // the sink asynchronously (and a MiniCluster's only TaskManager with it).
-      throw new IllegalStateException(
-          "update "
-              + update.getVersion()
-              + " of model "
-              + update.getModelId()
-              + " is "
-              + value.length
-              + " bytes, above "
-              + JobOptions.SINK_MAX_RECORD_BYTES.key()
-              + " ("
-              + maxRecordBytes
-              + ")");
-    }
+      ModelRecord record, KafkaSinkContext context, Long timestamp) {
+    int[] partitions = context.getPartitionsForTopic(topic);
+    byte[] modelId = record.modelId().getBytes(StandardCharsets.UTF_8);
     return new ProducerRecord<>(
         topic,
-        null,
-        update.getPublishedAt().toEpochMilli(),
-        update.getModelId().getBytes(StandardCharsets.UTF_8),
-        value);
+        partitions[partition(modelId, partitions.length)],
+        record.timestamp(),
+        record.key().getBytes(StandardCharsets.UTF_8),
+        record.value());
+  }
+
+  /** Kafka's default partitioner for a key (murmur2), which placed whole versions before chunks. */
+  static int partition(byte[] key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 }

@@ -134,7 +134,7 @@ class DeterministicReplayITCase {
         env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs")
             .setParallelism(1);
     TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, s);
-    out.updates().sinkTo(KafkaSinks.models(s));
+    KafkaSinks.models(out.updates(), s);
     out.deadLetters().sinkTo(KafkaSinks.deadLetters(s));
     FailOnceAfterCheckpoint.FAILED.set(false);
     env.execute("failure");
