@@ -15,10 +15,13 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The serving topology. The models topic is reduced to a table that keeps, per model id, the update
  * with the highest version: a stale or duplicate version (a replay after a trainer failure in
- * at-least-once mode, or records read out of order) never moves a model backwards. Prediction
- * requests (keyed by model id, co-partitioned with the models topic) are joined with that table and
- * answered on the predictions topic, with the version that scored them; a request for an unknown
- * model, or with features that do not fit, gets an error record.
+ * at-least-once mode, or records read out of order) never moves a model backwards. A version
+ * published in chunks enters the table whole, once all its chunks are in ({@link
+ * VersionAssemblyProcessor}, its chunks waiting in the {@code model-chunks} store), so a request is
+ * never scored with a mix of two versions. Prediction requests (keyed by model id, co-partitioned
+ * with the models topic) are joined with that table and answered on the predictions topic, with the
+ * version that scored them; a request for an unknown model, or with features that do not fit, gets
+ * an error record.
  */
 public final class LatestModelTopology {
   /** Name of the queryable store that holds the latest update per model id. */
@@ -74,8 +77,16 @@ public final class LatestModelTopology {
         storeType == StoreType.IN_MEMORY
             ? Stores.inMemoryKeyValueStore(STORE)
             : Stores.persistentKeyValueStore(STORE);
+    KeyValueBytesStoreSupplier chunks =
+        storeType == StoreType.IN_MEMORY
+            ? Stores.inMemoryKeyValueStore(VersionAssemblyProcessor.STORE)
+            : Stores.persistentKeyValueStore(VersionAssemblyProcessor.STORE);
+    builder.addStateStore(Stores.keyValueStoreBuilder(chunks, Serdes.String(), Serdes.ByteArray()));
+    // Keys read as model ids (a chunk's key names its model), so no step changes a key and
+    // nothing is repartitioned: the trainer writes a model's chunks to its id's partition.
     return builder.stream(
-            modelsTopic, Consumed.with(Serdes.String(), SingleObjectSerde.modelUpdate()))
+            modelsTopic, Consumed.with(ModelIdSerde.serde(), SingleObjectSerde.modelUpdate()))
+        .processValues(VersionAssemblyProcessor::new, VersionAssemblyProcessor.STORE)
         .groupByKey()
         .reduce(
             LatestModelTopology::newer,

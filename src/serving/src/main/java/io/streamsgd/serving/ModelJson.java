@@ -55,6 +55,9 @@ final class ModelJson {
     params.put("dimension", u.getParameters().getDimension());
     params.put("weights", u.getParameters().getWeights());
     params.put("intercepts", u.getParameters().getIntercepts());
+    if (u.getParameters().getColumns() != null) {
+      params.put("columns", u.getParameters().getColumns()); // sparse: weights of these only
+    }
     m.put("parameters", params);
     return m;
   }
