@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.avro.SampleConversion;
+import io.streamsgd.core.publish.ChunkedVersion;
+import io.streamsgd.core.publish.ModelChunks;
 import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -28,12 +31,30 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ReplayCheck {
   private ReplayCheck() {}
 
-  /** Updates of each model in the order read (one partition per model keeps version order). */
+  /**
+   * Versions of each model in the order read (one partition per model keeps version order), as
+   * published: duplicates kept, a chunked version put together when its last chunk is read,
+   * tombstones skipped.
+   */
   public static Map<String, List<ModelUpdate>> updatesByModel(
       List<ConsumerRecord<byte[], byte[]>> records) throws DecodeException {
     Map<String, List<ModelUpdate>> by = new LinkedHashMap<>();
+    Map<ChunkedVersion, TreeMap<Integer, ModelUpdate>> chunks = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (r.value() == null) {
+        continue;
+      }
       ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
+      if (u.getChunk() != null) {
+        TreeMap<Integer, ModelUpdate> parts =
+            chunks.computeIfAbsent(ChunkedVersion.of(u), v -> new TreeMap<>());
+        parts.put(u.getChunk().getIndex(), u);
+        if (parts.size() < u.getChunk().getCount()) {
+          continue;
+        }
+        chunks.remove(ChunkedVersion.of(u));
+        u = ModelChunks.merge(List.copyOf(parts.values()));
+      }
       by.computeIfAbsent(u.getModelId(), k -> new ArrayList<>()).add(u);
     }
     return by;
@@ -46,7 +67,11 @@ public final class ReplayCheck {
       List<ConsumerRecord<byte[], byte[]>> records, Map<String, Long> expected) {
     Map<String, Long> seen = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (r.value() == null) {
+        continue; // a tombstone of a chunk key
+      }
       try {
+        // a chunk tells too: a version's chunks become visible together, in one transaction
         ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
         seen.merge(u.getModelId(), u.getSamplesSeen(), Math::max);
       } catch (DecodeException e) {
