@@ -32,7 +32,8 @@ class ChunkedModelTopologyTest {
   private static final int LIMIT = 6_000;
   TopologyTestDriver driver;
   TestInputTopic<String, byte[]> models;
-  KeyValueStore<String, ModelUpdate> table;
+  KeyValueStore<String, byte[]> store;
+  CurrentModels current = new CurrentModels();
 
   /** Version {@code version} of model big: 2048 weights, every one equal to the version. */
   static ModelUpdate version(long version) {
@@ -75,7 +76,7 @@ class ChunkedModelTopologyTest {
             .withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
     driver = new TopologyTestDriver(LatestModelTopology.build(s, new RequestScorer()), p);
     models = driver.createInputTopic("models", new StringSerializer(), new ByteArraySerializer());
-    table = driver.getKeyValueStore(LatestModelTopology.STORE);
+    store = driver.getKeyValueStore(LatestModelTopology.STORE);
   }
 
   @AfterEach
@@ -83,44 +84,72 @@ class ChunkedModelTopologyTest {
     driver.close();
   }
 
-  private List<String> chunkStoreKeys() {
-    KeyValueStore<String, byte[]> chunks = driver.getKeyValueStore(VersionAssemblyProcessor.STORE);
+  private ModelUpdate held() {
+    return current.get(store, "big").orElseThrow();
+  }
+
+  /** The store's keys, NUL shown as /, version ids shortened to the version number. */
+  private List<String> storeKeys() {
     List<String> keys = new ArrayList<>();
-    try (var it = chunks.all()) {
-      it.forEachRemaining((KeyValue<String, byte[]> kv) -> keys.add(kv.key.replace('\0', '/')));
+    try (var it = store.all()) {
+      it.forEachRemaining(
+          (KeyValue<String, byte[]> kv) ->
+              keys.add(
+                  kv.key
+                      .replaceAll("0*(\\d+)\\.\\d{19}\\.\\d{10}", "v$1")
+                      .replaceAll("\u0000(\\d{9})(\\d)$", "/$2")
+                      .replace('\0', '/')));
     }
     return keys;
   }
 
   @Test
-  void aChunkedVersionEntersTheTableWholeOnlyOnceAllItsChunksHaveArrived() {
+  void aChunkedVersionBecomesCurrentWholeOnlyOnceAllItsChunksHaveArrived() {
     List<ModelRecord> v1 = records(1);
     List<ModelRecord> v2 = records(2);
     assertThat(v1).hasSize(4);
     v1.forEach(this::pipe);
-    assertThat(table.get("big").getVersion()).isEqualTo(1);
-    assertThat(dense(table.get("big").getParameters())).containsOnly(1.0).hasSize(2048);
+    assertThat(held().getVersion()).isEqualTo(1);
+    assertThat(dense(held().getParameters())).containsOnly(1.0).hasSize(2048);
+    assertThat(storeKeys())
+        .as("the current version is kept as the records it came in")
+        .containsExactly("/big", "big/pv1/0", "big/pv1/1", "big/pv1/2", "big/pv1/3");
 
     for (int i = 0; i < v2.size() - 1; i++) {
       pipe(v2.get(i));
-      assertThat(table.get("big").getVersion()).as("after chunk %d of 2", i).isEqualTo(1);
+      assertThat(held().getVersion()).as("after chunk %d of 2", i).isEqualTo(1);
     }
-    assertThat(chunkStoreKeys()).hasSize(2 + v2.size() - 1); // complete mark, count, 3 chunks
+    assertThat(storeKeys()).contains("big/pv2/0", "big/pv2/2", "big/wv2").hasSize(9);
     pipe(v2.get(v2.size() - 1));
-    ModelUpdate held = table.get("big");
-    assertThat(held.getVersion()).isEqualTo(2);
-    assertThat(held.getChunk()).isNull();
-    assertThat(dense(held.getParameters())).containsOnly(2.0).hasSize(2048);
-    assertThat(chunkStoreKeys()).as("nothing waits").containsExactly("big/c");
+    assertThat(held().getVersion()).isEqualTo(2);
+    assertThat(held().getChunk()).isNull();
+    assertThat(dense(held().getParameters())).containsOnly(2.0).hasSize(2048);
+    assertThat(storeKeys())
+        .as("version 1 gone, nothing waits")
+        .containsExactly("/big", "big/pv2/0", "big/pv2/1", "big/pv2/2", "big/pv2/3");
+    assertThat(v2)
+        .allSatisfy(r -> assertThat(r.value().length).isLessThanOrEqualTo(LIMIT))
+        .as("no value in the store is larger than a record of the topic");
   }
 
   @Test
-  void tombstonesLateChunksAndDuplicatesLeaveTheTableAndTheStoreAsTheyWere() {
+  void tombstonesLateChunksAndDuplicatesLeaveTheStoreAsItWas() {
     records(3).forEach(this::pipe);
+    List<String> before = storeKeys();
     models.pipeInput("big\u00003", (byte[]) null);
     records(2).forEach(this::pipe); // an older version replayed
     pipe(records(3).get(1)); // a duplicate
-    assertThat(table.get("big").getVersion()).isEqualTo(3);
-    assertThat(chunkStoreKeys()).containsExactly("big/c");
+    assertThat(held().getVersion()).isEqualTo(3);
+    assertThat(storeKeys()).isEqualTo(before);
+  }
+
+  @Test
+  void aModelThatShrinksToOneRecordKeepsOnlyThatRecord() {
+    records(1).forEach(this::pipe);
+    ModelUpdate small = version(2);
+    small.getParameters().setWeights(new DoubleArrayView(new double[2048]));
+    models.pipeInput("big", io.streamsgd.schema.codec.Codecs.MODEL_UPDATE.encode(small));
+    assertThat(held().getVersion()).isEqualTo(2);
+    assertThat(storeKeys()).containsExactly("/big", "big/pv2/0");
   }
 }

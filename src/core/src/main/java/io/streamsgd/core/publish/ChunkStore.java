@@ -13,7 +13,13 @@ public interface ChunkStore {
   /** The highest version completed for {@code modelId}, or 0. */
   long completeVersion(String modelId);
 
-  void setCompleteVersion(String modelId, long version);
+  /**
+   * Records {@code whole} as its model's latest complete version. {@code from} is the version whose
+   * held chunks it was put together from, or null when it came as one record; a store that serves
+   * the model later may keep those chunks as its copy of it (then {@link #waiting} no longer lists
+   * that version), others drop them with the versions left behind.
+   */
+  void complete(ModelUpdate whole, ChunkedVersion from);
 
   /**
    * Holds {@code chunk} (a duplicate replaces its equal) and says how many distinct chunks of its

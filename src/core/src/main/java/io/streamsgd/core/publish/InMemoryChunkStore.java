@@ -19,8 +19,8 @@ public final class InMemoryChunkStore implements ChunkStore {
   }
 
   @Override
-  public void setCompleteVersion(String modelId, long version) {
-    complete.put(modelId, version);
+  public void complete(ModelUpdate whole, ChunkedVersion from) {
+    complete.put(whole.getModelId(), whole.getVersion());
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class VersionAssembler {
     }
     ModelChunk chunk = update.getChunk();
     if (chunk == null) {
-      return Optional.of(complete(update));
+      return Optional.of(complete(update, null));
     }
     check(update, chunk);
     ChunkedVersion version = ChunkedVersion.of(update);
@@ -75,7 +75,7 @@ public final class VersionAssembler {
       store.remove(version);
       throw e;
     }
-    return Optional.of(complete(whole));
+    return Optional.of(complete(whole, version));
   }
 
   /** The last version handed on for {@code modelId}, or 0. */
@@ -83,9 +83,9 @@ public final class VersionAssembler {
     return store.completeVersion(modelId);
   }
 
-  private ModelUpdate complete(ModelUpdate whole) {
+  private ModelUpdate complete(ModelUpdate whole, ChunkedVersion from) {
     String modelId = whole.getModelId();
-    store.setCompleteVersion(modelId, whole.getVersion());
+    store.complete(whole, from);
     for (ChunkedVersion waiting : store.waiting(modelId)) {
       if (waiting.version() <= whole.getVersion()) {
         store.remove(waiting);
