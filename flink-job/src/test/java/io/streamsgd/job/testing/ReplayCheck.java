@@ -3,7 +3,7 @@ package io.streamsgd.job.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.avro.DoubleArrayView;
 import io.streamsgd.core.avro.SampleConversion;
 import io.streamsgd.core.publish.ChunkedVersion;
 import io.streamsgd.core.publish.ModelChunks;
@@ -11,6 +11,7 @@ import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
+import io.streamsgd.schema.LinearParameters;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.TrainingSample;
@@ -82,6 +83,25 @@ public final class ReplayCheck {
         .allMatch(e -> seen.getOrDefault(e.getKey(), 0L) >= e.getValue());
   }
 
+  /**
+   * The weights of published parameters as the dense row-major array, whether they were published
+   * dense or sparse (a version that went out in chunks comes back sparse).
+   */
+  public static double[] denseWeights(LinearParameters p) {
+    double[] values = DoubleArrayView.toArray(p.getWeights());
+    if (p.getColumns() == null) {
+      return values;
+    }
+    int n = p.getColumns().size();
+    double[] dense = new double[p.getOutputs() * p.getDimension()];
+    for (int j = 0; j < p.getOutputs(); j++) {
+      for (int k = 0; k < n; k++) {
+        dense[j * p.getDimension() + p.getColumns().get(k)] = values[j * n + k];
+      }
+    }
+    return dense;
+  }
+
   /** Versions 1, 2, 3, ... with no gap or duplicate, and counts that add up to {@code samples}. */
   public static void assertContiguous(String model, List<ModelUpdate> versions, long samples) {
     assertThat(versions).as("committed updates of %s", model).isNotNull().isNotEmpty();
@@ -136,16 +156,17 @@ public final class ReplayCheck {
         from += u.getBatchSize();
       }
       ModelUpdate last = e.getValue().get(e.getValue().size() - 1);
-      double[] published = ModelUpdates.model(last).weights();
+      double[] published = denseWeights(last.getParameters());
       double[] replayed = replay.model().weights();
       for (int i = 0; i < replayed.length; i++) {
         assertThat(published[i])
             .as("%s weight %d", e.getKey(), i)
             .isCloseTo(replayed[i], within(1e-9));
       }
-      assertThat(ModelUpdates.model(last))
-          .as("bit-identical %s", e.getKey())
-          .isEqualTo(replay.model());
+      assertThat(published).as("bit-identical weights of %s", e.getKey()).isEqualTo(replayed);
+      assertThat(DoubleArrayView.toArray(last.getParameters().getIntercepts()))
+          .as("bit-identical intercepts of %s", e.getKey())
+          .isEqualTo(replay.model().intercepts());
       assertThat(last.getMetrics().getLossSum()).isEqualTo(replay.metrics().lossSum());
     }
   }

@@ -2,7 +2,6 @@ package io.streamsgd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsgd.core.avro.DoubleArrayView;
 import io.streamsgd.core.publish.ChunkKeys;
 import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.core.spec.ModelSpecs;
@@ -14,8 +13,8 @@ import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.sink.KafkaSinks;
 import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.state.PublishedRecordSerializer;
+import io.streamsgd.job.testing.ReplayCheck;
 import io.streamsgd.job.testing.TopicIO;
-import io.streamsgd.schema.LinearParameters;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.NamedFeatures;
@@ -118,22 +117,6 @@ class ChunkedPublicationITCase {
                 Codecs.MODEL_SPEC.encode(spec))));
   }
 
-  /** The dense weights of whole parameters, sparse or dense. */
-  static double[] dense(LinearParameters p) {
-    double[] values = DoubleArrayView.toArray(p.getWeights());
-    if (p.getColumns() == null) {
-      return values;
-    }
-    int n = p.getColumns().size();
-    double[] out = new double[p.getOutputs() * p.getDimension()];
-    for (int j = 0; j < p.getOutputs(); j++) {
-      for (int k = 0; k < n; k++) {
-        out[j * p.getDimension() + p.getColumns().get(k)] = values[j * n + k];
-      }
-    }
-    return out;
-  }
-
   /** {@code seen} is the trainer's version of the same number, bit for bit. */
   static void assertIsTheTrainers(ModelUpdate seen, String who) throws Exception {
     byte[] bytes = TRAINER.get(seen.getModelId() + "/" + seen.getVersion());
@@ -142,9 +125,9 @@ class ChunkedPublicationITCase {
         .isNotNull();
     ModelUpdate trainer = Codecs.MODEL_UPDATE.decode(bytes);
     assertThat(seen.getChunk()).as(who).isNull();
-    assertThat(dense(seen.getParameters()))
+    assertThat(ReplayCheck.denseWeights(seen.getParameters()))
         .as("%s: weights of %s v%d", who, seen.getModelId(), seen.getVersion())
-        .isEqualTo(dense(trainer.getParameters()));
+        .isEqualTo(ReplayCheck.denseWeights(trainer.getParameters()));
     assertThat(seen.getParameters().getIntercepts())
         .isEqualTo(trainer.getParameters().getIntercepts());
     assertThat(seen.getSamplesSeen()).isEqualTo(trainer.getSamplesSeen());

@@ -64,11 +64,13 @@ public final class ModelChunks {
       throw new IllegalArgumentException(
           String.format(
               "version %d of model %s cannot be chunked into records of %,d bytes: each chunk"
-                  + " repeats %,d bytes of spec, metadata and intercepts",
+                  + " repeats %,d bytes of spec, metadata and intercepts and needs %,d for a"
+                  + " column; raise the limit",
               update.getVersion(),
               update.getModelId(),
               maxRecordBytes,
-              maxRecordBytes - budget + ARRAY_LENGTHS));
+              maxRecordBytes - budget,
+              5 + 8L * outputs));
     }
     // Greedy: each chunk takes columns while their bytes (index varint, one weight per output)
     // fit its budget. Starts of each range, then the end.
