@@ -11,6 +11,7 @@ import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
+import io.streamsgd.core.train.SampleValidator;
 import io.streamsgd.schema.LinearParameters;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
@@ -120,8 +121,24 @@ public final class ReplayCheck {
    */
   public static List<Integer> expectedBatchSizes(ModelSpec spec, List<Sample> stream) {
     List<Integer> sizes = new ArrayList<>();
-    BatchReplay.run(spec, stream, false, (state, size, reason, result) -> sizes.add(size));
+    BatchReplay.run(
+        spec, fitted(spec, stream), false, (state, size, reason, result) -> sizes.add(size));
     return sizes;
+  }
+
+  /**
+   * {@code stream} as the trainer trains on it under {@code spec}: named features folded into its
+   * buckets, samples it would refuse left out.
+   */
+  public static List<Sample> fitted(ModelSpec spec, List<Sample> stream) {
+    List<Sample> out = new ArrayList<>(stream.size());
+    for (Sample s : stream) {
+      SampleValidator.Fitted f = SampleValidator.fit(s, spec);
+      if (f.sample() != null) {
+        out.add(f.sample());
+      }
+    }
+    return out;
   }
 
   /** Each model's decoded samples, in topic order. */
@@ -149,7 +166,7 @@ public final class ReplayCheck {
     Map<String, List<Sample>> samples = samplesByModel(sampleRecords);
     for (Map.Entry<String, List<ModelUpdate>> e : updates.entrySet()) {
       LearnerState replay = LearnerState.initial(specs.get(e.getKey()));
-      List<Sample> stream = samples.get(e.getKey());
+      List<Sample> stream = fitted(specs.get(e.getKey()), samples.get(e.getKey()));
       int from = 0;
       for (ModelUpdate u : e.getValue()) {
         MinibatchUpdate.apply(replay, stream.subList(from, from + u.getBatchSize()));
