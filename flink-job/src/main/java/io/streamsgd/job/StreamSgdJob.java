@@ -128,7 +128,7 @@ public final class StreamSgdJob {
             .uid("specs-source")
             .setParallelism(1);
     TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, settings);
-    out.updates().sinkTo(KafkaSinks.models(settings)).name("models").uid("models-sink");
+    KafkaSinks.models(out.updates(), settings);
     out.deadLetters()
         .sinkTo(KafkaSinks.deadLetters(settings))
         .name("dead-letters")

@@ -185,11 +185,14 @@ public final class JobOptions {
   public static final ConfigOption<Integer> SINK_MAX_RECORD_BYTES =
       bounded(
           ConfigOptions.key("streamsgd.sink.max-record-bytes").intType().defaultValue(1_000_000),
-          "Largest model update the trainer publishes. A spec whose updates could be larger is "
-              + "refused (INVALID_SPEC, naming the dimension or hash bits that fit) instead of "
-              + "failing the sink; the producers' max.request.size is set 64 KiB above it. Keep it "
-              + "under the broker's message.max.bytes and the models topic's max.message.bytes.",
-          Bounds.of(1 << 16, 1 << 26));
+          "Largest record the trainer writes to the models topic: a version larger than this is"
+              + " published in chunks of at most this size, which readers put back together"
+              + " (docs/publication.md). A spec whose versions cannot be chunked to it (the spec,"
+              + " metadata and intercepts every chunk repeats leave no room, or a version would"
+              + " take over 4,096 records) is refused (INVALID_SPEC, naming the fix); the"
+              + " producers' max.request.size is set 64 KiB above it. Keep it under the broker's"
+              + " message.max.bytes and the models topic's max.message.bytes.",
+          Bounds.of(1 << 14, 1 << 26));
 
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       ConfigOptions.key("streamsgd.sink.transactional-id-prefix")

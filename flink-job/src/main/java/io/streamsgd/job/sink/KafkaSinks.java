@@ -1,5 +1,6 @@
 package io.streamsgd.job.sink;
 
+import io.streamsgd.core.publish.ModelRecord;
 import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.schema.DeadLetter;
@@ -7,13 +8,22 @@ import io.streamsgd.schema.ModelUpdate;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 
 /** The job's two Kafka sinks, configured from {@link JobSettings}. */
 public final class KafkaSinks {
   private KafkaSinks() {}
 
-  public static KafkaSink<ModelUpdate> models(JobSettings s) {
-    return build(s, new ModelUpdateRecordSerializer(s.modelsTopic, s.sinkMaxRecordBytes), "models");
+  /**
+   * Publishes {@code updates} (the trainer's output) to the models topic: each version whole or in
+   * chunks of at most {@code streamsgd.sink.max-record-bytes} ({@link ModelChunker}).
+   */
+  public static DataStreamSink<ModelRecord> models(DataStream<ModelUpdate> updates, JobSettings s) {
+    return ModelChunker.chunk(updates, s)
+        .sinkTo(build(s, new ModelRecordSerializer(s.modelsTopic), "models"))
+        .name("models")
+        .uid("models-sink");
   }
 
   public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
@@ -24,8 +34,8 @@ public final class KafkaSinks {
       JobSettings s, KafkaRecordSerializationSchema<T> serializer, String name) {
     boolean exactlyOnce = s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE;
     Properties producer = s.kafkaClientProperties();
-    // Room for the largest update the specs allow, its batch's framing and a dead letter's
-    // envelope; a max.request.size given in the Kafka properties wins.
+    // Room for the largest record (a version or chunk of at most the limit), its batch's framing
+    // and a dead letter's envelope; a max.request.size given in the Kafka properties wins.
     producer.putIfAbsent("max.request.size", String.valueOf(s.sinkMaxRecordBytes + 65_536));
     return KafkaSink.<T>builder()
         .setBootstrapServers(s.bootstrapServers)

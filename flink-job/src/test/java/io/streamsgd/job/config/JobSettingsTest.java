@@ -59,18 +59,19 @@ class JobSettingsTest {
   }
 
   @Test
-  void aDefaultSpecWhoseUpdatesNoRecordCouldCarryFailsTheStartNamingTheFix() {
+  void aDefaultSpecWhoseVersionsChunkingCannotPublishFailsTheStartNamingTheFix() {
     io.streamsgd.schema.ModelSpec spec =
-        io.streamsgd.core.spec.ModelSpecs.logisticRegression("default", 1 << 18, 0.1, 1);
-    spec.setHashBits(18);
+        io.streamsgd.core.spec.ModelSpecs.logisticRegression("default", 1 << 26, 0.1, 1);
+    spec.setHashBits(26);
     Configuration c = minimal();
     c.set(JobOptions.MISSING_SPEC, MissingSpecPolicy.DEFAULT);
     c.set(JobOptions.DEFAULT_SPEC, io.streamsgd.core.avro.ModelSpecJson.toJson(spec));
+    c.set(JobOptions.SINK_MAX_RECORD_BYTES, 65_536);
     assertThatThrownBy(() -> JobSettings.from(c))
-        .hasMessageContaining("streamsgd.spec.default: its updates are up to 2,098,")
-        .hasMessageContaining("use at most 16 hash bits");
-    c.set(JobOptions.SINK_MAX_RECORD_BYTES, 4_000_000);
-    assertThat(JobSettings.from(c).sinkMaxRecordBytes).isEqualTo(4_000_000);
+        .hasMessageContaining("streamsgd.spec.default: a version of its 67,108,865 parameters")
+        .hasMessageContaining("use at most 24 hash bits");
+    c.set(JobOptions.SINK_MAX_RECORD_BYTES, 1_000_000); // 872 chunks of a full model
+    assertThat(JobSettings.from(c).sinkMaxRecordBytes).isEqualTo(1_000_000);
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.streamsgd.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.streamsgd.core.publish.ChunkKeys;
+import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.TrainerPipeline;
@@ -25,16 +27,20 @@ import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Task;
 import io.streamsgd.schema.TimeDomain;
+import io.streamsgd.schema.codec.Codecs;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and once more with a failure injected mid-stream (restored from the last checkpoint), gives the
  * same versions, the same batches and byte-identical parameters, under a fixed-size, a norm-test
  * and an event-time size-or-latency policy, and the same published versions under a publication
- * schedule.
+ * schedule; a model published in chunks gives the same chunk records and tombstones, and every
+ * version assembled from them is whole.
  */
 class DeterministicReplayITCase {
   @RegisterExtension static final SharedKafkaFlink KAFKA_FLINK = new SharedKafkaFlink();
@@ -74,6 +81,11 @@ class DeterministicReplayITCase {
         .getPublication()
         .setEveryUpdates(7); // 400 updates: 7, 14, ..., 399, and 400 at the end
     SPECS.put("scheduled", scheduled);
+    // 2^14 hashed features, about 2,000 of them seen: versions go out in chunks of 16 KiB.
+    ModelSpec wide =
+        ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("wide", 1 << 14, 0.5, 50), 50);
+    wide.setHashBits(14);
+    SPECS.put("wide", wide);
   }
 
   @BeforeAll
@@ -91,18 +103,49 @@ class DeterministicReplayITCase {
     c.set(JobOptions.TRANSACTIONAL_ID_PREFIX, topics.name("replay-" + run));
     c.set(JobOptions.BOUNDED, true);
     c.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
+    c.set(JobOptions.SINK_MAX_RECORD_BYTES, 1 << 14);
     return JobSettings.from(c);
   }
 
   /** Each model's updates, as read by a read_committed consumer. */
   static Map<String, List<ModelUpdate>> updates(String run) throws Exception {
+    return ReplayCheck.updatesByModel(records(run));
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> records(String run) {
     Map<String, Long> all = new LinkedHashMap<>();
     SPECS.keySet().forEach(id -> all.put(id, (long) N));
-    return ReplayCheck.updatesByModel(
-        io.readCommitted(
-            topics.name("models-" + run),
-            Duration.ofSeconds(60),
-            l -> ReplayCheck.allSeen(l, all)));
+    return io.readCommitted(
+        topics.name("models-" + run), Duration.ofSeconds(60), l -> ReplayCheck.allSeen(l, all));
+  }
+
+  /**
+   * The wide model's records in order: key, chunk and version, or a tombstone; and every version a
+   * reader assembles from them, which must be whole and never older than the one before.
+   */
+  static List<String> wideRecords(String run) throws Exception {
+    List<String> out = new ArrayList<>();
+    VersionAssembler reader = VersionAssembler.inMemory();
+    long last = 0;
+    for (ConsumerRecord<byte[], byte[]> r : records(run)) {
+      String key = new String(r.key(), StandardCharsets.UTF_8);
+      if (!ChunkKeys.modelId(key).equals("wide")) {
+        continue;
+      }
+      if (r.value() == null) {
+        out.add(key.replace('\0', '/') + " tombstone");
+        continue;
+      }
+      ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
+      out.add(key.replace('\0', '/') + " v" + u.getVersion() + " " + u.getChunk());
+      Optional<ModelUpdate> whole = reader.offer(u);
+      if (whole.isPresent()) {
+        assertThat(whole.get().getVersion()).isEqualTo(last + 1);
+        last = whole.get().getVersion();
+      }
+    }
+    assertThat(last).as("versions a reader assembled").isEqualTo(N / 50);
+    return out;
   }
 
   static Map<String, List<ModelUpdate>> run(String name) throws Exception {
@@ -135,12 +178,19 @@ class DeterministicReplayITCase {
         env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs")
             .setParallelism(1);
     TrainerPipeline.Outputs out = TrainerPipeline.attach(samples, specs, s);
-    out.updates().sinkTo(KafkaSinks.models(s));
+    KafkaSinks.models(out.updates(), s);
     out.deadLetters().sinkTo(KafkaSinks.deadLetters(s));
     FailOnceAfterCheckpoint.FAILED.set(false);
     env.execute("failure");
     assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
     Map<String, List<ModelUpdate>> recovered = updates("failure");
+
+    // The wide model went out in chunks, with the same records in every run; a reader assembled
+    // every version once, in order, never a mix (a mix would not equal the first run's bytes).
+    List<String> wide = wideRecords("first");
+    assertThat(wide).filteredOn(r -> r.contains("index")).hasSizeGreaterThan(N / 50);
+    assertThat(wideRecords("second")).isEqualTo(wide);
+    assertThat(wideRecords("failure")).isEqualTo(wide);
 
     for (String model : SPECS.keySet()) {
       if (!model.equals("scheduled")) {

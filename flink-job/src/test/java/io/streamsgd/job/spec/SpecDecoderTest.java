@@ -28,25 +28,28 @@ class SpecDecoderTest {
   }
 
   @Test
-  void aSpecWhoseUpdatesNoRecordCouldCarryIsRefusedNamingTheFixAndTheOthersPass() throws Exception {
-    ModelSpec huge = ModelSpecs.logisticRegression("huge", 1 << 18, 0.1, 1);
-    huge.setHashBits(18);
-    ModelSpec fits = ModelSpecs.logisticRegression("fits", 1 << 16, 0.1, 1);
-    fits.setHashBits(16);
-    try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SpecDecoder(1_000_000))) {
+  void aSpecWhoseVersionsChunkingCannotPublishIsRefusedNamingTheFixAndTheOthersPass()
+      throws Exception {
+    ModelSpec huge = ModelSpecs.logisticRegression("huge", 1 << 26, 0.1, 1);
+    huge.setHashBits(26);
+    ModelSpec chunked = ModelSpecs.logisticRegression("chunked", 1 << 18, 0.1, 1);
+    chunked.setHashBits(18); // 2 MB dense: published in chunks
+    try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SpecDecoder(65_536))) {
       h.processElement(record(0, huge), 0);
-      h.processElement(record(1, fits), 0);
+      h.processElement(record(1, chunked), 0);
 
-      assertThat(h.extractOutputValues()).extracting(ModelSpec::getModelId).containsExactly("fits");
+      assertThat(h.extractOutputValues())
+          .extracting(ModelSpec::getModelId)
+          .containsExactly("chunked");
       List<DeadLetter> refused =
           h.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
       assertThat(refused).hasSize(1);
       assertThat(refused.get(0).getReason()).isEqualTo(DeadLetterReason.INVALID_SPEC);
       assertThat(refused.get(0).getModelId()).isEqualTo("huge");
       assertThat(refused.get(0).getDetail())
-          .startsWith("its updates are up to 2,098,")
-          .contains("above the 1,000,000-byte record limit (streamsgd.sink.max-record-bytes)")
-          .contains("use at most 16 hash bits");
+          .startsWith("a version of its 67,108,865 parameters takes up to 13,")
+          .contains("under the 65,536-byte record limit (streamsgd.sink.max-record-bytes)")
+          .contains("use at most 24 hash bits");
     }
   }
 }

@@ -3,12 +3,16 @@ package io.streamsgd.job.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.avro.DoubleArrayView;
 import io.streamsgd.core.avro.SampleConversion;
+import io.streamsgd.core.publish.ChunkedVersion;
+import io.streamsgd.core.publish.ModelChunks;
 import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
+import io.streamsgd.core.train.SampleValidator;
+import io.streamsgd.schema.LinearParameters;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.TrainingSample;
@@ -19,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -28,12 +33,30 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ReplayCheck {
   private ReplayCheck() {}
 
-  /** Updates of each model in the order read (one partition per model keeps version order). */
+  /**
+   * Versions of each model in the order read (one partition per model keeps version order), as
+   * published: duplicates kept, a chunked version put together when its last chunk is read,
+   * tombstones skipped.
+   */
   public static Map<String, List<ModelUpdate>> updatesByModel(
       List<ConsumerRecord<byte[], byte[]>> records) throws DecodeException {
     Map<String, List<ModelUpdate>> by = new LinkedHashMap<>();
+    Map<ChunkedVersion, TreeMap<Integer, ModelUpdate>> chunks = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (r.value() == null) {
+        continue;
+      }
       ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
+      if (u.getChunk() != null) {
+        TreeMap<Integer, ModelUpdate> parts =
+            chunks.computeIfAbsent(ChunkedVersion.of(u), v -> new TreeMap<>());
+        parts.put(u.getChunk().getIndex(), u);
+        if (parts.size() < u.getChunk().getCount()) {
+          continue;
+        }
+        chunks.remove(ChunkedVersion.of(u));
+        u = ModelChunks.merge(List.copyOf(parts.values()));
+      }
       by.computeIfAbsent(u.getModelId(), k -> new ArrayList<>()).add(u);
     }
     return by;
@@ -46,7 +69,11 @@ public final class ReplayCheck {
       List<ConsumerRecord<byte[], byte[]>> records, Map<String, Long> expected) {
     Map<String, Long> seen = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (r.value() == null) {
+        continue; // a tombstone of a chunk key
+      }
       try {
+        // a chunk tells too: a version's chunks become visible together, in one transaction
         ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
         seen.merge(u.getModelId(), u.getSamplesSeen(), Math::max);
       } catch (DecodeException e) {
@@ -55,6 +82,25 @@ public final class ReplayCheck {
     }
     return expected.entrySet().stream()
         .allMatch(e -> seen.getOrDefault(e.getKey(), 0L) >= e.getValue());
+  }
+
+  /**
+   * The weights of published parameters as the dense row-major array, whether they were published
+   * dense or sparse (a version that went out in chunks comes back sparse).
+   */
+  public static double[] denseWeights(LinearParameters p) {
+    double[] values = DoubleArrayView.toArray(p.getWeights());
+    if (p.getColumns() == null) {
+      return values;
+    }
+    int n = p.getColumns().size();
+    double[] dense = new double[p.getOutputs() * p.getDimension()];
+    for (int j = 0; j < p.getOutputs(); j++) {
+      for (int k = 0; k < n; k++) {
+        dense[j * p.getDimension() + p.getColumns().get(k)] = values[j * n + k];
+      }
+    }
+    return dense;
   }
 
   /** Versions 1, 2, 3, ... with no gap or duplicate, and counts that add up to {@code samples}. */
@@ -75,8 +121,24 @@ public final class ReplayCheck {
    */
   public static List<Integer> expectedBatchSizes(ModelSpec spec, List<Sample> stream) {
     List<Integer> sizes = new ArrayList<>();
-    BatchReplay.run(spec, stream, false, (state, size, reason, result) -> sizes.add(size));
+    BatchReplay.run(
+        spec, fitted(spec, stream), false, (state, size, reason, result) -> sizes.add(size));
     return sizes;
+  }
+
+  /**
+   * {@code stream} as the trainer trains on it under {@code spec}: named features folded into its
+   * buckets, samples it would refuse left out.
+   */
+  public static List<Sample> fitted(ModelSpec spec, List<Sample> stream) {
+    List<Sample> out = new ArrayList<>(stream.size());
+    for (Sample s : stream) {
+      SampleValidator.Fitted f = SampleValidator.fit(s, spec);
+      if (f.sample() != null) {
+        out.add(f.sample());
+      }
+    }
+    return out;
   }
 
   /** Each model's decoded samples, in topic order. */
@@ -104,23 +166,24 @@ public final class ReplayCheck {
     Map<String, List<Sample>> samples = samplesByModel(sampleRecords);
     for (Map.Entry<String, List<ModelUpdate>> e : updates.entrySet()) {
       LearnerState replay = LearnerState.initial(specs.get(e.getKey()));
-      List<Sample> stream = samples.get(e.getKey());
+      List<Sample> stream = fitted(specs.get(e.getKey()), samples.get(e.getKey()));
       int from = 0;
       for (ModelUpdate u : e.getValue()) {
         MinibatchUpdate.apply(replay, stream.subList(from, from + u.getBatchSize()));
         from += u.getBatchSize();
       }
       ModelUpdate last = e.getValue().get(e.getValue().size() - 1);
-      double[] published = ModelUpdates.model(last).weights();
+      double[] published = denseWeights(last.getParameters());
       double[] replayed = replay.model().weights();
       for (int i = 0; i < replayed.length; i++) {
         assertThat(published[i])
             .as("%s weight %d", e.getKey(), i)
             .isCloseTo(replayed[i], within(1e-9));
       }
-      assertThat(ModelUpdates.model(last))
-          .as("bit-identical %s", e.getKey())
-          .isEqualTo(replay.model());
+      assertThat(published).as("bit-identical weights of %s", e.getKey()).isEqualTo(replayed);
+      assertThat(DoubleArrayView.toArray(last.getParameters().getIntercepts()))
+          .as("bit-identical intercepts of %s", e.getKey())
+          .isEqualTo(replay.model().intercepts());
       assertThat(last.getMetrics().getLossSum()).isEqualTo(replay.metrics().lossSum());
     }
   }

@@ -2,6 +2,7 @@ package io.streamsgd.job.testing;
 
 import io.streamsgd.schema.DenseFeatures;
 import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.NamedFeatures;
 import io.streamsgd.schema.TrainingSample;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Input for integration tests: specs, then {@code n} samples per model interleaved across models (z
  * = 1.5 x0 - 2 x1 + 0.5 x2 + 0.25; regression labels z + noise, binary labels drawn from a logistic
- * model of z, three classes by thresholds on z + noise), with junk records mixed in. Deterministic.
+ * model of z, three classes by thresholds on z + noise), with junk records mixed in; a model with
+ * hash bits gets x as named features among many others. Deterministic.
  */
 public final class TestInput {
   /** Event time of the first sample; the i-th sample of each model is 10 ms later per step. */
@@ -93,7 +95,10 @@ public final class TestInput {
         TrainingSample s =
             TrainingSample.newBuilder()
                 .setModelId(e.getKey())
-                .setFeatures(new DenseFeatures(List.of(x[0], x[1], x[2])))
+                .setFeatures(
+                    e.getValue().getHashBits() > 0
+                        ? wide(x, i)
+                        : new DenseFeatures(List.of(x[0], x[1], x[2])))
                 .setLabel(y)
                 .setEventTime(Instant.ofEpochMilli(start + i * 10L))
                 .build();
@@ -117,6 +122,22 @@ public final class TestInput {
       }
     }
     return samples;
+  }
+
+  /**
+   * A hashed model's features: x under three names, and 20 of 5,000 other names (drawn apart from
+   * the shared sequence, so other models' samples stay as they are) that give a wide model many
+   * weights, enough to be published in chunks.
+   */
+  private static NamedFeatures wide(double[] x, int i) {
+    Random names = new Random(i);
+    List<String> n = new ArrayList<>(List.of("x0", "x1", "x2"));
+    List<Double> v = new ArrayList<>(List.of(x[0], x[1], x[2]));
+    for (int k = 0; k < 20; k++) {
+      n.add("f" + names.nextInt(5_000));
+      v.add(0.1);
+    }
+    return new NamedFeatures(n, v);
   }
 
   private static byte[] key(String id) {

@@ -79,7 +79,7 @@ class AtLeastOnceITCase {
               env.fromSource(KafkaSources.specs(s), StreamSgdJob.specWatermarks(), "specs")
                   .setParallelism(1),
               s);
-      out.updates().sinkTo(KafkaSinks.models(s));
+      KafkaSinks.models(out.updates(), s);
       out.deadLetters().sinkTo(KafkaSinks.deadLetters(s));
       FailOnceAfterCheckpoint.FAILED.set(false);
       env.execute("at-least-once");

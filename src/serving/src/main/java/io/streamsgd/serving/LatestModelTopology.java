@@ -1,30 +1,31 @@
 package io.streamsgd.serving;
 
-import io.streamsgd.schema.ModelUpdate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Joined;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The serving topology. The models topic is reduced to a table that keeps, per model id, the update
- * with the highest version: a stale or duplicate version (a replay after a trainer failure in
- * at-least-once mode, or records read out of order) never moves a model backwards. Prediction
- * requests (keyed by model id, co-partitioned with the models topic) are joined with that table and
- * answered on the predictions topic, with the version that scored them; a request for an unknown
- * model, or with features that do not fit, gets an error record.
+ * The serving topology. The models topic feeds a store that keeps, per model id, the complete
+ * version with the highest version number ({@link VersionAssemblyProcessor}): a stale or duplicate
+ * version (a replay after a trainer failure in at-least-once mode, or records read out of order)
+ * never moves a model backwards, and a version published in chunks becomes current only once all
+ * its chunks are in, so a request is never scored with a mix of two versions. Prediction requests
+ * (keyed by model id, co-partitioned with the models topic) are answered from that store on the
+ * predictions topic, with the version that scored them; a request for an unknown model, or with
+ * features that do not fit, gets an error record.
  */
 public final class LatestModelTopology {
-  /** Name of the queryable store that holds the latest update per model id. */
+  /**
+   * Name of the queryable store that holds the latest version per model id, as the records it came
+   * in ({@link StreamsChunkStore}).
+   */
   public static final String STORE = "latest-models";
 
-  /** Where the table lives. */
+  /** Where the store lives. */
   public enum StoreType {
     /** Kafka Streams' RocksDB store, restored from the changelog on restart. */
     ROCKSDB,
@@ -37,55 +38,48 @@ public final class LatestModelTopology {
 
   private LatestModelTopology() {}
 
-  /** The model table alone (no prediction stream). */
+  /** The model store alone (no prediction stream). */
   public static Topology build(String modelsTopic, StoreType storeType) {
     StreamsBuilder builder = new StreamsBuilder();
-    table(builder, modelsTopic, storeType);
+    models(builder, modelsTopic, storeType);
     return builder.build();
   }
 
   /**
-   * The model table and the prediction stream joined against it; the table alone when the settings
-   * name no requests topic (HTTP-only serving).
+   * The model store and the prediction stream answered from it; the store alone when the settings
+   * name no requests topic (HTTP-only serving). {@code models} reads the store for the requests.
    */
   public static Topology build(ServingSettings s, RequestScorer scorer) {
+    return build(s, scorer, new CurrentModels());
+  }
+
+  static Topology build(ServingSettings s, RequestScorer scorer, CurrentModels models) {
     StreamsBuilder builder = new StreamsBuilder();
-    KTable<String, ModelUpdate> models = table(builder, s.modelsTopic(), s.storeType());
+    models(builder, s.modelsTopic(), s.storeType());
     if (!s.answersRequestTopic()) {
       return builder.build();
     }
     builder.stream(
             s.requestsTopic(),
             Consumed.with(Serdes.String(), SingleObjectSerde.predictionRequest()))
-        .leftJoin(
-            models,
-            scorer::score,
-            Joined.with(
-                Serdes.String(),
-                SingleObjectSerde.predictionRequest(),
-                SingleObjectSerde.modelUpdate()))
+        .processValues(() -> new PredictionProcessor(scorer, models), STORE)
         .to(s.predictionsTopic(), Produced.with(Serdes.String(), SingleObjectSerde.prediction()));
     return builder.build();
   }
 
-  private static KTable<String, ModelUpdate> table(
-      StreamsBuilder builder, String modelsTopic, StoreType storeType) {
+  private static void models(StreamsBuilder builder, String modelsTopic, StoreType storeType) {
     KeyValueBytesStoreSupplier supplier =
         storeType == StoreType.IN_MEMORY
             ? Stores.inMemoryKeyValueStore(STORE)
             : Stores.persistentKeyValueStore(STORE);
-    return builder.stream(
-            modelsTopic, Consumed.with(Serdes.String(), SingleObjectSerde.modelUpdate()))
-        .groupByKey()
-        .reduce(
-            LatestModelTopology::newer,
-            Materialized.<String, ModelUpdate>as(supplier)
-                .withKeySerde(Serdes.String())
-                .withValueSerde(SingleObjectSerde.modelUpdate()));
-  }
-
-  /** The update to keep: the higher version; on a tie the one already held. */
-  static ModelUpdate newer(ModelUpdate held, ModelUpdate arriving) {
-    return arriving.getVersion() > held.getVersion() ? arriving : held;
+    // Values are records of the models topic, never a whole large model: the changelog takes
+    // what the topic takes.
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray()));
+    // Keys read as model ids (a chunk's key names its model), so no step changes a key and
+    // nothing is repartitioned: the trainer writes a model's chunks to its id's partition.
+    builder.stream(
+            modelsTopic, Consumed.with(ModelIdSerde.serde(), SingleObjectSerde.modelUpdate()))
+        .process(VersionAssemblyProcessor::new, STORE);
   }
 }

@@ -58,6 +58,9 @@ final class ModelJson {
       params.put("columns", u.getParameters().getColumns()); // sparse: the weights' feature indices
     }
     params.put("intercepts", u.getParameters().getIntercepts());
+    if (u.getParameters().getColumns() != null) {
+      params.put("columns", u.getParameters().getColumns()); // sparse: weights of these only
+    }
     m.put("parameters", params);
     return m;
   }

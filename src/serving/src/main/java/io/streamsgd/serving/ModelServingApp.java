@@ -12,18 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class ModelServingApp implements AutoCloseable {
   private final ServingSettings settings;
   private final ServingMetrics metrics = new ServingMetrics();
   private final RequestScorer scorer = new RequestScorer(metrics);
+  private final CurrentModels models = new CurrentModels();
   private final ModelHistory history = new ModelHistory(HISTORY_POINTS, HISTORY_MODELS);
   private volatile ModelTopicFollower historyFollower;
   private final ServingHttpApi http;
@@ -63,7 +65,7 @@ public final class ModelServingApp implements AutoCloseable {
                 settings.httpHost(), http.start(settings.httpBindAddress(), settings.httpPort()));
     this.streams =
         new KafkaStreams(
-            LatestModelTopology.build(settings, scorer),
+            LatestModelTopology.build(settings, scorer, models),
             settings.streamsProperties(self == null ? null : self.host() + ":" + self.port()));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -76,6 +78,9 @@ public final class ModelServingApp implements AutoCloseable {
 
   /** Starts the app and waits until its store can be queried. */
   public ModelServingApp start(Duration timeout) throws InterruptedException {
+    if (settings.answersRequestTopic()) {
+      checkCoPartitioned();
+    }
     streams.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -99,12 +104,59 @@ public final class ModelServingApp implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A request is answered from the model store of the task that reads its partition, so the two
+   * topics must have as many partitions (Kafka Streams checks this for joins only). A topic that
+   * does not exist yet is left to Kafka Streams, which names it.
+   */
+  private void checkCoPartitioned() {
+    Map<String, Object> client = new HashMap<>(settings.kafkaProperties());
+    client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    try (Admin admin = Admin.create(client)) {
+      Map<String, Integer> partitions = new HashMap<>();
+      for (String topic : List.of(settings.modelsTopic(), settings.requestsTopic())) {
+        try {
+          partitions.put(
+              topic,
+              admin
+                  .describeTopics(List.of(topic))
+                  .allTopicNames()
+                  .get()
+                  .get(topic)
+                  .partitions()
+                  .size());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+            throw new IllegalStateException("cannot describe topic " + topic, e.getCause());
+          }
+        }
+      }
+      Integer models = partitions.get(settings.modelsTopic());
+      Integer requests = partitions.get(settings.requestsTopic());
+      if (models != null && requests != null && !models.equals(requests)) {
+        throw new IllegalStateException(
+            "serving app cannot start: '"
+                + settings.requestsTopic()
+                + "' has "
+                + requests
+                + " partitions and '"
+                + settings.modelsTopic()
+                + "' "
+                + models
+                + "; requests are answered per partition, so both need the same number");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking the topics", e);
+    }
+  }
+
   private OptionalLong modelsHeld() {
     if (streams.state() != KafkaStreams.State.RUNNING) {
       return OptionalLong.empty();
     }
     try {
-      return OptionalLong.of(store().approximateNumEntries());
+      return OptionalLong.of(StreamsChunkStore.modelIds(store()).size());
     } catch (InvalidStateStoreException e) {
       return OptionalLong.empty();
     }
@@ -128,7 +180,7 @@ public final class ModelServingApp implements AutoCloseable {
     return "serving app stopped while starting: " + (f == null ? streams.state() : f.getMessage());
   }
 
-  private ReadOnlyKeyValueStore<String, ModelUpdate> store() {
+  private ReadOnlyKeyValueStore<String, byte[]> store() {
     return streams.store(
         StoreQueryParameters.fromNameAndType(
             LatestModelTopology.STORE, QueryableStoreTypes.keyValueStore()));
@@ -136,7 +188,7 @@ public final class ModelServingApp implements AutoCloseable {
 
   /** The latest update held for {@code modelId} by this instance. */
   public Optional<ModelUpdate> latest(String modelId) {
-    return queried(store -> Optional.ofNullable(store.get(modelId)));
+    return queried(store -> models.get(store, modelId));
   }
 
   /** Every model this instance holds, latest version each. */
@@ -144,11 +196,8 @@ public final class ModelServingApp implements AutoCloseable {
     return queried(
         store -> {
           List<ModelUpdate> out = new ArrayList<>();
-          try (KeyValueIterator<String, ModelUpdate> it = store.all()) {
-            while (it.hasNext()) {
-              KeyValue<String, ModelUpdate> kv = it.next();
-              out.add(kv.value);
-            }
+          for (String id : StreamsChunkStore.modelIds(store)) {
+            models.get(store, id).ifPresent(out::add);
           }
           return out;
         });
@@ -162,7 +211,7 @@ public final class ModelServingApp implements AutoCloseable {
    * joined or left), waits up to {@link #STORE_WAIT} for it rather than failing the request.
    */
   private <T> T queried(
-      java.util.function.Function<ReadOnlyKeyValueStore<String, ModelUpdate>, T> query) {
+      java.util.function.Function<ReadOnlyKeyValueStore<String, byte[]>, T> query) {
     long deadline = System.nanoTime() + STORE_WAIT.toNanos();
     while (true) {
       try {

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * For services that embed the model: follows the models topic from the beginning on a background
- * thread (read_committed, no consumer group), keeps the highest version per model id in memory, and
- * scores with the same {@code predict} as the trainer. Stale and duplicate versions are ignored, so
+ * thread (read_committed, no consumer group), keeps the highest complete version per model id in
+ * memory, and scores with the same {@code predict} as the trainer. A version published in chunks is
+ * taken only once all of its chunks have arrived; stale and duplicate versions are ignored, so
  * at-least-once publication is safe.
  */
 public final class ModelSubscriber implements AutoCloseable {
@@ -65,7 +66,10 @@ public final class ModelSubscriber implements AutoCloseable {
     return Map.copyOf(latest);
   }
 
-  /** Model updates read so far (duplicates and stale versions included). */
+  /**
+   * Records of model versions read so far: whole versions and chunks, duplicates and stale versions
+   * included.
+   */
   public long updatesRead() {
     return follower.updatesRead();
   }

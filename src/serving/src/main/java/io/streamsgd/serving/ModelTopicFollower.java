@@ -1,11 +1,13 @@
 package io.streamsgd.serving;
 
+import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +24,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the models topic from the beginning on a background thread and hands every committed,
- * decodable {@link ModelUpdate} to a callback. No consumer group: every reader sees every
- * partition, so each instance of a service holds all models, whatever the others do.
+ * Reads the models topic from the beginning on a background thread and hands each committed version
+ * that is newer than the last one handed on for its model to a callback, whole: a version published
+ * in chunks only once all of them have arrived ({@link VersionAssembler}), so a callback never sees
+ * a mix of two versions. No consumer group: every reader sees every partition, so each instance of
+ * a service holds all models, whatever the others do.
  */
 public final class ModelTopicFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelTopicFollower.class);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Consumer<ModelUpdate> onUpdate;
+  private final VersionAssembler assembler = VersionAssembler.inMemory();
   private final AtomicLong updatesRead = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
   private final Thread thread;
@@ -39,7 +44,8 @@ public final class ModelTopicFollower implements AutoCloseable {
 
   /**
    * @param kafkaProperties client settings: bootstrap.servers and any security settings
-   * @param onUpdate called on the follower's thread, in topic order within a partition
+   * @param onUpdate called on the follower's thread with each newer complete version, in topic
+   *     order within a partition
    */
   public ModelTopicFollower(
       Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
@@ -106,7 +112,7 @@ public final class ModelTopicFollower implements AutoCloseable {
 
   private void accept(byte[] value) {
     if (value == null) {
-      return; // a tombstone: nothing to keep
+      return; // a tombstone: a chunk key a newer version no longer uses
     }
     ModelUpdate u;
     try {
@@ -117,7 +123,15 @@ public final class ModelTopicFollower implements AutoCloseable {
       return;
     }
     updatesRead.incrementAndGet();
-    onUpdate.accept(u);
+    Optional<ModelUpdate> complete;
+    try {
+      complete = assembler.offer(u);
+    } catch (IllegalArgumentException e) {
+      undecodable.incrementAndGet();
+      LOG.warn("Skipped a chunk that belongs to no version: {}", e.getMessage());
+      return;
+    }
+    complete.ifPresent(onUpdate);
   }
 
   private boolean atEnd() {
@@ -135,10 +149,12 @@ public final class ModelTopicFollower implements AutoCloseable {
     return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Records of versions read: whole versions and chunks, duplicates and stale ones included. */
   public long updatesRead() {
     return updatesRead.get();
   }
 
+  /** Records that were no ModelUpdate, or a chunk that belongs to no version. */
   public long undecodableRecords() {
     return undecodable.get();
   }

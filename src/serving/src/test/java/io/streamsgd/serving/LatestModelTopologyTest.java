@@ -82,18 +82,24 @@ class LatestModelTopologyTest {
 
   @Test
   void keepsTheHighestVersionWhateverTheArrivalOrder() {
-    KeyValueStore<String, ModelUpdate> store = driver.getKeyValueStore(LatestModelTopology.STORE);
+    KeyValueStore<String, byte[]> store = driver.getKeyValueStore(LatestModelTopology.STORE);
+    CurrentModels current = new CurrentModels();
     models.pipeInput("a", update("a", 1));
     models.pipeInput("a", update("a", 3));
     models.pipeInput("a", update("a", 2)); // late
     models.pipeInput("a", update("a", 3)); // duplicate (at-least-once replay)
     models.pipeInput("b", update("b", 7));
-    assertThat(store.get("a").getVersion()).isEqualTo(3);
-    assertThat(ModelUpdates.model(store.get("a")).weights()[0]).isEqualTo(3.0);
-    assertThat(store.get("b").getVersion()).isEqualTo(7);
+    assertThat(current.get(store, "a").orElseThrow().getVersion()).isEqualTo(3);
+    assertThat(ModelUpdates.model(current.get(store, "a").orElseThrow()).weights()[0])
+        .isEqualTo(3.0);
+    assertThat(current.get(store, "b").orElseThrow().getVersion()).isEqualTo(7);
     models.pipeInput("a", update("a", 4));
-    assertThat(store.get("a").getVersion()).isEqualTo(4);
-    assertThat(store.get("missing")).isNull();
+    assertThat(current.get(store, "a").orElseThrow().getVersion()).isEqualTo(4);
+    assertThat(current.get(store, "missing")).isEmpty();
+    assertThat(StreamsChunkStore.modelIds(store)).containsExactly("a", "b");
+    assertThat(store.approximateNumEntries())
+        .as("per model: its marker and its record")
+        .isEqualTo(4);
   }
 
   @Test

@@ -25,7 +25,9 @@ class ModelServingAppITCase {
   @TempDir Path tmp;
 
   @Test
-  void refusesToStartWithoutItsTopicsAndServesHttpOnlyWithoutRequests() throws Exception {
+  void
+      refusesToStartWithoutItsTopicsOrWithTopicsOfDifferentPartitionsAndServesHttpOnlyWithoutRequests()
+          throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(tmp.resolve("kafka"))) {
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         admin.createTopics(List.of(new NewTopic("models", 2, (short) 1))).all().get();
@@ -36,6 +38,15 @@ class ModelServingAppITCase {
       try (ModelServingApp app = new ModelServingApp(settings)) {
         assertThatThrownBy(() -> app.start(Duration.ofSeconds(60)))
             .hasMessageContaining("input topics 'models' and 'prediction-requests' must exist");
+      }
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        admin.createTopics(List.of(new NewTopic("prediction-requests", 3, (short) 1))).all().get();
+      }
+      try (ModelServingApp app = new ModelServingApp(settings)) {
+        assertThatThrownBy(() -> app.start(Duration.ofSeconds(60)))
+            .hasMessageContaining(
+                "'prediction-requests' has 3 partitions and 'models' 2; requests are answered per"
+                    + " partition, so both need the same number");
       }
 
       try (KafkaProducer<String, byte[]> p =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamsgd.cli.testing.CliRun;
 import io.streamsgd.cluster.FlinkRestClient;
 import io.streamsgd.cluster.StandaloneFlinkCluster;
+import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.embedded.KafkaBrokerProcess;
@@ -15,12 +16,14 @@ import io.streamsgd.process.JvmProcess;
 import io.streamsgd.schema.BatchPolicyKind;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.codec.Codecs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,12 +36,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that exits, as Kubernetes would (a surviving TaskManager may end itself on a fatal error while
  * its tasks clean up after the lost peer, and needs replacing too). Afterwards every model has seen
  * exactly the samples produced, a read_committed consumer saw versions 1..N without gap or
- * duplicate, and the parameters are bit-identical to a failure-free run.
+ * duplicate, and the parameters are bit-identical to a failure-free run; one model is published in
+ * chunks, and a reader assembles each of its versions whole, once, in order.
  */
 class TaskManagerKillITCase {
   /**
-   * Samples per model: 6,240 x scale, scale 1, 5, 9, ...: batches of 20 and 32 divide it, and the
-   * growing batches (800 + 1,600 + 3,200 in their first 150 updates, then 128 each) leave no
+   * Samples per model: 6,240 x scale, scale 1, 5, 9, ...: batches of 20, 32 and 48 divide it, and
+   * the growing batches (800 + 1,600 + 3,200 in their first 150 updates, then 128 each) leave no
    * partial batch. The soak profile raises the scale, the kills and the stream's length.
    */
   static final int N = 6240 * Integer.getInteger("streamsgd.kill.scale", 1);
@@ -63,6 +67,12 @@ class TaskManagerKillITCase {
     growing.getBatch().setMaxSize(128);
     growing.getBatch().setMaxLatencyMs(0);
     specs.put("growing", growing);
+    // 2^14 hashed features under a 16 KiB record limit: its versions go out in chunks, and a
+    // kill may fall between a version's chunks.
+    ModelSpec wide =
+        ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("wide", 1 << 14, 0.5, 48), 48);
+    wide.setHashBits(14);
+    specs.put("wide", wide);
     return specs;
   }
 
@@ -95,7 +105,9 @@ class TaskManagerKillITCase {
                   "--streamsgd.checkpoint.interval",
                   "1 s",
                   "--streamsgd.state.backend",
-                  backend),
+                  backend,
+                  "--streamsgd.sink.max-record-bytes",
+                  String.valueOf(1 << 14)),
               null,
               2);
       assertThat(rest.checkpointConfig(jobId).path("state_backend").asText())
@@ -172,6 +184,24 @@ class TaskManagerKillITCase {
       assertThat(killed).hasSize(KILLS);
 
       Map<String, List<ModelUpdate>> updates = ReplayCheck.updatesByModel(records);
+      // The chunked model: records within the limit, and a reader that assembles every version
+      // once, in order (a version is whole only with all its chunks, of one transaction).
+      VersionAssembler reader = VersionAssembler.inMemory();
+      long assembled = 0;
+      int chunks = 0;
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        if (r.value() != null) {
+          assertThat(r.value().length).isLessThanOrEqualTo(1 << 14);
+          ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
+          chunks += u.getChunk() != null ? 1 : 0;
+          Optional<ModelUpdate> whole = reader.offer(u);
+          if (whole.isPresent() && whole.get().getModelId().equals("wide")) {
+            assertThat(whole.get().getVersion()).isEqualTo(++assembled);
+          }
+        }
+      }
+      assertThat(assembled).isEqualTo(N / 48);
+      assertThat(chunks).as("chunk records").isGreaterThan(N / 48);
       Map<String, List<Sample>> samples =
           ReplayCheck.samplesByModel(
               io.readCommitted("samples", Duration.ofSeconds(10), l -> false));

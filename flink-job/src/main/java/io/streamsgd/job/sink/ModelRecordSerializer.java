@@ -1,0 +1,40 @@
+package io.streamsgd.job.sink;
+
+import io.streamsgd.core.publish.ModelRecord;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Writes a record of the models topic (a whole version, a chunk, or a tombstone) to the partition
+ * of its model id: the partition Kafka's default partitioner picks for a record keyed by the model
+ * id, so that a model's chunks, whatever their keys, stay in order with its other versions and
+ * beside its prediction requests (the serving app joins the two per partition).
+ */
+public final class ModelRecordSerializer implements KafkaRecordSerializationSchema<ModelRecord> {
+  private static final long serialVersionUID = 1L;
+  private final String topic;
+
+  public ModelRecordSerializer(String topic) {
+    this.topic = topic;
+  }
+
+  @Override
+  public ProducerRecord<byte[], byte[]> serialize(
+      ModelRecord record, KafkaSinkContext context, Long timestamp) {
+    int[] partitions = context.getPartitionsForTopic(topic);
+    byte[] modelId = record.modelId().getBytes(StandardCharsets.UTF_8);
+    return new ProducerRecord<>(
+        topic,
+        partitions[partition(modelId, partitions.length)],
+        record.timestamp(),
+        record.key().getBytes(StandardCharsets.UTF_8),
+        record.value());
+  }
+
+  /** Kafka's default partitioner for a key (murmur2), which placed whole versions before chunks. */
+  static int partition(byte[] key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
+  }
+}

@@ -1,0 +1,37 @@
+package io.streamsgd.core.publish;
+
+import io.streamsgd.schema.ModelUpdate;
+import java.util.List;
+
+/**
+ * Where a {@link VersionAssembler} keeps, per model, the last version it completed and the chunks
+ * of newer versions still waiting for the rest: a map in a plain reader, a fault-tolerant store in
+ * a Kafka Streams task.
+ */
+public interface ChunkStore {
+
+  /** The highest version completed for {@code modelId}, or 0. */
+  long completeVersion(String modelId);
+
+  /**
+   * Records {@code whole} as its model's latest complete version. {@code from} is the version whose
+   * held chunks it was put together from, or null when it came as one record; a store that serves
+   * the model later may keep those chunks as its copy of it (then {@link #waiting} no longer lists
+   * that version), others drop them with the versions left behind.
+   */
+  void complete(ModelUpdate whole, ChunkedVersion from);
+
+  /**
+   * Holds {@code chunk} (a duplicate replaces its equal) and says how many distinct chunks of its
+   * version are held now.
+   */
+  int put(ChunkedVersion version, int index, ModelUpdate chunk);
+
+  /** The held chunks of {@code version}, in index order. */
+  List<ModelUpdate> chunks(ChunkedVersion version);
+
+  /** Versions of {@code modelId} with chunks held, oldest first. */
+  List<ChunkedVersion> waiting(String modelId);
+
+  void remove(ChunkedVersion version);
+}

@@ -1,0 +1,155 @@
+package io.streamsgd.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsgd.core.avro.DoubleArrayView;
+import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.publish.ModelChunks;
+import io.streamsgd.core.publish.ModelRecord;
+import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.core.train.BatchResult;
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.schema.BatchCloseReason;
+import io.streamsgd.schema.LinearParameters;
+import io.streamsgd.schema.ModelUpdate;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The serving table over a models topic that holds chunked versions, keyed as the trainer keys. */
+class ChunkedModelTopologyTest {
+  private static final int LIMIT = 6_000;
+  TopologyTestDriver driver;
+  TestInputTopic<String, byte[]> models;
+  KeyValueStore<String, byte[]> store;
+  CurrentModels current = new CurrentModels();
+
+  /** Version {@code version} of model big: 2048 weights, every one equal to the version. */
+  static ModelUpdate version(long version) {
+    LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("big", 2048, 0.1, 1));
+    java.util.Arrays.fill(state.model().weights(), version);
+    ModelUpdate u =
+        ModelUpdates.snapshot(
+            state, new BatchResult(1, 1, 0, 0, 0, true), BatchCloseReason.SIZE, null, version);
+    u.setVersion(version);
+    return u;
+  }
+
+  static List<ModelRecord> records(long version) {
+    return ModelChunks.split(version(version), LIMIT);
+  }
+
+  static double[] dense(LinearParameters p) {
+    double[] values = DoubleArrayView.toArray(p.getWeights());
+    if (p.getColumns() == null) {
+      return values;
+    }
+    double[] out = new double[p.getDimension()];
+    for (int k = 0; k < p.getColumns().size(); k++) {
+      out[p.getColumns().get(k)] = values[k];
+    }
+    return out;
+  }
+
+  void pipe(ModelRecord r) {
+    models.pipeInput(r.key(), r.value());
+  }
+
+  @BeforeEach
+  void setUp() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "t");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    ServingSettings s =
+        ServingSettings.defaults("unused:9092", Path.of("unused"))
+            .withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
+    driver = new TopologyTestDriver(LatestModelTopology.build(s, new RequestScorer()), p);
+    models = driver.createInputTopic("models", new StringSerializer(), new ByteArraySerializer());
+    store = driver.getKeyValueStore(LatestModelTopology.STORE);
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  private ModelUpdate held() {
+    return current.get(store, "big").orElseThrow();
+  }
+
+  /** The store's keys, NUL shown as /, version ids shortened to the version number. */
+  private List<String> storeKeys() {
+    List<String> keys = new ArrayList<>();
+    try (var it = store.all()) {
+      it.forEachRemaining(
+          (KeyValue<String, byte[]> kv) ->
+              keys.add(
+                  kv.key
+                      .replaceAll("0*(\\d+)\\.\\d{19}\\.\\d{10}", "v$1")
+                      .replaceAll("\u0000(\\d{9})(\\d)$", "/$2")
+                      .replace('\0', '/')));
+    }
+    return keys;
+  }
+
+  @Test
+  void aChunkedVersionBecomesCurrentWholeOnlyOnceAllItsChunksHaveArrived() {
+    List<ModelRecord> v1 = records(1);
+    List<ModelRecord> v2 = records(2);
+    assertThat(v1).hasSize(4);
+    v1.forEach(this::pipe);
+    assertThat(held().getVersion()).isEqualTo(1);
+    assertThat(dense(held().getParameters())).containsOnly(1.0).hasSize(2048);
+    assertThat(storeKeys())
+        .as("the current version is kept as the records it came in")
+        .containsExactly("/big", "big/pv1/0", "big/pv1/1", "big/pv1/2", "big/pv1/3");
+
+    for (int i = 0; i < v2.size() - 1; i++) {
+      pipe(v2.get(i));
+      assertThat(held().getVersion()).as("after chunk %d of 2", i).isEqualTo(1);
+    }
+    assertThat(storeKeys()).contains("big/pv2/0", "big/pv2/2", "big/wv2").hasSize(9);
+    pipe(v2.get(v2.size() - 1));
+    assertThat(held().getVersion()).isEqualTo(2);
+    assertThat(held().getChunk()).isNull();
+    assertThat(dense(held().getParameters())).containsOnly(2.0).hasSize(2048);
+    assertThat(storeKeys())
+        .as("version 1 gone, nothing waits")
+        .containsExactly("/big", "big/pv2/0", "big/pv2/1", "big/pv2/2", "big/pv2/3");
+    assertThat(v2)
+        .allSatisfy(r -> assertThat(r.value().length).isLessThanOrEqualTo(LIMIT))
+        .as("no value in the store is larger than a record of the topic");
+  }
+
+  @Test
+  void tombstonesLateChunksAndDuplicatesLeaveTheStoreAsItWas() {
+    records(3).forEach(this::pipe);
+    List<String> before = storeKeys();
+    models.pipeInput("big\u00003", (byte[]) null);
+    records(2).forEach(this::pipe); // an older version replayed
+    pipe(records(3).get(1)); // a duplicate
+    assertThat(held().getVersion()).isEqualTo(3);
+    assertThat(storeKeys()).isEqualTo(before);
+  }
+
+  @Test
+  void aModelThatShrinksToOneRecordKeepsOnlyThatRecord() {
+    records(1).forEach(this::pipe);
+    ModelUpdate small = version(2);
+    small.getParameters().setWeights(new DoubleArrayView(new double[2048]));
+    models.pipeInput("big", io.streamsgd.schema.codec.Codecs.MODEL_UPDATE.encode(small));
+    assertThat(held().getVersion()).isEqualTo(2);
+    assertThat(storeKeys()).containsExactly("/big", "big/pv2/0");
+  }
+}
