@@ -1,7 +1,6 @@
 package io.streamsgd.bench.pipeline;
 
 import io.streamsgd.core.avro.ModelSpecJson;
-import io.streamsgd.core.spec.UpdateSize;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.schema.ModelSpec;
@@ -44,11 +43,8 @@ final class TrainerRun {
     this.deadLetters = "bench-dead-" + name;
     this.specs = "bench-specs-" + name;
     String json = ModelSpecJson.toJson(spec);
-    // The trainer refuses a spec whose largest possible update (every weight, dense) exceeds the
-    // record limit, until large models are published in chunks. The bench's hashed workloads
-    // touch at most 40,000 of 2^20 columns (under 0.5 MB published), so for such a spec the limit
-    // is raised to that bound, and the models topic's with it.
-    maxRecordBytes = (int) Math.max(DEFAULT_MAX_RECORD_BYTES, UpdateSize.upperBound(spec));
+    // The job's default limit: a model larger than one record is published in chunks.
+    maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
     args.addAll(kafkaArgs);
     args.addAll(
         List.of(
