@@ -27,8 +27,11 @@ public final class SpecOptions {
   /** Without --publish-every, a model is published after about this many samples. */
   static final int PUBLISH_SAMPLES = 64;
 
-  /** 2^16 weights: the most whose whole model publishes as one record of the default limit. */
-  static final int DEFAULT_HASH_BITS = 16;
+  /**
+   * 2^18 buckets, Vowpal Wabbit's default: few collisions for a few hundred thousand distinct
+   * names, and a model of that size is stored and published as the columns it touched.
+   */
+  static final int DEFAULT_HASH_BITS = 18;
 
   /**
    * The learning defaults: plain SGD at a constant 0.05, one sample per batch. Per-sample updates
@@ -65,8 +68,8 @@ public final class SpecOptions {
   @Option(
       names = "--hash-bits",
       description =
-          "Hash named features into 2^b buckets (default 16 for vw input: the most whose"
-              + " whole model fits one record of the default limit).")
+          "Hash named features into 2^b buckets (default 18 for named features, as Vowpal"
+              + " Wabbit; models above 2^16 weights are stored and published sparse).")
   Integer hashBits;
 
   @Option(

@@ -73,7 +73,8 @@ class UpdateSizeTest {
             ? ModelSpecs.logisticRegression("a-model-with-a-long-id", 1 << 14, 0.5, 8)
             : ModelSpecs.softmaxRegression("c", 1 << 14, outputs, 0.5, 8);
     spec.setHashBits(14);
-    LearnerState state = LearnerState.initial(spec);
+    // Stored dense, so that the update carries every weight (40 outputs would be stored sparse).
+    LearnerState state = LearnerState.initial(spec, CompiledSpec.of(spec), false);
     ModelUpdate update =
         ModelUpdates.snapshot(
             state,
