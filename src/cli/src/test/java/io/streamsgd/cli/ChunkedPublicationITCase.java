@@ -2,6 +2,9 @@ package io.streamsgd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsgd.core.avro.ModelUpdates;
+import io.streamsgd.core.feature.FeatureVector;
+import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.publish.ChunkKeys;
 import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.core.spec.ModelSpecs;
@@ -229,6 +232,21 @@ class ChunkedPublicationITCase {
         for (ModelUpdate u : servedSeen) {
           assertIsTheTrainers(u, "serving app");
         }
+        // Both readers score with the chunked version put together: the trainer's own scores.
+        LinearModel v20 = ModelUpdates.model(Codecs.MODEL_UPDATE.decode(TRAINER.get("big/20")));
+        int trainedNames = 0;
+        for (String name : List.of("f0", "f1", "f17", "f19999")) {
+          FeatureVector x = FeatureVector.named(new String[] {name}, new double[] {1.0});
+          double expected = v20.score(x.fold(hashed(16).getHashBits()), 0);
+          trainedNames += expected != v20.intercepts()[0] ? 1 : 0;
+          assertThat(subscriber.model("big").orElseThrow().predict(x).score())
+              .as("subscriber's score of %s", name)
+              .isEqualTo(expected);
+          assertThat(serving.predict("big", x).orElseThrow().prediction().score())
+              .as("serving app's score of %s", name)
+              .isEqualTo(expected);
+        }
+        assertThat(trainedNames).as("names with a trained weight").isGreaterThan(1);
 
         // The model shrinks: 4 hash bits make a new lineage of 16 weights, one record.
         produceSpec(io, hashed(4));
