@@ -175,4 +175,31 @@ class SparseStorageTest {
     assertThat(copy).isNotEqualTo(s);
     assertThat(copy.version()).isEqualTo(1);
   }
+
+  @Test
+  void aWarmStartFromAPublishedSparseVersionTrainsOnToTheSameParameters() {
+    ModelSpec spec = ModelSpecs.logisticRegression("m", DIMENSION, 0.2, 8); // plain SGD: no slots
+    LearnerState trained = LearnerState.initial(spec);
+    List<Sample> stream = stream(false, 400);
+    for (int i = 0; i < 200; i += 8) {
+      MinibatchUpdate.apply(trained, stream.subList(i, i + 8));
+    }
+    io.streamsgd.schema.ModelUpdate published =
+        io.streamsgd.core.avro.ModelUpdates.snapshot(
+            trained,
+            new BatchResult(8, 8, 1, 0, 0, true),
+            io.streamsgd.schema.BatchCloseReason.SIZE,
+            null,
+            0L);
+    assertThat(published.getParameters().getColumns()).isNotEmpty();
+    LearnerState resumed = LearnerState.fromUpdate(published);
+    assertThat(resumed.isSparse()).isTrue();
+    assertThat(resumed.model()).isEqualTo(trained.model());
+    for (int i = 200; i < 400; i += 8) {
+      MinibatchUpdate.apply(trained, stream.subList(i, i + 8));
+      MinibatchUpdate.apply(resumed, stream.subList(i, i + 8));
+    }
+    assertThat(resumed.model()).isEqualTo(trained.model());
+    assertThat(resumed.version()).isEqualTo(trained.version());
+  }
 }
