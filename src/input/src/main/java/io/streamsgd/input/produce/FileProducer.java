@@ -201,7 +201,9 @@ public final class FileProducer {
     progress.read(reader.bytesRead(), stats.samples);
     if (refused.get() > 0) {
       // a sample the broker refused would be missing from training without a trace
-      throw new IOException("the broker refused " + refused.get() + " samples", firstRefusal.get());
+      throw new IOException(
+          "the broker refused " + refused.get() + " samples: " + firstRefusal.get().getMessage(),
+          firstRefusal.get());
     }
     stats.seconds = (System.nanoTime() - start) / 1e9;
     return stats;
