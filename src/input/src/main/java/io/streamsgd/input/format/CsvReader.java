@@ -68,11 +68,6 @@ public final class CsvReader implements SampleFileReader {
     return featureNames;
   }
 
-  /** Whether the features are named, to be hashed: some column is categorical. */
-  public boolean named() {
-    return !columns.allNumeric();
-  }
-
   /** Each column's kind: {@code label [y]; time [when]; numeric [x]; categorical [city]}. */
   @Override
   public String columns() {

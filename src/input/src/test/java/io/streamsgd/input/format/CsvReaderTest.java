@@ -39,7 +39,6 @@ class CsvReaderTest {
             + "2001-01-01 00:01:00,LAS,SFO,414,-3,0,ok\n"
             + "2001-01-01 00:00:30,SFO,LAS,0,25,1,\n");
     try (CsvReader r = new CsvReader(f, columns("late", null, "date", "note", ""))) {
-      assertThat(r.named()).isTrue();
       assertThat(r.columns())
           .isEqualTo(
               "label [late]; time [date]; ignored [note]; numeric [distance, delay];"
@@ -81,7 +80,6 @@ class CsvReaderTest {
     Path f = dir.resolve("d.csv");
     Files.writeString(f, "t,x1,id,label,x2\n978307260,1.5,abc,3,0\n");
     try (CsvReader r = new CsvReader(f, columns("label", null, "t", "id", ""))) {
-      assertThat(r.named()).isFalse();
       ParsedSample s = r.next();
       assertThat(((DenseFeatures) s.features()).getValues()).containsExactly(1.5, 0.0);
       assertThat(s.eventTime()).isEqualTo(EventTimeParserTest.MINUTE_PAST_2001);
