@@ -21,12 +21,18 @@ public final class TrainingProgress {
   private TrainingProgress() {}
 
   public static ProgressBar start(String task, long total, String unit, PrintStream out) {
+    return start(task, total, unit, 1, out);
+  }
+
+  /** A bar counting in units of {@code unitSize} (bytes shown as kB or MB). */
+  public static ProgressBar start(
+      String task, long total, String unit, long unitSize, PrintStream out) {
     boolean interactive = System.console() != null;
     ProgressBarBuilder builder =
         new ProgressBarBuilder()
             .setTaskName(task)
             .setInitialMax(total)
-            .setUnit(unit, 1)
+            .setUnit(unit, unitSize)
             .setUpdateIntervalMillis(interactive ? 200 : 2000);
     if (!interactive) {
       builder

@@ -5,7 +5,6 @@ import io.streamsgd.cli.progress.TrainingProgress;
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
-import io.streamsgd.embedded.topics.TopicLayout;
 import io.streamsgd.input.format.InputFormat;
 import io.streamsgd.input.format.SampleFileReader;
 import io.streamsgd.input.produce.FileProducer;
@@ -22,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -76,8 +76,35 @@ public final class RunCommand implements Callable<Integer> {
       description = "Model id of every example (default: ${DEFAULT-VALUE}).")
   String modelId;
 
-  @Option(names = "--model-id-column", description = "CSV column holding each example's model id.")
+  @Option(
+      names = "--model-id-column",
+      description =
+          "CSV column holding each example's model id; for LIBSVM, the key of key=id in each"
+              + " line's comment.")
   String modelIdColumn;
+
+  @Option(
+      names = "--time-column",
+      description =
+          "CSV column holding each example's event time (ISO-8601 date or date-time, UTC without"
+              + " an offset, or epoch seconds or milliseconds); for LIBSVM, the key of key=time in"
+              + " each line's comment. Default: the time each example is read.")
+  String timeColumn;
+
+  @Option(
+      names = "--ignore-columns",
+      split = ",",
+      description = "CSV columns that are neither label nor features.")
+  List<String> ignoreColumns = List.of();
+
+  @Option(
+      names = "--categorical-columns",
+      split = ",",
+      description =
+          "CSV columns read as categories (column=value, hashed) even where their values are"
+              + " numbers. Other columns are numeric when most of their first 1,000 values are"
+              + " numbers, categorical otherwise.")
+  List<String> categoricalColumns = List.of();
 
   @Option(
       names = "--label-column",
@@ -135,8 +162,9 @@ public final class RunCommand implements Callable<Integer> {
             : InputFormat.valueOf(format.toUpperCase(Locale.ROOT));
     Path workDir = Files.createTempDirectory("streamsgd-run-");
     try (EmbeddedStack stack =
-        EmbeddedStack.start(workDir, parallelism, TopicLayout.defaults(parallelism))
+        EmbeddedStack.start(workDir, parallelism, DataTimeTopics.layout(parallelism))
             .keepWorkDir(keepWorkDir)) {
+      DataTimeTopics.acceptAnyTimestamp(stack.bootstrapServers(), stack.topics().samples());
       out.printf(
           "streamsgd run: %s (%s) on an embedded Kafka broker and Flink MiniCluster (%d subtasks)%n",
           input, fmt, parallelism);
@@ -145,26 +173,24 @@ public final class RunCommand implements Callable<Integer> {
           fmt.open(
               input,
               new InputFormat.Options(
-                  labelColumn, modelIdColumn, zeroBased, tagIsModelId, labels))) {
+                  labelColumn,
+                  modelIdColumn,
+                  timeColumn,
+                  ignoreColumns,
+                  categoricalColumns,
+                  zeroBased,
+                  tagIsModelId,
+                  labels))) {
         stats =
-            FileProducer.produce(
+            ReadPhase.read(
                 reader,
                 stack.bootstrapServers(),
                 stack.topics().samples(),
                 modelId,
                 spec.task(),
-                limit);
+                limit,
+                out);
       }
-      out.printf(
-          "  read %,d examples for %d model(s) in %.1f s%s%n",
-          stats.samples(),
-          stats.samplesPerModel().size(),
-          stats.seconds(),
-          stats.badLines() == 0
-              ? ""
-              : String.format(
-                  ", %,d lines were not examples (first: %s)",
-                  stats.badLines(), stats.firstErrors().get(0)));
       if (stats.samples() == 0) {
         out.println("RESULT: FAILED - no examples in the input");
         return 1;
@@ -330,6 +356,7 @@ public final class RunCommand implements Callable<Integer> {
               json.readTree(ModelSpecJson.toJson(u.getSpec())),
               u.getVersion(),
               u.getSamplesSeen(),
+              u.getEventTimeMax().toString(),
               metrics(u.getMetrics()),
               nonZero,
               params.intercepts(),
@@ -342,6 +369,11 @@ public final class RunCommand implements Callable<Integer> {
         stats.samples(),
         stats.badLines(),
         stats.firstErrors(),
+        new RunReport.EventTimes(
+            stats.timesFromData(),
+            Instant.ofEpochMilli(stats.eventTimeMin()).toString(),
+            Instant.ofEpochMilli(stats.eventTimeMax()).toString(),
+            stats.outOfOrder()),
         deadLetters,
         parallelism,
         stats.seconds(),

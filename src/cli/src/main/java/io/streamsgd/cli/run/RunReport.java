@@ -15,6 +15,7 @@ public record RunReport(
     long samples,
     long badLines,
     List<String> firstBadLines,
+    EventTimes eventTimes,
     Map<String, Long> deadLetters,
     int parallelism,
     double readSeconds,
@@ -24,6 +25,13 @@ public record RunReport(
     Checkpoints checkpoints,
     Publication publication,
     List<ModelResult> models) {
+
+  /**
+   * The samples' event times: whether the data's own ({@code --time-column}, else the moments they
+   * were read), the earliest and latest (ISO-8601, UTC), and how many are earlier than a sample
+   * before them in the file (kept as given).
+   */
+  public record EventTimes(boolean fromData, String earliest, String latest, long outOfOrder) {}
 
   /**
    * The trainer's checkpoints: how many completed, the state's size in the latest, the bytes the
@@ -78,12 +86,16 @@ public record RunReport(
     }
   }
 
-  /** One model after the run: spec, counts, prequential metrics, final parameters. */
+  /**
+   * One model after the run: spec, counts, the latest event time of its final version's batch
+   * (ISO-8601, UTC), prequential metrics, final parameters.
+   */
   public record ModelResult(
       String id,
       JsonNode spec,
       long version,
       long samplesSeen,
+      String eventTimeMax,
       Map<String, Double> metrics,
       int nonZeroWeights,
       double[] intercepts,

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsgd.cli.StreamSgdCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,5 +132,83 @@ class RunCommandITCase {
     assertThat(publication.get("updates").asLong()).isEqualTo(50_000);
     assertThat(publication.get("records").asLong()).isBetween(782L, 800L); // every 64th, the last
     assertThat(publication.get("largestRecordBytes").asLong()).isLessThan(300_000);
+  }
+
+  @Test
+  void realCsvWithADateTwoCategoriesAndAnIgnoredColumnHashesAndKeepsTheDataTimes(@TempDir Path tmp)
+      throws Exception {
+    // Flights: late mostly from two of five origins; a row id that must not become a feature; a
+    // minute apart from 2001-01-01 00:01, every 100th row half an hour back (out of order).
+    String[] origins = {"LAS", "SFO", "ORD", "JFK", "SEA"};
+    String[] carriers = {"AA", "UA", "WN"};
+    Random rnd = new Random(5);
+    StringBuilder csv = new StringBuilder("when,origin,carrier,distance,row_id,late\n");
+    Instant start = Instant.parse("2001-01-01T00:01:00Z");
+    int n = 3000;
+    long outOfOrder = 0;
+    Instant latest = start;
+    for (int i = 0; i < n; i++) {
+      Instant when = start.plusSeconds(60L * i - (i % 100 == 99 ? 1800 : 0));
+      outOfOrder += when.isBefore(latest) ? 1 : 0;
+      latest = when.isAfter(latest) ? when : latest;
+      String origin = origins[rnd.nextInt(origins.length)];
+      boolean late = rnd.nextDouble() < (origin.equals("LAS") || origin.equals("ORD") ? 0.85 : 0.1);
+      csv.append(when.toString().replace('T', ' ').replace("Z", ""))
+          .append(',')
+          .append(origin)
+          .append(',')
+          .append(carriers[rnd.nextInt(carriers.length)])
+          .append(',')
+          .append(String.format(Locale.ROOT, "%.2f", 0.2 + 2 * rnd.nextDouble()))
+          .append(",r")
+          .append(i)
+          .append(',')
+          .append(late ? 1 : 0)
+          .append('\n');
+      if (i == 1500) {
+        csv.append("2001-01-02 01:00:00,LAS,AA,n/a,x,1\n"); // line 1503
+        csv.append("yesterday,LAS,AA,1.0,y,1\n"); // line 1504
+      }
+    }
+    // a century ahead: the broker refuses records more than an hour ahead unless told otherwise
+    csv.append("2101-01-01 00:00:00,SEA,UA,1.00,r").append(n).append(",0\n");
+    Path input = Files.writeString(tmp.resolve("flights.csv"), csv.toString());
+    JsonNode report =
+        run(
+            tmp.resolve("flights.json"),
+            "--input",
+            input.toString(),
+            "--label-column",
+            "late",
+            "--time-column",
+            "when",
+            "--ignore-columns",
+            "row_id",
+            "--task",
+            "BINARY");
+    assertThat(report.get("samples").asLong()).isEqualTo(n + 1);
+    assertThat(report.get("badLines").asLong()).isEqualTo(2);
+    assertThat(report.get("firstBadLines"))
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            "line 1503: column 'distance': 'n/a' is not a number (a categorical column?"
+                + " --categorical-columns)",
+            "line 1504: column 'when': 'yesterday' is not an ISO-8601 date or date-time, nor"
+                + " epoch seconds or milliseconds");
+    JsonNode times = report.get("eventTimes");
+    assertThat(times.get("fromData").asBoolean()).isTrue();
+    assertThat(times.get("earliest").asText()).isEqualTo("2001-01-01T00:01:00Z");
+    assertThat(times.get("latest").asText()).isEqualTo("2101-01-01T00:00:00Z");
+    assertThat(times.get("outOfOrder").asLong()).isEqualTo(outOfOrder).isEqualTo(30);
+    JsonNode model = report.get("models").get(0);
+    assertThat(model.get("samplesSeen").asLong()).isEqualTo(n + 1); // out of order ones too
+    // categories hash, as named features do, into run's default 2^18 buckets
+    assertThat(model.get("spec").get("hashBits").asInt()).isEqualTo(18);
+    assertThat(model.get("spec").get("featureDimension").asInt()).isEqualTo(1 << 18);
+    // five origins, three carriers and the distance: the row ids were ignored, the date is time
+    assertThat(model.get("columns").size()).isEqualTo(9);
+    // the final version learnt from the last row alone (one sample per batch): the data's time
+    assertThat(model.get("eventTimeMax").asText()).isEqualTo("2101-01-01T00:00:00Z");
+    assertThat(model.get("metrics").get("accuracy").asDouble()).isGreaterThan(0.8);
   }
 }

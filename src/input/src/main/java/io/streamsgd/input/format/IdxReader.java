@@ -3,10 +3,7 @@ package io.streamsgd.input.format;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the IDX format of MNIST and Fashion-MNIST (LeCun et al.): an images file of unsigned bytes
@@ -14,6 +11,8 @@ import java.util.zip.GZIPInputStream;
  * gzipped. Pixels are scaled to [0, 1].
  */
 public final class IdxReader implements SampleFileReader {
+  private final InputFile imagesFile;
+  private final InputFile labelsFile;
   private final DataInputStream images;
   private final DataInputStream labels;
   private final int count;
@@ -21,8 +20,10 @@ public final class IdxReader implements SampleFileReader {
   private int read;
 
   public IdxReader(Path imagesFile, Path labelsFile) throws IOException {
-    images = open(imagesFile);
-    labels = open(labelsFile);
+    this.imagesFile = InputFile.open(imagesFile);
+    this.labelsFile = InputFile.open(labelsFile);
+    images = new DataInputStream(new BufferedInputStream(this.imagesFile.content(), 1 << 16));
+    labels = new DataInputStream(new BufferedInputStream(this.labelsFile.content(), 1 << 16));
     int imageMagic = images.readInt();
     int labelMagic = labels.readInt();
     if (imageMagic != 0x803 || labelMagic != 0x801) {
@@ -37,14 +38,6 @@ public final class IdxReader implements SampleFileReader {
       throw new IOException(count + " images but " + labelCount + " labels");
     }
     pixels = images.readInt() * images.readInt();
-  }
-
-  private static DataInputStream open(Path file) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    return new DataInputStream(
-        file.toString().endsWith(".gz")
-            ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16))
-            : in);
   }
 
   public int count() {
@@ -79,6 +72,16 @@ public final class IdxReader implements SampleFileReader {
   @Override
   public long position() {
     return read;
+  }
+
+  @Override
+  public long bytesRead() {
+    return imagesFile.bytesRead() + labelsFile.bytesRead();
+  }
+
+  @Override
+  public long bytesTotal() {
+    return imagesFile.size() + labelsFile.size();
   }
 
   @Override

@@ -11,9 +11,16 @@ import java.util.List;
 
 /**
  * One example read from a file: model id (null for the run's default), features in one of the
- * published encodings, label, weight.
+ * published encodings, label, weight, and its event time in epoch milliseconds (null when the file
+ * holds none).
  */
-public record ParsedSample(String modelId, Object features, double label, double weight) {
+public record ParsedSample(
+    String modelId, Object features, double label, double weight, Long eventTime) {
+
+  /** An example whose file holds no event time. */
+  public ParsedSample(String modelId, Object features, double label, double weight) {
+    this(modelId, features, label, weight, null);
+  }
 
   public static Object dense(double[] values) {
     return new DenseFeatures(new DoubleArrayView(values));

@@ -11,6 +11,17 @@ public interface SampleFileReader extends AutoCloseable {
   /** The line (or record number) of the example last returned or refused. */
   long position();
 
+  /** Bytes of the input read from disk so far (of the compressed file, for .gz), for progress. */
+  long bytesRead();
+
+  /** The input's size on disk, in bytes. */
+  long bytesTotal();
+
+  /** What the reader made of the input's columns, for the console; empty when it had no choice. */
+  default String columns() {
+    return "";
+  }
+
   @Override
   void close() throws IOException;
 

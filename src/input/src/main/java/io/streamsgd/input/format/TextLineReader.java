@@ -9,11 +9,14 @@ import java.nio.file.Path;
  * drops, such as comments), counts lines for error messages, closes the file.
  */
 abstract class TextLineReader implements SampleFileReader {
+  private final InputFile file;
   private final BufferedReader in;
   private long line;
+  private String whole;
 
   TextLineReader(Path file) throws IOException {
-    this.in = TextFiles.open(file);
+    this.file = InputFile.open(file);
+    this.in = this.file.text();
   }
 
   /** The part of a line that holds the example; blank when the line holds none. */
@@ -30,9 +33,15 @@ abstract class TextLineReader implements SampleFileReader {
         return null;
       }
       line++;
+      whole = text;
       text = content(text);
     } while (text.isBlank());
     return text;
+  }
+
+  /** The whole of the line {@link #nextLine} returned the content of. */
+  final String wholeLine() {
+    return whole;
   }
 
   /** A line that is not an example, named by its number. */
@@ -48,6 +57,16 @@ abstract class TextLineReader implements SampleFileReader {
   @Override
   public final long position() {
     return line;
+  }
+
+  @Override
+  public final long bytesRead() {
+    return file.bytesRead();
+  }
+
+  @Override
+  public final long bytesTotal() {
+    return file.size();
   }
 
   @Override

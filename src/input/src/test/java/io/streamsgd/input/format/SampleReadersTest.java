@@ -20,12 +20,13 @@ class SampleReadersTest {
   void csvWithLabelAndModelIdColumns(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("d.csv");
     Files.writeString(f, "x1,model,label,x2\n1.5,a,3,-2\noops,b,1,2\n0,b,1,4\n");
-    try (CsvReader r = new CsvReader(f, "label", "model")) {
+    try (CsvReader r = new CsvReader(f, CsvReaderTest.columns("label", "model", null, "", ""))) {
       assertThat(r.featureNames()).containsExactly("x1", "x2");
       ParsedSample s = r.next();
       assertThat(s.modelId()).isEqualTo("a");
       assertThat(((DenseFeatures) s.features()).getValues()).containsExactly(1.5, -2.0);
       assertThat(s.label()).isEqualTo(3.0);
+      // x1 is mostly numbers, so numeric: its stray "oops" is a bad line, not a category
       assertThatThrownBy(r::next)
           .isInstanceOf(SampleFileReader.BadLineException.class)
           .hasMessageContaining("line 3");
@@ -38,7 +39,7 @@ class SampleReadersTest {
   void libsvmIsOneBasedByDefault(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("d.libsvm");
     Files.writeString(f, "+1 1:0.5 3:2 # comment\n\n-1 qid:3 2:1\nbad 1:x\n");
-    try (LibsvmReader r = new LibsvmReader(f, false)) {
+    try (LibsvmReader r = new LibsvmReader(f, false, null, null)) {
       ParsedSample s = r.next();
       assertThat(s.label()).isEqualTo(1.0);
       assertThat(((SparseFeatures) s.features()).getIndices()).containsExactly(0, 2);
@@ -47,6 +48,37 @@ class SampleReadersTest {
       assertThat(((SparseFeatures) t.features()).getIndices()).containsExactly(1);
       assertThatThrownBy(r::next).isInstanceOf(SampleFileReader.BadLineException.class);
       assertThat(r.next()).isNull();
+    }
+  }
+
+  @Test
+  void libsvmCommentsCarryTheModelIdAndEventTimeWhenTheirKeysAreGiven(@TempDir Path dir)
+      throws Exception {
+    Path f = dir.resolve("d.libsvm");
+    Files.writeString(
+        f,
+        "1 1:0.5 # model=LAS time=2001-01-01T06:00:00Z seen twice\n"
+            + "0 2:1 #time=978307200 model=SFO\n"
+            + "1 1:1 # model=LAS\n"
+            + "0 1:1 # model=LAS time=yesterday\n");
+    try (LibsvmReader r = new LibsvmReader(f, false, "model", "time")) {
+      ParsedSample a = r.next();
+      assertThat(a.modelId()).isEqualTo("LAS");
+      assertThat(a.eventTime()).isEqualTo(978328800000L);
+      ParsedSample b = r.next();
+      assertThat(b.modelId()).isEqualTo("SFO");
+      assertThat(b.eventTime()).isEqualTo(978307200000L); // epoch seconds
+      assertThatThrownBy(r::next).hasMessage("line 3: no time=... in the comment");
+      assertThatThrownBy(r::next)
+          .hasMessageStartingWith("line 4: time=: 'yesterday' is not an ISO-8601 date");
+      assertThat(r.next()).isNull();
+      assertThat(r.bytesRead()).isEqualTo(Files.size(f));
+      assertThat(r.bytesTotal()).isEqualTo(Files.size(f));
+    }
+    try (LibsvmReader r = new LibsvmReader(f, false, null, null)) {
+      ParsedSample a = r.next();
+      assertThat(a.modelId()).isNull(); // the comment is read only when asked to
+      assertThat(a.eventTime()).isNull();
     }
   }
 
