@@ -31,6 +31,9 @@ final class ReadPhase {
     if (!reader.columns().isEmpty()) {
       out.printf("  columns: %s%n", reader.columns());
     }
+    for (String advice : reader.advice()) {
+      out.printf("  note: %s%n", advice);
+    }
     long total = reader.bytesTotal();
     boolean mb = total >= MB_FROM;
     long start = System.nanoTime();

@@ -75,6 +75,11 @@ public final class CsvReader implements SampleFileReader {
   }
 
   @Override
+  public List<String> advice() {
+    return columns.scaleAdvice();
+  }
+
+  @Override
   public ParsedSample next() throws BadLineException {
     CSVRecord r;
     if (!inspected.isEmpty()) {

@@ -22,6 +22,11 @@ public interface SampleFileReader extends AutoCloseable {
     return "";
   }
 
+  /** Warnings about the input a user should act on (features far from unit scale), if any. */
+  default java.util.List<String> advice() {
+    return java.util.List.of();
+  }
+
   @Override
   void close() throws IOException;
 

@@ -44,6 +44,15 @@ class CsvReaderTest {
               "label [late]; time [date]; ignored [note]; numeric [distance, delay];"
                   + " categorical [origin, destination]");
       assertThat(r.featureNames()).containsExactly("origin", "destination", "distance", "delay");
+      // distance (miles) and delay (minutes) are far from unit scale: the user hears of it
+      assertThat(r.advice())
+          .containsExactly(
+              "numeric column 'distance' reaches 414 in its first rows: SGD at a rate for"
+                  + " values near 1 will overshoot on it; scale it to about [-1, 1] in the file,"
+                  + " make it categorical (--categorical-columns distance) or lower --lr",
+              "numeric column 'delay' reaches 25 in its first rows: SGD at a rate for"
+                  + " values near 1 will overshoot on it; scale it to about [-1, 1] in the file,"
+                  + " make it categorical (--categorical-columns delay) or lower --lr");
       ParsedSample a = r.next();
       NamedFeatures x = (NamedFeatures) a.features();
       assertThat(x.getNames())
@@ -80,6 +89,7 @@ class CsvReaderTest {
     Path f = dir.resolve("d.csv");
     Files.writeString(f, "t,x1,id,label,x2\n978307260,1.5,abc,3,0\n");
     try (CsvReader r = new CsvReader(f, columns("label", null, "t", "id", ""))) {
+      assertThat(r.advice()).as("features near unit scale").isEmpty();
       ParsedSample s = r.next();
       assertThat(((DenseFeatures) s.features()).getValues()).containsExactly(1.5, 0.0);
       assertThat(s.eventTime()).isEqualTo(EventTimeParserTest.MINUTE_PAST_2001);
