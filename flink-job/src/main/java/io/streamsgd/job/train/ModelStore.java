@@ -4,8 +4,6 @@ import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.core.train.SparseParameters;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,69 +124,14 @@ final class ModelStore {
     if (!blockLayout || !v.isSparse()) {
       return v.model();
     }
-    SparseParameters store = v.sparseParameters();
-    int k = store.outputs();
-    List<int[]> otherColumns = new ArrayList<>();
-    List<double[]> otherValues = new ArrayList<>();
-    int n = 0;
+    // A copy of the loaded columns, completed with every other block: the value stays as it is.
+    SparseParameters whole = v.sparseParameters().copy();
     for (Map.Entry<Integer, ParameterBlock> e : blocks.entries()) {
       if (!loaded.containsKey(e.getKey())) {
-        otherColumns.add(e.getValue().columns);
-        otherValues.add(e.getValue().values);
-        n += e.getValue().columns.length;
+        put(whole, e.getValue());
       }
     }
-    int[] positions = store.canonicalPositions();
-    long[] order = new long[n + positions.length]; // column << 32 | source index
-    double[][] sourceValues = new double[otherColumns.size()][];
-    int m = 0;
-    int next = 0;
-    int[] sourceOffset = new int[otherColumns.size() + 1];
-    int[] flatColumn = new int[n];
-    int[] flatBlock = new int[n];
-    for (int b = 0; b < otherColumns.size(); b++) {
-      sourceValues[b] = otherValues.get(b);
-      sourceOffset[b] = next;
-      for (int c = 0; c < otherColumns.get(b).length; c++) {
-        flatColumn[next] = c;
-        flatBlock[next] = b;
-        order[m++] = ((long) otherColumns.get(b)[c] << 32) | next;
-        next++;
-      }
-    }
-    for (int i = 0; i < positions.length; i++) {
-      order[m++] = ((long) store.column(positions[i]) << 32) | (n + i);
-    }
-    Arrays.sort(order, 0, m);
-    int stride = k * (1 + store.slotCount());
-    int[] cols = new int[m];
-    double[] w = new double[m * k];
-    int out = 0;
-    for (int i = 0; i < m; i++) {
-      int src = (int) order[i];
-      boolean any = false;
-      for (int j = 0; j < k; j++) {
-        double x =
-            src < n
-                ? sourceValues[flatBlock[src]][flatColumn[src] * stride + j]
-                : store.weight(positions[src - n], j);
-        w[j * m + out] = x; // row stride fixed below
-        any |= x != 0.0;
-      }
-      if (any) {
-        cols[out++] = (int) (order[i] >>> 32);
-      } else {
-        for (int j = 0; j < k; j++) {
-          w[j * m + out] = 0.0;
-        }
-      }
-    }
-    double[] weights = new double[out * k];
-    for (int j = 0; j < k; j++) {
-      System.arraycopy(w, j * m, weights, j * out, out);
-    }
-    return LinearModel.sparse(
-        k, store.dimension(), Arrays.copyOf(cols, out), weights, store.intercepts().clone());
+    return whole.toModel();
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamsgd.core.avro.DoubleArrayView;
+import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.avro.SampleConversion;
 import io.streamsgd.core.publish.ChunkedVersion;
 import io.streamsgd.core.publish.ModelChunks;
@@ -89,18 +90,7 @@ public final class ReplayCheck {
    * dense or sparse (a version that went out in chunks comes back sparse).
    */
   public static double[] denseWeights(LinearParameters p) {
-    double[] values = DoubleArrayView.toArray(p.getWeights());
-    if (p.getColumns() == null) {
-      return values;
-    }
-    int n = p.getColumns().size();
-    double[] dense = new double[p.getOutputs() * p.getDimension()];
-    for (int j = 0; j < p.getOutputs(); j++) {
-      for (int k = 0; k < n; k++) {
-        dense[j * p.getDimension() + p.getColumns().get(k)] = values[j * n + k];
-      }
-    }
-    return dense;
+    return ModelUpdates.model(p).toDense().weights();
   }
 
   /** Versions 1, 2, 3, ... with no gap or duplicate, and counts that add up to {@code samples}. */

@@ -35,12 +35,8 @@ import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -295,27 +291,17 @@ public final class RunCommand implements Callable<Integer> {
 
   private static Map<String, Long> countDeadLetters(EmbeddedStack stack) {
     Map<String, Long> counts = new TreeMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers", stack.bootstrapServers(), "isolation.level", "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(stack.topics().deadLetters(), 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+    TopicScan.each(
+        stack.bootstrapServers(),
+        stack.topics().deadLetters(),
+        r -> {
           try {
             DeadLetter d = Codecs.DEAD_LETTER.decode(r.value());
             counts.merge(d.getReason().name(), 1L, Long::sum);
           } catch (io.streamsgd.schema.codec.DecodeException e) {
             counts.merge("UNREADABLE", 1L, Long::sum);
           }
-        }
-      }
-    }
+        });
     return counts;
   }
 

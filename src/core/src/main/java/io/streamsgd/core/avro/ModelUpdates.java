@@ -100,7 +100,11 @@ public final class ModelUpdates {
 
   /** The parameters of a published update as a core model (dense or sparse, as published). */
   public static LinearModel model(ModelUpdate update) {
-    LinearParameters p = update.getParameters();
+    return model(update.getParameters());
+  }
+
+  /** Published parameters as a core model (dense or sparse, as published). */
+  public static LinearModel model(LinearParameters p) {
     double[] weights = DoubleArrayView.toArray(p.getWeights());
     double[] intercepts = DoubleArrayView.toArray(p.getIntercepts());
     if (p.getColumns() == null) {

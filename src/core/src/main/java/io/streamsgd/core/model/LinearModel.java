@@ -166,6 +166,20 @@ public final class LinearModel {
     return true;
   }
 
+  /** This model spread over its full dimension: itself when dense, else a dense copy. */
+  public LinearModel toDense() {
+    if (columns == null) {
+      return this;
+    }
+    double[] dense = new double[Math.multiplyExact(outputs, dimension)];
+    for (int j = 0; j < outputs; j++) {
+      for (int c = 0; c < columns.length; c++) {
+        dense[j * dimension + columns[c]] = weights[j * columns.length + c];
+      }
+    }
+    return new LinearModel(outputs, dimension, dense, intercepts.clone());
+  }
+
   public LinearModel copy() {
     return new LinearModel(
         outputs,

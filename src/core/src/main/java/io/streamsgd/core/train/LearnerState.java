@@ -186,8 +186,7 @@ public final class LearnerState {
       sums[i] = Double.isFinite(sums[i]) ? sums[i] : 0.0;
     }
     CompiledSpec compiled = CompiledSpec.of(spec);
-    LinearModel stored =
-        model.isSparse() && !compiled.shape().sparseStorage() ? dense(model) : model;
+    LinearModel stored = compiled.shape().sparseStorage() ? model : model.toDense();
     PrequentialMetrics metrics = new PrequentialMetrics(m.getCount(), sums);
     DivergenceRecord divergence =
         new DivergenceRecord(update.getRejectedBatches(), 0, 0, update.getLearningRateScale());
@@ -215,19 +214,6 @@ public final class LearnerState {
                 divergence);
     state.compiled = compiled;
     return state.withLineage(update.getLineage(), update.getLineageStartVersion());
-  }
-
-  /** A sparse-form model spread over its full dimension. */
-  private static LinearModel dense(LinearModel sparseForm) {
-    LinearModel d = LinearModel.zeros(sparseForm.outputs(), sparseForm.dimension());
-    int[] cols = sparseForm.columns();
-    for (int j = 0; j < d.outputs(); j++) {
-      for (int c = 0; c < cols.length; c++) {
-        d.weights()[j * d.dimension() + cols[c]] = sparseForm.weights()[j * cols.length + c];
-      }
-    }
-    System.arraycopy(sparseForm.intercepts(), 0, d.intercepts(), 0, d.outputs());
-    return d;
   }
 
   private static double orZero(Double v) {

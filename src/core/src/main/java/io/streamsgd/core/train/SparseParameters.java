@@ -285,27 +285,31 @@ public final class SparseParameters {
    * (L1 and FTRL zeros are left out), its arrays copies.
    */
   public LinearModel toModel() {
-    long[] packed = new long[size];
+    int[] positions = canonicalPositions();
+    int[] cols = new int[positions.length];
     int n = 0;
-    for (int p = 0; p < size; p++) {
-      for (int j = 0; j < outputs; j++) {
-        if (weights[p * outputs + j] != 0.0) {
-          packed[n++] = ((long) columns[p] << 32) | p;
-          break;
-        }
+    for (int p : positions) {
+      if (anyWeight(p)) {
+        positions[n] = p;
+        cols[n++] = columns[p];
       }
     }
-    Arrays.sort(packed, 0, n);
-    int[] cols = new int[n];
     double[] w = new double[outputs * n];
     for (int c = 0; c < n; c++) {
-      int p = (int) packed[c];
-      cols[c] = columns[p];
       for (int j = 0; j < outputs; j++) {
-        w[j * n + c] = weights[p * outputs + j];
+        w[j * n + c] = weights[positions[c] * outputs + j];
       }
     }
-    return LinearModel.sparse(outputs, dimension, cols, w, intercepts.clone());
+    return LinearModel.sparse(outputs, dimension, Arrays.copyOf(cols, n), w, intercepts.clone());
+  }
+
+  private boolean anyWeight(int position) {
+    for (int j = 0; j < outputs; j++) {
+      if (weights[position * outputs + j] != 0.0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stores a model's weights (dense or sparse form), slots zero: a warm start or a migration. */

@@ -61,18 +61,7 @@ final class TestVersions {
 
   /** The dense weights of whole sparse or dense parameters. */
   static double[] denseWeights(LinearParameters p) {
-    double[] values = DoubleArrayView.toArray(p.getWeights());
-    if (p.getColumns() == null) {
-      return values;
-    }
-    int n = p.getColumns().size();
-    double[] dense = new double[p.getOutputs() * p.getDimension()];
-    for (int j = 0; j < p.getOutputs(); j++) {
-      for (int k = 0; k < n; k++) {
-        dense[j * p.getDimension() + p.getColumns().get(k)] = values[j * n + k];
-      }
-    }
-    return dense;
+    return ModelUpdates.model(p).toDense().weights();
   }
 
   static Instant at(long millis) {
