@@ -57,10 +57,14 @@ final class StreamsChunkStore implements ChunkStore {
     } else {
       store.delete(countKey(now)); // its chunks stay: they are the model now
     }
+    // The marker moves first, then the old records go: a reader on another thread that found
+    // the old marker and then missed its records reads the marker again and finds the new
+    // version's records all in place (the other order let it find neither, for as long as the
+    // stream thread took between the two writes).
+    store.put(markerKey(modelId), id(now).getBytes(StandardCharsets.UTF_8));
     if (previous.isPresent() && !previous.get().equals(now)) {
       deletePieces(previous.get());
     }
-    store.put(markerKey(modelId), id(now).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

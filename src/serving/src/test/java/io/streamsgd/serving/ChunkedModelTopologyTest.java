@@ -51,15 +51,7 @@ class ChunkedModelTopologyTest {
   }
 
   static double[] dense(LinearParameters p) {
-    double[] values = DoubleArrayView.toArray(p.getWeights());
-    if (p.getColumns() == null) {
-      return values;
-    }
-    double[] out = new double[p.getDimension()];
-    for (int k = 0; k < p.getColumns().size(); k++) {
-      out[p.getColumns().get(k)] = values[k];
-    }
-    return out;
+    return ModelUpdates.model(p).toDense().weights();
   }
 
   void pipe(ModelRecord r) {
@@ -151,5 +143,37 @@ class ChunkedModelTopologyTest {
     models.pipeInput("big", io.streamsgd.schema.codec.Codecs.MODEL_UPDATE.encode(small));
     assertThat(held().getVersion()).isEqualTo(2);
     assertThat(storeKeys()).containsExactly("/big", "big/pv2/0");
+  }
+
+  /**
+   * A reader on another thread may look at the store between any two of the stream thread's writes:
+   * at every such point it must find a whole version, the old one or the new one.
+   */
+  @Test
+  void aReaderBetweenAnyTwoWritesOfANewVersionFindsAWholeVersion() {
+    List<Long> seen = new ArrayList<>();
+    @SuppressWarnings("unchecked")
+    KeyValueStore<String, byte[]> watched =
+        (KeyValueStore<String, byte[]>)
+            java.lang.reflect.Proxy.newProxyInstance(
+                KeyValueStore.class.getClassLoader(),
+                new Class<?>[] {KeyValueStore.class},
+                (proxy, method, args) -> {
+                  Object result;
+                  try {
+                    result = method.invoke(store, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                  if (method.getName().equals("put") || method.getName().equals("delete")) {
+                    new CurrentModels().get(store, "big").ifPresent(u -> seen.add(u.getVersion()));
+                  }
+                  return result;
+                });
+    StreamsChunkStore chunks = new StreamsChunkStore(watched);
+    chunks.complete(version(1), null);
+    chunks.complete(version(2), null);
+    chunks.complete(version(3), null);
+    assertThat(seen).isNotEmpty().isSorted().containsOnly(1L, 2L, 3L).contains(3L);
   }
 }
