@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * For services that embed the model: follows the models topic from the beginning on a background
@@ -23,15 +24,27 @@ public final class ModelSubscriber implements AutoCloseable {
    * @param kafkaProperties client settings: bootstrap.servers and any security settings
    */
   public ModelSubscriber(Map<String, Object> kafkaProperties, String topic) {
+    this(kafkaProperties, topic, u -> {});
+  }
+
+  /**
+   * @param kafkaProperties client settings: bootstrap.servers and any security settings
+   * @param onNewVersion called on the subscriber's thread with each complete version newer than the
+   *     one held for its model, in the order they are taken
+   */
+  public ModelSubscriber(
+      Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onNewVersion) {
     follower =
         new ModelTopicFollower(
             kafkaProperties,
             topic,
-            u ->
-                latest.merge(
-                    u.getModelId(),
-                    u,
-                    (held, next) -> next.getVersion() > held.getVersion() ? next : held));
+            u -> {
+              ModelUpdate held = latest.get(u.getModelId());
+              if (held == null || u.getVersion() > held.getVersion()) {
+                latest.put(u.getModelId(), u);
+                onNewVersion.accept(u);
+              }
+            });
   }
 
   /**

@@ -1,15 +1,19 @@
 package io.streamsgd.stack;
 
+import io.streamsgd.cluster.StandaloneFlinkCluster;
 import io.streamsgd.embedded.EmbeddedKafkaBroker;
 import io.streamsgd.embedded.topics.TopicCreator;
 import io.streamsgd.embedded.topics.TopicLayout;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.StateBackendKind;
+import io.streamsgd.process.Ports;
 import io.streamsgd.serving.LatestModelTopology;
 import io.streamsgd.serving.ModelServingApp;
 import io.streamsgd.serving.ServingSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +48,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private final EmbeddedKafkaBroker broker;
   private JobClient trainer;
   private int restPort;
+  private StandaloneFlinkCluster processCluster;
   private ModelServingApp serving;
   private boolean keepWorkDir;
   private boolean closed;
@@ -109,29 +114,44 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /**
-   * The REST address of the trainer's MiniCluster (checkpoint statistics, metrics) while its job
-   * runs; null before {@link #startTrainer}.
+   * The REST address of the trainer's cluster (checkpoint statistics, metrics) while its job runs;
+   * null before {@link #startTrainer}.
    */
   public String restUrl() {
     return restPort == 0 ? null : "http://127.0.0.1:" + restPort;
   }
 
-  /** A port free now, so the MiniCluster's REST endpoint has an address the stack knows. */
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** Submits the trainer to a new Flink MiniCluster with {@code parallelism} slots. */
+  /**
+   * Submits the trainer with {@code parallelism} slots: to a new Flink MiniCluster in this JVM, or,
+   * when the job options choose RocksDB, to a JobManager and a TaskManager in child processes.
+   * Flink's RocksDB cannot share a JVM with Kafka Streams' RocksDB (the serving app's), so this JVM
+   * holds neither Flink's RocksDB classes nor a RocksDB trainer.
+   */
   public JobClient startTrainer(Configuration jobOptions) throws Exception {
     JobSettings settings = JobSettings.from(jobOptions);
+    StreamExecutionEnvironment env =
+        settings.stateBackend == StateBackendKind.ROCKSDB
+            ? processClusterEnvironment()
+            : miniClusterEnvironment();
+    StreamSgdJob.build(env, settings);
+    trainer = env.executeAsync(settings.jobName);
+    LOG.info("Trainer job {} submitted", trainer.getJobID());
+    return trainer;
+  }
+
+  /** Where {@link #startTrainer} runs a trainer on this state backend, for progress lines. */
+  public static String trainerPlace(StateBackendKind backend) {
+    return backend == StateBackendKind.ROCKSDB
+        ? "a Flink JobManager and TaskManager in child processes (RocksDB state)"
+        : "a Flink MiniCluster";
+  }
+
+  private StreamExecutionEnvironment miniClusterEnvironment() {
     Configuration flink = new Configuration();
     flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
     flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     flink.set(RestOptions.ADDRESS, "127.0.0.1");
-    restPort = freePort();
+    restPort = Ports.free();
     flink.set(RestOptions.BIND_PORT, String.valueOf(restPort));
     flink.set(RestOptions.PORT, restPort);
     flink.set(TaskManagerOptions.HOST, "127.0.0.1");
@@ -144,12 +164,34 @@ public final class EmbeddedStack implements AutoCloseable {
     flink.set(
         CheckpointingOptions.CHECKPOINTS_DIRECTORY,
         workDir.resolve("checkpoints").toUri().toString());
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
-    StreamSgdJob.build(env, settings);
-    trainer = env.executeAsync(settings.jobName);
-    LOG.info("Trainer job {} submitted", trainer.getJobID());
-    return trainer;
+    return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+  }
+
+  /**
+   * A JobManager and one TaskManager with {@code parallelism} slots, as JVMs started from Maven
+   * jars, with their files (checkpoints included) under the work directory; the job is built here
+   * and runs from the shaded job jar.
+   */
+  private StreamExecutionEnvironment processClusterEnvironment() throws Exception {
+    Path jar = JobJar.locate(null, "set -D" + JobJar.PROPERTY + "=FILE");
+    processCluster =
+        StandaloneFlinkCluster.start(
+            workDir.resolve("flink"),
+            1,
+            Map.of(
+                "taskmanager.numberOfTaskSlots",
+                String.valueOf(parallelism),
+                "parallelism.default",
+                String.valueOf(parallelism),
+                // RocksDB's block cache and write buffers come out of managed memory.
+                "taskmanager.memory.process.size",
+                "2048m",
+                "taskmanager.memory.managed.fraction",
+                "0.4"));
+    URI rest = URI.create(processCluster.restUrl());
+    restPort = rest.getPort();
+    return StreamExecutionEnvironment.createRemoteEnvironment(
+        rest.getHost(), rest.getPort(), new Configuration(), jar.toString());
   }
 
   /**
@@ -232,6 +274,9 @@ public final class EmbeddedStack implements AutoCloseable {
       } catch (Exception e) {
         LOG.debug("trainer already stopped: {}", e.getMessage());
       }
+    }
+    if (processCluster != null) {
+      processCluster.close();
     }
     if (serving != null) {
       serving.close();

@@ -1,6 +1,8 @@
 package io.streamsgd.cli.demo;
 
+import io.streamsgd.cli.embedded.StateBackendOption;
 import io.streamsgd.cli.progress.TrainingProgress;
+import io.streamsgd.cli.report.ReportFiles;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.spec.ModelSpecs;
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,6 +79,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--report", description = "Write the result as JSON to this file.")
   Path report;
+
+  @Mixin StateBackendOption stateBackend;
 
   @Option(
       names = "--keep-work-dir",
@@ -144,13 +149,13 @@ public final class DemoCommand implements Callable<Integer> {
           "  Kafka broker (KRaft) up at %s after %.1f s%n", stack.bootstrapServers(), seconds(t0));
       publishSpecs(stack, models);
 
-      Configuration job = stack.jobOptions();
+      Configuration job = stateBackend.applyTo(stack.jobOptions());
       job.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
       job.set(JobOptions.MISSING_SPEC, MissingSpecPolicy.WAIT);
       stack.startTrainer(job);
       out.printf(
-          "  trainer job running on a Flink MiniCluster (%d subtasks), exactly-once to '%s'%n",
-          parallelism, stack.topics().models());
+          "  trainer job running on %s (%d subtasks), exactly-once to '%s'%n",
+          EmbeddedStack.trainerPlace(stateBackend.kind()), parallelism, stack.topics().models());
       ModelServingApp serving = stack.startServing(httpPort);
       String base = "http://127.0.0.1:" + serving.httpPort();
       out.printf(
@@ -349,7 +354,7 @@ public final class DemoCommand implements Callable<Integer> {
             result, parallelism, samplesPerModel, trainSeconds, total / trainSeconds, results);
     if (this.report != null) {
       report.write(this.report);
-      Path chart = lossChartFile(this.report);
+      Path chart = ReportFiles.lossChart(this.report);
       LossCurveChart.write(chart, awaitHistory(serving.history(), models));
       out.printf("%nReport written to %s, loss curves to %s%n", this.report, chart);
     }
@@ -392,14 +397,6 @@ public final class DemoCommand implements Callable<Integer> {
       Thread.sleep(50);
     }
     return history.curves();
-  }
-
-  /** The chart's file: next to the report, {@code out.json} gives {@code out-loss.png}. */
-  static Path lossChartFile(Path report) {
-    String name = report.getFileName().toString();
-    String base =
-        name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
-    return report.resolveSibling(base + "-loss.png");
   }
 
   private static double seconds(long startNanos) {

@@ -1,7 +1,9 @@
 package io.streamsgd.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamsgd.cli.embedded.StateBackendOption;
 import io.streamsgd.cli.progress.TrainingProgress;
+import io.streamsgd.cli.report.ReportFiles;
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.model.LinearModel;
@@ -135,6 +137,16 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--report", description = "Write the result as JSON to this file.")
   Path report;
 
+  @Mixin StateBackendOption stateBackend;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "PT2S",
+      description =
+          "How often the trainer checkpoints its state, to files under the work directory"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration checkpointInterval;
+
   @Option(
       names = "--keep-work-dir",
       description =
@@ -162,8 +174,8 @@ public final class RunCommand implements Callable<Integer> {
             .keepWorkDir(keepWorkDir)) {
       DataTimeTopics.acceptAnyTimestamp(stack.bootstrapServers(), stack.topics().samples());
       out.printf(
-          "streamsgd run: %s (%s) on an embedded Kafka broker and Flink MiniCluster (%d subtasks)%n",
-          input, fmt, parallelism);
+          "streamsgd run: %s (%s) on an embedded Kafka broker and %s (%d subtasks)%n",
+          input, fmt, EmbeddedStack.trainerPlace(stateBackend.kind()), parallelism);
       FileProducer.Stats stats;
       try (SampleFileReader reader =
           fmt.open(
@@ -193,15 +205,19 @@ public final class RunCommand implements Callable<Integer> {
       }
       Map<String, ModelSpec> specs = publishSpecs(stack, stats);
 
-      Configuration job = stack.jobOptions();
+      Configuration job = stateBackend.applyTo(stack.jobOptions());
       job.set(JobOptions.BOUNDED, true);
-      job.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
-      long trainStart = System.nanoTime();
+      job.set(JobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
       JobClient client = stack.startTrainer(job);
+      // From the job's submission: a cluster in child processes takes seconds to start first.
+      long trainStart = System.nanoTime();
       Map<String, ModelUpdate> finals;
+      OverallLossCurve curve = new OverallLossCurve(stats.samples(), 100);
       try (ModelSubscriber models =
           new ModelSubscriber(
-              Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models())) {
+              Map.of("bootstrap.servers", stack.bootstrapServers()),
+              stack.topics().models(),
+              curve::accept)) {
         CheckpointWatch checkpoints =
             new CheckpointWatch(stack.restUrl(), client.getJobID().toHexString());
         long trainedAt = follow(client, models, stats.samples(), trainStart, checkpoints);
@@ -220,12 +236,17 @@ public final class RunCommand implements Callable<Integer> {
                 finals,
                 deadLetters,
                 trainSeconds,
+                curve.points(),
                 checkpoints.result(),
                 PublishedBytes.read(stack.bootstrapServers(), stack.topics().models(), updates));
         print(result);
         if (report != null) {
           result.write(report);
-          out.printf("%nReport written to %s%n", report);
+          Path chart = ReportFiles.lossChart(report);
+          curve.write(
+              chart, specs.values().iterator().next().getLoss().name().toLowerCase(Locale.ROOT));
+          out.printf(
+              "%nReport written to %s, the overall loss over the stream to %s%n", report, chart);
         }
       }
       return 0;
@@ -263,7 +284,6 @@ public final class RunCommand implements Callable<Integer> {
     var result = client.getJobExecutionResult();
     try (ProgressBar bar = TrainingProgress.start("trained", total, " samples", out)) {
       long deadline = System.nanoTime() + timeout.toNanos();
-      int polls = 0;
       while (!result.isDone()) {
         if (System.nanoTime() > deadline) {
           client.cancel().get();
@@ -272,9 +292,7 @@ public final class RunCommand implements Callable<Integer> {
         long trained = models.all().values().stream().mapToLong(ModelUpdate::getSamplesSeen).sum();
         bar.stepTo(trained);
         bar.setExtraMessage(" | " + TrainingProgress.rate(trained, start, System.nanoTime()));
-        if (++polls % 5 == 0) {
-          checkpoints.poll();
-        }
+        checkpoints.poll();
         Thread.sleep(200);
       }
       try {
@@ -312,6 +330,7 @@ public final class RunCommand implements Callable<Integer> {
       Map<String, ModelUpdate> finals,
       Map<String, Long> deadLetters,
       double trainSeconds,
+      List<OverallLossCurve.Point> lossCurve,
       RunReport.Checkpoints checkpoints,
       RunReport.Publication publication)
       throws Exception {
@@ -366,6 +385,7 @@ public final class RunCommand implements Callable<Integer> {
         trainSeconds,
         stats.samples() / trainSeconds,
         RunReport.Overall.of(pooled),
+        lossCurve,
         checkpoints,
         publication,
         models);
@@ -400,9 +420,12 @@ public final class RunCommand implements Callable<Integer> {
     RunReport.Publication p = r.publication();
     out.printf(
         Locale.ROOT,
-        "State %,.1f KB at the last of %d checkpoints (uploaded %,.1f KB in %d ms; slowest %d ms)%n",
+        "State %,.1f KB at the last of %d checkpoints (largest %,.1f KB, %s; uploaded %,.1f KB in %d"
+            + " ms; slowest %d ms)%n",
         c.stateBytes() / 1e3,
         c.completed(),
+        c.maxStateBytes() / 1e3,
+        c.stateBackend(),
         c.lastCheckpointedBytes() / 1e3,
         c.lastDurationMs(),
         c.maxDurationMs());

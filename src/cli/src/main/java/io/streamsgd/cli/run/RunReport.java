@@ -22,6 +22,7 @@ public record RunReport(
     double trainSeconds,
     double samplesPerSecond,
     Overall overall,
+    List<OverallLossCurve.Point> lossCurve,
     Checkpoints checkpoints,
     Publication publication,
     List<ModelResult> models) {
@@ -34,13 +35,15 @@ public record RunReport(
   public record EventTimes(boolean fromData, String earliest, String latest, long outOfOrder) {}
 
   /**
-   * The trainer's checkpoints: how many completed, the state's size in the latest, the bytes the
-   * latest uploaded (all of them, or what changed with RocksDB's incremental checkpoints), its
-   * duration and the slowest.
+   * The trainer's checkpoints: the state backend the job reported, how many completed, the state's
+   * size in the latest and in the largest, the bytes the latest uploaded (all of them, or what
+   * changed with RocksDB's incremental checkpoints), its duration and the slowest.
    */
   public record Checkpoints(
+      String stateBackend,
       long completed,
       long stateBytes,
+      long maxStateBytes,
       long lastCheckpointedBytes,
       long lastDurationMs,
       long maxDurationMs) {}

@@ -5,8 +5,8 @@ import io.streamsgd.cluster.FlinkRestClient;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.stack.JobJar;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +34,6 @@ import picocli.CommandLine.Spec;
             + "job options (streamsgd.* keys, see the README) follow as --key value pairs after '--'. "
             + "Waits until the job is RUNNING and prints its id.")
 public final class SubmitCommand implements Callable<Integer> {
-  /** Where the jar is found when --jar is not given: set by the launcher script and the image. */
-  static final String JAR_PROPERTY = "streamsgd.job.jar";
-
-  static final String JAR_ENV = "STREAMSGD_JOB_JAR";
-
   @Option(
       names = "--rest",
       required = true,
@@ -50,7 +45,7 @@ public final class SubmitCommand implements Callable<Integer> {
       names = "--jar",
       paramLabel = "FILE",
       description =
-          "The shaded job jar (default: the one built with this command, or $" + JAR_ENV + ").")
+          "The shaded job jar (default: the one built with this command, or $" + JobJar.ENV + ").")
   Path jar;
 
   @Option(
@@ -131,18 +126,7 @@ public final class SubmitCommand implements Callable<Integer> {
   }
 
   Path jobJar() {
-    Path p = jar;
-    if (p == null && System.getProperty(JAR_PROPERTY) != null) {
-      p = Path.of(System.getProperty(JAR_PROPERTY));
-    }
-    if (p == null && System.getenv(JAR_ENV) != null) {
-      p = Path.of(System.getenv(JAR_ENV));
-    }
-    if (p == null || !Files.isRegularFile(p)) {
-      throw new IllegalArgumentException(
-          "job jar not found" + (p == null ? "" : " at " + p) + ": give --jar");
-    }
-    return p;
+    return JobJar.locate(jar, "give --jar");
   }
 
   @Override
