@@ -190,8 +190,11 @@ public final class EmbeddedStack implements AutoCloseable {
                 "0.4"));
     URI rest = URI.create(processCluster.restUrl());
     restPort = rest.getPort();
-    return StreamExecutionEnvironment.createRemoteEnvironment(
-        rest.getHost(), rest.getPort(), new Configuration(), jar.toString());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createRemoteEnvironment(
+            rest.getHost(), rest.getPort(), new Configuration(), jar.toString());
+    env.setParallelism(parallelism); // the client's default (1), not the cluster's, would apply
+    return env;
   }
 
   /**
