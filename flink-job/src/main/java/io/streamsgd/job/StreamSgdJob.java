@@ -133,5 +133,9 @@ public final class StreamSgdJob {
         .sinkTo(KafkaSinks.deadLetters(settings))
         .name("dead-letters")
         .uid("dead-letters-sink");
+    out.driftEvents()
+        .sinkTo(KafkaSinks.modelEvents(settings))
+        .name("model-events")
+        .uid("model-events-sink");
   }
 }

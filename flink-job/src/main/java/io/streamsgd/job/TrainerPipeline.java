@@ -13,6 +13,7 @@ import io.streamsgd.job.state.SerializerTypeInfo;
 import io.streamsgd.job.train.MinibatchTrainer;
 import io.streamsgd.job.train.TrainerOptions;
 import io.streamsgd.schema.DeadLetter;
+import io.streamsgd.schema.DriftEvent;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -41,7 +42,10 @@ public final class TrainerPipeline {
   public static final String TRAINER_UID = "trainer";
 
   /** The streams the pipeline produces. */
-  public record Outputs(DataStream<ModelUpdate> updates, DataStream<DeadLetter> deadLetters) {}
+  public record Outputs(
+      DataStream<ModelUpdate> updates,
+      DataStream<DeadLetter> deadLetters,
+      DataStream<DriftEvent> driftEvents) {}
 
   private TrainerPipeline() {}
 
@@ -73,6 +77,6 @@ public final class TrainerPipeline {
         samples
             .getSideOutput(DeadLetters.TAG)
             .union(specs.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG));
-    return new Outputs(updates, deadLetters);
+    return new Outputs(updates, deadLetters, updates.getSideOutput(MinibatchTrainer.DRIFT_EVENTS));
   }
 }

@@ -18,6 +18,11 @@ public final class TopicNames {
   /** {@link DeadLetter} records: every input the trainer could not use, with the reason. */
   public static final String DEAD_LETTERS = "dead-letters";
 
+  /**
+   * {@link DriftEvent} records: what each model's drift detector saw and did, keyed by model id.
+   */
+  public static final String MODEL_EVENTS = "model-events";
+
   /** {@link PredictionRequest} records, keyed by model id. */
   public static final String PREDICTION_REQUESTS = "prediction-requests";
 

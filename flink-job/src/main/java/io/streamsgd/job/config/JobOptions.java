@@ -99,6 +99,13 @@ public final class JobOptions {
           .withDescription(
               "Compacted topic the trainer publishes ModelUpdate records to, keyed by modelId.");
 
+  public static final ConfigOption<String> MODEL_EVENTS_TOPIC =
+      ConfigOptions.key("streamsgd.topic.model-events")
+          .stringType()
+          .defaultValue(TopicNames.MODEL_EVENTS)
+          .withDescription(
+              "Topic of DriftEvent records: each model's drift warnings, drifts and reactions.");
+
   public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
       ConfigOptions.key("streamsgd.topic.dead-letters")
           .stringType()

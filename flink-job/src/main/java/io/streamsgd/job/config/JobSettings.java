@@ -31,6 +31,7 @@ public final class JobSettings implements Serializable {
   public final String specsTopic;
   public final String modelsTopic;
   public final String deadLettersTopic;
+  public final String modelEventsTopic;
   public final String groupId;
   public final StartingOffsets startingOffsets;
   public final boolean bounded;
@@ -80,6 +81,7 @@ public final class JobSettings implements Serializable {
     this.specsTopic = c.get(JobOptions.SPECS_TOPIC);
     this.modelsTopic = c.get(JobOptions.MODELS_TOPIC);
     this.deadLettersTopic = c.get(JobOptions.DEAD_LETTERS_TOPIC);
+    this.modelEventsTopic = c.get(JobOptions.MODEL_EVENTS_TOPIC);
     this.groupId = c.get(JobOptions.GROUP_ID);
     this.startingOffsets = c.get(JobOptions.STARTING_OFFSETS);
     this.bounded = c.get(JobOptions.BOUNDED);

@@ -4,6 +4,7 @@ import io.streamsgd.core.publish.ModelRecord;
 import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.schema.DeadLetter;
+import io.streamsgd.schema.DriftEvent;
 import io.streamsgd.schema.ModelUpdate;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -28,6 +29,10 @@ public final class KafkaSinks {
 
   public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
     return build(s, new DeadLetterRecordSerializer(s.deadLettersTopic), "dead-letters");
+  }
+
+  public static KafkaSink<DriftEvent> modelEvents(JobSettings s) {
+    return build(s, new DriftEventRecordSerializer(s.modelEventsTopic), "model-events");
   }
 
   private static <T> KafkaSink<T> build(

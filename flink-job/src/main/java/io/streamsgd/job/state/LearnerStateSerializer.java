@@ -1,9 +1,11 @@
 package io.streamsgd.job.state;
 
+import io.streamsgd.core.drift.DriftDetector;
 import io.streamsgd.core.metrics.PrequentialMetrics;
 import io.streamsgd.core.model.LinearModel;
 import io.streamsgd.core.spec.SpecShape;
 import io.streamsgd.core.train.DivergenceRecord;
+import io.streamsgd.core.train.DriftWatch;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.SparseParameters;
 import io.streamsgd.schema.ModelSpec;
@@ -31,10 +33,16 @@ import org.apache.flink.core.memory.DataOutputView;
  * the columns holding any non-zero value, in increasing order, each with its weights, slots and
  * touch marks; columns of zeros are not written, so a checkpoint grows with the touched columns.
  * Dense states of a shape now stored sparse move to sparse storage when an older format is read.
+ *
+ * <p>Format 4 appends the drift watch: a presence flag, then the detector's own state
+ * (length-prefixed), whether it warns, warnings, drifts, the last drift's sample, the background
+ * model's samples and the background model itself (presence flag, then this layout without a drift
+ * watch). Older formats read with the watch the spec asks for, from scratch (none before drift
+ * detection existed).
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
-  static final int FORMAT = 3;
+  static final int FORMAT = 4;
   private static final byte DENSE = 0;
   private static final byte SPARSE = 1;
 
@@ -85,6 +93,47 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     out.writeDouble(d.learningRateScale());
     out.writeInt(s.lineage());
     out.writeLong(s.lineageStartVersion());
+    DriftWatch drift = s.drift();
+    out.writeBoolean(drift != null);
+    if (drift != null) {
+      byte[] detector = drift.detector().toBytes();
+      out.writeInt(detector.length);
+      out.write(detector);
+      out.writeBoolean(drift.warning());
+      out.writeLong(drift.warnings());
+      out.writeLong(drift.drifts());
+      out.writeLong(drift.lastDriftSample());
+      out.writeLong(drift.backgroundSamples());
+      out.writeBoolean(drift.background() != null);
+      if (drift.background() != null) {
+        write(drift.background(), out);
+      }
+    }
+  }
+
+  private DriftWatch readDrift(int version, ModelSpec spec, DataInputView in) throws IOException {
+    if (version < 4) {
+      return DriftWatch.of(spec.getDrift());
+    }
+    if (!in.readBoolean()) {
+      return null;
+    }
+    byte[] detector = new byte[in.readInt()];
+    in.readFully(detector);
+    boolean warning = in.readBoolean();
+    long warnings = in.readLong();
+    long drifts = in.readLong();
+    long lastDriftSample = in.readLong();
+    long backgroundSamples = in.readLong();
+    LearnerState background = in.readBoolean() ? read(version, in) : null;
+    return new DriftWatch(
+        DriftDetector.fromBytes(detector),
+        warning,
+        warnings,
+        drifts,
+        lastDriftSample,
+        background,
+        backgroundSamples);
   }
 
   private static void writeDense(LearnerState s, DataOutputView out) throws IOException {
@@ -221,7 +270,10 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
                 batchTarget,
                 metrics,
                 divergence);
-    return version < 2 ? state : state.withLineage(in.readInt(), in.readLong());
+    if (version >= 2) {
+      state.withLineage(in.readInt(), in.readLong());
+    }
+    return state.setDrift(readDrift(version, spec, in));
   }
 
   /** The parameters as read: dense (model, slots, touch marks) or sparse. */

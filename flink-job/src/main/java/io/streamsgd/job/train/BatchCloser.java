@@ -2,6 +2,7 @@ package io.streamsgd.job.train;
 
 import io.streamsgd.core.spec.CompiledSpec;
 import io.streamsgd.core.train.BatchResult;
+import io.streamsgd.core.train.DriftWatch;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
@@ -65,7 +66,16 @@ final class BatchCloser {
     }
     if (!valid.isEmpty()) {
       state.store.loadFor(learner, valid);
+      int lineageBefore = learner.lineage();
       BatchResult result = MinibatchUpdate.apply(learner, valid);
+      if (learner.lineage() != lineageBefore) {
+        // A drift's reaction replaced every parameter: the stored blocks are of the old lineage.
+        state.store.forgetStoredParameters();
+      }
+      for (DriftWatch.Event e : result.driftEvents()) {
+        call.driftEvent(DriftEvents.of(modelId, learner, e));
+        metrics.driftEvent(e.kind());
+      }
       long now = call.now();
       // A refused batch is published too (applied = false, the previous parameters): consumers
       // see the event at once.

@@ -46,6 +46,10 @@ public final class MinibatchTrainer
   private transient ListState<Tuple3<Integer, Long, Long>> censusState;
   private transient ModelCensus census;
 
+  /** Side output of the models' drift events (warnings, drifts, reactions). */
+  public static final org.apache.flink.util.OutputTag<io.streamsgd.schema.DriftEvent> DRIFT_EVENTS =
+      DriftEvents.TAG;
+
   public MinibatchTrainer(TrainerOptions options) {
     this.options = options;
   }

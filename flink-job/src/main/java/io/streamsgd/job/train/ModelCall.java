@@ -4,6 +4,7 @@ import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.source.DeadLetterCounters;
 import io.streamsgd.job.source.DeadLetters;
+import io.streamsgd.schema.DriftEvent;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import org.apache.flink.streaming.api.TimerService;
@@ -45,6 +46,11 @@ final class ModelCall {
 
   void publish(ModelUpdate update) {
     updates.collect(update);
+  }
+
+  /** Sends a drift event to the model-events topic. */
+  void driftEvent(DriftEvent event) {
+    ctx.output(DriftEvents.TAG, event);
   }
 
   /** Sends {@code sample} to the dead letters with its reason, and counts it. */

@@ -199,6 +199,17 @@ final class ModelStore {
     store.setColumnsElsewhere(elsewhere);
   }
 
+  /**
+   * The model's parameters were all replaced (a new lineage from a drift's reaction): the blocks
+   * stored for the old ones go, and the value's columns are the whole model.
+   */
+  void forgetStoredParameters() throws Exception {
+    if (blockLayout) {
+      blocks.clear();
+      loaded.clear();
+    }
+  }
+
   /** After a read-only use (an adaptive test): the loaded columns leave the value unwritten. */
   void release(LearnerState v) {
     if (blockLayout && v != null && v.isSparse()) {

@@ -2,6 +2,8 @@ package io.streamsgd.job.train;
 
 import io.streamsgd.core.train.BatchResult;
 import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.schema.DriftEventKind;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,7 @@ final class TrainerMetrics {
   private final Histogram updateEventTimeLagMillis;
   private final ModelCensus census;
   private final MetricGroup group;
+  private final Map<DriftEventKind, Counter> driftEvents = new EnumMap<>(DriftEventKind.class);
   private final Set<String> watched;
   private final Map<String, WatchedModel> watchedHeld = new HashMap<>();
 
@@ -50,8 +53,16 @@ final class TrainerMetrics {
     updateEventTimeLagMillis =
         group.histogram(
             "updateEventTimeLagMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+    for (DriftEventKind kind : DriftEventKind.values()) {
+      driftEvents.put(kind, group.addGroup("driftEvent", kind.name()).counter("driftEvents"));
+    }
     group.gauge("modelsHeld", census::models);
     group.gauge("modelStateBytes", census::bytes);
+  }
+
+  /** A model's drift watch reported {@code kind}. */
+  void driftEvent(DriftEventKind kind) {
+    driftEvents.get(kind).inc();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.streamsgd.schema.codec;
 
 import io.streamsgd.schema.DeadLetter;
+import io.streamsgd.schema.DriftEvent;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Prediction;
@@ -27,6 +28,8 @@ public final class Codecs {
       withHistory(SingleObjectCodec.of(ModelUpdate.class));
   public static final SingleObjectCodec<DeadLetter> DEAD_LETTER =
       withHistory(SingleObjectCodec.of(DeadLetter.class));
+  public static final SingleObjectCodec<DriftEvent> DRIFT_EVENT =
+      withHistory(SingleObjectCodec.of(DriftEvent.class));
   public static final SingleObjectCodec<PredictionRequest> PREDICTION_REQUEST =
       withHistory(SingleObjectCodec.of(PredictionRequest.class));
   public static final SingleObjectCodec<Prediction> PREDICTION =

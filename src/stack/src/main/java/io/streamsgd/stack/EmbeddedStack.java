@@ -110,6 +110,7 @@ public final class EmbeddedStack implements AutoCloseable {
     c.set(JobOptions.SPECS_TOPIC, topics.specs());
     c.set(JobOptions.MODELS_TOPIC, topics.models());
     c.set(JobOptions.DEAD_LETTERS_TOPIC, topics.deadLetters());
+    c.set(JobOptions.MODEL_EVENTS_TOPIC, topics.modelEvents());
     return c;
   }
 

@@ -30,10 +30,12 @@ final class DataTimeTopics {
         d.specs(),
         d.models(),
         d.deadLetters(),
+        d.modelEvents(),
         d.predictionRequests(),
         d.predictions(),
         partitions,
         new TopicLayout.Retention(
+            Duration.ZERO,
             Duration.ZERO,
             Duration.ZERO,
             d.retention().predictionRequests(),

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code streamsgd topics create}: makes the six topics with their configs against any cluster;
+ * {@code streamsgd topics create}: makes the seven topics with their configs against any cluster;
  * existing topics are kept and checked. Exit code 1 when an existing topic would break streamsgd.
  */
 @Command(
@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Creates the topics (compacted where they must be) and checks existing ones.",
     description =
-        "Creates whichever of the six topics do not exist: samples, model-specs (compacted, 1 partition), "
-            + "models (compacted), dead-letters (1 partition), prediction-requests (as many partitions as models) "
+        "Creates whichever of the seven topics do not exist: samples, model-specs (compacted, 1 partition), "
+            + "models (compacted), dead-letters (1 partition), model-events (1 partition), prediction-requests (as many partitions as models) "
             + "and predictions. Existing topics are left alone and checked; the exit code is 1 if one would break "
             + "streamsgd (a models or specs topic that is not compacted, requests not partitioned like models).")
 public final class TopicsCreateCommand implements Callable<Integer> {
@@ -70,6 +70,12 @@ public final class TopicsCreateCommand implements Callable<Integer> {
   String deadLetters;
 
   @Option(
+      names = "--model-events-topic",
+      defaultValue = TopicNames.MODEL_EVENTS,
+      description = "(default: ${DEFAULT-VALUE})")
+  String modelEvents;
+
+  @Option(
       names = "--requests-topic",
       defaultValue = TopicNames.PREDICTION_REQUESTS,
       description = "(default: ${DEFAULT-VALUE})")
@@ -95,6 +101,12 @@ public final class TopicsCreateCommand implements Callable<Integer> {
   Duration deadLettersRetention;
 
   @Option(
+      names = "--model-events-retention",
+      defaultValue = "P30D",
+      description = "(default: ${DEFAULT-VALUE})")
+  Duration modelEventsRetention;
+
+  @Option(
       names = "--requests-retention",
       defaultValue = "P1D",
       description = "(default: ${DEFAULT-VALUE})")
@@ -114,11 +126,16 @@ public final class TopicsCreateCommand implements Callable<Integer> {
         specs,
         models,
         deadLetters,
+        modelEvents,
         requests,
         predictions,
         partitions,
         new TopicLayout.Retention(
-            samplesRetention, deadLettersRetention, requestsRetention, predictionsRetention));
+            samplesRetention,
+            deadLettersRetention,
+            modelEventsRetention,
+            requestsRetention,
+            predictionsRetention));
   }
 
   @Override

@@ -72,6 +72,7 @@ public final class ModelUpdates {
         .setMetrics(metrics)
         .setLineage(state.lineage())
         .setLineageStartVersion(state.lineageStartVersion())
+        .setDrift(state.drift() == null ? null : state.drift().status(state.spec().getDrift()))
         .setApplied(batch.applied())
         .setRejectedBatches(state.divergence().rejectedBatches())
         .setLearningRateScale(state.divergence().learningRateScale())

@@ -38,6 +38,11 @@ public enum DriftDetectorKind {
     return this == DDM || this == EDDM;
   }
 
+  /** Whether the detector warns before it signals a drift (DDM, EDDM). */
+  public boolean warns() {
+    return binaryInput();
+  }
+
   /** The kind named {@code id} (case-insensitive; page-hinkley is taken for page_hinkley). */
   public static DriftDetectorKind of(String id) {
     String key = id.trim().toLowerCase(Locale.ROOT).replace('-', '_');

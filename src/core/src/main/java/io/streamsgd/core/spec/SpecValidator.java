@@ -128,6 +128,9 @@ public final class SpecValidator {
     if (!(alpha > 0 && alpha <= 1)) {
       p.add("fadingFactor must be in (0, 1], got " + alpha);
     }
+    if (spec.getDrift() != null) {
+      p.addAll(io.streamsgd.core.drift.DriftSpecs.problems(spec.getDrift(), spec.getTask()));
+    }
     return p;
   }
 

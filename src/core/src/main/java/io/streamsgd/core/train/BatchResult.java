@@ -1,5 +1,7 @@
 package io.streamsgd.core.train;
 
+import java.util.List;
+
 /**
  * What applying one minibatch did.
  *
@@ -9,6 +11,7 @@ package io.streamsgd.core.train;
  * @param eventTimeMin earliest event time in the batch
  * @param eventTimeMax latest event time in the batch
  * @param applied false when the divergence guard refused the update (the parameters did not change)
+ * @param driftEvents what the model's drift watch saw and did in this batch, in order
  */
 public record BatchResult(
     int size,
@@ -16,7 +19,24 @@ public record BatchResult(
     double lossSum,
     long eventTimeMin,
     long eventTimeMax,
-    boolean applied) {
+    boolean applied,
+    List<DriftWatch.Event> driftEvents) {
+
+  public BatchResult(
+      int size,
+      double weightSum,
+      double lossSum,
+      long eventTimeMin,
+      long eventTimeMax,
+      boolean applied) {
+    this(size, weightSum, lossSum, eventTimeMin, eventTimeMax, applied, List.of());
+  }
+
+  /** This result with the drift watch's events of the batch. */
+  public BatchResult withDriftEvents(List<DriftWatch.Event> events) {
+    return new BatchResult(
+        size, weightSum, lossSum, eventTimeMin, eventTimeMax, applied, List.copyOf(events));
+  }
 
   /** Weighted mean prequential loss of this batch, NaN when every weight was zero. */
   public double meanLoss() {

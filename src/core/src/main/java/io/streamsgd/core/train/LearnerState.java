@@ -36,6 +36,7 @@ public final class LearnerState {
   private final DivergenceRecord divergence;
   private int lineage = 1;
   private long lineageStartVersion = 1;
+  private DriftWatch drift; // null: the spec asks for no drift detection
 
   public LearnerState(
       ModelSpec spec,
@@ -111,6 +112,7 @@ public final class LearnerState {
             new DivergenceRecord());
     state.zeroParameters(compiled, sparseStorage);
     state.compiled = compiled;
+    state.drift = DriftWatch.of(spec.getDrift());
     return state;
   }
 
@@ -148,6 +150,7 @@ public final class LearnerState {
             metrics,
             divergence);
     v.compiled = compiled();
+    v.drift = drift; // the view's scoring feeds this model's detector
     return v.withLineage(lineage, lineageStartVersion);
   }
 
@@ -213,6 +216,8 @@ public final class LearnerState {
                 metrics,
                 divergence);
     state.compiled = compiled;
+    // The detector's state is not published: a warm-started model's detector starts afresh.
+    state.drift = DriftWatch.of(spec.getDrift());
     return state.withLineage(update.getLineage(), update.getLineageStartVersion());
   }
 
@@ -239,12 +244,12 @@ public final class LearnerState {
   /** As {@link #adopt(ModelSpec)}, with the new spec's objects already built. */
   public boolean adopt(ModelSpec newSpec, CompiledSpec newCompiled) {
     boolean newShape = !compiled().shape().equals(newCompiled.shape());
+    if (newShape || !Objects.equals(newSpec.getDrift(), spec.getDrift())) {
+      drift = DriftWatch.of(newSpec.getDrift()); // another detector, or a model it never saw
+    }
     if (newShape) {
       zeroParameters(newCompiled, newCompiled.shape().sparseStorage());
-      metrics = new PrequentialMetrics();
-      batchTarget = 0;
-      lineage++;
-      lineageStartVersion = version + 1;
+      newLineage();
     } else if (newSpec.getOptimizer().getKind() != spec.getOptimizer().getKind()) {
       if (sparse != null) {
         sparse.resetSlots(newCompiled.optimizer().slotCount());
@@ -259,6 +264,48 @@ public final class LearnerState {
     compiled = newCompiled;
     specFingerprint = newCompiled.fingerprint(newSpec.getModelId());
     return newShape;
+  }
+
+  private void newLineage() {
+    metrics = new PrequentialMetrics();
+    batchTarget = 0;
+    lineage++;
+    lineageStartVersion = version + 1;
+  }
+
+  /**
+   * Starts a new lineage from zero parameters and slots, and fresh metrics, after the current
+   * version (a drift's reset); the storage and the spec stay.
+   */
+  public void startLineage() {
+    zeroParameters(compiled(), sparse != null);
+    newLineage();
+  }
+
+  /**
+   * Starts a new lineage from {@code background}'s parameters and slots (a background model
+   * promoted at a drift); it must have this model's spec and storage.
+   */
+  public void promote(LearnerState background) {
+    if (background.isSparse() != isSparse() || background.specFingerprint != specFingerprint) {
+      throw new IllegalArgumentException("a background model of another spec or storage");
+    }
+    sparse = background.sparse;
+    model = background.model;
+    slots = background.slots;
+    touchedAt = background.touchedAt;
+    newLineage();
+  }
+
+  /** The model's drift watch, or null when its spec asks for none. */
+  public DriftWatch drift() {
+    return drift;
+  }
+
+  /** Sets the drift watch (serializers restore it; null for none). */
+  public LearnerState setDrift(DriftWatch watch) {
+    this.drift = watch;
+    return this;
   }
 
   /** Restores the lineage (for serializers). */
@@ -432,6 +479,7 @@ public final class LearnerState {
               divergence.copy());
     }
     copy.compiled = compiled;
+    copy.drift = drift == null ? null : drift.copy();
     return copy.withLineage(lineage, lineageStartVersion);
   }
 
@@ -453,7 +501,8 @@ public final class LearnerState {
         && metrics.equals(l.metrics)
         && divergence.equals(l.divergence)
         && lineage == l.lineage
-        && lineageStartVersion == l.lineageStartVersion;
+        && lineageStartVersion == l.lineageStartVersion
+        && Objects.equals(drift, l.drift);
   }
 
   @Override

@@ -42,10 +42,17 @@ public final class MinibatchUpdate {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("cannot apply an empty batch");
     }
+    BatchResult result = step(state, batch);
+    DriftWatch drift = state.drift();
+    // The model changes only between batches: a drift found while scoring is reacted to now.
+    return drift == null ? result : result.withDriftEvents(drift.afterBatch(state, batch));
+  }
+
+  private static BatchResult step(LearnerState state, List<Sample> batch) {
     if (state.isSparse()) {
       long versionBefore = state.version();
       SparseBatchView view = SparseBatchView.of(state, batch);
-      BatchResult result = apply(view.state(), view.batch());
+      BatchResult result = step(view.state(), view.batch());
       view.writeBack(versionBefore);
       return result;
     }
@@ -300,6 +307,8 @@ public final class MinibatchUpdate {
     double[] g = ws.gradients(n * k);
     double alpha = spec.getFadingFactor();
     boolean regression = spec.getTask() == Task.REGRESSION;
+    DriftWatch drift = metrics != null ? state.drift() : null;
+    long seen = state.samplesSeen();
     for (int i = 0; i < n; i++) {
       Sample s = batch.get(i);
       double w = s.weight();
@@ -309,6 +318,10 @@ public final class MinibatchUpdate {
         double correct =
             regression ? 0.0 : (loss.predictedClass(z, off, k) == (int) s.label() ? 1.0 : 0.0);
         metrics.record(alpha, w, l, correct, regression ? z[off] - s.label() : 0.0);
+        if (drift != null) {
+          drift.observe(
+              spec.getDrift(), l, correct == 1.0, seen + i + 1, s.eventTime(), metrics.fadedLoss());
+        }
       }
       for (int j = 0; j < k; j++) {
         g[off + j] *= w;

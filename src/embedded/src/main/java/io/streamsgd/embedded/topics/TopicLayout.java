@@ -19,6 +19,7 @@ public record TopicLayout(
     String specs,
     String models,
     String deadLetters,
+    String modelEvents,
     String predictionRequests,
     String predictions,
     int partitions,
@@ -26,10 +27,18 @@ public record TopicLayout(
 
   /** How long each log topic keeps its records. */
   public record Retention(
-      Duration samples, Duration deadLetters, Duration predictionRequests, Duration predictions) {
+      Duration samples,
+      Duration deadLetters,
+      Duration modelEvents,
+      Duration predictionRequests,
+      Duration predictions) {
     public static Retention defaults() {
       return new Retention(
-          Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(1), Duration.ofDays(1));
+          Duration.ofDays(7),
+          Duration.ofDays(30),
+          Duration.ofDays(30),
+          Duration.ofDays(1),
+          Duration.ofDays(1));
     }
   }
 
@@ -46,6 +55,7 @@ public record TopicLayout(
         TopicNames.MODEL_SPECS,
         TopicNames.MODELS,
         TopicNames.DEAD_LETTERS,
+        TopicNames.MODEL_EVENTS,
         TopicNames.PREDICTION_REQUESTS,
         TopicNames.PREDICTIONS,
         partitions,
@@ -71,6 +81,8 @@ public record TopicLayout(
     t.add(new Topic(specs, 1, compacted()));
     t.add(new Topic(models, partitions, compacted()));
     t.add(new Topic(deadLetters, 1, log(retention.deadLetters())));
+    // drift events are few; one partition keeps every model's in the order they were published
+    t.add(new Topic(modelEvents, 1, log(retention.modelEvents())));
     // the serving app joins requests with models: same partitioning (key = model id, same count)
     t.add(new Topic(predictionRequests, partitions, log(retention.predictionRequests())));
     t.add(new Topic(predictions, partitions, log(retention.predictions())));
