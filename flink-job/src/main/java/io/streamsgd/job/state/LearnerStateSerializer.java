@@ -36,9 +36,9 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Format 4 appends the drift watch: a presence flag, then the detector's own state
  * (length-prefixed), whether it warns, warnings, drifts, the last drift's sample, the background
- * model's samples and the background model itself (presence flag, then this layout without a drift
- * watch). Older formats read with the watch the spec asks for, from scratch (none before drift
- * detection existed).
+ * model's samples, whether the next batch reacts to a drift, and the background model itself
+ * (presence flag, then this layout without a drift watch). Older formats read with the watch the
+ * spec asks for, from scratch (none before drift detection existed).
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
@@ -104,6 +104,7 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
       out.writeLong(drift.drifts());
       out.writeLong(drift.lastDriftSample());
       out.writeLong(drift.backgroundSamples());
+      out.writeBoolean(drift.reactionDue());
       out.writeBoolean(drift.background() != null);
       if (drift.background() != null) {
         write(drift.background(), out);
@@ -125,6 +126,7 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     long drifts = in.readLong();
     long lastDriftSample = in.readLong();
     long backgroundSamples = in.readLong();
+    boolean reactionDue = in.readBoolean();
     LearnerState background = in.readBoolean() ? read(version, in) : null;
     return new DriftWatch(
         DriftDetector.fromBytes(detector),
@@ -133,7 +135,8 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
         drifts,
         lastDriftSample,
         background,
-        backgroundSamples);
+        backgroundSamples,
+        reactionDue);
   }
 
   private static void writeDense(LearnerState s, DataOutputView out) throws IOException {

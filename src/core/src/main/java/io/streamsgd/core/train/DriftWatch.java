@@ -16,11 +16,13 @@ import java.util.Objects;
 
 /**
  * A model's concept-drift detection and reaction (its spec's {@link DriftSpec}). The detector sees
- * every sample's prequential loss or 0/1 error in stream order, as the batch is scored; the
- * reaction takes place after the batch's update, where the model may change: a reset starts a new
- * lineage from zero, a background model (started at a warning, trained on the same batches) is
- * promoted at a drift or dropped when the warning clears. Everything here is part of the model's
- * state, so a replay gives the same detections and reactions at the same samples.
+ * every sample's prequential loss or 0/1 error in stream order, as the batch is scored. The model
+ * changes only between batches: the version whose batch showed the drift is published as learnt
+ * (its status says drift), and the reaction opens the next batch, the first version of a new
+ * lineage: a reset starts it from zero, a promotion from the background model (started at a
+ * warning, trained on the same batches since). A background model is dropped when the warning
+ * clears. Everything here is part of the model's state, so a replay gives the same detections and
+ * reactions at the same samples.
  */
 public final class DriftWatch {
   /** Something the detector saw or the model did, for the model-events topic. */
@@ -33,6 +35,7 @@ public final class DriftWatch {
   private long lastDriftSample;
   private LearnerState background; // null: none
   private long backgroundSamples;
+  private boolean reactionDue; // a drift was found: the next batch starts a new lineage
 
   // The batch being applied: what changed in it. Drained by afterBatch, so never in a checkpoint.
   private final List<Event> events = new ArrayList<>();
@@ -45,7 +48,8 @@ public final class DriftWatch {
       long drifts,
       long lastDriftSample,
       LearnerState background,
-      long backgroundSamples) {
+      long backgroundSamples,
+      boolean reactionDue) {
     this.detector = Objects.requireNonNull(detector, "detector");
     this.warning = warning;
     this.warnings = warnings;
@@ -53,11 +57,14 @@ public final class DriftWatch {
     this.lastDriftSample = lastDriftSample;
     this.background = background;
     this.backgroundSamples = backgroundSamples;
+    this.reactionDue = reactionDue;
   }
 
   /** A watch that has seen nothing, as {@code spec} asks; null for a null spec. */
   public static DriftWatch of(DriftSpec spec) {
-    return spec == null ? null : new DriftWatch(DriftSpecs.detector(spec), false, 0, 0, 0, null, 0);
+    return spec == null
+        ? null
+        : new DriftWatch(DriftSpecs.detector(spec), false, 0, 0, 0, null, 0, false);
   }
 
   /**
@@ -96,8 +103,34 @@ public final class DriftWatch {
   }
 
   /**
-   * After {@code state} applied {@code batch}: the background model learns from it, then the
-   * reaction to what the batch showed. Returns the batch's events, in order.
+   * Before {@code state} scores {@code batch}: the reaction to a drift the previous batch showed,
+   * so this batch is the first of the new lineage. Returns its events.
+   */
+  List<Event> beforeBatch(LearnerState state, List<Sample> batch) {
+    if (!reactionDue) {
+      return List.of();
+    }
+    reactionDue = false;
+    long first = state.samplesSeen() + 1;
+    long firstTime = batch.get(0).eventTime();
+    double faded = state.metrics().fadedLoss();
+    Event event;
+    if (background != null && background.samplesSeen() > 0) {
+      state.promote(background);
+      event = new Event(DriftEventKind.BACKGROUND_PROMOTED, first, firstTime, faded);
+    } else {
+      state.startLineage();
+      event = new Event(DriftEventKind.RESET, first, firstTime, faded);
+    }
+    background = null;
+    backgroundSamples = 0;
+    return List.of(event);
+  }
+
+  /**
+   * After {@code state} applied {@code batch}: the background model learns from it; a drift makes
+   * the next batch react (but under REPORT), a warning starts a background model (under
+   * BACKGROUND), a cleared one drops it. Returns the batch's events, in order.
    */
   List<Event> afterBatch(LearnerState state, List<Sample> batch) {
     DriftSpec spec = state.spec().getDrift();
@@ -110,21 +143,13 @@ public final class DriftWatch {
     }
     DriftReaction reaction = spec.getReaction();
     if (driftInBatch && reaction != DriftReaction.REPORT) {
-      if (background != null && background.samplesSeen() > 0) {
-        state.promote(background);
-        events.add(new Event(DriftEventKind.BACKGROUND_PROMOTED, last, lastTime, faded));
-      } else {
-        state.startLineage();
-        events.add(new Event(DriftEventKind.RESET, last, lastTime, faded));
-      }
-      background = null;
-      backgroundSamples = 0;
+      reactionDue = true; // the background, if any, has learnt this batch too: it is promoted
     } else if (reaction == DriftReaction.BACKGROUND && warning && background == null) {
       // It learns from the next batch on: this one's update is already the model's.
       background = LearnerState.initial(state.spec(), state.compiled(), state.isSparse());
       background.setDrift(null);
       events.add(new Event(DriftEventKind.BACKGROUND_STARTED, last, lastTime, faded));
-    } else if (!warning && background != null) {
+    } else if (!warning && background != null && !reactionDue) {
       background = null;
       backgroundSamples = 0;
       events.add(new Event(DriftEventKind.BACKGROUND_DROPPED, last, lastTime, faded));
@@ -133,6 +158,11 @@ public final class DriftWatch {
     List<Event> out = List.copyOf(events);
     events.clear();
     return out;
+  }
+
+  /** Whether the next batch starts a new lineage (a drift was found in the last one). */
+  public boolean reactionDue() {
+    return reactionDue;
   }
 
   /** Where the watch stands, as an update publishes it. */
@@ -186,7 +216,8 @@ public final class DriftWatch {
           drifts,
           lastDriftSample,
           background == null ? null : background.copy(),
-          backgroundSamples);
+          backgroundSamples,
+          reactionDue);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("a detector could not read its own state", e);
     }
@@ -200,6 +231,7 @@ public final class DriftWatch {
         && drifts == w.drifts
         && lastDriftSample == w.lastDriftSample
         && backgroundSamples == w.backgroundSamples
+        && reactionDue == w.reactionDue
         && Objects.equals(background, w.background)
         && Arrays.equals(detector.toBytes(), w.detector.toBytes());
   }

@@ -12,6 +12,7 @@ import io.streamsgd.core.optim.Regularization;
 import io.streamsgd.core.spec.CompiledSpec;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.Task;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -42,10 +43,15 @@ public final class MinibatchUpdate {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("cannot apply an empty batch");
     }
-    BatchResult result = step(state, batch);
     DriftWatch drift = state.drift();
-    // The model changes only between batches: a drift found while scoring is reacted to now.
-    return drift == null ? result : result.withDriftEvents(drift.afterBatch(state, batch));
+    if (drift == null) {
+      return step(state, batch);
+    }
+    // The model changes only between batches: a drift the last batch showed is reacted to first.
+    List<DriftWatch.Event> events = new ArrayList<>(drift.beforeBatch(state, batch));
+    BatchResult result = step(state, batch);
+    events.addAll(drift.afterBatch(state, batch));
+    return result.withDriftEvents(events);
   }
 
   private static BatchResult step(LearnerState state, List<Sample> batch) {

@@ -108,26 +108,32 @@ class DriftWatchTest {
   }
 
   @Test
-  void resetStartsANewLineageFromZeroAfterTheBatchOfTheDrift() {
+  void resetStartsTheBatchAfterTheDriftAsANewLineageFromZero() {
     List<List<Sample>> batches = flippingStream(3000);
-    LearnerState state =
-        LearnerState.initial(
-            spec(drift(DriftDetectorName.ADWIN, DriftSignalSource.LOSS, DriftReaction.RESET)));
+    ModelSpec spec =
+        spec(drift(DriftDetectorName.ADWIN, DriftSignalSource.LOSS, DriftReaction.RESET));
+    LearnerState state = LearnerState.initial(spec);
     List<List<DriftWatch.Event>> events = new ArrayList<>();
     int resetAt = -1;
     for (int i = 0; i < batches.size(); i++) {
+      LearnerState before = state.copy();
       events.add(MinibatchUpdate.apply(state, batches.get(i)).driftEvents());
       if (resetAt < 0 && events.get(i).stream().anyMatch(e -> e.kind() == DriftEventKind.RESET)) {
         resetAt = i;
+        // version i + 1 is the first of lineage 2: learnt from zero on this batch alone
+        assertThat(before.drift().reactionDue()).isTrue();
+        assertThat(before.lineage()).isEqualTo(1);
         assertThat(state.lineage()).isEqualTo(2);
-        assertThat(state.lineageStartVersion()).isEqualTo(i + 2L); // after version i + 1
-        assertThat(state.model().weights()).containsOnly(0.0);
-        assertThat(state.model().intercepts()).containsOnly(0.0);
-        assertThat(state.metrics().count()).isZero();
+        assertThat(state.lineageStartVersion()).isEqualTo(i + 1L);
+        LearnerState fromZero = LearnerState.initial(spec).setDrift(null);
+        MinibatchUpdate.apply(fromZero, batches.get(i));
+        assertThat(state.model()).isEqualTo(fromZero.model());
+        assertThat(state.metrics()).isEqualTo(fromZero.metrics());
         assertThat(state.samplesSeen()).isEqualTo((i + 1L) * BATCH); // samples keep counting
+        assertThat(events.get(i).get(0).sample()).isEqualTo(i * (long) BATCH + 1);
       }
     }
-    assertThat(resetAt).isEqualTo(firstBatchWith(events, DriftEventKind.DRIFT));
+    assertThat(resetAt).isEqualTo(firstBatchWith(events, DriftEventKind.DRIFT) + 1);
     assertThat(resetAt * BATCH).isBetween(CHANGE, CHANGE + 400);
     // the new lineage learnt the new rule: class 1 when x0 < x1
     assertThat(state.model().weights()[0]).isNegative();
@@ -159,11 +165,11 @@ class DriftWatchTest {
       }
     }
     assertThat(startedAt).isBetween(0, promotedAt - 1);
-    assertThat(events.get(promotedAt))
-        .extracting(DriftWatch.Event::kind)
-        .containsSubsequence(DriftEventKind.DRIFT, DriftEventKind.BACKGROUND_PROMOTED);
-    // A model trained from zero on the batches after the start, through the drift's batch, is
-    // exactly the promoted one.
+    assertThat(events.get(promotedAt).get(0).kind()).isEqualTo(DriftEventKind.BACKGROUND_PROMOTED);
+    // The drift was in the batch before the promotion, which opens the next one: a model trained
+    // from zero on the batches after the start, through the promotion's own, is the promoted one.
+    assertThat(firstBatchWith(events.subList(startedAt, promotedAt), DriftEventKind.DRIFT))
+        .isEqualTo(promotedAt - 1 - startedAt);
     LearnerState fresh = LearnerState.initial(spec(ddm)).setDrift(null);
     for (int i = startedAt + 1; i <= promotedAt; i++) {
       MinibatchUpdate.apply(fresh, batches.get(i));
