@@ -44,8 +44,9 @@ final class DashboardRoutes {
 
   /**
    * Every model's curve as {@code points: [[publishedAt, version, samplesSeen, loss, batchLoss,
-   * batchSize], ...]} (arrays, not objects: a few hundred points per model poll every second), with
-   * the server's clock so the page computes ages without trusting the browser's.
+   * batchSize], ...]} (arrays, not objects: a few hundred points per model poll every second) and
+   * its drift marks as {@code marks: [[publishedAt, kind, version, sample], ...]}, with the
+   * server's clock so the page computes ages without trusting the browser's.
    */
   private void data(Context ctx) {
     List<Map<String, Object>> models = new ArrayList<>();
@@ -74,6 +75,11 @@ final class DashboardRoutes {
             });
       }
       m.put("points", points);
+      m.put(
+          "marks",
+          c.marks().stream()
+              .map(k -> new Object[] {k.publishedAt(), k.kind(), k.version(), k.sample()})
+              .toList());
       models.add(m);
     }
     ctx.header("Cache-Control", "no-store")

@@ -1,5 +1,6 @@
 package io.streamsgd.serving;
 
+import io.streamsgd.schema.DriftStatus;
 import io.streamsgd.schema.ModelUpdate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,10 +42,21 @@ public final class ModelHistory {
   }
 
   /**
-   * A model's curve: its task and loss, the points kept (oldest first, the latest update last) and
-   * the latest update.
+   * Where a model's drift detection showed on its curve: the first update that counted a new
+   * warning or drift ({@code sample}: the drift's own sample, else the update's samples seen), or
+   * the first of a new lineage.
    */
-  public record Curve(String modelId, String task, String loss, List<Point> points) {
+  public record Mark(long publishedAt, long version, long sample, String kind) {}
+
+  /** Marks kept per model, the latest ones. */
+  static final int MARKS_PER_MODEL = 50;
+
+  /**
+   * A model's curve: its task and loss, the points kept (oldest first, the latest update last) and
+   * its drift marks (oldest first).
+   */
+  public record Curve(
+      String modelId, String task, String loss, List<Point> points, List<Mark> marks) {
     public Point latest() {
       return points.get(points.size() - 1);
     }
@@ -85,7 +97,7 @@ public final class ModelHistory {
               u.getModelId(),
               id -> new Series(u.getSpec().getTask().name(), u.getSpec().getLoss().name()));
     }
-    s.add(Point.of(u));
+    s.add(u);
   }
 
   /** Every model's curve, by model id. */
@@ -112,6 +124,8 @@ public final class ModelHistory {
     final String task;
     final String loss;
     final List<Point> points = new ArrayList<>();
+    final List<Mark> marks = new ArrayList<>();
+    ModelUpdate latestUpdate;
     Point latest;
     long arrivals;
     long stride = 1;
@@ -121,10 +135,13 @@ public final class ModelHistory {
       this.loss = loss;
     }
 
-    synchronized void add(Point p) {
-      if (latest != null && p.version() <= latest.version()) {
+    synchronized void add(ModelUpdate u) {
+      if (latest != null && u.getVersion() <= latest.version()) {
         return;
       }
+      Point p = Point.of(u);
+      mark(u);
+      latestUpdate = u;
       latest = p;
       // Points are kept at arrivals 0, stride, 2 * stride, ...; halving keeps the even ones of
       // those, which are exactly the multiples of the doubled stride.
@@ -142,6 +159,29 @@ public final class ModelHistory {
       }
     }
 
+    /** What changed since the previous update this history took. */
+    private void mark(ModelUpdate u) {
+      DriftStatus before = latestUpdate == null ? null : latestUpdate.getDrift();
+      DriftStatus now = u.getDrift();
+      long at = u.getPublishedAt().toEpochMilli();
+      if (now != null && now.getWarnings() > (before == null ? 0 : before.getWarnings())) {
+        addMark(new Mark(at, u.getVersion(), u.getSamplesSeen(), "warning"));
+      }
+      if (now != null && now.getDrifts() > (before == null ? 0 : before.getDrifts())) {
+        addMark(new Mark(at, u.getVersion(), now.getLastDriftSample(), "drift"));
+      }
+      if (latestUpdate != null && u.getLineage() > latestUpdate.getLineage()) {
+        addMark(new Mark(at, u.getVersion(), u.getSamplesSeen(), "new lineage"));
+      }
+    }
+
+    private void addMark(Mark m) {
+      if (marks.size() == MARKS_PER_MODEL) {
+        marks.remove(0);
+      }
+      marks.add(m);
+    }
+
     synchronized Optional<Point> latest() {
       return Optional.ofNullable(latest);
     }
@@ -155,7 +195,7 @@ public final class ModelHistory {
       if (out.get(out.size() - 1) != latest) {
         out.add(latest);
       }
-      return Optional.of(new Curve(id, task, loss, List.copyOf(out)));
+      return Optional.of(new Curve(id, task, loss, List.copyOf(out), List.copyOf(marks)));
     }
   }
 }

@@ -71,4 +71,51 @@ class ModelHistoryTest {
         .extracting(ModelHistory.Point::version)
         .containsExactlyInAnyOrder(2L, 1L);
   }
+
+  static ModelUpdate withDrift(
+      long version, long warnings, long drifts, long lastDrift, int lineage) {
+    ModelUpdate u = update("d", version);
+    u.setDrift(
+        io.streamsgd.schema.DriftStatus.newBuilder()
+            .setDetector(io.streamsgd.schema.DriftDetectorName.DDM)
+            .setReaction(io.streamsgd.schema.DriftReaction.BACKGROUND)
+            .setWarning(false)
+            .setWarnings(warnings)
+            .setDrifts(drifts)
+            .setLastDriftSample(lastDrift)
+            .setBackgroundSamples(0)
+            .build());
+    u.setLineage(lineage);
+    return u;
+  }
+
+  @Test
+  void warningsDriftsAndNewLineagesAreMarkedOnceEachAtTheirFirstUpdate() {
+    ModelHistory h = new ModelHistory(8, 10);
+    h.record(withDrift(1, 0, 0, 0, 1));
+    h.record(withDrift(2, 1, 0, 0, 1)); // a warning
+    h.record(withDrift(3, 1, 0, 0, 1));
+    h.record(withDrift(5, 1, 1, 47, 1)); // a drift at sample 47 (version 4 was not published)
+    h.record(withDrift(4, 1, 1, 47, 1)); // stale: ignored
+    h.record(withDrift(6, 1, 1, 47, 2)); // the new lineage
+    h.record(withDrift(7, 1, 1, 47, 2));
+    ModelHistory.Curve c = h.curves().get(0);
+    assertThat(c.marks())
+        .containsExactly(
+            new ModelHistory.Mark(2_000, 2, 20, "warning"),
+            new ModelHistory.Mark(5_000, 5, 47, "drift"),
+            new ModelHistory.Mark(6_000, 6, 60, "new lineage"));
+  }
+
+  @Test
+  void aModelKeepsItsLatestFiftyMarks() {
+    ModelHistory h = new ModelHistory(8, 10);
+    for (int v = 1; v <= 80; v++) {
+      h.record(withDrift(v, v, 0, 0, 1)); // a new warning at every version
+    }
+    List<ModelHistory.Mark> marks = h.curves().get(0).marks();
+    assertThat(marks).hasSize(ModelHistory.MARKS_PER_MODEL);
+    assertThat(marks.get(0).version()).isEqualTo(31);
+    assertThat(marks.get(49).version()).isEqualTo(80);
+  }
 }
