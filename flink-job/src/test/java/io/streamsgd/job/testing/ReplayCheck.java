@@ -117,6 +117,23 @@ public final class ReplayCheck {
   }
 
   /**
+   * The drift events a failure-free run publishes for {@code stream} under {@code spec}, each as
+   * "KIND version sample".
+   */
+  public static List<String> expectedDriftEvents(ModelSpec spec, List<Sample> stream) {
+    List<String> events = new ArrayList<>();
+    BatchReplay.run(
+        spec,
+        fitted(spec, stream),
+        false,
+        (state, size, reason, result) ->
+            result
+                .driftEvents()
+                .forEach(e -> events.add(e.kind() + " " + state.version() + " " + e.sample())));
+    return events;
+  }
+
+  /**
    * {@code stream} as the trainer trains on it under {@code spec}: named features folded into its
    * buckets, samples it would refuse left out.
    */

@@ -85,7 +85,12 @@ public final class TestInput {
         double z = 1.5 * x[0] - 2 * x[1] + 0.5 * x[2] + 0.25;
         double y =
             switch (e.getValue().getTask()) {
-              case BINARY -> rnd.nextDouble() < 1 / (1 + Math.exp(-3 * z)) ? 1 : 0;
+              // a model whose id starts with "drifting" sees its classes swap halfway
+              case BINARY ->
+                  (rnd.nextDouble() < 1 / (1 + Math.exp(-3 * z)))
+                          != (e.getKey().startsWith("drifting") && i >= n / 2)
+                      ? 1
+                      : 0;
               case MULTICLASS ->
                   z + 0.2 * rnd.nextGaussian() > 0.5
                       ? 2

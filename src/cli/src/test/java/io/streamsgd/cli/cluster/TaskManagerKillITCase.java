@@ -73,6 +73,17 @@ class TaskManagerKillITCase {
         ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("wide", 1 << 14, 0.5, 48), 48);
     wide.setHashBits(14);
     specs.put("wide", wide);
+    // its classes swap halfway (TestInput): DDM warns, a background model learns, and is promoted
+    ModelSpec drifting =
+        ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("drifting", 3, 0.5, 20), 20);
+    drifting.setDrift(
+        io.streamsgd.schema.DriftSpec.newBuilder()
+            .setDetector(io.streamsgd.schema.DriftDetectorName.DDM)
+            .setSignal(io.streamsgd.schema.DriftSignalSource.ERROR)
+            .setReaction(io.streamsgd.schema.DriftReaction.BACKGROUND)
+            .setParameters(Map.of())
+            .build());
+    specs.put("drifting", drifting);
     return specs;
   }
 
@@ -94,6 +105,7 @@ class TaskManagerKillITCase {
       io.create("model-specs", 1, true);
       io.create("models", 2, true);
       io.create("dead-letters", 1, false);
+      io.create("model-events", 1, false);
 
       FlinkRestClient rest = flink.rest();
       String jobId =
@@ -217,6 +229,18 @@ class TaskManagerKillITCase {
       }
       ReplayCheck.assertReplayMatches(
           io.readCommitted("samples", Duration.ofSeconds(10), l -> false), specs, updates);
+      // The detector's state came through every kill: the drift events are the failure-free
+      // run's, each published once.
+      List<String> events = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r :
+          io.readCommitted("model-events", Duration.ofSeconds(10), l -> false)) {
+        io.streamsgd.schema.DriftEvent e = Codecs.DRIFT_EVENT.decode(r.value());
+        events.add(e.getKind() + " " + e.getVersion() + " " + e.getSample());
+      }
+      List<String> expectedEvents =
+          ReplayCheck.expectedDriftEvents(specs.get("drifting"), samples.get("drifting"));
+      assertThat(expectedEvents).anyMatch(e -> e.startsWith("BACKGROUND_PROMOTED"));
+      assertThat(events).isEqualTo(expectedEvents);
     }
   }
 }
