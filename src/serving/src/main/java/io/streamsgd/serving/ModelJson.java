@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.model.ModelOutput;
+import io.streamsgd.schema.DriftStatus;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.PrequentialMetrics;
 import java.util.LinkedHashMap;
@@ -40,6 +41,19 @@ final class ModelJson {
     m.put("applied", u.getApplied());
     m.put("rejectedBatches", u.getRejectedBatches());
     m.put("learningRateScale", u.getLearningRateScale());
+    m.put("lineageStartVersion", u.getLineageStartVersion());
+    DriftStatus d = u.getDrift();
+    if (d != null) {
+      Map<String, Object> drift = new LinkedHashMap<>();
+      drift.put("detector", d.getDetector().name());
+      drift.put("reaction", d.getReaction().name());
+      drift.put("warning", d.getWarning());
+      drift.put("warnings", d.getWarnings());
+      drift.put("drifts", d.getDrifts());
+      drift.put("lastDriftSample", d.getLastDriftSample());
+      drift.put("backgroundSamples", d.getBackgroundSamples());
+      m.put("drift", drift); // absent: no drift detection
+    }
     PrequentialMetrics p = u.getMetrics();
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("count", p.getCount());

@@ -50,4 +50,19 @@ class ServingJsonTest {
     assertThat(text).doesNotContain("NaN").doesNotContain("Infinity");
     assertThat(JSON.readTree(text).get("metrics").get("meanLoss").isNull()).isTrue();
   }
+
+  @Test
+  void aModelWithDriftDetectionShowsItsStatusAndOneWithoutShowsNone() throws Exception {
+    var plain =
+        JSON.readTree(
+            JSON.writeValueAsString(ModelJson.full(LatestModelTopologyTest.update("a", 1))));
+    assertThat(plain.has("drift")).isFalse();
+    var watched = ModelHistoryTest.withDrift(9, 2, 1, 47, 2);
+    var json = JSON.readTree(JSON.writeValueAsString(ModelJson.full(watched)));
+    assertThat(json.get("drift").toString())
+        .isEqualTo(
+            "{\"detector\":\"DDM\",\"reaction\":\"BACKGROUND\",\"warning\":false,\"warnings\":2,"
+                + "\"drifts\":1,\"lastDriftSample\":47,\"backgroundSamples\":0}");
+    assertThat(json.get("lineage").asInt()).isEqualTo(2);
+  }
 }

@@ -72,6 +72,8 @@ public final class ModelSpecJson {
         return node.booleanValue();
       case UNION:
         return union(schema, node, path);
+      case MAP:
+        return map(schema, node, path);
       default:
         throw new IllegalArgumentException(path + ": unsupported type " + schema.getType());
     }
@@ -87,10 +89,25 @@ public final class ModelSpecJson {
             .filter(t -> t.getType() != Schema.Type.NULL)
             .findFirst()
             .orElseThrow();
-    if (node.isObject() && node.size() == 1 && node.has(branch.getType().getName())) {
-      node = node.get(branch.getType().getName());
+    // Avro's JSON encoding names the branch: its type, or a record's full name
+    String wrapper =
+        branch.getType() == Schema.Type.RECORD ? branch.getFullName() : branch.getType().getName();
+    if (node.isObject() && node.size() == 1 && node.has(wrapper)) {
+      node = node.get(wrapper);
     }
     return value(branch, node, path);
+  }
+
+  private static Map<String, Object> map(Schema schema, JsonNode node, String path) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(path + " must be an object");
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      out.put(e.getKey(), value(schema.getValueType(), e.getValue(), path + e.getKey() + "."));
+    }
+    return out;
   }
 
   /** Avro's JSON encoding of a spec (optional values wrapped as {"type": value}). */

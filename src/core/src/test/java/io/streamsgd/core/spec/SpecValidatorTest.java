@@ -86,4 +86,39 @@ class SpecValidatorTest {
     }
     org.assertj.core.api.Assertions.assertThat(SpecValidator.isModelId(null)).isFalse();
   }
+
+  @Test
+  void aDriftSpecReadsFromJsonRoundTripsAndIsCheckedAgainstTheTask() {
+    String json =
+        "{\"modelId\": \"m\", \"task\": \"BINARY\", \"loss\": \"LOGISTIC\","
+            + " \"featureDimension\": 4, \"optimizer\": {\"kind\": \"SGD\"},"
+            + " \"regularization\": {}, \"batch\": {\"kind\": \"FIXED\"},"
+            + " \"drift\": {\"detector\": \"ADWIN\", \"parameters\": {\"delta\": 0.01},"
+            + " \"reaction\": \"RESET\"}}";
+    ModelSpec spec = ModelSpecJson.parse(json);
+    org.assertj.core.api.Assertions.assertThat(spec.getDrift().getParameters())
+        .containsEntry("delta", 0.01);
+    org.assertj.core.api.Assertions.assertThat(ModelSpecJson.parse(ModelSpecJson.toJson(spec)))
+        .isEqualTo(spec);
+    org.assertj.core.api.Assertions.assertThat(SpecValidator.problems(spec)).isEmpty();
+
+    spec.getDrift().setDetector(io.streamsgd.schema.DriftDetectorName.DDM);
+    spec.getDrift().setParameters(java.util.Map.of("delta", 0.01));
+    spec.getDrift().setReaction(io.streamsgd.schema.DriftReaction.BACKGROUND);
+    org.assertj.core.api.Assertions.assertThat(SpecValidator.problems(spec))
+        .containsExactly(
+            "drift.detector DDM watches 0/1 errors: set drift.signal ERROR",
+            "drift.parameters: ddm has no parameter(s) [delta]; see DriftDetectors for its"
+                + " parameters");
+    spec.getDrift().setDetector(io.streamsgd.schema.DriftDetectorName.PAGE_HINKLEY);
+    spec.getDrift().setParameters(java.util.Map.of("mode", 1.0));
+    spec.getDrift().setSignal(io.streamsgd.schema.DriftSignalSource.ERROR);
+    spec.setTask(io.streamsgd.schema.Task.REGRESSION);
+    spec.setLoss(io.streamsgd.schema.Loss.SQUARED);
+    org.assertj.core.api.Assertions.assertThat(SpecValidator.problems(spec))
+        .containsExactly(
+            "drift.signal ERROR needs a classifier (task BINARY or MULTICLASS)",
+            "drift.reaction BACKGROUND starts the background model at a warning, and PAGE_HINKLEY"
+                + " never warns: use DDM or EDDM, or the reaction RESET");
+  }
 }
