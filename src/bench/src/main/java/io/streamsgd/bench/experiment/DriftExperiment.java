@@ -144,7 +144,10 @@ public final class DriftExperiment {
     return ModelSpecs.withFixedBatches(base, BATCH);
   }
 
-  /** The spec {@code streamsgd run --task BINARY} builds for the flights. */
+  /**
+   * The learning of the spec {@code streamsgd run --task BINARY} builds for the flights (its
+   * publication schedule, which does not change what is learnt, left out).
+   */
   static ModelSpec flightsSpec() {
     ModelSpec spec =
         ModelSpecs.withFixedBatches(
@@ -181,45 +184,62 @@ public final class DriftExperiment {
   public static List<String> run(Path out, Path flights) throws IOException {
     Files.createDirectories(out);
     List<String> lines = new ArrayList<>();
-    List<ConceptStreams.Stream> streams =
+    for (ConceptStreams.Stream s :
         List.of(
             ConceptStreams.flippingClassifier(SAMPLES, CHANGE, 1, 11),
             ConceptStreams.flippingClassifier(SAMPLES, CHANGE, RAMP, 11),
             ConceptStreams.changingRegression(SAMPLES, CHANGE, 1, 13),
-            ConceptStreams.changingRegression(SAMPLES, CHANGE, RAMP, 13));
-    for (ConceptStreams.Stream s : streams) {
-      List<Variant> variants = variants(s.classifier());
-      Map<Variant, DriftRun> runs = runAll(syntheticSpec(s.classifier()), variants, s.samples());
-      Path chart = out.resolve("drift-" + s.id() + ".png");
-      DriftChart.write(
-          chart,
-          s.title() + (s.ramp() > 1 ? " (blend over " + s.ramp() + " samples)" : ""),
-          "samples",
-          "mean prequential " + (s.classifier() ? "log loss" : "squared loss") + ", per " + WINDOW,
-          runs,
-          WINDOW,
-          List.of(
-              new LineChartPng.VerticalLine(
-                  CHANGE, s.ramp() > 1 ? "blend starts" : "concept changes")),
-          !s.classifier());
-      lines.add("");
-      lines.add("### " + s.title() + " (" + chart.getFileName() + ")");
-      lines.add("");
-      lines.addAll(syntheticTable(s, runs));
-      lines.add("");
-      lines.addAll(driftPositions(runs));
+            ConceptStreams.changingRegression(SAMPLES, CHANGE, RAMP, 13))) {
+      lines.addAll(synthetic(out, s));
     }
-    List<Sample> flightSamples = FlightsStream.read(flights, flightsSpec());
+    lines.addAll(flights(out, flights));
+    return lines;
+  }
+
+  /** One synthetic stream: its chart, its table and where the detectors signalled. */
+  static List<String> synthetic(Path out, ConceptStreams.Stream s) throws IOException {
+    Map<Variant, DriftRun> runs =
+        runAll(syntheticSpec(s.classifier()), variants(s.classifier()), s.samples());
+    Path chart = out.resolve("drift-" + s.id() + ".png");
+    DriftChart.write(
+        chart,
+        s.title() + (s.ramp() > 1 ? " (blend over " + s.ramp() + " samples)" : ""),
+        "samples",
+        "mean prequential " + (s.classifier() ? "log loss" : "squared loss") + ", per " + WINDOW,
+        runs,
+        WINDOW,
+        List.of(
+            new LineChartPng.VerticalLine(
+                CHANGE, s.ramp() > 1 ? "blend starts" : "concept changes")),
+        !s.classifier()); // a regression's loss spans two decades: from zero, and at the change
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("### " + s.title() + " (" + chart.getFileName() + ")");
+    lines.add("");
+    lines.addAll(syntheticTable(s, runs));
+    lines.add("");
+    lines.addAll(driftPositions(runs));
+    return lines;
+  }
+
+  /**
+   * The flights: the loss chart, its difference to no detection (the variants differ by a few
+   * percent, too little to see on the loss itself), the table and where the detectors signalled.
+   */
+  static List<String> flights(Path out, Path file) throws IOException {
+    ModelSpec spec = flightsSpec();
+    List<Sample> samples = FlightsStream.read(file, spec);
     List<Variant> variants = variants(true);
-    Map<Variant, DriftRun> runs = runAll(flightsSpec(), variants, flightSamples);
+    Map<Variant, DriftRun> runs = runAll(spec, variants, samples);
+    String window = String.format(Locale.ROOT, "%,d", FLIGHTS_WINDOW);
     Path chart = out.resolve("drift-flights.png");
     DriftChart.write(
         chart,
         "US flights, Jan-Jun 2001 ("
-            + String.format(Locale.ROOT, "%,d", flightSamples.size())
+            + String.format(Locale.ROOT, "%,d", samples.size())
             + ", time order): late by more than 15 minutes?",
         "flights",
-        "mean prequential log loss, per " + String.format(Locale.ROOT, "%,d", FLIGHTS_WINDOW),
+        "mean prequential log loss, per " + window,
         runs,
         FLIGHTS_WINDOW,
         List.of(),
@@ -229,17 +249,25 @@ public final class DriftExperiment {
         difference,
         "US flights: windowed log loss minus that of no detection (above 0: worse)",
         "flights",
-        "difference in mean log loss, per " + String.format(Locale.ROOT, "%,d", FLIGHTS_WINDOW),
+        "difference in mean log loss, per " + window,
         runs,
         FLIGHTS_WINDOW,
         runs.get(variants.get(0)));
+    List<String> lines = new ArrayList<>();
     lines.add("");
     lines.add("### Flights (" + chart.getFileName() + ", " + difference.getFileName() + ")");
     lines.add("");
-    lines.addAll(flightsTable(runs, flightSamples.size()));
+    lines.addAll(flightsTable(runs, samples.size()));
     lines.add("");
     lines.addAll(driftPositions(runs));
     return lines;
+  }
+
+  /** Samples the background models learnt from, for the BACKGROUND reaction only. */
+  private static String background(Variant v, DriftRun r) {
+    return v.drift() != null && v.drift().getReaction() == DriftReaction.BACKGROUND
+        ? String.format(Locale.ROOT, "%,d", r.backgroundSamples)
+        : "";
   }
 
   /** Where each detector signalled, as a list under the table (the first few of many). */
@@ -268,9 +296,9 @@ public final class DriftExperiment {
     List<String> rows = new ArrayList<>();
     rows.add(
         "| detector, reaction | false alarms before the change | delay (samples) | drifts after"
-            + " the change | model replaced | mean loss, 2,000 after the change | mean loss, all"
-            + " after the change | mean loss, whole stream |");
-    rows.add("|---|---|---|---|---|---|---|---|");
+            + " the change | resets / promotions | background samples | mean loss, 2,000 after the"
+            + " change | mean loss, all after the change | mean loss, whole stream |");
+    rows.add("|---|---|---|---|---|---|---|---|---|");
     for (Map.Entry<Variant, DriftRun> e : runs.entrySet()) {
       DriftRun r = e.getValue();
       Detections d = new Detections(r.drifts(), change);
@@ -278,14 +306,15 @@ public final class DriftExperiment {
       rows.add(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %.4f | %.4f | %.4f |",
+              "| %s | %s | %s | %s | %s | %s | %.4f | %.4f | %.4f |",
               r.name,
               watched ? Integer.toString(d.falseAlarms()) : "",
               !watched
                   ? ""
                   : d.delay() < 0 ? "missed" : String.format(Locale.ROOT, "%,d", d.delay()),
               watched ? Integer.toString(d.afterChange()) : "",
-              watched ? Integer.toString(r.reactions()) : "",
+              watched ? r.replacements() : "",
+              background(e.getKey(), r),
               r.loss.mean(change, change + AFTER),
               r.loss.mean(change, n),
               r.loss.mean(0, n)));
@@ -299,7 +328,7 @@ public final class DriftExperiment {
     long half = n / 2;
     List<String> rows = new ArrayList<>();
     rows.add(
-        "| detector, reaction | drifts | model replaced | background samples | mean loss, all |"
+        "| detector, reaction | drifts | resets / promotions | background samples | mean loss, all |"
             + " vs no detection | mean loss, 2nd half | windows better / worse than no detection |");
     rows.add("|---|---|---|---|---|---|---|---|");
     List<double[]> noneWindows = none.loss.windows(FLIGHTS_WINDOW);
@@ -320,8 +349,8 @@ public final class DriftExperiment {
               "| %s | %s | %s | %s | %.5f | %s | %.5f | %s |",
               r.name,
               watched ? Integer.toString(r.drifts().size()) : "",
-              watched ? Integer.toString(r.reactions()) : "",
-              watched ? String.format(Locale.ROOT, "%,d", r.backgroundSamples) : "",
+              watched ? r.replacements() : "",
+              background(e.getKey(), r),
               all,
               watched ? String.format(Locale.ROOT, "%+.2f %%", 100 * (all / noneAll - 1)) : "",
               r.loss.mean(half, n),

@@ -58,9 +58,10 @@ final class DriftRun {
     return events.stream().filter(e -> e.kind() == kind).map(DriftWatch.Event::sample).toList();
   }
 
-  /** Resets and promotions: how often the model was replaced. */
-  int reactions() {
+  /** How often the model was replaced: "resets / promotions". */
+  String replacements() {
     return positions(DriftEventKind.RESET).size()
+        + " / "
         + positions(DriftEventKind.BACKGROUND_PROMOTED).size();
   }
 }
