@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -79,7 +80,23 @@ public final class ModelSpecJson {
     }
   }
 
-  /** A nullable value: null, a bare value of the other branch, or Avro's {"type": value}. */
+  /** A JSON object whose values are of the map's value type (a drift detector's parameters). */
+  private static Map<String, Object> map(Schema schema, JsonNode node, String path) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(path + " must be an object");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      out.put(e.getKey(), value(schema.getValueType(), e.getValue(), path + e.getKey() + "."));
+    }
+    return out;
+  }
+
+  /**
+   * A nullable value: null, a bare value of the other branch, or Avro's {"type": value}, where a
+   * named type (the drift spec's record) is keyed by its full name.
+   */
   private static Object union(Schema schema, JsonNode node, String path) {
     if (node.isNull()) {
       return null;
@@ -89,25 +106,15 @@ public final class ModelSpecJson {
             .filter(t -> t.getType() != Schema.Type.NULL)
             .findFirst()
             .orElseThrow();
-    // Avro's JSON encoding names the branch: its type, or a record's full name
-    String wrapper =
-        branch.getType() == Schema.Type.RECORD ? branch.getFullName() : branch.getType().getName();
-    if (node.isObject() && node.size() == 1 && node.has(wrapper)) {
-      node = node.get(wrapper);
+    String key =
+        switch (branch.getType()) {
+          case RECORD, ENUM, FIXED -> branch.getFullName();
+          default -> branch.getType().getName();
+        };
+    if (node.isObject() && node.size() == 1 && node.has(key)) {
+      node = node.get(key);
     }
     return value(branch, node, path);
-  }
-
-  private static Map<String, Object> map(Schema schema, JsonNode node, String path) {
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(path + " must be an object");
-    }
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getKey(), value(schema.getValueType(), e.getValue(), path + e.getKey() + "."));
-    }
-    return out;
   }
 
   /** Avro's JSON encoding of a spec (optional values wrapped as {"type": value}). */

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamsgd.core.avro.ModelSpecJson;
+import io.streamsgd.schema.DriftDetectorName;
+import io.streamsgd.schema.DriftReaction;
+import io.streamsgd.schema.DriftSpec;
 import io.streamsgd.schema.Loss;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.Task;
@@ -64,6 +67,42 @@ class SpecValidatorTest {
             SpecFingerprint.of(
                 ModelSpecs.of("m-1", Task.BINARY, Loss.LOGISTIC, 7, 0.3, 0.01, 16, 250)))
         .isNotEqualTo(SpecFingerprint.of(spec));
+  }
+
+  @Test
+  void aDriftSpecInJsonTakesItsDetectorsParametersByName() {
+    ModelSpec spec =
+        ModelSpecJson.parse(
+            "{\"modelId\": \"late-flights\", \"task\": \"BINARY\", \"loss\": \"LOGISTIC\","
+                + " \"featureDimension\": 16, \"optimizer\": {\"kind\": \"SGD\", \"learningRate\": 0.05},"
+                + " \"regularization\": {}, \"batch\": {\"kind\": \"FIXED\", \"size\": 1},"
+                + " \"drift\": {\"detector\": \"PAGE_HINKLEY\", \"signal\": \"LOSS\","
+                + " \"parameters\": {\"mode\": 1, \"threshold\": 100}, \"reaction\": \"RESET\"}}");
+    assertThat(spec.getDrift().getDetector()).isEqualTo(DriftDetectorName.PAGE_HINKLEY);
+    assertThat(spec.getDrift().getReaction()).isEqualTo(DriftReaction.RESET);
+    assertThat(spec.getDrift().getParameters())
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("mode", 1.0, "threshold", 100.0));
+    assertThat(SpecValidator.problems(spec)).isEmpty();
+    assertThatThrownBy(
+            () ->
+                ModelSpecJson.parse(
+                    "{\"modelId\": \"m\", \"task\": \"BINARY\", \"featureDimension\": 2,"
+                        + " \"drift\": {\"detector\": \"ADWIN\", \"parameters\": 0.01}}"))
+        .hasMessageContaining("drift.parameters. must be an object");
+  }
+
+  @Test
+  void aSpecWithDriftDetectionSurvivesAvrosStrictJson() {
+    ModelSpec spec = ModelSpecs.of("m-1", Task.BINARY, Loss.LOGISTIC, 7, 0.2, 0.01, 16, 250);
+    spec.setDrift(
+        DriftSpec.newBuilder()
+            .setDetector(DriftDetectorName.ADWIN)
+            .setParameters(java.util.Map.of("delta", 0.01))
+            .setReaction(DriftReaction.RESET)
+            .build());
+    ModelSpec back = ModelSpecJson.parse(ModelSpecJson.toJson(spec));
+    assertThat(back).isEqualTo(spec);
+    assertThat(SpecFingerprint.of(back)).isEqualTo(SpecFingerprint.of(spec));
   }
 
   @Test
