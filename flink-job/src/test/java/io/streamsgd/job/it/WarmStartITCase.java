@@ -95,10 +95,7 @@ class WarmStartITCase {
     assertThat(after.get(9).getSamplesSeen()).isEqualTo(400);
     // parameters continue from the published ones (SGD keeps no accumulators to lose)
     LearnerState replay = LearnerState.fromUpdate(last);
-    List<Sample> next =
-        ReplayCheck.samplesByModel(
-                io.readCommitted(secondSamples, Duration.ofSeconds(5), l -> false))
-            .get("m");
+    List<Sample> next = ReplayCheck.samplesByModel(io.readAllCommitted(secondSamples)).get("m");
     for (int i = 0; i < 100; i += 10) {
       MinibatchUpdate.apply(replay, next.subList(i, i + 10));
     }

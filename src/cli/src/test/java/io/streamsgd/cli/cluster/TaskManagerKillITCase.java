@@ -215,8 +215,7 @@ class TaskManagerKillITCase {
       assertThat(assembled).isEqualTo(N / 48);
       assertThat(chunks).as("chunk records").isGreaterThan(N / 48);
       Map<String, List<Sample>> samples =
-          ReplayCheck.samplesByModel(
-              io.readCommitted("samples", Duration.ofSeconds(10), l -> false));
+          ReplayCheck.samplesByModel(io.readAllCommitted("samples"));
       for (Map.Entry<String, ModelSpec> e : specs.entrySet()) {
         String model = e.getKey();
         List<ModelUpdate> versions = updates.get(model);
@@ -227,13 +226,11 @@ class TaskManagerKillITCase {
             .as("batches of %s", model)
             .isEqualTo(ReplayCheck.expectedBatchSizes(e.getValue(), samples.get(model)));
       }
-      ReplayCheck.assertReplayMatches(
-          io.readCommitted("samples", Duration.ofSeconds(10), l -> false), specs, updates);
+      ReplayCheck.assertReplayMatches(io.readAllCommitted("samples"), specs, updates);
       // The detector's state came through every kill: the drift events are the failure-free
       // run's, each published once.
       List<String> events = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> r :
-          io.readCommitted("model-events", Duration.ofSeconds(10), l -> false)) {
+      for (ConsumerRecord<byte[], byte[]> r : io.readAllCommitted("model-events")) {
         io.streamsgd.schema.DriftEvent e = Codecs.DRIFT_EVENT.decode(r.value());
         events.add(e.getKind() + " " + e.getVersion() + " " + e.getSample());
       }
