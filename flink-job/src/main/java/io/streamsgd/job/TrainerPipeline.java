@@ -5,12 +5,12 @@ import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.source.DeadLetters;
 import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.source.SampleDecoder;
-import io.streamsgd.job.spec.SpecBroadcast;
 import io.streamsgd.job.spec.SpecDecoder;
 import io.streamsgd.job.state.PublishedRecordSerializer;
 import io.streamsgd.job.state.SampleSerializer;
 import io.streamsgd.job.state.SerializerTypeInfo;
 import io.streamsgd.job.train.MinibatchTrainer;
+import io.streamsgd.job.train.TrainerOperator;
 import io.streamsgd.job.train.TrainerOptions;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DriftEvent;
@@ -67,8 +67,11 @@ public final class TrainerPipeline {
     SingleOutputStreamOperator<ModelUpdate> updates =
         samples
             .keyBy(Sample::modelId, Types.STRING)
-            .connect(specs.broadcast(SpecBroadcast.DESCRIPTOR))
-            .process(trainer, PublishedRecordSerializer.typeInfo(ModelUpdate.class))
+            .connect(specs.broadcast())
+            .transform(
+                "minibatch trainer",
+                PublishedRecordSerializer.typeInfo(ModelUpdate.class),
+                new TrainerOperator(trainer))
             .name("minibatch trainer")
             .uid(TRAINER_UID)
             .setMaxParallelism(s.maxParallelism);

@@ -265,6 +265,21 @@ public final class JobOptions {
               "HASHMAP (state on the JVM heap: fastest, bounded by memory) or ROCKSDB (state on local disk, "
                   + "incremental checkpoints: for many or large models). Used when the Flink configuration sets none.");
 
+  public static final ConfigOption<Integer> WRITE_BACK_SAMPLES =
+      bounded(
+          ConfigOptions.key("streamsgd.trainer.write-back-samples").intType().defaultValue(20_000),
+          "Open-batch samples a trainer subtask keeps on its heap before it writes them to keyed "
+              + "state; they are written before every checkpoint in any case. Saves a state "
+              + "access per sample on RocksDB. 0: write every sample at once.",
+          Bounds.of(0, 10_000_000));
+
+  public static final ConfigOption<Integer> WRITE_BACK_MODELS =
+      bounded(
+          ConfigOptions.key("streamsgd.trainer.write-back-models").intType().defaultValue(200_000),
+          "Models whose open-batch bookkeeping a trainer subtask caches on its heap (about 200 "
+              + "bytes each); past it the cache is written back and emptied.",
+          Bounds.of(1, 100_000_000));
+
   public static final ConfigOption<Integer> MAX_PARALLELISM =
       bounded(
           ConfigOptions.key("streamsgd.max-parallelism").intType().defaultValue(128),

@@ -63,6 +63,8 @@ public final class JobSettings implements Serializable {
 
   public final StateBackendKind stateBackend;
   public final int maxParallelism;
+  public final int writeBackSamples;
+  public final int writeBackModels;
   public final String jobName;
 
   /** Models with gauges of their own: the opt-in list, in its order, without duplicates. */
@@ -102,6 +104,8 @@ public final class JobSettings implements Serializable {
     this.restartAttempts = c.get(JobOptions.RESTART_ATTEMPTS);
     this.stateBackend = c.get(JobOptions.STATE_BACKEND);
     this.maxParallelism = c.get(JobOptions.MAX_PARALLELISM);
+    this.writeBackSamples = c.get(JobOptions.WRITE_BACK_SAMPLES);
+    this.writeBackModels = c.get(JobOptions.WRITE_BACK_MODELS);
     this.jobName = c.get(JobOptions.JOB_NAME);
     this.metricsModelIds = modelIds(c.get(JobOptions.METRICS_MODEL_IDS));
   }

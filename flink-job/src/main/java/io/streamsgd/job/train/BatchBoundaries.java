@@ -75,7 +75,7 @@ final class BatchBoundaries {
       // next.
       meta = close(meta, spec, BatchCloseReason.LATENCY, call);
     }
-    state.samples.add(sample);
+    state.batches.add(sample);
     meta.count++;
     if (meta.count == 1) {
       open(meta, sample, policy, call);
@@ -84,7 +84,7 @@ final class BatchBoundaries {
     if (reason != null) {
       close(meta, spec, reason, call);
     } else {
-      state.batch.update(meta);
+      state.batches.update(meta);
     }
   }
 
@@ -119,7 +119,7 @@ final class BatchBoundaries {
   OpenBatch close(OpenBatch meta, ModelSpec spec, BatchCloseReason reason, ModelCall call)
       throws Exception {
     var samples = state.openSamples();
-    state.samples.clear();
+    state.batches.clearSamples();
     if (meta.latencyTimer >= 0) {
       call.timers().deleteProcessingTimeTimer(meta.latencyTimer);
     }

@@ -93,7 +93,7 @@ final class BatchCloser {
       state.store.release(learner);
     }
     OpenBatch next = OpenBatch.next(learner.nextBatchTarget());
-    state.batch.update(next);
+    state.batches.update(next);
     return next;
   }
 

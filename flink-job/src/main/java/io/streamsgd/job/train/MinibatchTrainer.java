@@ -19,6 +19,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
 /**
@@ -45,6 +46,7 @@ public final class MinibatchTrainer
   private transient long lastCheckpointId;
   private transient ListState<Tuple3<Integer, Long, Long>> censusState;
   private transient ModelCensus census;
+  private transient KeyContext operator;
 
   /** Side output of the models' drift events (warnings, drifts, reactions). */
   public static final org.apache.flink.util.OutputTag<io.streamsgd.schema.DriftEvent> DRIFT_EVENTS =
@@ -67,9 +69,23 @@ public final class MinibatchTrainer
     return TrainerState.openBatchMetaDescriptor();
   }
 
+  /** The operator this trainer runs in: it sets the current key for write-backs. */
+  void runIn(KeyContext operator) {
+    this.operator = operator;
+  }
+
+  /** Writes the open batches kept on the heap to keyed state (before a checkpoint barrier). */
+  void writeBack() throws Exception {
+    state.batches.writeBack();
+  }
+
   @Override
   public void open(OpenContext openContext) throws Exception {
-    state = new TrainerState(getRuntimeContext(), options.parameterBlocks());
+    if (operator == null) {
+      throw new IllegalStateException(
+          "the trainer runs in a TrainerOperator, which writes its open batches to state");
+    }
+    state = new TrainerState(getRuntimeContext(), options, operator);
     String defaultJson = options.defaultSpecJson();
     specs =
         new SpecLookup(
@@ -115,11 +131,11 @@ public final class MinibatchTrainer
     ModelSpec spec =
         specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
     if (spec != null) {
-      OpenBatch meta = state.batch.value();
+      OpenBatch meta = state.batches.value();
       if (WaitingForSpec.holding(meta)) {
         // The spec came before the poll did: samples held for it go first, in their order.
         waiting.release(meta, spec, meta.specPollTimer, c);
-        meta = state.batch.value();
+        meta = state.batches.value();
       }
       boundaries.accept(sample, spec, meta, c);
     } else if (specs.deadLettersWithoutSpec()) {
@@ -135,7 +151,7 @@ public final class MinibatchTrainer
       throws Exception {
     ModelCall c = call.bind(ctx, out);
     boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
-    OpenBatch meta = state.batch.value();
+    OpenBatch meta = state.batches.value();
     if (meta != null && meta.count > 0) {
       ModelSpec spec =
           specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));

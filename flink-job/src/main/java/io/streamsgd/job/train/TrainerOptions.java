@@ -17,6 +17,9 @@ import java.util.Set;
  * @param watchedModelIds the models that get gauges of their own (see {@link TrainerMetrics})
  * @param parameterBlocks whether large models keep their columns in blocks of map state, so that a
  *     batch rewrites only the blocks it touches (see {@link ModelStore}): the RocksDB layout
+ * @param writeBackSamples open-batch samples kept on the heap before they are written to state
+ *     ahead of the next checkpoint (see {@link OpenBatches})
+ * @param writeBackModels models whose open batch the heap cache holds at most
  */
 public record TrainerOptions(
     MissingSpecPolicy missingSpec,
@@ -24,19 +27,41 @@ public record TrainerOptions(
     long specPollMillis,
     boolean exactlyOnce,
     Set<String> watchedModelIds,
-    boolean parameterBlocks)
+    boolean parameterBlocks,
+    int writeBackSamples,
+    int writeBackModels)
     implements Serializable {
+
+  /** Defaults of the open-batch cache: about 20 MB of samples of 64 doubles, 40 MB of models. */
+  public static final int DEFAULT_WRITE_BACK_SAMPLES = 20_000;
+
+  public static final int DEFAULT_WRITE_BACK_MODELS = 200_000;
 
   public TrainerOptions {
     if (missingSpec == MissingSpecPolicy.DEFAULT && defaultSpecJson == null) {
       throw new IllegalArgumentException("missing-spec policy DEFAULT needs a default spec");
     }
     watchedModelIds = Set.copyOf(watchedModelIds);
+    if (writeBackSamples < 0 || writeBackModels < 1) {
+      throw new IllegalArgumentException(
+          "the open-batch cache needs samples >= 0 and models >= 1, got "
+              + writeBackSamples
+              + ", "
+              + writeBackModels);
+    }
   }
 
   /** Waits for specs (polling every 100 ms), no default spec, exactly-once, no watched models. */
   public static TrainerOptions defaults() {
-    return new TrainerOptions(MissingSpecPolicy.WAIT, null, 100, true, Set.of(), false);
+    return new TrainerOptions(
+        MissingSpecPolicy.WAIT,
+        null,
+        100,
+        true,
+        Set.of(),
+        false,
+        DEFAULT_WRITE_BACK_SAMPLES,
+        DEFAULT_WRITE_BACK_MODELS);
   }
 
   public static TrainerOptions from(JobSettings s) {
@@ -47,27 +72,70 @@ public record TrainerOptions(
         s.deliveryGuarantee == SinkGuarantee.EXACTLY_ONCE,
         Set.copyOf(s.metricsModelIds),
         // RocksDB rewrites a value whole on each write: large models keep their columns in blocks.
-        s.stateBackend == StateBackendKind.ROCKSDB);
+        s.stateBackend == StateBackendKind.ROCKSDB,
+        s.writeBackSamples,
+        s.writeBackModels);
   }
 
   public TrainerOptions withMissingSpec(MissingSpecPolicy policy, String defaultSpec) {
     return new TrainerOptions(
-        policy, defaultSpec, specPollMillis, exactlyOnce, watchedModelIds, parameterBlocks);
+        policy,
+        defaultSpec,
+        specPollMillis,
+        exactlyOnce,
+        watchedModelIds,
+        parameterBlocks,
+        writeBackSamples,
+        writeBackModels);
   }
 
   public TrainerOptions withExactlyOnce(boolean on) {
     return new TrainerOptions(
-        missingSpec, defaultSpecJson, specPollMillis, on, watchedModelIds, parameterBlocks);
+        missingSpec,
+        defaultSpecJson,
+        specPollMillis,
+        on,
+        watchedModelIds,
+        parameterBlocks,
+        writeBackSamples,
+        writeBackModels);
   }
 
   public TrainerOptions withWatchedModelIds(Set<String> ids) {
     return new TrainerOptions(
-        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, ids, parameterBlocks);
+        missingSpec,
+        defaultSpecJson,
+        specPollMillis,
+        exactlyOnce,
+        ids,
+        parameterBlocks,
+        writeBackSamples,
+        writeBackModels);
   }
 
   /** Large models' columns in blocks of map state (the RocksDB layout) or in the model value. */
   public TrainerOptions withParameterBlocks(boolean on) {
     return new TrainerOptions(
-        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, watchedModelIds, on);
+        missingSpec,
+        defaultSpecJson,
+        specPollMillis,
+        exactlyOnce,
+        watchedModelIds,
+        on,
+        writeBackSamples,
+        writeBackModels);
+  }
+
+  /** The open-batch cache's bounds (see {@link OpenBatches}). */
+  public TrainerOptions withWriteBack(int samples, int models) {
+    return new TrainerOptions(
+        missingSpec,
+        defaultSpecJson,
+        specPollMillis,
+        exactlyOnce,
+        watchedModelIds,
+        parameterBlocks,
+        samples,
+        models);
   }
 }

@@ -6,38 +6,43 @@ import io.streamsgd.job.state.LearnerStateSerializer;
 import io.streamsgd.job.state.OpenBatchSerializer;
 import io.streamsgd.job.state.ParameterBlockSerializer;
 import io.streamsgd.job.state.SampleSerializer;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
  * The trainer's keyed state, per model id: the model ({@link LearnerState}: spec, parameters,
- * optimizer slots, version, metric sums), the open batch's samples, the open batch's bookkeeping
- * ({@link OpenBatch}) and, under a publication schedule, the publication's ({@link
- * PublicationMark}). The descriptors are shared with tools that read or bootstrap the trainer's
- * state (warm start, state tests).
+ * optimizer slots, version, metric sums), the open batch's samples and bookkeeping ({@link
+ * OpenBatch}, both through the heap cache {@link OpenBatches}) and, under a publication schedule,
+ * the publication's ({@link PublicationMark}). The descriptors are shared with tools that read or
+ * bootstrap the trainer's state (warm start, state tests).
  */
 final class TrainerState {
   final ValueState<LearnerState> model;
   final MapState<Integer, ParameterBlock> blocks;
   final ModelStore store;
-  final ListState<Sample> samples;
-  final ValueState<OpenBatch> batch;
+  final OpenBatches batches;
   final ValueState<PublicationMark> publication;
 
-  TrainerState(RuntimeContext context, boolean parameterBlocks) {
+  TrainerState(RuntimeContext context, TrainerOptions options, KeyContext keys) {
     model = context.getState(modelDescriptor());
     blocks = context.getMapState(blocksDescriptor());
-    store = new ModelStore(model, blocks, parameterBlocks);
-    samples = context.getListState(openBatchDescriptor());
-    batch = context.getState(openBatchMetaDescriptor());
+    store = new ModelStore(model, blocks, options.parameterBlocks());
+    batches =
+        new OpenBatches(
+            context.getState(openBatchMetaDescriptor()),
+            context.getListState(openBatchDescriptor()),
+            keys,
+            // The RocksDB layout copies on every access: its cache may outlive a write-back.
+            options.parameterBlocks(),
+            options.writeBackSamples(),
+            options.writeBackModels());
     publication = context.getState(publicationDescriptor());
   }
 
@@ -66,10 +71,6 @@ final class TrainerState {
 
   /** The open batch's samples, in arrival order. */
   List<Sample> openSamples() throws Exception {
-    List<Sample> out = new ArrayList<>();
-    for (Sample s : samples.get()) {
-      out.add(s);
-    }
-    return out;
+    return batches.samples();
   }
 }

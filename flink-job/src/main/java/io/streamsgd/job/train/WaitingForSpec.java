@@ -31,18 +31,18 @@ final class WaitingForSpec {
   }
 
   void hold(Sample sample, ModelCall call) throws Exception {
-    OpenBatch meta = state.batch.value();
+    OpenBatch meta = state.batches.value();
     if (meta == null) {
       meta = OpenBatch.next(0);
     }
-    state.samples.add(sample);
+    state.batches.add(sample);
     meta.count++;
     if (meta.specPollTimer < 0) {
       meta.specPollTimer = call.now() + pollMillis;
       call.timers().registerProcessingTimeTimer(meta.specPollTimer);
       call.timers().registerEventTimeTimer(BatchBoundaries.END_OF_INPUT);
     }
-    state.batch.update(meta);
+    state.batches.update(meta);
   }
 
   /**
@@ -60,24 +60,24 @@ final class WaitingForSpec {
                 DeadLetterReason.NO_SPEC,
                 "input ended before a spec arrived for model " + call.modelId()));
       }
-      state.samples.clear();
-      state.batch.clear();
+      state.batches.clearSamples();
+      state.batches.clear();
       return;
     }
     if (spec == null) {
       meta.specPollTimer = timestamp + pollMillis;
       call.timers().registerProcessingTimeTimer(meta.specPollTimer);
-      state.batch.update(meta);
+      state.batches.update(meta);
       return;
     }
-    state.samples.clear();
+    state.batches.clearSamples();
     call.timers().deleteProcessingTimeTimer(meta.specPollTimer);
     LearnerState learner = state.store.value();
-    state.batch.update(OpenBatch.next(learner == null ? 0 : learner.nextBatchTarget()));
+    state.batches.update(OpenBatch.next(learner == null ? 0 : learner.nextBatchTarget()));
     for (Sample s : held) {
-      boundaries.accept(s, spec, state.batch.value(), call);
+      boundaries.accept(s, spec, state.batches.value(), call);
     }
-    OpenBatch after = state.batch.value();
+    OpenBatch after = state.batches.value();
     if (timestamp == BatchBoundaries.END_OF_INPUT && after != null && after.count > 0) {
       // As if the spec had come first: the batch ends as the end of input ends any open batch.
       boundaries.endOfInput(after, spec, call);

@@ -2,14 +2,14 @@ package io.streamsgd.job.testing;
 
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.config.MissingSpecPolicy;
-import io.streamsgd.job.spec.SpecBroadcast;
 import io.streamsgd.job.train.MinibatchTrainer;
+import io.streamsgd.job.train.TrainerOperator;
 import io.streamsgd.job.train.TrainerOptions;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.runtime.checkpoint.SnapshotType;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFinalizer;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
@@ -33,6 +33,12 @@ public final class TrainerHarness {
 
   private boolean rocksDb;
 
+  /** Bounds of the trainer's heap cache of open batches (see {@code OpenBatches}). */
+  public TrainerHarness writeBack(int samples, int models) {
+    options = options.withWriteBack(samples, models);
+    return this;
+  }
+
   /**
    * On embedded RocksDB (incremental checkpoints), large models in parameter blocks, as the job
    * runs with {@code streamsgd.state.backend=ROCKSDB}.
@@ -51,15 +57,7 @@ public final class TrainerHarness {
   /** A harness not yet opened (to restore a snapshot into it first). */
   public KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> build()
       throws Exception {
-    var h =
-        new KeyedBroadcastOperatorTestHarness<>(
-            new CoBroadcastWithKeyedOperator<>(
-                new MinibatchTrainer(options), List.of(SpecBroadcast.DESCRIPTOR)),
-            Sample::modelId,
-            Types.STRING,
-            128,
-            1,
-            0);
+    var h = new CheckpointingHarness(new TrainerOperator(new MinibatchTrainer(options)));
     if (rocksDb) {
       h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend(true));
     }
@@ -75,5 +73,23 @@ public final class TrainerHarness {
       h.processBroadcastElement(spec, 0);
     }
     return h;
+  }
+
+  /**
+   * Flink's harness, snapshotting as a task does: the operator is told of the coming barrier first
+   * ({@code prepareSnapshotPreBarrier}, where the trainer writes its cached open batches to state).
+   */
+  private static final class CheckpointingHarness
+      extends KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> {
+    CheckpointingHarness(TrainerOperator operator) throws Exception {
+      super(operator, Sample::modelId, Types.STRING, 128, 1, 0);
+    }
+
+    @Override
+    public OperatorSnapshotFinalizer snapshotWithLocalState(
+        long checkpointId, long timestamp, SnapshotType type) throws Exception {
+      prepareSnapshotPreBarrier(checkpointId);
+      return super.snapshotWithLocalState(checkpointId, timestamp, type);
+    }
   }
 }

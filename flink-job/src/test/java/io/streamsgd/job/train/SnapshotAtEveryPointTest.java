@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Cut a run at every point (inside open batches, right after a publication, between a spec change
@@ -30,9 +31,32 @@ class SnapshotAtEveryPointTest {
         throws Exception;
   }
 
+  /**
+   * Where the trainer keeps its state: the open batches are cached on the heap and written back
+   * before each snapshot; tiny cache bounds make it write back and evict between snapshots too
+   * (RocksDB with the default bounds is in {@link DriftInTheTrainerTest}).
+   */
+  enum Backend {
+    HEAP,
+    HEAP_TINY_CACHE,
+    ROCKSDB_TINY_CACHE;
+
+    KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
+        throws Exception {
+      TrainerHarness b = TrainerHarness.builder();
+      if (name().startsWith("ROCKSDB")) {
+        b.rocksDb();
+      }
+      if (name().endsWith("TINY_CACHE")) {
+        b.writeBack(1, 2);
+      }
+      return b.build();
+    }
+  }
+
   static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
       throws Exception {
-    return TrainerHarness.builder().build();
+    return Backend.HEAP.harness();
   }
 
   static List<Step> script() {
@@ -124,11 +148,12 @@ class SnapshotAtEveryPointTest {
     return out;
   }
 
-  @Test
-  void restoringAtAnyPointGivesTheUninterruptedOutput() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void restoringAtAnyPointGivesTheUninterruptedOutput(Backend backend) throws Exception {
     List<Step> steps = script();
     List<String> reference;
-    try (var h = harness()) {
+    try (var h = Backend.HEAP.harness()) {
       h.open();
       for (Step s : steps) {
         s.apply(h);
@@ -144,7 +169,7 @@ class SnapshotAtEveryPointTest {
       List<String> combined = new ArrayList<>();
       OperatorSubtaskState snapshot;
       long clock;
-      try (var h = harness()) {
+      try (var h = backend.harness()) {
         h.open();
         for (Step s : steps.subList(0, cut)) {
           s.apply(h);
@@ -153,7 +178,7 @@ class SnapshotAtEveryPointTest {
         snapshot = h.snapshot(cut, cut);
         clock = h.getProcessingTime();
       }
-      try (var h = harness()) {
+      try (var h = backend.harness()) {
         h.initializeState(snapshot);
         h.open();
         h.setProcessingTime(clock);

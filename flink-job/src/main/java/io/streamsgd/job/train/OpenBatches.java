@@ -1,0 +1,195 @@
+package io.streamsgd.job.train;
+
+import io.streamsgd.core.train.Sample;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+/**
+ * The open batches of one trainer subtask: each model's bookkeeping ({@link OpenBatch}) and
+ * samples, kept on the heap between checkpoints and written back to keyed state before each one
+ * ({@link #writeBack}, called by {@link TrainerOperator} ahead of the barrier), as Flink's own
+ * mini-batch aggregations do. On RocksDB every keyed-state access is a lookup or a write that
+ * (de)serializes; keeping the open batches here, a sample costs no state access at all, a model's
+ * bookkeeping is read once while it stays cached and written at most once per checkpoint, and a
+ * batch that opens and closes between two checkpoints never touches state.
+ *
+ * <p>What a checkpoint holds is exactly what writing through would have held, so snapshots,
+ * restores and replays are unchanged. Memory is bounded: past {@code maxPendingSamples} samples not
+ * yet in state, or {@code maxEntries} cached models, everything is written back early.
+ *
+ * <p>On the heap backend, state hands out its own objects and copies them only when a snapshot
+ * runs; a cached object written back and then changed would change the snapshot. So there the cache
+ * is emptied at each write-back ({@code keepAfterWriteBack} false), and a model's next access reads
+ * it again, getting a copy if a snapshot still holds the old one.
+ */
+final class OpenBatches {
+  private final ValueState<OpenBatch> meta;
+  private final ListState<Sample> samples;
+  private final KeyContext keys;
+  private final boolean keepAfterWriteBack;
+  private final int maxPendingSamples;
+  private final int maxEntries;
+  private final Map<Object, Entry> entries = new HashMap<>();
+  private final List<Object> changed = new ArrayList<>(); // keys of entries with changes to write
+  private int pendingSamples;
+
+  /** One model's open batch as the cache holds it. */
+  private static final class Entry {
+    OpenBatch meta; // null: no batch (state cleared or never written)
+    boolean dirty; // meta differs from state
+    boolean listed; // in the list of changed entries
+    int stored; // samples of the batch already in list state
+    List<Sample> pending = List.of(); // samples not yet in list state
+
+    void addPending(Sample s) {
+      if (pending.isEmpty()) {
+        pending = new ArrayList<>();
+      }
+      pending.add(s);
+    }
+
+    void clearPending() {
+      pending = List.of();
+    }
+  }
+
+  OpenBatches(
+      ValueState<OpenBatch> meta,
+      ListState<Sample> samples,
+      KeyContext keys,
+      boolean keepAfterWriteBack,
+      int maxPendingSamples,
+      int maxEntries) {
+    this.meta = meta;
+    this.samples = samples;
+    this.keys = keys;
+    this.keepAfterWriteBack = keepAfterWriteBack;
+    this.maxPendingSamples = maxPendingSamples;
+    this.maxEntries = maxEntries;
+  }
+
+  /** The current model's open batch, or null. */
+  OpenBatch value() throws Exception {
+    return entry().meta;
+  }
+
+  /** Sets the current model's bookkeeping (state gets it at the next write-back). */
+  void update(OpenBatch batch) throws Exception {
+    Object key = keys.getCurrentKey();
+    Entry e = entry(key);
+    e.meta = batch;
+    e.dirty = true;
+    changed(key, e);
+  }
+
+  /** Removes the current model's bookkeeping. */
+  void clear() throws Exception {
+    update(null);
+  }
+
+  /** Appends a sample to the current model's open batch. */
+  void add(Sample sample) throws Exception {
+    Object key = keys.getCurrentKey();
+    Entry e = entry(key);
+    e.addPending(sample);
+    changed(key, e);
+    if (++pendingSamples > maxPendingSamples) {
+      writeBack(false);
+    }
+  }
+
+  /** The current model's open samples, in arrival order. */
+  List<Sample> samples() throws Exception {
+    Entry e = entry();
+    List<Sample> out = new ArrayList<>(e.stored + e.pending.size());
+    if (e.stored > 0) {
+      for (Sample s : samples.get()) {
+        out.add(s);
+      }
+    }
+    out.addAll(e.pending);
+    return out;
+  }
+
+  /** Empties the current model's open samples. */
+  void clearSamples() throws Exception {
+    Entry e = entry();
+    if (e.stored > 0) {
+      samples.clear();
+      e.stored = 0;
+    }
+    pendingSamples -= e.pending.size();
+    e.clearPending();
+  }
+
+  /**
+   * Writes every change since the last write-back to keyed state, model by model, and leaves the
+   * operator's current key as it found it.
+   */
+  void writeBack() throws Exception {
+    writeBack(!keepAfterWriteBack);
+  }
+
+  private void writeBack(boolean evict) throws Exception {
+    Object current = keys.getCurrentKey();
+    for (Object key : changed) {
+      Entry e = entries.get(key);
+      e.listed = false;
+      if (!e.dirty && e.pending.isEmpty()) {
+        continue;
+      }
+      keys.setCurrentKey(key);
+      if (!e.pending.isEmpty()) {
+        samples.addAll(e.pending);
+        e.stored += e.pending.size();
+        e.clearPending();
+      }
+      if (e.dirty) {
+        if (e.meta == null) {
+          meta.clear();
+        } else {
+          meta.update(e.meta);
+        }
+        e.dirty = false;
+      }
+    }
+    changed.clear();
+    pendingSamples = 0;
+    if (evict) {
+      entries.clear();
+    }
+    if (current != null) {
+      keys.setCurrentKey(current);
+    }
+  }
+
+  private Entry entry() throws Exception {
+    return entry(keys.getCurrentKey());
+  }
+
+  private void changed(Object key, Entry e) {
+    if (!e.listed) {
+      e.listed = true;
+      changed.add(key);
+    }
+  }
+
+  private Entry entry(Object key) throws Exception {
+    Entry e = entries.get(key);
+    if (e == null) {
+      if (entries.size() >= maxEntries) {
+        writeBack(true);
+      }
+      e = new Entry();
+      e.meta = meta.value();
+      e.stored = e.meta == null ? 0 : e.meta.count;
+      entries.put(key, e);
+    }
+    return e;
+  }
+}

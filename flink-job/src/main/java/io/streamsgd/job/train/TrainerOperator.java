@@ -1,0 +1,37 @@
+package io.streamsgd.job.train;
+
+import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.spec.SpecBroadcast;
+import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.ModelUpdate;
+import java.util.List;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+
+/**
+ * Flink's keyed broadcast operator running a {@link MinibatchTrainer}, with the one thing the
+ * function alone cannot do: write the open batches it keeps on the heap ({@link OpenBatches}) back
+ * to keyed state before each checkpoint barrier, under each model's key.
+ */
+public final class TrainerOperator
+    extends CoBroadcastWithKeyedOperator<String, Sample, ModelSpec, ModelUpdate> {
+  private static final long serialVersionUID = 1L;
+
+  private final MinibatchTrainer trainer;
+
+  public TrainerOperator(MinibatchTrainer trainer) {
+    super(trainer, List.of(SpecBroadcast.DESCRIPTOR));
+    this.trainer = trainer;
+  }
+
+  @Override
+  public void open() throws Exception {
+    trainer.runIn(this);
+    super.open();
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    trainer.writeBack();
+    super.prepareSnapshotPreBarrier(checkpointId);
+  }
+}
