@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -47,6 +49,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private final TopicLayout topics;
   private final EmbeddedKafkaBroker broker;
   private JobClient trainer;
+  private CompletableFuture<JobExecutionResult> trainerResult;
   private int restPort;
   private StandaloneFlinkCluster processCluster;
   private ModelServingApp serving;
@@ -136,6 +139,9 @@ public final class EmbeddedStack implements AutoCloseable {
             : miniClusterEnvironment();
     StreamSgdJob.build(env, settings);
     trainer = env.executeAsync(settings.jobName);
+    // Asked once: a remote job client opens a new REST client for each call, whose long poll for
+    // the result holds its threads until the job ends.
+    trainerResult = trainer.getJobExecutionResult();
     LOG.info("Trainer job {} submitted", trainer.getJobID());
     return trainer;
   }
@@ -208,7 +214,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     // The result, not the status: a job's own MiniCluster shuts down when the job ends, and its
     // status can no longer be asked; the result stays.
-    var result = trainer.getJobExecutionResult();
+    var result = trainerResult;
     if (!result.isDone()) {
       return;
     }
