@@ -81,11 +81,18 @@ def samples(spec, n, rng):
 
 def produce(args, codecs):
     producer = Producer({"bootstrap.servers": args.bootstrap_servers, "enable.idempotence": True})
+    failures = []
+
+    def delivered(error, message):
+        if error is not None:
+            failures.append(f"{message.topic()}: {error}")
+
     rng = random.Random(args.seed)
     summary = []
     for spec in specs(args.prefix):
         key = spec["modelId"].encode("utf-8")
-        producer.produce(args.specs_topic, key=key, value=codecs.model_spec.encode(spec))
+        value = codecs.model_spec.encode(spec)
+        producer.produce(args.specs_topic, key=key, value=value, on_delivery=delivered)
         # The spec first: the trainer holds a model's samples until its spec arrives anyway.
         producer.flush()
         for sample in samples(spec, args.samples, rng):
@@ -94,6 +101,7 @@ def produce(args, codecs):
                 key=key,
                 value=codecs.training_sample.encode(sample),
                 timestamp=round(sample["eventTime"].timestamp() * 1000),
+                on_delivery=delivered,
             )
             producer.poll(0)
         summary.append(
@@ -106,6 +114,8 @@ def produce(args, codecs):
         )
     if producer.flush(30) > 0:
         raise SystemExit("records not delivered within 30 s")
+    if failures:
+        raise SystemExit("records not delivered: " + "; ".join(failures[:5]))
     for line in summary:
         print(json.dumps(line), flush=True)
 

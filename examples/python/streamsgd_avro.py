@@ -138,6 +138,9 @@ def with_defaults(schema, datum):
                 raise ValueError(f"{schema.name}.{field.name} is required")
         return out
     if isinstance(schema, avro.schema.UnionSchema) and isinstance(datum, dict):
+        # the first record branch with every key of the datum: {"values"} is DenseFeatures,
+        # {"indices", "values"} SparseFeatures, {"names", "values"} NamedFeatures (Avro's writer
+        # takes the last branch a datum validates against: the same one)
         for branch in schema.schemas:
             if isinstance(branch, avro.schema.RecordSchema) and {f.name for f in branch.fields} >= datum.keys():
                 return with_defaults(branch, datum)

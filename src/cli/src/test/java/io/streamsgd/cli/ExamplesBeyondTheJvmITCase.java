@@ -57,7 +57,7 @@ class ExamplesBeyondTheJvmITCase {
   /** Small enough that the hashed models' versions (about 2,700 columns) go out in chunks. */
   static final int RECORD_LIMIT = 20_000;
 
-  static final Duration TIMEOUT = Duration.ofMinutes(2);
+  static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   @TempDir static Path tmp;
   static EmbeddedStack stack;
