@@ -1,0 +1,147 @@
+'use strict';
+// streamsgd's Avro records in Avro's single-object encoding, with the schemas read from schemas/.
+// Single-object encoding: the two bytes C3 01, the 8-byte little-endian CRC-64-AVRO fingerprint of
+// the writer schema's Parsing Canonical Form, then the Avro binary body.
+
+const fs = require('fs');
+const path = require('path');
+const avro = require('avsc');
+
+const NAMESPACE = 'io.streamsgd.schema';
+const DEFAULT_SCHEMA_DIR = path.join(__dirname, '..', '..', '..', 'schemas', 'src', 'main', 'avro');
+
+const CRC64_EMPTY = 0xc15d213aa4d7a795n;
+const CRC64_TABLE = (() => {
+  const table = [];
+  for (let i = 0n; i < 256n; i++) {
+    let fp = i;
+    for (let j = 0; j < 8; j++) {
+      fp = (fp >> 1n) ^ (CRC64_EMPTY & -(fp & 1n));
+    }
+    table.push(fp & 0xffffffffffffffffn);
+  }
+  return table;
+})();
+
+/** The CRC-64-AVRO (Rabin) fingerprint of bytes, as an unsigned 64-bit BigInt. */
+function crc64Avro(bytes) {
+  let fp = CRC64_EMPTY;
+  for (const b of bytes) {
+    fp = (fp >> 8n) ^ CRC64_TABLE[Number((fp ^ BigInt(b)) & 0xffn)];
+  }
+  return fp;
+}
+
+/**
+ * Avro longs as numbers, or as BigInts beyond 2^53 (fingerprints): avsc's own long type refuses
+ * those.
+ */
+const LONG = avro.types.LongType.__with({
+  fromBuffer: (buf) => {
+    const n = buf.readBigInt64LE();
+    return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  },
+  toBuffer: (n) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(n));
+    return buf;
+  },
+  fromJSON: (n) => n,
+  toJSON: (n) => (typeof n === 'bigint' ? n.toString() : n),
+  isValid: (n) => typeof n === 'bigint' || Number.isSafeInteger(n),
+  compare: (a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0),
+});
+
+function fullName(name, namespace) {
+  return name.includes('.') ? name : `${namespace}.${name}`;
+}
+
+/** Full names of the named types a schema's JSON refers to. */
+function references(node, namespace, out) {
+  if (typeof node === 'string') {
+    out.add(fullName(node, namespace));
+  } else if (Array.isArray(node)) {
+    node.forEach((branch) => references(branch, namespace, out));
+  } else if (node && typeof node === 'object') {
+    const ns = node.namespace || namespace;
+    for (const key of ['type', 'items', 'values']) {
+      if (key in node) references(node[key], ns, out);
+    }
+    (node.fields || []).forEach((field) => references(field.type, ns, out));
+  }
+  return out;
+}
+
+function avscFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return avscFiles(file);
+    return entry.name.endsWith('.avsc') ? [file] : [];
+  });
+}
+
+/** Every .avsc under dir, parsed in the order their references need: {full name: avsc Type}. */
+function loadSchemas(dir = DEFAULT_SCHEMA_DIR) {
+  const documents = new Map();
+  for (const file of avscFiles(dir).sort()) {
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    documents.set(fullName(doc.name, doc.namespace || NAMESPACE), doc);
+  }
+  const registry = { long: LONG };
+  const parsed = {};
+  const parse = (name, trail) => {
+    if (name in parsed) return;
+    if (trail.includes(name)) throw new Error(`schemas refer to each other in a cycle: ${trail.join(' -> ')}`);
+    const doc = documents.get(name);
+    for (const ref of [...references(doc, doc.namespace || NAMESPACE, new Set())].sort()) {
+      if (ref !== name && documents.has(ref)) parse(ref, [...trail, name]);
+    }
+    parsed[name] = avro.Type.forSchema(doc, { registry, wrapUnions: 'auto' });
+  };
+  [...documents.keys()].sort().forEach((name) => parse(name, []));
+  return parsed;
+}
+
+/**
+ * Values framed as C3 01, the writer schema's fingerprint, the body. Another framing (the
+ * Confluent wire format, say) would be a class with the same two methods.
+ */
+class SingleObjectFraming {
+  constructor(type) {
+    this.type = type;
+    this.fingerprint = Buffer.alloc(8);
+    this.fingerprint.writeBigUInt64LE(crc64Avro(Buffer.from(JSON.stringify(type.schema()), 'utf8')));
+  }
+
+  /** The value framed; fields it leaves out take the schema's defaults. */
+  encode(value) {
+    return Buffer.concat([SingleObjectFraming.MAGIC, this.fingerprint, this.type.toBuffer(value)]);
+  }
+
+  decode(buf) {
+    if (buf.length < 10 || !buf.subarray(0, 2).equals(SingleObjectFraming.MAGIC)) {
+      throw new Error('not Avro single-object encoding');
+    }
+    if (!buf.subarray(2, 10).equals(this.fingerprint)) {
+      throw new Error(
+        `written with another ${this.type.name} schema (fingerprint ${buf.subarray(2, 10).toString('hex')},` +
+          ` this one reads ${this.fingerprint.toString('hex')})`,
+      );
+    }
+    return this.type.fromBuffer(buf.subarray(10));
+  }
+}
+SingleObjectFraming.MAGIC = Buffer.from([0xc3, 0x01]);
+
+/** The framings of the records the example writes and reads. */
+function codecs(dir = DEFAULT_SCHEMA_DIR) {
+  const schemas = loadSchemas(dir);
+  return {
+    schemas,
+    modelSpec: new SingleObjectFraming(schemas[`${NAMESPACE}.ModelSpec`]),
+    trainingSample: new SingleObjectFraming(schemas[`${NAMESPACE}.TrainingSample`]),
+    modelUpdate: new SingleObjectFraming(schemas[`${NAMESPACE}.ModelUpdate`]),
+  };
+}
+
+module.exports = { NAMESPACE, DEFAULT_SCHEMA_DIR, crc64Avro, loadSchemas, SingleObjectFraming, codecs };

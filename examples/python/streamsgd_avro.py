@@ -1,0 +1,191 @@
+"""streamsgd's Avro records in Avro's single-object encoding, with the schemas read from schemas/.
+
+Single-object encoding (the Avro specification's "Single object encoding"): the two bytes C3 01,
+the 8-byte little-endian CRC-64-AVRO fingerprint of the writer schema's Parsing Canonical Form,
+then the Avro binary body.
+"""
+
+import io
+import json
+import os
+import struct
+
+import avro.io
+import avro.name
+import avro.schema
+
+NAMESPACE = "io.streamsgd.schema"
+DEFAULT_SCHEMA_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "src", "main", "avro"
+)
+
+_CRC64_EMPTY = 0xC15D213AA4D7A795
+
+
+def _crc64_table():
+    table = []
+    for i in range(256):
+        fp = i
+        for _ in range(8):
+            fp = (fp >> 1) ^ (_CRC64_EMPTY & -(fp & 1))
+        table.append(fp)
+    return table
+
+
+_CRC64_TABLE = _crc64_table()
+
+
+def crc64_avro(data):
+    """The CRC-64-AVRO (Rabin) fingerprint of bytes, as an unsigned 64-bit integer."""
+    fp = _CRC64_EMPTY
+    for b in data:
+        fp = (fp >> 8) ^ _CRC64_TABLE[(fp ^ b) & 0xFF]
+    return fp
+
+
+def canonical_form(schema, seen=None):
+    """The schema's Parsing Canonical Form (the Avro specification's), whose fingerprint the
+    framing carries. Written here because this Avro library keeps a logical type's primitive as
+    {"type": "long"} where the form (and Java's SchemaNormalization) has "long"."""
+    seen = set() if seen is None else seen
+    kind = schema.type
+    if kind in ("record", "error", "enum", "fixed"):
+        if schema.fullname in seen:
+            return json.dumps(schema.fullname)
+        seen.add(schema.fullname)
+        head = f'{{"name":{json.dumps(schema.fullname)},"type":"{kind}"'
+        if kind == "enum":
+            return head + f',"symbols":{json.dumps(list(schema.symbols), separators=(",", ":"))}}}'
+        if kind == "fixed":
+            return head + f',"size":{schema.size}}}'
+        fields = ",".join(
+            f'{{"name":{json.dumps(f.name)},"type":{canonical_form(f.type, seen)}}}'
+            for f in schema.fields
+        )
+        return head + f',"fields":[{fields}]}}'
+    if kind == "array":
+        return f'{{"type":"array","items":{canonical_form(schema.items, seen)}}}'
+    if kind == "map":
+        return f'{{"type":"map","values":{canonical_form(schema.values, seen)}}}'
+    if kind == "union":
+        return "[" + ",".join(canonical_form(s, seen) for s in schema.schemas) + "]"
+    return json.dumps(kind)
+
+
+def _full_name(name, namespace):
+    return name if "." in name else f"{namespace}.{name}"
+
+
+def _references(node, namespace, out):
+    """Full names of the named types a schema's JSON refers to (not the ones it defines)."""
+    if isinstance(node, str):
+        out.add(_full_name(node, namespace))
+    elif isinstance(node, list):
+        for branch in node:
+            _references(branch, namespace, out)
+    elif isinstance(node, dict):
+        namespace = node.get("namespace", namespace)
+        for key in ("type", "items", "values"):
+            if key in node:
+                _references(node[key], namespace, out)
+        for field in node.get("fields", []):
+            _references(field["type"], namespace, out)
+
+
+def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
+    """Every .avsc under schema_dir (subfolders too), parsed in the order their references need.
+
+    Returns {full name: avro Schema}.
+    """
+    documents = {}
+    for folder, _, files in os.walk(schema_dir):
+        for file in sorted(files):
+            if file.endswith(".avsc"):
+                with open(os.path.join(folder, file), encoding="utf-8") as f:
+                    doc = json.load(f)
+                documents[_full_name(doc["name"], doc.get("namespace", NAMESPACE))] = doc
+    names = avro.name.Names()
+    parsed = {}
+
+    def parse(full_name, path):
+        if full_name in parsed:
+            return
+        if full_name in path:
+            raise ValueError("schemas refer to each other in a cycle: " + " -> ".join(path))
+        doc = documents[full_name]
+        refs = set()
+        _references(doc, doc.get("namespace", NAMESPACE), refs)
+        for ref in sorted(refs & documents.keys()):
+            if ref != full_name:
+                parse(ref, path + [full_name])
+        parsed[full_name] = avro.schema.make_avsc_object(doc, names)
+
+    for full_name in sorted(documents):
+        parse(full_name, [])
+    return parsed
+
+
+def with_defaults(schema, datum):
+    """The record datum with every field it leaves out set to the schema's default, recursively."""
+    if isinstance(schema, avro.schema.RecordSchema) and isinstance(datum, dict):
+        out = {}
+        for field in schema.fields:
+            if field.name in datum:
+                out[field.name] = with_defaults(field.type, datum[field.name])
+            elif field.has_default:
+                out[field.name] = with_defaults(field.type, field.default)
+            else:
+                raise ValueError(f"{schema.name}.{field.name} is required")
+        return out
+    if isinstance(schema, avro.schema.UnionSchema) and isinstance(datum, dict):
+        # the first record branch with every key of the datum: {"values"} is DenseFeatures,
+        # {"indices", "values"} SparseFeatures, {"names", "values"} NamedFeatures (Avro's writer
+        # takes the last branch a datum validates against: the same one)
+        for branch in schema.schemas:
+            if isinstance(branch, avro.schema.RecordSchema) and {f.name for f in branch.fields} >= datum.keys():
+                return with_defaults(branch, datum)
+    return datum
+
+
+class SingleObjectFraming:
+    """Values framed as C3 01, the writer schema's fingerprint, the body.
+
+    Another framing (the Confluent wire format, say) would be a class with the same two methods.
+    """
+
+    MAGIC = b"\xc3\x01"
+
+    def __init__(self, schema):
+        self.schema = schema
+        self.fingerprint = struct.pack("<Q", crc64_avro(canonical_form(schema).encode("utf-8")))
+        self.writer = avro.io.DatumWriter(schema)
+        self.reader = avro.io.DatumReader(schema)
+
+    def encode(self, datum):
+        """The datum framed; fields it leaves out take the schema's defaults."""
+        buffer = io.BytesIO()
+        buffer.write(self.MAGIC)
+        buffer.write(self.fingerprint)
+        self.writer.write(with_defaults(self.schema, datum), avro.io.BinaryEncoder(buffer))
+        return buffer.getvalue()
+
+    def decode(self, value):
+        if value[:2] != self.MAGIC:
+            raise ValueError("not Avro single-object encoding")
+        if value[2:10] != self.fingerprint:
+            raise ValueError(
+                f"written with another {self.schema.name} schema (fingerprint "
+                f"{value[2:10].hex()}, this one reads {self.fingerprint.hex()})"
+            )
+        return self.reader.read(avro.io.BinaryDecoder(io.BytesIO(value[10:])))
+
+
+class Codecs:
+    """The framings of the records these examples write and read."""
+
+    def __init__(self, schema_dir=DEFAULT_SCHEMA_DIR):
+        schemas = load_schemas(schema_dir)
+        self.schemas = schemas
+        self.model_spec = SingleObjectFraming(schemas[NAMESPACE + ".ModelSpec"])
+        self.training_sample = SingleObjectFraming(schemas[NAMESPACE + ".TrainingSample"])
+        self.model_update = SingleObjectFraming(schemas[NAMESPACE + ".ModelUpdate"])
