@@ -14,9 +14,6 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
 
 /** The job's two Kafka sinks, configured from {@link JobSettings}. */
 public final class KafkaSinks {
-  /** The sinks' producer batch size, unless the Kafka properties give one. */
-  public static final int SINK_BATCH_BYTES = 256 * 1024;
-
   private KafkaSinks() {}
 
   /**
@@ -45,10 +42,6 @@ public final class KafkaSinks {
     // Room for the largest record (a version or chunk of at most the limit), its batch's framing
     // and a dead letter's envelope; a max.request.size given in the Kafka properties wins.
     producer.putIfAbsent("max.request.size", String.valueOf(s.sinkMaxRecordBytes + 65_536));
-    // A partition gets one batch per request: at Kafka's default 16 KiB, about ten dense updates of
-    // 64 weights, the sink would queue behind the broker's round trips at thousands of updates per
-    // second. A batch takes memory only while its partition has records waiting.
-    producer.putIfAbsent("batch.size", String.valueOf(SINK_BATCH_BYTES));
     return KafkaSink.<T>builder()
         .setBootstrapServers(s.bootstrapServers)
         .setKafkaProducerConfig(producer)
