@@ -37,6 +37,9 @@ final class OpenBatches {
   private final Map<Object, Entry> entries = new HashMap<>();
   private final List<Object> changed = new ArrayList<>(); // keys of entries with changes to write
   private int pendingSamples;
+  // A sample reads, adds to and updates its model's entry: the last one found is kept at hand.
+  private Object lastKey;
+  private Entry lastEntry;
 
   /** One model's open batch as the cache holds it. */
   private static final class Entry {
@@ -63,14 +66,13 @@ final class OpenBatches {
       ListState<Sample> samples,
       KeyContext keys,
       boolean keepAfterWriteBack,
-      int maxPendingSamples,
-      int maxEntries) {
+      TrainerOptions.WriteBack bounds) {
     this.meta = meta;
     this.samples = samples;
     this.keys = keys;
     this.keepAfterWriteBack = keepAfterWriteBack;
-    this.maxPendingSamples = maxPendingSamples;
-    this.maxEntries = maxEntries;
+    this.maxPendingSamples = bounds.samples();
+    this.maxEntries = bounds.models();
   }
 
   /** The current model's open batch, or null. */
@@ -162,6 +164,8 @@ final class OpenBatches {
     pendingSamples = 0;
     if (evict) {
       entries.clear();
+      lastKey = null;
+      lastEntry = null;
     }
     if (current != null) {
       keys.setCurrentKey(current);
@@ -180,6 +184,9 @@ final class OpenBatches {
   }
 
   private Entry entry(Object key) throws Exception {
+    if (key != null && key == lastKey) {
+      return lastEntry;
+    }
     Entry e = entries.get(key);
     if (e == null) {
       if (entries.size() >= maxEntries) {
@@ -190,6 +197,8 @@ final class OpenBatches {
       e.stored = e.meta == null ? 0 : e.meta.count;
       entries.put(key, e);
     }
+    lastKey = key;
+    lastEntry = e;
     return e;
   }
 }

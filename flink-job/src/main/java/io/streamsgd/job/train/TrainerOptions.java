@@ -28,40 +28,39 @@ public record TrainerOptions(
     boolean exactlyOnce,
     Set<String> watchedModelIds,
     boolean parameterBlocks,
-    int writeBackSamples,
-    int writeBackModels)
+    WriteBack writeBack)
     implements Serializable {
 
-  /** Defaults of the open-batch cache: about 20 MB of samples of 64 doubles, 40 MB of models. */
-  public static final int DEFAULT_WRITE_BACK_SAMPLES = 20_000;
+  /**
+   * Bounds of the open-batch cache: past {@code samples} samples not yet in state, or {@code
+   * models} cached models, it is written back early.
+   */
+  public record WriteBack(int samples, int models) implements Serializable {
+    /** About 20 MB of samples of 64 doubles, 40 MB of models. */
+    public static final WriteBack DEFAULT = new WriteBack(20_000, 200_000);
 
-  public static final int DEFAULT_WRITE_BACK_MODELS = 200_000;
+    public WriteBack {
+      if (samples < 0 || models < 1) {
+        throw new IllegalArgumentException(
+            "the open-batch cache needs samples >= 0 and models >= 1, got "
+                + samples
+                + ", "
+                + models);
+      }
+    }
+  }
 
   public TrainerOptions {
     if (missingSpec == MissingSpecPolicy.DEFAULT && defaultSpecJson == null) {
       throw new IllegalArgumentException("missing-spec policy DEFAULT needs a default spec");
     }
     watchedModelIds = Set.copyOf(watchedModelIds);
-    if (writeBackSamples < 0 || writeBackModels < 1) {
-      throw new IllegalArgumentException(
-          "the open-batch cache needs samples >= 0 and models >= 1, got "
-              + writeBackSamples
-              + ", "
-              + writeBackModels);
-    }
   }
 
   /** Waits for specs (polling every 100 ms), no default spec, exactly-once, no watched models. */
   public static TrainerOptions defaults() {
     return new TrainerOptions(
-        MissingSpecPolicy.WAIT,
-        null,
-        100,
-        true,
-        Set.of(),
-        false,
-        DEFAULT_WRITE_BACK_SAMPLES,
-        DEFAULT_WRITE_BACK_MODELS);
+        MissingSpecPolicy.WAIT, null, 100, true, Set.of(), false, WriteBack.DEFAULT);
   }
 
   public static TrainerOptions from(JobSettings s) {
@@ -73,8 +72,7 @@ public record TrainerOptions(
         Set.copyOf(s.metricsModelIds),
         // RocksDB rewrites a value whole on each write: large models keep their columns in blocks.
         s.stateBackend == StateBackendKind.ROCKSDB,
-        s.writeBackSamples,
-        s.writeBackModels);
+        new WriteBack(s.writeBackSamples, s.writeBackModels));
   }
 
   public TrainerOptions withMissingSpec(MissingSpecPolicy policy, String defaultSpec) {
@@ -85,8 +83,7 @@ public record TrainerOptions(
         exactlyOnce,
         watchedModelIds,
         parameterBlocks,
-        writeBackSamples,
-        writeBackModels);
+        writeBack);
   }
 
   public TrainerOptions withExactlyOnce(boolean on) {
@@ -97,33 +94,18 @@ public record TrainerOptions(
         on,
         watchedModelIds,
         parameterBlocks,
-        writeBackSamples,
-        writeBackModels);
+        writeBack);
   }
 
   public TrainerOptions withWatchedModelIds(Set<String> ids) {
     return new TrainerOptions(
-        missingSpec,
-        defaultSpecJson,
-        specPollMillis,
-        exactlyOnce,
-        ids,
-        parameterBlocks,
-        writeBackSamples,
-        writeBackModels);
+        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, ids, parameterBlocks, writeBack);
   }
 
   /** Large models' columns in blocks of map state (the RocksDB layout) or in the model value. */
   public TrainerOptions withParameterBlocks(boolean on) {
     return new TrainerOptions(
-        missingSpec,
-        defaultSpecJson,
-        specPollMillis,
-        exactlyOnce,
-        watchedModelIds,
-        on,
-        writeBackSamples,
-        writeBackModels);
+        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, watchedModelIds, on, writeBack);
   }
 
   /** The open-batch cache's bounds (see {@link OpenBatches}). */
@@ -135,7 +117,6 @@ public record TrainerOptions(
         exactlyOnce,
         watchedModelIds,
         parameterBlocks,
-        samples,
-        models);
+        new WriteBack(samples, models));
   }
 }

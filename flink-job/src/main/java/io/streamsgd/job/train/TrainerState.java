@@ -41,8 +41,7 @@ final class TrainerState {
             keys,
             // The RocksDB layout copies on every access: its cache may outlive a write-back.
             options.parameterBlocks(),
-            options.writeBackSamples(),
-            options.writeBackModels());
+            options.writeBack());
     publication = context.getState(publicationDescriptor());
   }
 
