@@ -48,11 +48,24 @@ public final class SchemaRegistryProcess implements AutoCloseable {
   private final Path dir;
   private final JvmProcess process;
   private final int port;
+  private final Map<String, String> properties;
 
-  private SchemaRegistryProcess(Path dir, JvmProcess process, int port) {
+  private SchemaRegistryProcess(
+      Path dir, JvmProcess process, int port, Map<String, String> properties) {
     this.dir = dir;
     this.process = process;
     this.port = port;
+    this.properties = Map.copyOf(properties);
+  }
+
+  /**
+   * Settings that keep the schemas in an H2 file under {@code directory} instead of in memory,
+   * written at once (no write delay): a registry started again with them in the same directory,
+   * even after a SIGKILL, serves every schema it had acknowledged, under the same ids.
+   */
+  public static Map<String, String> fileStorage(Path directory) {
+    Path db = directory.toAbsolutePath().resolve("h2").resolve("registry");
+    return Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + db + ";WRITE_DELAY=0");
   }
 
   /** Starts a registry on a free port and waits until its Confluent API answers. */
@@ -97,7 +110,7 @@ public final class SchemaRegistryProcess implements AutoCloseable {
     long started = System.nanoTime();
     try {
       int bound = awaitPort(p, logStart, timeout);
-      SchemaRegistryProcess registry = new SchemaRegistryProcess(dir, p, bound);
+      SchemaRegistryProcess registry = new SchemaRegistryProcess(dir, p, bound, properties);
       registry.awaitApi(logStart, timeout);
       LOG.info(
           "Schema registry (pid {}) answers at {} after {} ms",
@@ -270,6 +283,15 @@ public final class SchemaRegistryProcess implements AutoCloseable {
 
   public Path directory() {
     return dir;
+  }
+
+  /**
+   * Stops this registry if it still runs and starts another in the same directory, on the same port
+   * and with the same settings: with {@link #fileStorage}, the same registry after an outage.
+   */
+  public SchemaRegistryProcess restart(Duration timeout) throws IOException, InterruptedException {
+    close();
+    return start(dir, port, properties, timeout);
   }
 
   /** SIGKILL, as a crash would: for outage tests. */

@@ -91,6 +91,34 @@ class SchemaRegistryProcessITCase {
   }
 
   @Test
+  void comesBackWithItsSchemasAfterACrashWithFileStorage(@TempDir Path dir) throws Exception {
+    Schema schema =
+        SchemaBuilder.record("Spec")
+            .namespace("io.streamsgd.test")
+            .fields()
+            .requiredInt("dim")
+            .endRecord();
+    SchemaRegistryProcess registry =
+        SchemaRegistryProcess.start(dir, 0, SchemaRegistryProcess.fileStorage(dir), START_TIMEOUT);
+    try {
+      String url = registry.confluentUrl();
+      int id = register(url, "specs-value", schema);
+      registry.kill();
+      assertThat(registry.isAlive()).isFalse();
+      assertThatThrownBy(() -> get(url + "/schemas/ids/" + id)).isInstanceOf(IOException.class);
+
+      registry = registry.restart(START_TIMEOUT);
+      assertThat(registry.confluentUrl()).isEqualTo(url);
+      HttpResponse<String> byId = get(url + "/schemas/ids/" + id);
+      assertThat(byId.statusCode()).as(byId.body()).isEqualTo(200);
+      assertThat(new Schema.Parser().parse(JSON.readTree(byId.body()).get("schema").asText()))
+          .isEqualTo(schema);
+    } finally {
+      registry.close();
+    }
+  }
+
+  @Test
   void failsFastWithTheLogWhenItCannotBind(@TempDir Path dir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       long started = System.nanoTime();
