@@ -53,12 +53,14 @@ public final class TrainerPipeline {
       DataStream<RawRecord> rawSamples, DataStream<RawRecord> rawSpecs, JobSettings s) {
     SingleOutputStreamOperator<Sample> samples =
         rawSamples
-            .process(new SampleDecoder(s.maxRecordBytes, s.maxFeatures), SAMPLE_TYPE)
+            .process(new SampleDecoder(s.maxRecordBytes, s.maxFeatures, s.registry), SAMPLE_TYPE)
             .name("decode samples")
             .uid("decode-samples");
     SingleOutputStreamOperator<ModelSpec> specs =
         rawSpecs
-            .process(new SpecDecoder(s.sinkMaxRecordBytes), new AvroTypeInfo<>(ModelSpec.class))
+            .process(
+                new SpecDecoder(s.sinkMaxRecordBytes, s.registry),
+                new AvroTypeInfo<>(ModelSpec.class))
             .name("decode specs")
             .uid("decode-specs")
             .setParallelism(rawSpecs.getParallelism());

@@ -201,6 +201,76 @@ public final class JobOptions {
               + " message.max.bytes and the models topic's max.message.bytes.",
           Bounds.of(1 << 14, 1 << 26));
 
+  public static final ConfigOption<SinkFraming> SINK_FRAMING =
+      ConfigOptions.key("streamsgd.sink.framing")
+          .enumType(SinkFraming.class)
+          .defaultValue(SinkFraming.SINGLE_OBJECT)
+          .withDescription(
+              "Framing of model updates, dead letters and drift events: SINGLE_OBJECT (Avro "
+                  + "single-object encoding, readable with no registry) or CONFLUENT (byte 0, the "
+                  + "schema's registry id, the body; schemas registered under <topic>-value). "
+                  + "CONFLUENT needs streamsgd.registry.url. Inputs are read in either framing "
+                  + "whatever this says.");
+
+  public static final ConfigOption<String> REGISTRY_URL =
+      ConfigOptions.key("streamsgd.registry.url")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Base URL of a schema registry's Confluent-compatible REST API (for Apicurio: "
+                  + ".../apis/ccompat/v7). Needed to read Confluent-framed samples and specs "
+                  + "(without it they go to dead letters as UNKNOWN_SCHEMA) and to publish in that "
+                  + "framing. Lookups are cached; while the registry is unreachable the job waits "
+                  + "and retries with backoff, holding back its input.");
+
+  public static final ConfigOption<String> REGISTRY_USER_INFO =
+      ConfigOptions.key("streamsgd.registry.basic-auth.user-info")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("user:password for the registry's HTTP basic auth. Never logged.");
+
+  public static final ConfigOption<String> REGISTRY_TRUSTSTORE_LOCATION =
+      ConfigOptions.key("streamsgd.registry.ssl.truststore.location")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Trust store with the registry's CA, for https URLs signed by a private CA.");
+
+  public static final ConfigOption<String> REGISTRY_TRUSTSTORE_PASSWORD =
+      ConfigOptions.key("streamsgd.registry.ssl.truststore.password")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Password of the registry trust store. Never logged.");
+
+  public static final ConfigOption<String> REGISTRY_TRUSTSTORE_TYPE =
+      ConfigOptions.key("streamsgd.registry.ssl.truststore.type")
+          .stringType()
+          .defaultValue("PKCS12")
+          .withDescription("Type of the registry trust store: PKCS12 or JKS.");
+
+  public static final ConfigOption<String> REGISTRY_KEYSTORE_LOCATION =
+      ConfigOptions.key("streamsgd.registry.ssl.keystore.location")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Key store with the job's client key, for a registry that wants mutual TLS.");
+
+  public static final ConfigOption<String> REGISTRY_KEYSTORE_PASSWORD =
+      ConfigOptions.key("streamsgd.registry.ssl.keystore.password")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Password of the registry key store (and its key). Never logged.");
+
+  public static final ConfigOption<String> REGISTRY_KEYSTORE_TYPE =
+      ConfigOptions.key("streamsgd.registry.ssl.keystore.type")
+          .stringType()
+          .defaultValue("PKCS12")
+          .withDescription("Type of the registry key store: PKCS12 or JKS.");
+
+  /** Options whose values are secrets: logged as "hidden". */
+  public static final List<ConfigOption<String>> SECRET_OPTIONS =
+      List.of(REGISTRY_USER_INFO, REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_KEYSTORE_PASSWORD);
+
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       ConfigOptions.key("streamsgd.sink.transactional-id-prefix")
           .stringType()

@@ -4,6 +4,7 @@ import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.core.spec.SpecValidator;
 import io.streamsgd.core.spec.UpdateSize;
 import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.registry.RegistryConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,10 @@ public final class JobSettings implements Serializable {
   public final Duration transactionTimeout;
   public final String transactionalIdPrefix;
   public final SinkCompression sinkCompression;
+  public final SinkFraming sinkFraming;
+
+  /** The schema registry, or null when none is configured. Holds secrets: never log it whole. */
+  public final RegistryConfig registry;
 
   /** Largest model update published; specs whose updates could be larger are refused. */
   public final int sinkMaxRecordBytes;
@@ -95,6 +100,8 @@ public final class JobSettings implements Serializable {
     this.transactionTimeout = c.get(JobOptions.TRANSACTION_TIMEOUT);
     this.transactionalIdPrefix = c.get(JobOptions.TRANSACTIONAL_ID_PREFIX);
     this.sinkCompression = c.get(JobOptions.SINK_COMPRESSION);
+    this.sinkFraming = c.get(JobOptions.SINK_FRAMING);
+    this.registry = registry(c);
     this.sinkMaxRecordBytes = c.get(JobOptions.SINK_MAX_RECORD_BYTES);
     this.missingSpec = c.get(JobOptions.MISSING_SPEC);
     this.defaultSpecJson = c.get(JobOptions.DEFAULT_SPEC);
@@ -188,6 +195,12 @@ public final class JobSettings implements Serializable {
               + s.checkpointInterval
               + ")");
     }
+    if (s.sinkFraming == SinkFraming.CONFLUENT && s.registry == null) {
+      problems.add(
+          JobOptions.SINK_FRAMING.key()
+              + " CONFLUENT needs a schema registry: set "
+              + JobOptions.REGISTRY_URL.key());
+    }
     if (s.defaultSpecJson != null) {
       try {
         ModelSpec spec = ModelSpecJson.parse(s.defaultSpecJson);
@@ -212,6 +225,36 @@ public final class JobSettings implements Serializable {
           "invalid streamsgd job settings:\n  " + String.join("\n  ", problems));
     }
     return s;
+  }
+
+  private static RegistryConfig registry(Configuration c) {
+    String url = c.get(JobOptions.REGISTRY_URL);
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    String trustStore = c.get(JobOptions.REGISTRY_TRUSTSTORE_LOCATION);
+    String keyStore = c.get(JobOptions.REGISTRY_KEYSTORE_LOCATION);
+    try {
+      return new RegistryConfig(
+          url,
+          c.get(JobOptions.REGISTRY_USER_INFO),
+          trustStore == null
+              ? null
+              : new RegistryConfig.Store(
+                  trustStore,
+                  c.get(JobOptions.REGISTRY_TRUSTSTORE_PASSWORD),
+                  c.get(JobOptions.REGISTRY_TRUSTSTORE_TYPE)),
+          keyStore == null
+              ? null
+              : new RegistryConfig.Store(
+                  keyStore,
+                  c.get(JobOptions.REGISTRY_KEYSTORE_PASSWORD),
+                  c.get(JobOptions.REGISTRY_KEYSTORE_TYPE)),
+          null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          JobOptions.REGISTRY_URL.key() + " or its settings: " + e.getMessage(), e);
+    }
   }
 
   private static List<String> modelIds(String commaSeparated) {
@@ -263,7 +306,9 @@ public final class JobSettings implements Serializable {
               + "="
               + (option.equals(JobOptions.DEFAULT_SPEC)
                   ? (value != null ? "set" : "none")
-                  : value));
+                  : JobOptions.SECRET_OPTIONS.contains(option) && value != null
+                      ? "hidden"
+                      : value));
     }
     out.add(
         JobOptions.KAFKA_PROPERTIES_PREFIX + "*=" + kafkaProperties.keySet() + " (values hidden)");

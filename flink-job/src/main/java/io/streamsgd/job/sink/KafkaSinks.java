@@ -22,17 +22,27 @@ public final class KafkaSinks {
    */
   public static DataStreamSink<ModelRecord> models(DataStream<ModelUpdate> updates, JobSettings s) {
     return ModelChunker.chunk(updates, s)
-        .sinkTo(build(s, new ModelRecordSerializer(s.modelsTopic), "models"))
+        .sinkTo(
+            build(
+                s,
+                new ModelRecordSerializer(s.modelsTopic, OutputFraming.of(s, s.modelsTopic)),
+                "models"))
         .name("models")
         .uid("models-sink");
   }
 
   public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
-    return build(s, new DeadLetterRecordSerializer(s.deadLettersTopic), "dead-letters");
+    return build(
+        s,
+        new DeadLetterRecordSerializer(s.deadLettersTopic, OutputFraming.of(s, s.deadLettersTopic)),
+        "dead-letters");
   }
 
   public static KafkaSink<DriftEvent> modelEvents(JobSettings s) {
-    return build(s, new DriftEventRecordSerializer(s.modelEventsTopic), "model-events");
+    return build(
+        s,
+        new DriftEventRecordSerializer(s.modelEventsTopic, OutputFraming.of(s, s.modelEventsTopic)),
+        "model-events");
   }
 
   private static <T> KafkaSink<T> build(

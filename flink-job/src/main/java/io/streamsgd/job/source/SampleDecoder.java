@@ -6,32 +6,48 @@ import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.core.train.SampleValidator;
 import io.streamsgd.schema.DeadLetterReason;
+import io.streamsgd.schema.TrainingSample;
+import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
+import io.streamsgd.schema.codec.FramedCodec;
+import io.streamsgd.schema.registry.CachedRegistry;
+import io.streamsgd.schema.registry.RegistryConfig;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns raw records into samples. Never throws on input: whatever cannot become a valid sample (not
- * Avro, unknown schema, truncated, oversized, no model id, non-finite numbers, malformed sparse
- * vectors) leaves on the dead-letter side output with its reason, and is counted.
+ * Turns raw records into samples, in Avro single-object encoding or the Confluent framing (writer
+ * schema by id from the registry, resolved to the current one). Never throws on input: whatever
+ * cannot become a valid sample (not Avro, unknown schema, truncated, oversized, no model id,
+ * non-finite numbers, malformed sparse vectors) leaves on the dead-letter side output with its
+ * reason, and is counted.
  */
 public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
   private static final long serialVersionUID = 1L;
 
   private final int maxRecordBytes;
   private final int maxFeatures;
+
+  /** Where Confluent-framed samples' writer schemas are looked up; null: no registry. */
+  private final RegistryConfig registry;
+
+  private transient FramedCodec<TrainingSample> codec;
   private transient DeadLetterCounters counters;
   private transient Counter decoded;
 
-  public SampleDecoder(int maxRecordBytes, int maxFeatures) {
+  public SampleDecoder(int maxRecordBytes, int maxFeatures, RegistryConfig registry) {
     this.maxRecordBytes = maxRecordBytes;
     this.maxFeatures = maxFeatures;
+    this.registry = registry;
   }
 
   @Override
   public void open(OpenContext openContext) {
+    codec =
+        FramedCodec.of(
+            Codecs.TRAINING_SAMPLE, registry == null ? null : CachedRegistry.shared(registry));
     counters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     decoded = getRuntimeContext().getMetricGroup().addGroup("streamsgd").counter("samplesDecoded");
   }
@@ -49,7 +65,7 @@ public final class SampleDecoder extends ProcessFunction<RawRecord, Sample> {
     }
     SampleReader.DecodedSample record;
     try {
-      record = SampleReader.read(raw.value);
+      record = SampleReader.read(raw.value, codec);
     } catch (DecodeException e) {
       reject(ctx, raw, reasonOf(e.kind()), e.getMessage(), null);
       return;

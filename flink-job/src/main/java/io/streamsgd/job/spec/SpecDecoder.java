@@ -10,6 +10,9 @@ import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
+import io.streamsgd.schema.codec.FramedCodec;
+import io.streamsgd.schema.registry.CachedRegistry;
+import io.streamsgd.schema.registry.RegistryConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,26 +23,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the model-specs topic. A spec that cannot be decoded, fails validation or defines a model
- * whose updates no record could carry goes to dead letters as INVALID_SPEC (and the model keeps its
- * previous spec); tombstones are counted and ignored, since deleting a spec does not stop a model.
+ * Reads the model-specs topic, in either framing (see {@link FramedCodec}). A spec that cannot be
+ * decoded, fails validation or defines a model whose updates no record could carry goes to dead
+ * letters as INVALID_SPEC (and the model keeps its previous spec); tombstones are counted and
+ * ignored, since deleting a spec does not stop a model.
  */
 public final class SpecDecoder extends ProcessFunction<RawRecord, ModelSpec> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SpecDecoder.class);
 
   private final int maxRecordBytes;
+
+  /** Where Confluent-framed specs' writer schemas are looked up; null: no registry. */
+  private final RegistryConfig registry;
+
+  private transient FramedCodec<ModelSpec> codec;
   private transient DeadLetterCounters deadLetters;
   private transient Counter accepted;
   private transient Counter tombstones;
 
   /** {@code maxRecordBytes}: the largest update the sink publishes (see {@link UpdateSize}). */
-  public SpecDecoder(int maxRecordBytes) {
+  public SpecDecoder(int maxRecordBytes, RegistryConfig registry) {
     this.maxRecordBytes = maxRecordBytes;
+    this.registry = registry;
   }
 
   @Override
   public void open(OpenContext openContext) {
+    codec =
+        FramedCodec.of(
+            Codecs.MODEL_SPEC, registry == null ? null : CachedRegistry.shared(registry));
     deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     accepted = getRuntimeContext().getMetricGroup().addGroup("streamsgd").counter("specsAccepted");
     tombstones =
@@ -54,7 +67,7 @@ public final class SpecDecoder extends ProcessFunction<RawRecord, ModelSpec> {
     }
     ModelSpec spec;
     try {
-      spec = Codecs.MODEL_SPEC.decode(raw.value);
+      spec = codec.decode(raw.value);
     } catch (DecodeException e) {
       reject(ctx, raw, "not a ModelSpec: " + e.getMessage(), null);
       return;

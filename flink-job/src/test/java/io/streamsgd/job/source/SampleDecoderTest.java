@@ -55,7 +55,7 @@ class SampleDecoderTest {
             raw(10, encode("m", new SparseFeatures(List.of(-1), List.of(1.0)), 1.0)),
             raw(11, null));
     OneInputStreamOperatorTestHarness<RawRecord, Sample> h =
-        ProcessFunctionTestHarnesses.forProcessFunction(new SampleDecoder(1024, 1000));
+        ProcessFunctionTestHarnesses.forProcessFunction(new SampleDecoder(1024, 1000, null));
     for (RawRecord r : input) {
       h.processElement(r, 0);
     }

@@ -34,7 +34,7 @@ class SpecDecoderTest {
     huge.setHashBits(26);
     ModelSpec chunked = ModelSpecs.logisticRegression("chunked", 1 << 18, 0.1, 1);
     chunked.setHashBits(18); // 2 MB dense: published in chunks
-    try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SpecDecoder(65_536))) {
+    try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new SpecDecoder(65_536, null))) {
       h.processElement(record(0, huge), 0);
       h.processElement(record(1, chunked), 0);
 

@@ -24,7 +24,11 @@ import org.apache.avro.specific.SpecificRecord;
  * without a schema registry. Thread-safe.
  */
 public final class SingleObjectCodec<T extends SpecificRecord> {
+  /** Marker and fingerprint before the body. */
+  public static final int HEADER = 10;
+
   private final Schema schema;
+  private final SpecificData model;
   private final byte[] header;
   private final DatumWriter<T> writer;
   private final BinaryMessageDecoder<T> decoder;
@@ -72,13 +76,13 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   private SingleObjectCodec(Class<T> type) {
     // Resolve record classes through the generated class's own loader, not Avro's: in a Flink
     // job jar the two can differ (Avro on the cluster's class path, the records in the jar).
-    SpecificData model = new SpecificData(type.getClassLoader());
+    this.model = new SpecificData(type.getClassLoader());
     this.schema = model.getSchema(type);
     this.writer = model.createDatumWriter(schema);
     // The single-object header: marker C3 01, then the schema's CRC-64-AVRO fingerprint,
     // little-endian.
     this.header =
-        ByteBuffer.allocate(10)
+        ByteBuffer.allocate(HEADER)
             .order(ByteOrder.LITTLE_ENDIAN)
             .put((byte) 0xC3)
             .put((byte) 0x01)
@@ -103,6 +107,11 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
 
   public Schema schema() {
     return schema;
+  }
+
+  /** The record class's data model: resolves nested records through the class's own loader. */
+  SpecificData model() {
+    return model;
   }
 
   public byte[] encode(T record) {
@@ -132,16 +141,21 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
     } catch (MissingSchemaException e) {
       throw new DecodeException(DecodeException.Kind.UNKNOWN_SCHEMA, e.getMessage());
     } catch (IOException | RuntimeException e) {
-      // Avro wraps a short body's EOFException in AvroRuntimeException; corrupt bodies surface
-      // as AvroRuntimeException or as index/size errors. None of them is a record of this schema.
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof EOFException) {
-          throw new DecodeException(DecodeException.Kind.TRUNCATED, "record ends early");
-        }
-      }
-      Throwable root = e.getCause() != null ? e.getCause() : e;
-      String why = root instanceof AvroRuntimeException ? root.getMessage() : root.toString();
-      throw new DecodeException(DecodeException.Kind.MALFORMED, why);
+      throw bodyFailure(e);
     }
+  }
+
+  /** What a failure to read an Avro body means, as a {@link DecodeException}. */
+  static DecodeException bodyFailure(Exception e) {
+    // Avro wraps a short body's EOFException in AvroRuntimeException; corrupt bodies surface
+    // as AvroRuntimeException or as index/size errors. None of them is a record of this schema.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof EOFException) {
+        return new DecodeException(DecodeException.Kind.TRUNCATED, "record ends early");
+      }
+    }
+    Throwable root = e.getCause() != null ? e.getCause() : e;
+    String why = root instanceof AvroRuntimeException ? root.getMessage() : root.toString();
+    return new DecodeException(DecodeException.Kind.MALFORMED, why);
   }
 }

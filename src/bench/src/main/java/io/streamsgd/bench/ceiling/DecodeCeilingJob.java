@@ -28,7 +28,7 @@ public final class DecodeCeilingJob {
     env.fromSource(
             KafkaSources.samples(settings), StreamSgdJob.sampleWatermarks(settings), "samples")
         .process(
-            new SampleDecoder(settings.maxRecordBytes, settings.maxFeatures),
+            new SampleDecoder(settings.maxRecordBytes, settings.maxFeatures, settings.registry),
             TrainerPipeline.SAMPLE_TYPE)
         .name("decode samples")
         .sinkTo(new TimedDiscardSink<>(marks))

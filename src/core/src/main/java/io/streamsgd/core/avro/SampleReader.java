@@ -7,16 +7,19 @@ import io.streamsgd.schema.NamedFeatures;
 import io.streamsgd.schema.SparseFeatures;
 import io.streamsgd.schema.TrainingSample;
 import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.schema.codec.ConfluentFraming;
 import io.streamsgd.schema.codec.DecodeException;
+import io.streamsgd.schema.codec.FramedCodec;
 import java.util.List;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * Decodes single-object-encoded {@link TrainingSample} bytes into primitive fields. Records written
- * with the current schema are read directly from the bytes, with no intermediate Avro record and no
- * boxed {@code List<Double>}; records of any earlier schema version in the history (and every
- * malformed header) go through {@link Codecs#TRAINING_SAMPLE}, so both paths accept and refuse
- * exactly the same inputs. Stateless and thread-safe.
+ * Decodes {@link TrainingSample} bytes (single-object encoded, or Confluent-framed through a {@link
+ * FramedCodec}) into primitive fields. Records written with the current schema are read directly
+ * from the bytes, with no intermediate Avro record and no boxed {@code List<Double>}; records of
+ * any earlier schema version in the history (and every malformed header) go through {@link
+ * Codecs#TRAINING_SAMPLE}, so both paths accept and refuse exactly the same inputs. Stateless and
+ * thread-safe.
  */
 public final class SampleReader {
   /**
@@ -43,8 +46,31 @@ public final class SampleReader {
     return CURRENT;
   }
 
-  /** The record's fields; {@link DecodeException} for bytes that are not a readable sample. */
+  /** Reads single-object encoding only: a Confluent-framed record fails as UNKNOWN_SCHEMA. */
+  private static final FramedCodec<TrainingSample> SINGLE_OBJECT_ONLY =
+      FramedCodec.of(Codecs.TRAINING_SAMPLE, null);
+
+  /**
+   * The record's fields, from single-object encoding; {@link DecodeException} for bytes that are
+   * not a readable sample.
+   */
   public static DecodedSample read(byte[] bytes) throws DecodeException {
+    return read(bytes, SINGLE_OBJECT_ONLY);
+  }
+
+  /**
+   * The record's fields, from either framing {@code codec} reads; {@link DecodeException} for bytes
+   * that are not a readable sample. A Confluent-framed record whose writer schema is the current
+   * one takes the direct path too.
+   */
+  public static DecodedSample read(byte[] bytes, FramedCodec<TrainingSample> codec)
+      throws DecodeException {
+    if (ConfluentFraming.isFramed(bytes)) {
+      if (directPathActive() && codec.writtenWithReaderSchema(bytes)) {
+        return readBody(new AvroBinaryCursor(bytes, ConfluentFraming.HEADER));
+      }
+      return fromRecord(codec.decode(bytes));
+    }
     if (bytes != null
         && bytes.length >= HEADER
         && bytes[0] == (byte) 0xC3
