@@ -19,6 +19,7 @@ import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.TrainingSample;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
+import io.streamsgd.schema.codec.FramedCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +35,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ReplayCheck {
   private ReplayCheck() {}
 
+  private static final FramedCodec<ModelUpdate> SINGLE_OBJECT =
+      FramedCodec.of(Codecs.MODEL_UPDATE, null);
+
   /**
    * Versions of each model in the order read (one partition per model keeps version order), as
    * published: duplicates kept, a chunked version put together when its last chunk is read,
@@ -41,13 +45,20 @@ public final class ReplayCheck {
    */
   public static Map<String, List<ModelUpdate>> updatesByModel(
       List<ConsumerRecord<byte[], byte[]>> records) throws DecodeException {
+    return updatesByModel(records, SINGLE_OBJECT);
+  }
+
+  /** As {@link #updatesByModel(List)}, records read in the framings {@code codec} reads. */
+  public static Map<String, List<ModelUpdate>> updatesByModel(
+      List<ConsumerRecord<byte[], byte[]>> records, FramedCodec<ModelUpdate> codec)
+      throws DecodeException {
     Map<String, List<ModelUpdate>> by = new LinkedHashMap<>();
     Map<ChunkedVersion, TreeMap<Integer, ModelUpdate>> chunks = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       if (r.value() == null) {
         continue;
       }
-      ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
+      ModelUpdate u = codec.decode(r.value());
       if (u.getChunk() != null) {
         TreeMap<Integer, ModelUpdate> parts =
             chunks.computeIfAbsent(ChunkedVersion.of(u), v -> new TreeMap<>());
@@ -68,6 +79,14 @@ public final class ReplayCheck {
    */
   public static boolean allSeen(
       List<ConsumerRecord<byte[], byte[]>> records, Map<String, Long> expected) {
+    return allSeen(records, expected, SINGLE_OBJECT);
+  }
+
+  /** As {@link #allSeen(List, Map)}, records read in the framings {@code codec} reads. */
+  public static boolean allSeen(
+      List<ConsumerRecord<byte[], byte[]>> records,
+      Map<String, Long> expected,
+      FramedCodec<ModelUpdate> codec) {
     Map<String, Long> seen = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       if (r.value() == null) {
@@ -75,7 +94,7 @@ public final class ReplayCheck {
       }
       try {
         // a chunk tells too: a version's chunks become visible together, in one transaction
-        ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
+        ModelUpdate u = codec.decode(r.value());
         seen.merge(u.getModelId(), u.getSamplesSeen(), Math::max);
       } catch (DecodeException e) {
         return false;

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class CachedRegistry {
   private final SchemaRegistryClient client;
   private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
   private final Map<Integer, Long> unknownUntil = new ConcurrentHashMap<>();
+  private final Map<String, Integer> registered = new ConcurrentHashMap<>();
   private final AtomicLong retries = new AtomicLong();
 
   CachedRegistry(SchemaRegistryClient client) {
@@ -82,9 +84,16 @@ public final class CachedRegistry {
    * Registers {@code schema} under {@code subject} (idempotent: the same schema gets its existing
    * id), waiting and retrying while the registry is unavailable.
    */
-  public int register(String subject, Schema schema) {
+  public synchronized int register(String subject, Schema schema) {
+    // One request per subject and schema per process, however many tasks open a sink at once.
+    String key = subject + "\n" + SchemaNormalization.parsingFingerprint64(schema);
+    Integer known = registered.get(key);
+    if (known != null) {
+      return known;
+    }
     int id = retrying("registering " + subject, () -> client.register(subject, schema));
     byId.putIfAbsent(id, schema);
+    registered.put(key, id);
     return id;
   }
 

@@ -84,15 +84,27 @@ public final class SchemaRegistryClient {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    HttpResponse<String> response =
-        send(
-            request("/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions")
-                .header("Content-Type", CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
+    String path = "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    HttpResponse<String> response = send(post(path + "/versions", body));
+    if (response.statusCode() == 409) {
+      // Confluent's answer for a schema incompatible with the subject's versions; some registries
+      // (Apicurio) also answer it to the loser of two concurrent first registrations. Either way
+      // the schema may be there already: asking is cheap, and tells the two apart.
+      HttpResponse<String> found = send(post(path, body));
+      if (found.statusCode() / 100 == 2) {
+        response = found;
+      }
+    }
     return expectOk(response, "registering " + schema.getFullName() + " under " + subject)
         .path("id")
         .asInt();
+  }
+
+  private HttpRequest post(String path, String body) {
+    return request(path)
+        .header("Content-Type", CONTENT_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   private HttpRequest.Builder request(String path) {
