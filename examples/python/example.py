@@ -27,7 +27,8 @@ import uuid
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
-from streamsgd_avro import DEFAULT_SCHEMA_DIR, Codecs
+from streamsgd_avro import DEFAULT_SCHEMA_DIR
+from streamsgd_framing import Codecs
 from streamsgd_models import VersionAssembler
 
 BATCH = 10
