@@ -87,11 +87,8 @@ def _references(node, namespace, out):
             _references(field["type"], namespace, out)
 
 
-def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
-    """Every .avsc under schema_dir (subfolders too), parsed in the order their references need.
-
-    Returns {full name: avro Schema}.
-    """
+def load_documents(schema_dir=DEFAULT_SCHEMA_DIR):
+    """Every .avsc under schema_dir (subfolders too), as JSON: {full name: document}."""
     documents = {}
     for folder, _, files in os.walk(schema_dir):
         for file in sorted(files):
@@ -99,6 +96,11 @@ def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
                 with open(os.path.join(folder, file), encoding="utf-8") as f:
                     doc = json.load(f)
                 documents[_full_name(doc["name"], doc.get("namespace", NAMESPACE))] = doc
+    return documents
+
+
+def parse_schemas(documents):
+    """The documents parsed in the order their references need: {full name: avro Schema}."""
     names = avro.name.Names()
     parsed = {}
 
@@ -118,6 +120,46 @@ def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
     for full_name in sorted(documents):
         parse(full_name, [])
     return parsed
+
+
+def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
+    """Every .avsc under schema_dir, parsed: {full name: avro Schema}."""
+    return parse_schemas(load_documents(schema_dir))
+
+
+def standalone(documents, full_name):
+    """The document of full_name with every named type it uses from the other documents written
+    out where it is first used (and named after that), as JSON that needs no other file: what a
+    schema registry stores, since it knows no names but a schema's own."""
+    defined = set()
+
+    def define(doc):
+        namespace = doc.get("namespace", NAMESPACE)
+        defined.add(_full_name(doc["name"], namespace))
+        # the namespace made explicit: written out inside another type, the document would
+        # otherwise take that type's namespace
+        return inline(dict(doc, namespace=namespace), namespace)
+
+    def inline(node, namespace):
+        if isinstance(node, str):
+            name = _full_name(node, namespace)
+            if name not in documents:
+                return node  # a primitive type, or a type defined inside a document
+            return name if name in defined else define(documents[name])
+        if isinstance(node, list):
+            return [inline(branch, namespace) for branch in node]
+        if isinstance(node, dict):
+            namespace = node.get("namespace", namespace)
+            out = dict(node)
+            for key in ("type", "items", "values"):
+                if key in out:
+                    out[key] = inline(out[key], namespace)
+            if "fields" in out:
+                out["fields"] = [dict(f, type=inline(f["type"], namespace)) for f in out["fields"]]
+            return out
+        return node
+
+    return define(documents[full_name])
 
 
 def with_defaults(schema, datum):
