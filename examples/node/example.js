@@ -23,7 +23,8 @@ const readline = require('readline');
 const { parseArgs } = require('util');
 const { Kafka, logLevel } = require('kafkajs');
 require('./lib/lz4').register();
-const { NAMESPACE, DEFAULT_SCHEMA_DIR, codecs: loadCodecs } = require('./lib/avro');
+const { NAMESPACE, DEFAULT_SCHEMA_DIR } = require('./lib/avro');
+const { codecs: loadCodecs } = require('./lib/framing');
 const { VersionAssembler } = require('./lib/models');
 
 const BATCH = 10;
