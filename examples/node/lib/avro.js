@@ -79,13 +79,18 @@ function avscFiles(dir) {
   });
 }
 
-/** Every .avsc under dir, parsed in the order their references need: {full name: avsc Type}. */
-function loadSchemas(dir = DEFAULT_SCHEMA_DIR) {
+/** Every .avsc under dir (subfolders too), as JSON: Map of full name -> document. */
+function loadDocuments(dir = DEFAULT_SCHEMA_DIR) {
   const documents = new Map();
   for (const file of avscFiles(dir).sort()) {
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     documents.set(fullName(doc.name, doc.namespace || NAMESPACE), doc);
   }
+  return documents;
+}
+
+/** The documents parsed in the order their references need: {full name: avsc Type}. */
+function parseSchemas(documents) {
   const registry = { long: LONG };
   const parsed = {};
   const parse = (name, trail) => {
@@ -101,4 +106,58 @@ function loadSchemas(dir = DEFAULT_SCHEMA_DIR) {
   return parsed;
 }
 
-module.exports = { NAMESPACE, DEFAULT_SCHEMA_DIR, crc64Avro, loadSchemas };
+/** Every .avsc under dir, parsed: {full name: avsc Type}. */
+function loadSchemas(dir = DEFAULT_SCHEMA_DIR) {
+  return parseSchemas(loadDocuments(dir));
+}
+
+/**
+ * The document of name with every named type it uses from the other documents written out where
+ * it is first used (and named after that), as JSON that needs no other file: what a schema
+ * registry stores, since it knows no names but a schema's own.
+ */
+function standalone(documents, name) {
+  const defined = new Set();
+  const define = (doc) => {
+    const namespace = doc.namespace || NAMESPACE;
+    defined.add(fullName(doc.name, namespace));
+    // the namespace made explicit: written out inside another type, the document would otherwise
+    // take that type's namespace
+    return inline({ ...doc, namespace }, namespace);
+  };
+  const inline = (node, namespace) => {
+    if (typeof node === 'string') {
+      const full = fullName(node, namespace);
+      if (!documents.has(full)) return node; // a primitive type, or a type defined inside a document
+      return defined.has(full) ? full : define(documents.get(full));
+    }
+    if (Array.isArray(node)) return node.map((branch) => inline(branch, namespace));
+    if (node && typeof node === 'object') {
+      const ns = node.namespace || namespace;
+      const out = { ...node };
+      for (const key of ['type', 'items', 'values']) {
+        if (key in out) out[key] = inline(out[key], ns);
+      }
+      if (out.fields) out.fields = out.fields.map((field) => ({ ...field, type: inline(field.type, ns) }));
+      return out;
+    }
+    return node;
+  };
+  return define(documents.get(name));
+}
+
+/** One standalone schema (a registered or fetched one) as an avsc Type, read as the loaded ones. */
+function parseStandalone(doc) {
+  return avro.Type.forSchema(doc, { registry: { long: LONG }, wrapUnions: 'auto' });
+}
+
+module.exports = {
+  NAMESPACE,
+  DEFAULT_SCHEMA_DIR,
+  crc64Avro,
+  loadDocuments,
+  parseSchemas,
+  loadSchemas,
+  standalone,
+  parseStandalone,
+};
