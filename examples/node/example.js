@@ -4,7 +4,9 @@
 // the models topic and score with the latest version of each model.
 //
 //   node example.js produce --bootstrap-servers HOST:PORT [--prefix node] [--samples 200]
-//   node example.js score --bootstrap-servers HOST:PORT < requests.jsonl
+//       [--framing single-object|confluent] [--registry-url URL]
+//   node example.js score --bootstrap-servers HOST:PORT [--framing single-object|confluent]
+//       [--registry-url URL] < requests.jsonl
 //
 // `produce` writes three models' specs and samples, keyed by model id, and prints one JSON line
 // per model: {"modelId", "samples", "batchSize", "finalVersion"}.
@@ -17,17 +19,30 @@
 // one of {"values": [...]}, {"indices": [...], "values": [...]} or {"names": [...], "values":
 // [...]}, with one line {"modelId", "version", "score", "value", "predictedClass",
 // "probabilities"} (or {"modelId", "error"}).
+//
+// Framings (lib/framing.js): `produce --framing single-object` (the default) writes Avro
+// single-object encoding; `--framing confluent` writes the Confluent wire format, registers the
+// schemas under SPECS_TOPIC-value and SAMPLES_TOPIC-value in the schema registry at --registry-url
+// (its Confluent-compatible API, e.g. http://HOST:PORT/apis/ccompat/v7), and writes the samples
+// with an evolved TrainingSample schema: one field more, "producer", which the trainer skips.
+// `score` reads both framings, record by record; Confluent-framed models need --registry-url
+// (with `--framing confluent` it is required up front).
 
 const crypto = require('crypto');
 const readline = require('readline');
 const { parseArgs } = require('util');
 const { Kafka, logLevel } = require('kafkajs');
 require('./lib/lz4').register();
-const { NAMESPACE, DEFAULT_SCHEMA_DIR, codecs: loadCodecs } = require('./lib/avro');
+const { NAMESPACE, DEFAULT_SCHEMA_DIR } = require('./lib/avro');
+const { SINGLE_OBJECT, CONFLUENT, FRAMINGS, MODEL_SPEC, TRAINING_SAMPLE, Codecs } = require('./lib/framing');
 const { VersionAssembler } = require('./lib/models');
 
 const BATCH = 10;
 const START = Date.UTC(2026, 0, 1);
+// In the Confluent wire format the samples' writer schema is TrainingSample with this field more:
+// the trainer resolves it against its own schema and skips the field, so a producer may evolve its
+// schema compatibly. (In single-object encoding the trainer would refuse an unknown fingerprint.)
+const PRODUCER_FIELD = { name: 'producer', type: 'string', default: '' };
 
 /** A seeded generator (mulberry32): the same samples on every run. */
 function random(seed) {
@@ -89,6 +104,12 @@ function* samples(spec, n, rng) {
 }
 
 async function produce(args, kafka, codecs) {
+  const specWriter = await codecs.writer(args.framing, MODEL_SPEC, args['specs-topic']);
+  const confluent = args.framing === CONFLUENT;
+  const sampleWriter = confluent
+    ? await codecs.writer(CONFLUENT, TRAINING_SAMPLE, args['samples-topic'], [PRODUCER_FIELD])
+    : await codecs.writer(SINGLE_OBJECT, TRAINING_SAMPLE, args['samples-topic']);
+  const evolved = confluent ? { producer: 'node' } : {};
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const rng = random(Number(args.seed));
@@ -97,10 +118,11 @@ async function produce(args, kafka, codecs) {
     for (const spec of specs(args.prefix)) {
       const key = spec.modelId;
       // The spec first: the trainer holds a model's samples until its spec arrives anyway.
-      await producer.send({ topic: args['specs-topic'], messages: [{ key, value: codecs.modelSpec.encode(spec) }] });
+      await producer.send({ topic: args['specs-topic'], messages: [{ key, value: specWriter.encode(spec) }] });
       const messages = [];
       for (const sample of samples(spec, Number(args.samples), rng)) {
-        messages.push({ key, value: codecs.trainingSample.encode(sample), timestamp: String(sample.eventTime) });
+        const value = sampleWriter.encode({ ...sample, ...evolved });
+        messages.push({ key, value, timestamp: String(sample.eventTime) });
       }
       await producer.send({ topic: args['samples-topic'], messages });
       summary.push({
@@ -150,12 +172,14 @@ async function readModels(args, kafka, codecs) {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
+          let update;
           try {
-            assembler.offer(message.value === null ? null : codecs.modelUpdate.decode(message.value));
+            update = message.value === null ? null : await codecs.modelUpdate.decode(message.value);
           } catch (e) {
-            failed(e);
+            failed(new Error(`${topic} partition ${batch.partition} offset ${message.offset}: ${e.message}`));
             return;
           }
+          assembler.offer(update);
         }
       },
     });
@@ -200,14 +224,28 @@ async function main() {
       samples: { type: 'string', default: '200' },
       seed: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '60' },
+      // how produce frames its records (score reads both)
+      framing: { type: 'string', default: SINGLE_OBJECT },
+      // the schema registry's Confluent-compatible API, http://HOST:PORT/apis/ccompat/v7
+      'registry-url': { type: 'string' },
     },
   });
   const command = positionals[0];
-  if (!['produce', 'score'].includes(command) || !args['bootstrap-servers']) {
-    console.error('usage: node example.js produce|score --bootstrap-servers HOST:PORT [options]');
+  const usage = (problem) => {
+    console.error(`node example.js: ${problem}`);
+    console.error(
+      'usage: node example.js produce|score --bootstrap-servers HOST:PORT' +
+        ' [--framing single-object|confluent] [--registry-url URL] [options]',
+    );
     process.exit(2);
+  };
+  if (!['produce', 'score'].includes(command)) usage('the first argument is produce or score');
+  if (!args['bootstrap-servers']) usage('--bootstrap-servers is required');
+  if (!FRAMINGS.includes(args.framing)) usage(`--framing is one of ${FRAMINGS.join(', ')}, not '${args.framing}'`);
+  if (args.framing === CONFLUENT && !args['registry-url']) {
+    usage("--framing confluent needs --registry-url URL, the schema registry's address");
   }
-  const codecs = loadCodecs(args.schemas);
+  const codecs = new Codecs(args.schemas, args['registry-url'] || null);
   const kafka = new Kafka({
     clientId: 'streamsgd-node-example',
     brokers: args['bootstrap-servers'].split(','),

@@ -3,7 +3,9 @@
 follow the models topic and score with the latest version of each model.
 
   example.py produce --bootstrap-servers HOST:PORT [--prefix py] [--samples 200]
-  example.py score --bootstrap-servers HOST:PORT < requests.jsonl
+      [--framing single-object|confluent] [--registry-url URL]
+  example.py score --bootstrap-servers HOST:PORT [--framing single-object|confluent]
+      [--registry-url URL] < requests.jsonl
 
 `produce` writes three models' specs and samples, keyed by model id, and prints one JSON line
 per model: {"modelId", "samples", "batchSize", "finalVersion"}.
@@ -16,6 +18,14 @@ each model, then answers each line of standard input, {"modelId": ..., "features
 of {"values": [...]}, {"indices": [...], "values": [...]} or {"names": [...], "values": [...]},
 with one line {"modelId", "version", "score", "value", "predictedClass", "probabilities"} (or
 {"modelId", "error"}).
+
+Framings (streamsgd_framing): `produce --framing single-object` (the default) writes Avro
+single-object encoding; `--framing confluent` writes the Confluent wire format, registers the
+schemas under SPECS_TOPIC-value and SAMPLES_TOPIC-value in the schema registry at --registry-url
+(its Confluent-compatible API, e.g. http://HOST:PORT/apis/ccompat/v7), and writes the samples with
+an evolved TrainingSample schema: one field more, "producer", which the trainer skips. `score`
+reads both framings, record by record; Confluent-framed models need --registry-url (with
+`--framing confluent` it is required up front).
 """
 
 import argparse
@@ -27,11 +37,24 @@ import uuid
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
-from streamsgd_avro import DEFAULT_SCHEMA_DIR, Codecs
+from streamsgd_avro import DEFAULT_SCHEMA_DIR
+from streamsgd_framing import (
+    CONFLUENT,
+    FRAMINGS,
+    MODEL_SPEC,
+    SINGLE_OBJECT,
+    TRAINING_SAMPLE,
+    Codecs,
+    RegistryError,
+)
 from streamsgd_models import VersionAssembler
 
 BATCH = 10
 START = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+# In the Confluent wire format the samples' writer schema is TrainingSample with this field more:
+# the trainer resolves it against its own schema and skips the field, so a producer may evolve its
+# schema compatibly. (In single-object encoding the trainer would refuse an unknown fingerprint.)
+PRODUCER_FIELD = {"name": "producer", "type": "string", "default": ""}
 
 
 def specs(prefix):
@@ -80,6 +103,15 @@ def samples(spec, n, rng):
 
 
 def produce(args, codecs):
+    spec_writer = codecs.writer(args.framing, MODEL_SPEC, args.specs_topic)
+    if args.framing == CONFLUENT:
+        sample_writer = codecs.writer(
+            CONFLUENT, TRAINING_SAMPLE, args.samples_topic, more_fields=[PRODUCER_FIELD]
+        )
+        evolved = {"producer": "python"}
+    else:
+        sample_writer = codecs.writer(SINGLE_OBJECT, TRAINING_SAMPLE, args.samples_topic)
+        evolved = {}
     producer = Producer({"bootstrap.servers": args.bootstrap_servers, "enable.idempotence": True})
     failures = []
 
@@ -91,7 +123,7 @@ def produce(args, codecs):
     summary = []
     for spec in specs(args.prefix):
         key = spec["modelId"].encode("utf-8")
-        value = codecs.model_spec.encode(spec)
+        value = spec_writer.encode(spec)
         producer.produce(args.specs_topic, key=key, value=value, on_delivery=delivered)
         # The spec first: the trainer holds a model's samples until its spec arrives anyway.
         producer.flush()
@@ -99,7 +131,7 @@ def produce(args, codecs):
             producer.produce(
                 args.samples_topic,
                 key=key,
-                value=codecs.training_sample.encode(sample),
+                value=sample_writer.encode({**sample, **evolved}),
                 timestamp=round(sample["eventTime"].timestamp() * 1000),
                 on_delivery=delivered,
             )
@@ -150,7 +182,12 @@ def read_models(args, codecs):
                     continue
                 raise KafkaException(message.error())
             value = message.value()
-            assembler.offer(None if value is None else codecs.model_update.decode(value))
+            try:
+                update = None if value is None else codecs.model_update.decode(value)
+            except (ValueError, RegistryError) as e:
+                where = f"{message.topic()} partition {message.partition()} offset {message.offset()}"
+                raise SystemExit(f"{where}: {e}") from None
+            assembler.offer(update)
     finally:
         consumer.close()
     return assembler
@@ -189,12 +226,27 @@ def main():
     parser.add_argument("--samples", type=int, default=200, help="samples per model (produce)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the broker")
+    parser.add_argument(
+        "--framing",
+        choices=FRAMINGS,
+        default=SINGLE_OBJECT,
+        help="how produce frames its records (score reads both)",
+    )
+    parser.add_argument(
+        "--registry-url",
+        help="the schema registry's Confluent-compatible API (http://HOST:PORT/apis/ccompat/v7)",
+    )
     args = parser.parse_args()
-    codecs = Codecs(args.schemas)
-    if args.command == "produce":
-        produce(args, codecs)
-    else:
-        score(args, codecs)
+    if args.framing == CONFLUENT and not args.registry_url:
+        parser.error("--framing confluent needs --registry-url URL, the schema registry's address")
+    codecs = Codecs(args.schemas, registry_url=args.registry_url)
+    try:
+        if args.command == "produce":
+            produce(args, codecs)
+        else:
+            score(args, codecs)
+    except RegistryError as e:
+        raise SystemExit(str(e)) from None
 
 
 if __name__ == "__main__":

@@ -1,16 +1,11 @@
-"""streamsgd's Avro records in Avro's single-object encoding, with the schemas read from schemas/.
+"""streamsgd's Avro schemas, read from schemas/, and the fingerprint single-object encoding needs.
 
-Single-object encoding (the Avro specification's "Single object encoding"): the two bytes C3 01,
-the 8-byte little-endian CRC-64-AVRO fingerprint of the writer schema's Parsing Canonical Form,
-then the Avro binary body.
+The framings that put these records on Kafka are in streamsgd_framing.
 """
 
-import io
 import json
 import os
-import struct
 
-import avro.io
 import avro.name
 import avro.schema
 
@@ -92,11 +87,8 @@ def _references(node, namespace, out):
             _references(field["type"], namespace, out)
 
 
-def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
-    """Every .avsc under schema_dir (subfolders too), parsed in the order their references need.
-
-    Returns {full name: avro Schema}.
-    """
+def load_documents(schema_dir=DEFAULT_SCHEMA_DIR):
+    """Every .avsc under schema_dir (subfolders too), as JSON: {full name: document}."""
     documents = {}
     for folder, _, files in os.walk(schema_dir):
         for file in sorted(files):
@@ -104,6 +96,11 @@ def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
                 with open(os.path.join(folder, file), encoding="utf-8") as f:
                     doc = json.load(f)
                 documents[_full_name(doc["name"], doc.get("namespace", NAMESPACE))] = doc
+    return documents
+
+
+def parse_schemas(documents):
+    """The documents parsed in the order their references need: {full name: avro Schema}."""
     names = avro.name.Names()
     parsed = {}
 
@@ -123,6 +120,46 @@ def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
     for full_name in sorted(documents):
         parse(full_name, [])
     return parsed
+
+
+def load_schemas(schema_dir=DEFAULT_SCHEMA_DIR):
+    """Every .avsc under schema_dir, parsed: {full name: avro Schema}."""
+    return parse_schemas(load_documents(schema_dir))
+
+
+def standalone(documents, full_name):
+    """The document of full_name with every named type it uses from the other documents written
+    out where it is first used (and named after that), as JSON that needs no other file: what a
+    schema registry stores, since it knows no names but a schema's own."""
+    defined = set()
+
+    def define(doc):
+        namespace = doc.get("namespace", NAMESPACE)
+        defined.add(_full_name(doc["name"], namespace))
+        # the namespace made explicit: written out inside another type, the document would
+        # otherwise take that type's namespace
+        return inline(dict(doc, namespace=namespace), namespace)
+
+    def inline(node, namespace):
+        if isinstance(node, str):
+            name = _full_name(node, namespace)
+            if name not in documents:
+                return node  # a primitive type, or a type defined inside a document
+            return name if name in defined else define(documents[name])
+        if isinstance(node, list):
+            return [inline(branch, namespace) for branch in node]
+        if isinstance(node, dict):
+            namespace = node.get("namespace", namespace)
+            out = dict(node)
+            for key in ("type", "items", "values"):
+                if key in out:
+                    out[key] = inline(out[key], namespace)
+            if "fields" in out:
+                out["fields"] = [dict(f, type=inline(f["type"], namespace)) for f in out["fields"]]
+            return out
+        return node
+
+    return define(documents[full_name])
 
 
 def with_defaults(schema, datum):
@@ -145,47 +182,3 @@ def with_defaults(schema, datum):
             if isinstance(branch, avro.schema.RecordSchema) and {f.name for f in branch.fields} >= datum.keys():
                 return with_defaults(branch, datum)
     return datum
-
-
-class SingleObjectFraming:
-    """Values framed as C3 01, the writer schema's fingerprint, the body.
-
-    Another framing (the Confluent wire format, say) would be a class with the same two methods.
-    """
-
-    MAGIC = b"\xc3\x01"
-
-    def __init__(self, schema):
-        self.schema = schema
-        self.fingerprint = struct.pack("<Q", crc64_avro(canonical_form(schema).encode("utf-8")))
-        self.writer = avro.io.DatumWriter(schema)
-        self.reader = avro.io.DatumReader(schema)
-
-    def encode(self, datum):
-        """The datum framed; fields it leaves out take the schema's defaults."""
-        buffer = io.BytesIO()
-        buffer.write(self.MAGIC)
-        buffer.write(self.fingerprint)
-        self.writer.write(with_defaults(self.schema, datum), avro.io.BinaryEncoder(buffer))
-        return buffer.getvalue()
-
-    def decode(self, value):
-        if value[:2] != self.MAGIC:
-            raise ValueError("not Avro single-object encoding")
-        if value[2:10] != self.fingerprint:
-            raise ValueError(
-                f"written with another {self.schema.name} schema (fingerprint "
-                f"{value[2:10].hex()}, this one reads {self.fingerprint.hex()})"
-            )
-        return self.reader.read(avro.io.BinaryDecoder(io.BytesIO(value[10:])))
-
-
-class Codecs:
-    """The framings of the records these examples write and read."""
-
-    def __init__(self, schema_dir=DEFAULT_SCHEMA_DIR):
-        schemas = load_schemas(schema_dir)
-        self.schemas = schemas
-        self.model_spec = SingleObjectFraming(schemas[NAMESPACE + ".ModelSpec"])
-        self.training_sample = SingleObjectFraming(schemas[NAMESPACE + ".TrainingSample"])
-        self.model_update = SingleObjectFraming(schemas[NAMESPACE + ".ModelUpdate"])

@@ -1,7 +1,6 @@
 'use strict';
-// streamsgd's Avro records in Avro's single-object encoding, with the schemas read from schemas/.
-// Single-object encoding: the two bytes C3 01, the 8-byte little-endian CRC-64-AVRO fingerprint of
-// the writer schema's Parsing Canonical Form, then the Avro binary body.
+// streamsgd's Avro schemas, read from schemas/, and the fingerprint single-object encoding needs.
+// The framings that put these records on Kafka are in framing.js.
 
 const fs = require('fs');
 const path = require('path');
@@ -80,13 +79,18 @@ function avscFiles(dir) {
   });
 }
 
-/** Every .avsc under dir, parsed in the order their references need: {full name: avsc Type}. */
-function loadSchemas(dir = DEFAULT_SCHEMA_DIR) {
+/** Every .avsc under dir (subfolders too), as JSON: Map of full name -> document. */
+function loadDocuments(dir = DEFAULT_SCHEMA_DIR) {
   const documents = new Map();
   for (const file of avscFiles(dir).sort()) {
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     documents.set(fullName(doc.name, doc.namespace || NAMESPACE), doc);
   }
+  return documents;
+}
+
+/** The documents parsed in the order their references need: {full name: avsc Type}. */
+function parseSchemas(documents) {
   const registry = { long: LONG };
   const parsed = {};
   const parse = (name, trail) => {
@@ -102,46 +106,58 @@ function loadSchemas(dir = DEFAULT_SCHEMA_DIR) {
   return parsed;
 }
 
+/** Every .avsc under dir, parsed: {full name: avsc Type}. */
+function loadSchemas(dir = DEFAULT_SCHEMA_DIR) {
+  return parseSchemas(loadDocuments(dir));
+}
+
 /**
- * Values framed as C3 01, the writer schema's fingerprint, the body. Another framing (the
- * Confluent wire format, say) would be a class with the same two methods.
+ * The document of name with every named type it uses from the other documents written out where
+ * it is first used (and named after that), as JSON that needs no other file: what a schema
+ * registry stores, since it knows no names but a schema's own.
  */
-class SingleObjectFraming {
-  constructor(type) {
-    this.type = type;
-    this.fingerprint = Buffer.alloc(8);
-    this.fingerprint.writeBigUInt64LE(crc64Avro(Buffer.from(JSON.stringify(type.schema()), 'utf8')));
-  }
-
-  /** The value framed; fields it leaves out take the schema's defaults. */
-  encode(value) {
-    return Buffer.concat([SingleObjectFraming.MAGIC, this.fingerprint, this.type.toBuffer(value)]);
-  }
-
-  decode(buf) {
-    if (buf.length < 10 || !buf.subarray(0, 2).equals(SingleObjectFraming.MAGIC)) {
-      throw new Error('not Avro single-object encoding');
-    }
-    if (!buf.subarray(2, 10).equals(this.fingerprint)) {
-      throw new Error(
-        `written with another ${this.type.name} schema (fingerprint ${buf.subarray(2, 10).toString('hex')},` +
-          ` this one reads ${this.fingerprint.toString('hex')})`,
-      );
-    }
-    return this.type.fromBuffer(buf.subarray(10));
-  }
-}
-SingleObjectFraming.MAGIC = Buffer.from([0xc3, 0x01]);
-
-/** The framings of the records the example writes and reads. */
-function codecs(dir = DEFAULT_SCHEMA_DIR) {
-  const schemas = loadSchemas(dir);
-  return {
-    schemas,
-    modelSpec: new SingleObjectFraming(schemas[`${NAMESPACE}.ModelSpec`]),
-    trainingSample: new SingleObjectFraming(schemas[`${NAMESPACE}.TrainingSample`]),
-    modelUpdate: new SingleObjectFraming(schemas[`${NAMESPACE}.ModelUpdate`]),
+function standalone(documents, name) {
+  const defined = new Set();
+  const define = (doc) => {
+    const namespace = doc.namespace || NAMESPACE;
+    defined.add(fullName(doc.name, namespace));
+    // the namespace made explicit: written out inside another type, the document would otherwise
+    // take that type's namespace
+    return inline({ ...doc, namespace }, namespace);
   };
+  const inline = (node, namespace) => {
+    if (typeof node === 'string') {
+      const full = fullName(node, namespace);
+      if (!documents.has(full)) return node; // a primitive type, or a type defined inside a document
+      return defined.has(full) ? full : define(documents.get(full));
+    }
+    if (Array.isArray(node)) return node.map((branch) => inline(branch, namespace));
+    if (node && typeof node === 'object') {
+      const ns = node.namespace || namespace;
+      const out = { ...node };
+      for (const key of ['type', 'items', 'values']) {
+        if (key in out) out[key] = inline(out[key], ns);
+      }
+      if (out.fields) out.fields = out.fields.map((field) => ({ ...field, type: inline(field.type, ns) }));
+      return out;
+    }
+    return node;
+  };
+  return define(documents.get(name));
 }
 
-module.exports = { NAMESPACE, DEFAULT_SCHEMA_DIR, crc64Avro, loadSchemas, SingleObjectFraming, codecs };
+/** One standalone schema (a registered or fetched one) as an avsc Type, read as the loaded ones. */
+function parseStandalone(doc) {
+  return avro.Type.forSchema(doc, { registry: { long: LONG }, wrapUnions: 'auto' });
+}
+
+module.exports = {
+  NAMESPACE,
+  DEFAULT_SCHEMA_DIR,
+  crc64Avro,
+  loadDocuments,
+  parseSchemas,
+  loadSchemas,
+  standalone,
+  parseStandalone,
+};
