@@ -26,6 +26,29 @@ class JobSettingsTest {
   }
 
   @Test
+  void confluentOutputNeedsARegistryAndRegistrySecretsAreHidden() {
+    Configuration c = minimal();
+    c.set(JobOptions.SINK_FRAMING, SinkFraming.CONFLUENT);
+    assertThatThrownBy(() -> JobSettings.from(c))
+        .hasMessageContaining("streamsgd.sink.framing CONFLUENT needs a schema registry")
+        .hasMessageContaining("streamsgd.registry.url");
+    c.set(JobOptions.REGISTRY_URL, "https://registry:8081");
+    c.set(JobOptions.REGISTRY_USER_INFO, "user:registry-secret");
+    c.set(JobOptions.REGISTRY_TRUSTSTORE_LOCATION, "/etc/ca.p12");
+    c.set(JobOptions.REGISTRY_TRUSTSTORE_PASSWORD, "trust-secret");
+    JobSettings s = JobSettings.from(c);
+    assertThat(s.registry.userInfo()).isEqualTo("user:registry-secret");
+    assertThat(s.registry.trustStore().password()).isEqualTo("trust-secret");
+    assertThat(s.toString())
+        .contains("streamsgd.registry.basic-auth.user-info=hidden")
+        .doesNotContain("registry-secret", "trust-secret");
+    c.set(JobOptions.REGISTRY_URL, "registry:8081");
+    assertThatThrownBy(() -> JobSettings.from(c))
+        .hasMessageContaining("streamsgd.registry.url")
+        .hasMessageContaining("http:// or https://");
+  }
+
+  @Test
   void everyProblemIsNamedWithItsKeyAndRange() {
     Configuration c = new Configuration();
     c.set(JobOptions.MAX_RECORD_BYTES, 10);

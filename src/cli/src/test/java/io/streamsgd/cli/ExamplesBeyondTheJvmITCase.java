@@ -16,6 +16,7 @@ import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.testing.TopicIO;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.schema.codec.FramedCodec;
 import io.streamsgd.serving.ModelSubscriber;
 import io.streamsgd.stack.EmbeddedStack;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/node}; each language is skipped, saying so, without them, as the dashboard's browser
  * test is without Chromium ({@code .ci/run} installs them).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExamplesBeyondTheJvmITCase {
   static final Path ROOT =
       Path.of(System.getProperty("streamsgd.repo.root", "../..")).toAbsolutePath().normalize();
@@ -60,29 +63,55 @@ class ExamplesBeyondTheJvmITCase {
   static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   @TempDir static Path tmp;
-  static EmbeddedStack stack;
-  static ModelSubscriber models;
+  EmbeddedStack stack;
+  ModelSubscriber models;
 
   @BeforeAll
-  static void startBrokerAndTrainer() throws Exception {
+  void startBrokerAndTrainer() throws Exception {
     stack = EmbeddedStack.start(tmp.resolve("stack"), 1, TopicLayout.defaults(2));
     Configuration job = stack.jobOptions();
     job.set(JobOptions.SINK_MAX_RECORD_BYTES, RECORD_LIMIT);
     job.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
-    stack.startTrainer(job);
-    models =
-        new ModelSubscriber(
-            Map.of("bootstrap.servers", stack.bootstrapServers()), stack.topics().models());
+    stack.startTrainer(withFraming(job));
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("bootstrap.servers", stack.bootstrapServers());
+    client.putAll(registryProperties());
+    models = new ModelSubscriber(client, stack.topics().models());
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     if (models != null) {
       models.close();
     }
     if (stack != null) {
       stack.close();
     }
+  }
+
+  /** The trainer's options for this class's framing: Avro single-object encoding throughout. */
+  Configuration withFraming(Configuration job) {
+    return job;
+  }
+
+  /** The examples' flags for this class's framing, for {@code produce} and {@code score}. */
+  List<String> framingFlags() {
+    return List.of("--framing", "single-object");
+  }
+
+  /** Schema-registry settings of Java clients, by Confluent's names; none here. */
+  Map<String, Object> registryProperties() {
+    return Map.of();
+  }
+
+  /** The first byte of every record the trainer publishes in this class's framing. */
+  byte publishedFirstByte() {
+    return (byte) 0xC3;
+  }
+
+  /** How the test itself reads the models topic. */
+  FramedCodec<ModelUpdate> modelCodec() {
+    return FramedCodec.of(Codecs.MODEL_UPDATE, null);
   }
 
   @Test
@@ -112,7 +141,7 @@ class ExamplesBeyondTheJvmITCase {
   void trainsModelsAndScoresAsTheJavaCore(Path dir, String prefix, List<String> example)
       throws Exception {
     List<JsonNode> produced =
-        run(dir, prefix + "-produce", with(example, "produce", "--prefix", prefix), "");
+        run(dir, prefix + "-produce", withFlags(example, "produce", "--prefix", prefix), "");
     Map<String, Long> finalVersions = new LinkedHashMap<>();
     produced.forEach(
         line -> finalVersions.put(line.get("modelId").asText(), line.get("finalVersion").asLong()));
@@ -143,7 +172,8 @@ class ExamplesBeyondTheJvmITCase {
     for (ObjectNode request : requests) {
       input.append(JSON.writeValueAsString(request)).append('\n');
     }
-    List<JsonNode> answers = run(dir, prefix + "-score", with(example, "score"), input.toString());
+    List<JsonNode> answers =
+        run(dir, prefix + "-score", withFlags(example, "score"), input.toString());
     assertThat(answers).hasSameSizeAs(requests);
     int scored = 0;
     for (int i = 0; i < requests.size(); i++) {
@@ -265,22 +295,26 @@ class ExamplesBeyondTheJvmITCase {
   }
 
   /** How many records of the models topic carry {@code version} of {@code modelId}. */
-  static long chunksOfVersion(String modelId, long version) throws Exception {
+  long chunksOfVersion(String modelId, long version) throws Exception {
     long n = 0;
     for (ConsumerRecord<byte[], byte[]> r :
         new TopicIO(stack.bootstrapServers()).readAllCommitted(stack.topics().models())) {
       if (r.value() != null) {
-        ModelUpdate u = Codecs.MODEL_UPDATE.decode(r.value());
+        assertThat(r.value()[0])
+            .as("first byte of a models record")
+            .isEqualTo(publishedFirstByte());
+        ModelUpdate u = modelCodec().decode(r.value());
         n += u.getModelId().equals(modelId) && u.getVersion() == version ? 1 : 0;
       }
     }
     return n;
   }
 
-  static List<String> with(List<String> command, String... more) {
+  List<String> withFlags(List<String> command, String... more) {
     List<String> out = new ArrayList<>(command);
     out.addAll(List.of(more));
     out.addAll(List.of("--bootstrap-servers", stack.bootstrapServers()));
+    out.addAll(framingFlags());
     return out;
   }
 
@@ -299,8 +333,7 @@ class ExamplesBeyondTheJvmITCase {
   }
 
   /** Runs {@code command} in {@code dir} with {@code input}; its output's JSON lines. */
-  static List<JsonNode> run(Path dir, String name, List<String> command, String input)
-      throws Exception {
+  List<JsonNode> run(Path dir, String name, List<String> command, String input) throws Exception {
     Path out = tmp.resolve(name + ".out");
     Path err = tmp.resolve(name + ".err");
     Path in = tmp.resolve(name + ".in");
