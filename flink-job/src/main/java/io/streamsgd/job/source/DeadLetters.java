@@ -38,8 +38,9 @@ public final class DeadLetters {
 
   /**
    * A decoded sample rejected by the trainer (against its model's spec). The value is the sample
-   * re-encoded with the current schema: byte-identical to the original when the producer wrote the
-   * current schema version.
+   * re-encoded with the current schema in single-object encoding: byte-identical to the original
+   * when the producer wrote the current schema version in that framing; otherwise the same sample,
+   * and the topic, partition and offset lead to the original bytes.
    */
   public static DeadLetter of(Sample sample, Rejection rejection) {
     Sample.Origin origin = sample.origin();
