@@ -52,7 +52,10 @@ public record ServingSettings(
         predictionFraming == null ? PredictionFraming.SINGLE_OBJECT : predictionFraming;
   }
 
-  /** Settings that write predictions in single-object encoding. */
+  /**
+   * Settings that write predictions in single-object encoding: the constructor of the callers that
+   * came before the framing was a setting.
+   */
   public ServingSettings(
       String bootstrapServers,
       String applicationId,
