@@ -38,36 +38,33 @@ public final class LatestModelTopology {
 
   private LatestModelTopology() {}
 
-  /** The model store alone (no prediction stream). */
-  public static Topology build(String modelsTopic, StoreType storeType) {
-    StreamsBuilder builder = new StreamsBuilder();
-    models(builder, modelsTopic, storeType);
-    return builder.build();
-  }
-
   /**
    * The model store and the prediction stream answered from it; the store alone when the settings
-   * name no requests topic (HTTP-only serving). {@code models} reads the store for the requests.
+   * name no requests topic (HTTP-only serving). Models and requests are read in either framing
+   * (Confluent-framed ones through the registry among the settings' Kafka properties); for
+   * Confluent-framed predictions the {@code Prediction} schema is registered first ({@link
+   * ServingFraming#of}).
    */
   public static Topology build(ServingSettings s, RequestScorer scorer) {
-    return build(s, scorer, new CurrentModels());
+    return build(s, scorer, new CurrentModels(), ServingFraming.of(s));
   }
 
-  static Topology build(ServingSettings s, RequestScorer scorer, CurrentModels models) {
+  /** As above; {@code models} reads the store for the requests. */
+  static Topology build(
+      ServingSettings s, RequestScorer scorer, CurrentModels models, ServingFraming framing) {
     StreamsBuilder builder = new StreamsBuilder();
-    models(builder, s.modelsTopic(), s.storeType());
+    models(builder, s.modelsTopic(), s.storeType(), framing);
     if (!s.answersRequestTopic()) {
       return builder.build();
     }
-    builder.stream(
-            s.requestsTopic(),
-            Consumed.with(Serdes.String(), SingleObjectSerde.predictionRequest()))
+    builder.stream(s.requestsTopic(), Consumed.with(Serdes.String(), framing.predictionRequests()))
         .processValues(() -> new PredictionProcessor(scorer, models), STORE)
-        .to(s.predictionsTopic(), Produced.with(Serdes.String(), SingleObjectSerde.prediction()));
+        .to(s.predictionsTopic(), Produced.with(Serdes.String(), framing.predictions()));
     return builder.build();
   }
 
-  private static void models(StreamsBuilder builder, String modelsTopic, StoreType storeType) {
+  private static void models(
+      StreamsBuilder builder, String modelsTopic, StoreType storeType, ServingFraming framing) {
     KeyValueBytesStoreSupplier supplier =
         storeType == StoreType.IN_MEMORY
             ? Stores.inMemoryKeyValueStore(STORE)
@@ -78,8 +75,7 @@ public final class LatestModelTopology {
         Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray()));
     // Keys read as model ids (a chunk's key names its model), so no step changes a key and
     // nothing is repartitioned: the trainer writes a model's chunks to its id's partition.
-    builder.stream(
-            modelsTopic, Consumed.with(ModelIdSerde.serde(), SingleObjectSerde.modelUpdate()))
+    builder.stream(modelsTopic, Consumed.with(ModelIdSerde.serde(), framing.modelUpdates()))
         .process(VersionAssemblyProcessor::new, STORE);
   }
 }

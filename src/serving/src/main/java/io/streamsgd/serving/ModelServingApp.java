@@ -57,6 +57,8 @@ public final class ModelServingApp implements AutoCloseable {
   public ModelServingApp(ServingSettings settings) {
     LOG.info("Starting serving app: {}", settings);
     this.settings = settings;
+    // Before the HTTP API starts: registering the predictions' schema may fail (or wait).
+    ServingFraming framing = ServingFraming.of(settings);
     this.http = settings.httpPort() >= 0 ? new ServingHttpApi(this) : null;
     this.self =
         http == null
@@ -65,7 +67,7 @@ public final class ModelServingApp implements AutoCloseable {
                 settings.httpHost(), http.start(settings.httpBindAddress(), settings.httpPort()));
     this.streams =
         new KafkaStreams(
-            LatestModelTopology.build(settings, scorer, models),
+            LatestModelTopology.build(settings, scorer, models, framing),
             settings.streamsProperties(self == null ? null : self.host() + ":" + self.port()));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -97,6 +99,7 @@ public final class ModelServingApp implements AutoCloseable {
     if (http != null) {
       // The dashboard's curves come from a reader of its own rather than from the Streams table:
       // the table holds only the latest version, and only this instance's share of the models.
+      // It is given the registry's settings too, to read Confluent-framed models.
       Map<String, Object> client = new HashMap<>(settings.kafkaProperties());
       client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
       historyFollower = new ModelTopicFollower(client, settings.modelsTopic(), history::record);
@@ -110,9 +113,7 @@ public final class ModelServingApp implements AutoCloseable {
    * does not exist yet is left to Kafka Streams, which names it.
    */
   private void checkCoPartitioned() {
-    Map<String, Object> client = new HashMap<>(settings.kafkaProperties());
-    client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    try (Admin admin = Admin.create(client)) {
+    try (Admin admin = Admin.create(settings.kafkaClientProperties())) {
       Map<String, Integer> partitions = new HashMap<>();
       for (String topic : List.of(settings.modelsTopic(), settings.requestsTopic())) {
         try {

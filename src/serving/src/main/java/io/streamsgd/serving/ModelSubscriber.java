@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * thread (read_committed, no consumer group), keeps the highest complete version per model id in
  * memory, and scores with the same {@code predict} as the trainer. A version published in chunks is
  * taken only once all of its chunks have arrived; stale and duplicate versions are ignored, so
- * at-least-once publication is safe.
+ * at-least-once publication is safe. Reads records in Avro single-object encoding and, given a
+ * schema registry among its properties ({@code schema.registry.url}), in the Confluent wire format.
  */
 public final class ModelSubscriber implements AutoCloseable {
   private final Map<String, ModelUpdate> latest = new ConcurrentHashMap<>();
@@ -21,14 +22,16 @@ public final class ModelSubscriber implements AutoCloseable {
   private final ModelTopicFollower follower;
 
   /**
-   * @param kafkaProperties client settings: bootstrap.servers and any security settings
+   * @param kafkaProperties client settings: bootstrap.servers and any security settings, and a
+   *     schema registry's to read Confluent-framed records ({@link ModelTopicFollower})
    */
   public ModelSubscriber(Map<String, Object> kafkaProperties, String topic) {
     this(kafkaProperties, topic, u -> {});
   }
 
   /**
-   * @param kafkaProperties client settings: bootstrap.servers and any security settings
+   * @param kafkaProperties client settings: bootstrap.servers and any security settings, and a
+   *     schema registry's to read Confluent-framed records ({@link ModelTopicFollower})
    * @param onNewVersion called on the subscriber's thread with each complete version newer than the
    *     one held for its model, in the order they are taken
    */
@@ -87,7 +90,10 @@ public final class ModelSubscriber implements AutoCloseable {
     return follower.updatesRead();
   }
 
-  /** Records on the topic that were not a {@code ModelUpdate} (skipped, with a warning). */
+  /**
+   * Records on the topic that could not be read as a {@code ModelUpdate}, a Confluent-framed one
+   * without a registry among them (skipped, with a warning that says why).
+   */
   public long undecodableRecords() {
     return follower.undecodableRecords();
   }

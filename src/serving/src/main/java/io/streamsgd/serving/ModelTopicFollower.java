@@ -4,8 +4,10 @@ import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
+import io.streamsgd.schema.codec.FramedCodec;
+import io.streamsgd.schema.registry.CachedRegistry.RegistryInterruptedException;
+import io.streamsgd.schema.registry.RegistryException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -28,12 +31,17 @@ import org.slf4j.LoggerFactory;
  * that is newer than the last one handed on for its model to a callback, whole: a version published
  * in chunks only once all of them have arrived ({@link VersionAssembler}), so a callback never sees
  * a mix of two versions. No consumer group: every reader sees every partition, so each instance of
- * a service holds all models, whatever the others do.
+ * a service holds all models, whatever the others do. Records are read in either framing: Avro
+ * single-object encoding, or the Confluent wire format through the schema registry named among the
+ * properties ({@link RegistryProperties}); a record that cannot be read (a Confluent-framed one
+ * without a registry, an id the registry does not have or a registry that refuses the lookup) is
+ * skipped with a warning that says why, and counted.
  */
 public final class ModelTopicFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelTopicFollower.class);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final FramedCodec<ModelUpdate> codec;
   private final Consumer<ModelUpdate> onUpdate;
   private final VersionAssembler assembler = VersionAssembler.inMemory();
   private final AtomicLong updatesRead = new AtomicLong();
@@ -43,14 +51,17 @@ public final class ModelTopicFollower implements AutoCloseable {
   private volatile CountDownLatch caughtUp;
 
   /**
-   * @param kafkaProperties client settings: bootstrap.servers and any security settings
+   * @param kafkaProperties client settings: bootstrap.servers and any security settings, and a
+   *     schema registry's ({@code schema.registry.url}, {@code basic.auth.user.info}, {@code
+   *     schema.registry.ssl.*}) to read Confluent-framed records; these do not go to Kafka
    * @param onUpdate called on the follower's thread with each newer complete version, in topic
    *     order within a partition
    */
   public ModelTopicFollower(
       Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
     this.onUpdate = onUpdate;
-    Map<String, Object> props = new HashMap<>(kafkaProperties);
+    this.codec = FramedCodec.of(Codecs.MODEL_UPDATE, RegistryProperties.registry(kafkaProperties));
+    Map<String, Object> props = RegistryProperties.withoutRegistry(kafkaProperties);
     // The trainer publishes in Kafka transactions: an aborted model must never be seen.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -95,7 +106,7 @@ public final class ModelTopicFollower implements AutoCloseable {
     try {
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          accept(r.value());
+          accept(r);
         }
         CountDownLatch waiting = caughtUp;
         if (waiting != null && atEnd()) {
@@ -103,23 +114,28 @@ public final class ModelTopicFollower implements AutoCloseable {
           waiting.countDown();
         }
       }
-    } catch (WakeupException e) {
-      // closing
+    } catch (WakeupException | InterruptException | RegistryInterruptedException e) {
+      // closing; an interrupt ended a wait for the schema registry
     } finally {
+      Thread.interrupted(); // the consumer closes cleanly only on a thread not interrupted
       consumer.close();
     }
   }
 
-  private void accept(byte[] value) {
-    if (value == null) {
+  private void accept(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null) {
       return; // a tombstone: a chunk key a newer version no longer uses
     }
     ModelUpdate u;
     try {
-      u = Codecs.MODEL_UPDATE.decode(value);
+      u = codec.decode(r.value());
     } catch (DecodeException e) {
-      undecodable.incrementAndGet();
-      LOG.warn("Skipped a record that is not a ModelUpdate: {}", e.getMessage());
+      skipped(r, e.kind().name(), e.getMessage());
+      return;
+    } catch (RegistryException e) {
+      // The registry refused the lookup (credentials, a URL that is no registry): skipped as the
+      // serving app's stream skips it, so the follower keeps going and the warning names why.
+      skipped(r, "REGISTRY_REFUSED", e.getMessage());
       return;
     }
     updatesRead.incrementAndGet();
@@ -132,6 +148,17 @@ public final class ModelTopicFollower implements AutoCloseable {
       return;
     }
     complete.ifPresent(onUpdate);
+  }
+
+  private void skipped(ConsumerRecord<byte[], byte[]> r, String kind, String why) {
+    undecodable.incrementAndGet();
+    LOG.warn(
+        "Skipped a record that does not decode as a ModelUpdate ({}-{}@{}, {}): {}",
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        kind,
+        why);
   }
 
   private boolean atEnd() {
@@ -154,7 +181,10 @@ public final class ModelTopicFollower implements AutoCloseable {
     return updatesRead.get();
   }
 
-  /** Records that were no ModelUpdate, or a chunk that belongs to no version. */
+  /**
+   * Records that could not be read as a ModelUpdate (see the class comment), or a chunk that
+   * belongs to no version.
+   */
   public long undecodableRecords() {
     return undecodable.get();
   }
@@ -163,6 +193,10 @@ public final class ModelTopicFollower implements AutoCloseable {
   public void close() throws InterruptedException {
     running = false;
     consumer.wakeup();
-    thread.join(10_000);
+    thread.join(1_000);
+    if (thread.isAlive()) {
+      thread.interrupt(); // waiting for an unavailable schema registry, which a wakeup cannot end
+      thread.join(10_000);
+    }
   }
 }

@@ -2,9 +2,11 @@ package io.streamsgd.serving;
 
 import io.streamsgd.schema.TopicNames;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -24,7 +26,11 @@ import org.apache.kafka.streams.StreamsConfig;
  *     container whose name other instances use as {@code httpHost})
  * @param httpPort port of the HTTP API; 0 picks a free one, -1 runs no HTTP API
  * @param kafkaProperties extra Kafka client settings (security etc.), passed through; may hold
- *     secrets
+ *     secrets. A schema registry's settings may be among them, under the names Confluent's clients
+ *     use ({@link RegistryProperties}): models and requests in the Confluent framing are then read
+ *     through it. They are not passed to Kafka.
+ * @param predictionFraming how predictions are framed; {@link PredictionFraming#CONFLUENT} needs a
+ *     registry among {@code kafkaProperties}
  */
 public record ServingSettings(
     String bootstrapServers,
@@ -37,10 +43,44 @@ public record ServingSettings(
     String httpHost,
     String httpBind,
     int httpPort,
-    Map<String, String> kafkaProperties) {
+    Map<String, String> kafkaProperties,
+    PredictionFraming predictionFraming) {
 
   public ServingSettings {
     kafkaProperties = Map.copyOf(kafkaProperties);
+    predictionFraming =
+        predictionFraming == null ? PredictionFraming.SINGLE_OBJECT : predictionFraming;
+  }
+
+  /**
+   * Settings that write predictions in single-object encoding: the constructor of the callers that
+   * came before the framing was a setting.
+   */
+  public ServingSettings(
+      String bootstrapServers,
+      String applicationId,
+      String modelsTopic,
+      String requestsTopic,
+      String predictionsTopic,
+      Path stateDir,
+      LatestModelTopology.StoreType storeType,
+      String httpHost,
+      String httpBind,
+      int httpPort,
+      Map<String, String> kafkaProperties) {
+    this(
+        bootstrapServers,
+        applicationId,
+        modelsTopic,
+        requestsTopic,
+        predictionsTopic,
+        stateDir,
+        storeType,
+        httpHost,
+        httpBind,
+        httpPort,
+        kafkaProperties,
+        PredictionFraming.SINGLE_OBJECT);
   }
 
   public static ServingSettings defaults(String bootstrapServers, Path stateDir) {
@@ -70,7 +110,8 @@ public record ServingSettings(
         httpHost,
         httpBind,
         httpPort,
-        kafkaProperties);
+        kafkaProperties,
+        predictionFraming);
   }
 
   public ServingSettings withModelsTopic(String topic) {
@@ -85,7 +126,8 @@ public record ServingSettings(
         httpHost,
         httpBind,
         httpPort,
-        kafkaProperties);
+        kafkaProperties,
+        predictionFraming);
   }
 
   /** Another requests topic; null serves over HTTP only. */
@@ -101,7 +143,8 @@ public record ServingSettings(
         httpHost,
         httpBind,
         httpPort,
-        kafkaProperties);
+        kafkaProperties,
+        predictionFraming);
   }
 
   public ServingSettings withApplicationId(String id) {
@@ -116,7 +159,8 @@ public record ServingSettings(
         httpHost,
         httpBind,
         httpPort,
-        kafkaProperties);
+        kafkaProperties,
+        predictionFraming);
   }
 
   public ServingSettings withHttp(String host, int port) {
@@ -131,7 +175,8 @@ public record ServingSettings(
         host,
         httpBind,
         port,
-        kafkaProperties);
+        kafkaProperties,
+        predictionFraming);
   }
 
   /** Whether requests arrive on a topic too (else over HTTP only). */
@@ -156,7 +201,8 @@ public record ServingSettings(
         httpHost,
         httpBind,
         httpPort,
-        kafkaProperties);
+        kafkaProperties,
+        predictionFraming);
   }
 
   public ServingSettings withKafkaProperties(Map<String, String> properties) {
@@ -171,7 +217,34 @@ public record ServingSettings(
         httpHost,
         httpBind,
         httpPort,
-        properties);
+        properties,
+        predictionFraming);
+  }
+
+  public ServingSettings withPredictionFraming(PredictionFraming framing) {
+    return new ServingSettings(
+        bootstrapServers,
+        applicationId,
+        modelsTopic,
+        requestsTopic,
+        predictionsTopic,
+        stateDir,
+        storeType,
+        httpHost,
+        httpBind,
+        httpPort,
+        kafkaProperties,
+        framing);
+  }
+
+  /**
+   * The Kafka client settings without the registry's: what an admin or producer of the app is
+   * given, next to the bootstrap servers.
+   */
+  Map<String, Object> kafkaClientProperties() {
+    Map<String, Object> client = new HashMap<>(RegistryProperties.withoutRegistry(kafkaProperties));
+    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return client;
   }
 
   /**
@@ -180,7 +253,7 @@ public record ServingSettings(
    */
   Properties streamsProperties(String applicationServer) {
     Properties p = new Properties();
-    p.putAll(kafkaProperties);
+    p.putAll(RegistryProperties.withoutRegistry(kafkaProperties));
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -220,6 +293,8 @@ public record ServingSettings(
         + httpPort
         + ", kafkaProperties="
         + new TreeMap<>(kafkaProperties).keySet()
-        + " (values hidden)}";
+        + " (values hidden), predictionFraming="
+        + predictionFraming
+        + "}";
   }
 }

@@ -64,15 +64,17 @@ class LatestModelTopologyTest {
     driver = new TopologyTestDriver(LatestModelTopology.build(s, new RequestScorer()), p);
     models =
         driver.createInputTopic(
-            "models", new StringSerializer(), SingleObjectSerde.modelUpdate().serializer());
+            "models", new StringSerializer(), FramedSerde.modelUpdate(null).serializer());
     requests =
         driver.createInputTopic(
             "prediction-requests",
             new StringSerializer(),
-            SingleObjectSerde.predictionRequest().serializer());
+            FramedSerde.predictionRequest(null).serializer());
     predictions =
         driver.createOutputTopic(
-            "predictions", new StringDeserializer(), SingleObjectSerde.prediction().deserializer());
+            "predictions",
+            new StringDeserializer(),
+            FramedSerde.prediction(null, null).deserializer());
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.streamsgd.cli.kafka;
 
+import io.streamsgd.serving.RegistryProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,7 +14,10 @@ import picocli.CommandLine.Option;
 /**
  * The options every command that talks to Kafka shares: the bootstrap servers and a client
  * properties file whose entries pass to every Kafka client untouched (security.protocol, sasl.*,
- * ssl.*, config.providers, ...), so TLS and SASL work as Kafka documents them.
+ * ssl.*, config.providers, ...), so TLS and SASL work as Kafka documents them. The file may also
+ * hold a schema registry's settings under the names Confluent's clients give them ({@code
+ * schema.registry.url}, {@code basic.auth.user.info}, {@code schema.registry.ssl.*}): the commands
+ * that use a registry read them there, and no Kafka client is given them.
  */
 public final class KafkaClientOptions {
   @Option(
@@ -26,21 +30,23 @@ public final class KafkaClientOptions {
       names = "--kafka-config",
       paramLabel = "FILE",
       description =
-          "Kafka client properties file (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*, ...).")
+          "Kafka client properties file (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*,"
+              + " ...); schema registry settings may go in it too, under Confluent's names"
+              + " (schema.registry.url, basic.auth.user.info, schema.registry.ssl.*).")
   Path kafkaConfig;
 
   public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  /** The file's properties only (no bootstrap servers). */
+  /** The file's properties only (no bootstrap servers), a registry's settings included. */
   public Map<String, String> fileProperties() throws IOException {
     return read(kafkaConfig);
   }
 
-  /** Client properties: the file's, then the bootstrap servers. */
+  /** Kafka client properties: the file's but a registry's, then the bootstrap servers. */
   public Map<String, Object> clientProperties() throws IOException {
-    Map<String, Object> props = new HashMap<>(fileProperties());
+    Map<String, Object> props = new HashMap<>(RegistryProperties.withoutRegistry(fileProperties()));
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return props;
   }

@@ -11,12 +11,16 @@ import io.streamsgd.input.format.InputFormat;
 import io.streamsgd.input.format.SampleFileReader;
 import io.streamsgd.input.produce.FileProducer;
 import io.streamsgd.job.config.JobOptions;
+import io.streamsgd.job.config.SinkFraming;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.PrequentialMetrics;
 import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.schema.codec.FramedCodec;
+import io.streamsgd.schema.registry.RegistryConfig;
 import io.streamsgd.serving.ModelSubscriber;
+import io.streamsgd.serving.RegistryProperties;
 import io.streamsgd.stack.EmbeddedStack;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +45,12 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamsgd run}: streams a file once through the real pipeline on the embedded stack (Kafka
@@ -160,10 +168,41 @@ public final class RunCommand implements Callable<Integer> {
       description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(
+      names = "--registry-url",
+      paramLabel = "URL",
+      description =
+          "A schema registry's Confluent-compatible API (streamsgd.registry.url), for --framing"
+              + " CONFLUENT; the models and dead letters are then read back through it.")
+  String registryUrl;
+
+  @Option(
+      names = "--framing",
+      defaultValue = "SINGLE_OBJECT",
+      description =
+          "Framing the trainer publishes in (streamsgd.sink.framing): SINGLE_OBJECT or CONFLUENT"
+              + " (needs --registry-url) (default: ${DEFAULT-VALUE}).")
+  SinkFraming framing;
+
+  @Spec CommandSpec commandSpec;
+
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    // Checked here, before the input is read: the job would refuse them only once it starts.
+    if (framing == SinkFraming.CONFLUENT && registryUrl == null) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--framing CONFLUENT needs --registry-url");
+    }
+    if (registryUrl != null) {
+      try {
+        RegistryConfig.of(registryUrl);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(), "--registry-url: " + e.getMessage());
+      }
+    }
     InputFormat fmt =
         format == null
             ? InputFormat.guess(input)
@@ -176,6 +215,11 @@ public final class RunCommand implements Callable<Integer> {
       out.printf(
           "streamsgd run: %s (%s) on an embedded Kafka broker and %s (%d subtasks)%n",
           input, fmt, EmbeddedStack.trainerPlace(stateBackend.kind()), parallelism);
+      if (framing == SinkFraming.CONFLUENT) {
+        out.printf(
+            "  publishing in the Confluent framing, schemas in %s%n",
+            RegistryConfig.of(registryUrl));
+      }
       FileProducer.Stats stats;
       try (SampleFileReader reader =
           fmt.open(
@@ -208,16 +252,17 @@ public final class RunCommand implements Callable<Integer> {
       Configuration job = stateBackend.applyTo(stack.jobOptions());
       job.set(JobOptions.BOUNDED, true);
       job.set(JobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+      job.set(JobOptions.SINK_FRAMING, framing);
+      if (registryUrl != null) {
+        job.set(JobOptions.REGISTRY_URL, registryUrl);
+      }
       JobClient client = stack.startTrainer(job);
       // From the job's submission: a cluster in child processes takes seconds to start first.
       long trainStart = System.nanoTime();
       Map<String, ModelUpdate> finals;
       OverallLossCurve curve = new OverallLossCurve(stats.samples(), 100);
       try (ModelSubscriber models =
-          new ModelSubscriber(
-              Map.of("bootstrap.servers", stack.bootstrapServers()),
-              stack.topics().models(),
-              curve::accept)) {
+          new ModelSubscriber(readerProperties(stack), stack.topics().models(), curve::accept)) {
         CheckpointWatch checkpoints =
             new CheckpointWatch(stack.restUrl(), client.getJobID().toHexString());
         long trainedAt = follow(client, models, stats.samples(), trainStart, checkpoints);
@@ -226,7 +271,9 @@ public final class RunCommand implements Callable<Integer> {
           throw new IllegalStateException("could not read the models topic to its end");
         }
         finals = models.all();
-        Map<String, Long> deadLetters = countDeadLetters(stack);
+        Map<String, Long> deadLetters =
+            countDeadLetters(
+                stack, FramedCodec.of(Codecs.DEAD_LETTER, RegistryProperties.registry(registry())));
         long updates = finals.values().stream().mapToLong(ModelUpdate::getVersion).sum();
         RunReport result =
             report(
@@ -307,14 +354,27 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static Map<String, Long> countDeadLetters(EmbeddedStack stack) {
+  /** The registry's settings under Confluent's names, if one was given. */
+  private Map<String, Object> registry() {
+    return registryUrl == null ? Map.of() : Map.of(RegistryConfig.URL, registryUrl);
+  }
+
+  /** Properties of the readers of what the trainer publishes: the broker and the registry. */
+  private Map<String, Object> readerProperties(EmbeddedStack stack) {
+    Map<String, Object> props = new HashMap<>(registry());
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    return props;
+  }
+
+  private static Map<String, Long> countDeadLetters(
+      EmbeddedStack stack, FramedCodec<DeadLetter> codec) {
     Map<String, Long> counts = new TreeMap<>();
     TopicScan.each(
         stack.bootstrapServers(),
         stack.topics().deadLetters(),
         r -> {
           try {
-            DeadLetter d = Codecs.DEAD_LETTER.decode(r.value());
+            DeadLetter d = codec.decode(r.value());
             counts.merge(d.getReason().name(), 1L, Long::sum);
           } catch (io.streamsgd.schema.codec.DecodeException e) {
             counts.merge("UNREADABLE", 1L, Long::sum);

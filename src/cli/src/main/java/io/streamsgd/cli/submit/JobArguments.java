@@ -1,6 +1,7 @@
 package io.streamsgd.cli.submit;
 
 import io.streamsgd.job.config.JobOptions;
+import io.streamsgd.schema.registry.RegistryConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,35 @@ final class JobArguments {
     options.putAll(entries);
   }
 
-  /** Kafka client settings, passed to the job's Kafka clients untouched. */
+  /**
+   * The job's registry options for a schema registry's settings under Confluent's names: one
+   * properties file configures the serving app and the job alike.
+   */
+  private static final Map<String, String> REGISTRY_OPTIONS =
+      Map.of(
+          RegistryConfig.URL, JobOptions.REGISTRY_URL.key(),
+          RegistryConfig.USER_INFO, JobOptions.REGISTRY_USER_INFO.key(),
+          RegistryConfig.TRUSTSTORE_LOCATION, JobOptions.REGISTRY_TRUSTSTORE_LOCATION.key(),
+          RegistryConfig.TRUSTSTORE_PASSWORD, JobOptions.REGISTRY_TRUSTSTORE_PASSWORD.key(),
+          RegistryConfig.TRUSTSTORE_TYPE, JobOptions.REGISTRY_TRUSTSTORE_TYPE.key(),
+          RegistryConfig.KEYSTORE_LOCATION, JobOptions.REGISTRY_KEYSTORE_LOCATION.key(),
+          RegistryConfig.KEYSTORE_PASSWORD, JobOptions.REGISTRY_KEYSTORE_PASSWORD.key(),
+          RegistryConfig.KEYSTORE_TYPE, JobOptions.REGISTRY_KEYSTORE_TYPE.key());
+
+  /**
+   * Kafka client settings, passed to the job's Kafka clients untouched; a schema registry's
+   * settings among them (Confluent's names) become the job's registry options instead, and other
+   * registry settings, which the job has no use for, are left out.
+   */
   void putKafkaProperties(Map<String, String> kafka) {
-    kafka.forEach((k, v) -> options.put(JobOptions.KAFKA_PROPERTIES_PREFIX + k, v));
+    kafka.forEach(
+        (k, v) -> {
+          if (!RegistryConfig.isRegistryProperty(k)) {
+            options.put(JobOptions.KAFKA_PROPERTIES_PREFIX + k, v);
+          } else if (REGISTRY_OPTIONS.containsKey(k)) {
+            options.put(REGISTRY_OPTIONS.get(k), v);
+          }
+        });
   }
 
   /**
@@ -61,7 +88,8 @@ final class JobArguments {
   }
 
   static boolean isSecret(String key) {
-    return SECRET.matcher(key).matches();
+    return SECRET.matcher(key).matches()
+        || JobOptions.SECRET_OPTIONS.stream().anyMatch(o -> o.key().equals(key));
   }
 
   /** The arguments as they may be printed: secret values replaced. */

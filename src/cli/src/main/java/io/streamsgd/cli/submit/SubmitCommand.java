@@ -59,7 +59,10 @@ public final class SubmitCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Kafka client properties file for the job's clients (security.protocol, sasl.*, ssl.*, config.providers, ...); "
-              + "each entry becomes a streamsgd.kafka.properties.* option.")
+              + "each entry becomes a streamsgd.kafka.properties.* option, but a schema registry's settings under "
+              + "Confluent's names, which become the streamsgd.registry.* options (schema.registry.url: "
+              + "streamsgd.registry.url, basic.auth.user.info: streamsgd.registry.basic-auth.user-info, "
+              + "schema.registry.ssl.*: streamsgd.registry.ssl.*).")
   Path kafkaConfig;
 
   @Option(
