@@ -15,6 +15,7 @@ Two framings, told apart by a record's first byte:
 import io
 import json
 import struct
+import time
 import urllib.error
 import urllib.request
 
@@ -42,7 +43,12 @@ MODEL_UPDATE = NAMESPACE + ".ModelUpdate"
 
 
 class RegistryError(Exception):
-    """The schema registry refused a request or could not be reached."""
+    """The schema registry refused a request or could not be reached (transient: asking again
+    may succeed)."""
+
+    def __init__(self, message, transient=False):
+        super().__init__(message)
+        self.transient = transient
 
 
 class SchemaRegistry:
@@ -56,7 +62,18 @@ class SchemaRegistry:
         self.timeout = timeout
         self._schemas = {}  # id -> parsed schema: the schema under an id never changes
 
+    ATTEMPTS = 6  # transient failures (5xx, 429, unreachable) are retried, 0.2 s doubling
+
     def _call(self, method, path, body=None):
+        for attempt in range(1, self.ATTEMPTS + 1):
+            try:
+                return self._call_once(method, path, body)
+            except RegistryError as e:
+                if not e.transient or attempt == self.ATTEMPTS:
+                    raise
+                time.sleep(0.2 * 2 ** (attempt - 1))
+
+    def _call_once(self, method, path, body):
         data = None if body is None else json.dumps(body).encode("utf-8")
         headers = {"Accept": self.CONTENT_TYPE}
         if data is not None:
@@ -72,9 +89,11 @@ class SchemaRegistry:
                 text = f"error_code {answer['error_code']}: {answer.get('message', '')}"
             except (ValueError, KeyError, TypeError):
                 pass
-            raise RegistryError(f"{method} {self.url}{path}: HTTP {e.code}, {text}") from None
+            raise RegistryError(
+                f"{method} {self.url}{path}: HTTP {e.code}, {text}", e.code >= 500 or e.code == 429
+            ) from None
         except (urllib.error.URLError, OSError) as e:
-            raise RegistryError(f"no schema registry at {self.url}: {e}") from None
+            raise RegistryError(f"no schema registry at {self.url}: {e}", True) from None
 
     def register(self, subject, schema_json):
         """The id of schema_json (the schema's JSON text) under subject, registered if new."""

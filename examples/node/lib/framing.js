@@ -30,7 +30,13 @@ const TRAINING_SAMPLE = `${NAMESPACE}.TrainingSample`;
 const MODEL_UPDATE = `${NAMESPACE}.ModelUpdate`;
 
 /** The schema registry refused a request or could not be reached. */
-class RegistryError extends Error {}
+/** The registry refused a request or could not be reached (transient: asking again may succeed). */
+class RegistryError extends Error {
+  constructor(message, transient = false) {
+    super(message);
+    this.transient = transient;
+  }
+}
 
 /**
  * A schema registry's Confluent-compatible REST API at url (Apicurio Registry serves it at
@@ -44,7 +50,19 @@ class SchemaRegistry {
     this.schemas = new Map(); // id -> Promise of the parsed schema: the schema under an id never changes
   }
 
+  /** Transient failures (5xx, 429, unreachable) are asked again, 6 attempts, 0.2 s doubling. */
   async call(method, path, body) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.callOnce(method, path, body);
+      } catch (e) {
+        if (!(e instanceof RegistryError) || !e.transient || attempt === SchemaRegistry.ATTEMPTS) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  async callOnce(method, path, body) {
     const headers = { Accept: SchemaRegistry.CONTENT_TYPE };
     if (body !== undefined) headers['Content-Type'] = SchemaRegistry.CONTENT_TYPE;
     let response;
@@ -58,7 +76,7 @@ class SchemaRegistry {
       });
       text = await response.text();
     } catch (e) {
-      throw new RegistryError(`no schema registry at ${this.url}: ${e.cause ? e.cause.message : e.message}`);
+      throw new RegistryError(`no schema registry at ${this.url}: ${e.cause ? e.cause.message : e.message}`, true);
     }
     if (!response.ok) {
       try {
@@ -67,7 +85,10 @@ class SchemaRegistry {
       } catch (notJson) {
         // the body as it came
       }
-      throw new RegistryError(`${method} ${this.url}${path}: HTTP ${response.status}, ${text}`);
+      throw new RegistryError(
+        `${method} ${this.url}${path}: HTTP ${response.status}, ${text}`,
+        response.status >= 500 || response.status === 429,
+      );
     }
     return JSON.parse(text);
   }
@@ -90,6 +111,7 @@ class SchemaRegistry {
   }
 }
 SchemaRegistry.CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+SchemaRegistry.ATTEMPTS = 6;
 
 /** The subject of a topic's values: Confluent's TopicNameStrategy. */
 function subject(topic) {
