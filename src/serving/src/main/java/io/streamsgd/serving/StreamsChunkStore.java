@@ -134,7 +134,12 @@ final class StreamsChunkStore implements ChunkStore {
   static List<String> modelIds(ReadOnlyKeyValueStore<String, byte[]> store) {
     List<String> out = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = store.range("\0", "\u0001")) {
-      it.forEachRemaining(kv -> out.add(kv.key.substring(1)));
+      it.forEachRemaining(
+          kv -> {
+            if (kv.value != null) { // not deleted while this ran
+              out.add(kv.key.substring(1));
+            }
+          });
     }
     return out;
   }
@@ -144,7 +149,13 @@ final class StreamsChunkStore implements ChunkStore {
     List<ModelUpdate> out = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = piecesOf(store, version)) {
       while (it.hasNext()) {
-        out.add(Codecs.MODEL_UPDATE.decode(it.next().value));
+        byte[] value = it.next().value;
+        // An in-memory store's iterator looks values up as it goes: a piece the stream thread
+        // deleted meanwhile comes back null. Skipped, the count no longer matches, and the caller
+        // reads the version that replaced it.
+        if (value != null) {
+          out.add(Codecs.MODEL_UPDATE.decode(value));
+        }
       }
     } catch (DecodeException e) {
       throw new IllegalStateException("a model record in the store no longer decodes", e);
