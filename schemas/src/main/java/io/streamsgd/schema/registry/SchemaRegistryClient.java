@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 
@@ -122,7 +123,29 @@ public final class SchemaRegistryClient {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (SSLException e) {
+      // A certificate the trust store does not accept, or no common protocol: configuration,
+      // which no retry mends.
+      throw new RegistryException(
+          0,
+          "TLS to "
+              + config.url()
+              + " failed: "
+              + e.getMessage()
+              + " (check the registry trust store and key store settings)");
     } catch (IOException e) {
+      SSLException tls = tlsFailure(e);
+      if (tls != null) {
+        // A certificate the trust store does not accept, or no common protocol: configuration,
+        // which no retry mends.
+        throw new RegistryException(
+            0,
+            "TLS to "
+                + config.url()
+                + " failed: "
+                + tls.getMessage()
+                + " (check the registry trust store and key store settings)");
+      }
       throw new RegistryUnavailableException(
           config.url() + " unreachable: " + (e.getMessage() != null ? e.getMessage() : e), e);
     } catch (InterruptedException e) {
@@ -135,6 +158,15 @@ public final class SchemaRegistryClient {
           config.url() + " answered " + status + ": " + brief(response.body()), null);
     }
     return response;
+  }
+
+  private static SSLException tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException tls) {
+        return tls;
+      }
+    }
+    return null;
   }
 
   private JsonNode expectOk(HttpResponse<String> response, String what) {
