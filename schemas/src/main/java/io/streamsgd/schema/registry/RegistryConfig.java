@@ -26,6 +26,10 @@ public record RegistryConfig(
   public static final String URL = "schema.registry.url";
 
   public static final String USER_INFO = "basic.auth.user.info";
+
+  /** The same, as Kafka Connect converters and some other clients spell it. */
+  public static final String USER_INFO_ALIAS = "schema.registry.basic.auth.user.info";
+
   public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
   public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
   public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
@@ -68,8 +72,9 @@ public record RegistryConfig(
   }
 
   /**
-   * From client properties named as Confluent's clients name them ({@link #URL}, {@link
-   * #USER_INFO}, {@code schema.registry.ssl.*}); null when they set no {@link #URL}.
+   * From client properties named as Confluent's clients name them ({@link #URL}, {@link #USER_INFO}
+   * or {@link #USER_INFO_ALIAS}, {@code schema.registry.ssl.*}); null when they set no {@link
+   * #URL}.
    */
   public static RegistryConfig fromProperties(Map<String, ?> properties) {
     String url = text(properties, URL);
@@ -78,7 +83,9 @@ public record RegistryConfig(
     }
     return new RegistryConfig(
         url,
-        text(properties, USER_INFO),
+        text(properties, USER_INFO) != null
+            ? text(properties, USER_INFO)
+            : text(properties, USER_INFO_ALIAS),
         store(properties, TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE),
         store(properties, KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEYSTORE_TYPE),
         null);

@@ -28,6 +28,16 @@ class RegistryConfigTest {
   }
 
   @Test
+  void readsTheUserInfoUnderTheNameConvertersUseToo() {
+    RegistryConfig c =
+        RegistryConfig.fromProperties(
+            Map.of(
+                "schema.registry.url", "http://registry:8081",
+                "schema.registry.basic.auth.user.info", "user:pw"));
+    assertThat(c.userInfo()).isEqualTo("user:pw");
+  }
+
+  @Test
   void noUrlNoRegistry() {
     assertThat(RegistryConfig.fromProperties(Map.of("bootstrap.servers", "b:9092"))).isNull();
   }

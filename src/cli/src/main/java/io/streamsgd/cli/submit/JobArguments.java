@@ -35,6 +35,7 @@ final class JobArguments {
       Map.of(
           RegistryConfig.URL, JobOptions.REGISTRY_URL.key(),
           RegistryConfig.USER_INFO, JobOptions.REGISTRY_USER_INFO.key(),
+          RegistryConfig.USER_INFO_ALIAS, JobOptions.REGISTRY_USER_INFO.key(),
           RegistryConfig.TRUSTSTORE_LOCATION, JobOptions.REGISTRY_TRUSTSTORE_LOCATION.key(),
           RegistryConfig.TRUSTSTORE_PASSWORD, JobOptions.REGISTRY_TRUSTSTORE_PASSWORD.key(),
           RegistryConfig.TRUSTSTORE_TYPE, JobOptions.REGISTRY_TRUSTSTORE_TYPE.key(),
