@@ -37,7 +37,7 @@ public final class OutputFraming implements Serializable {
   /** Registers {@code schema} for the topic when framing needs an id; waits while it cannot. */
   void open(Schema schema) {
     if (registry != null) {
-      schemaId = CachedRegistry.shared(registry).register(topic + "-value", schema);
+      schemaId = CachedRegistry.shared(registry).registerValueSchema(topic, schema);
     }
     opened = true;
   }

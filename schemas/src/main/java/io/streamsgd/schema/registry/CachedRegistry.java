@@ -97,6 +97,14 @@ public final class CachedRegistry {
     return id;
   }
 
+  /**
+   * Registers {@code schema} as the value schema of {@code topic}, under {@code <topic>-value}
+   * (Confluent's TopicNameStrategy, what Confluent-framed consumers of the topic look for).
+   */
+  public int registerValueSchema(String topic, Schema schema) {
+    return register(topic + "-value", schema);
+  }
+
   /** How many calls failed because the registry was unavailable, and were tried again. */
   public long retries() {
     return retries.get();

@@ -41,7 +41,7 @@ record ServingFraming(CachedRegistry registry, Integer predictionSchemaId) {
       return new ServingFraming(registry, null); // HTTP only: no prediction is written
     }
     return new ServingFraming(
-        registry, registry.register(s.predictionsTopic() + "-value", Codecs.PREDICTION.schema()));
+        registry, registry.registerValueSchema(s.predictionsTopic(), Codecs.PREDICTION.schema()));
   }
 
   Serde<ModelUpdate> modelUpdates() {

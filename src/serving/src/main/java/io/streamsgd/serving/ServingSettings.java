@@ -52,37 +52,6 @@ public record ServingSettings(
         predictionFraming == null ? PredictionFraming.SINGLE_OBJECT : predictionFraming;
   }
 
-  /**
-   * Settings that write predictions in single-object encoding: the constructor of the callers that
-   * came before the framing was a setting.
-   */
-  public ServingSettings(
-      String bootstrapServers,
-      String applicationId,
-      String modelsTopic,
-      String requestsTopic,
-      String predictionsTopic,
-      Path stateDir,
-      LatestModelTopology.StoreType storeType,
-      String httpHost,
-      String httpBind,
-      int httpPort,
-      Map<String, String> kafkaProperties) {
-    this(
-        bootstrapServers,
-        applicationId,
-        modelsTopic,
-        requestsTopic,
-        predictionsTopic,
-        stateDir,
-        storeType,
-        httpHost,
-        httpBind,
-        httpPort,
-        kafkaProperties,
-        PredictionFraming.SINGLE_OBJECT);
-  }
-
   public static ServingSettings defaults(String bootstrapServers, Path stateDir) {
     return new ServingSettings(
         bootstrapServers,
@@ -95,7 +64,8 @@ public record ServingSettings(
         "127.0.0.1",
         null,
         -1,
-        Map.of());
+        Map.of(),
+        PredictionFraming.SINGLE_OBJECT);
   }
 
   public ServingSettings withStoreType(LatestModelTopology.StoreType type) {

@@ -11,6 +11,7 @@ import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.process.Ports;
 import io.streamsgd.serving.LatestModelTopology;
 import io.streamsgd.serving.ModelServingApp;
+import io.streamsgd.serving.PredictionFraming;
 import io.streamsgd.serving.ServingSettings;
 import java.io.IOException;
 import java.net.URI;
@@ -246,7 +247,8 @@ public final class EmbeddedStack implements AutoCloseable {
         "127.0.0.1",
         null,
         0,
-        Map.of());
+        Map.of(),
+        PredictionFraming.SINGLE_OBJECT);
   }
 
   /**
