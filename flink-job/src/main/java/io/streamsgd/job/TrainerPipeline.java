@@ -2,13 +2,17 @@ package io.streamsgd.job;
 
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.RecordKey;
 import io.streamsgd.job.source.DeadLetters;
 import io.streamsgd.job.source.RawRecord;
-import io.streamsgd.job.source.SampleDecoder;
+import io.streamsgd.job.source.SampleFormat;
+import io.streamsgd.job.source.SampleRouter;
+import io.streamsgd.job.source.TrainerInput;
 import io.streamsgd.job.spec.SpecDecoder;
 import io.streamsgd.job.state.PublishedRecordSerializer;
 import io.streamsgd.job.state.SampleSerializer;
 import io.streamsgd.job.state.SerializerTypeInfo;
+import io.streamsgd.job.state.TrainerInputSerializer;
 import io.streamsgd.job.train.MinibatchTrainer;
 import io.streamsgd.job.train.TrainerOperator;
 import io.streamsgd.job.train.TrainerOptions;
@@ -27,14 +31,20 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * job wires Kafka to it, tests may wire anything.
  *
  * <pre>
- * samples ─▶ decode ──────────▶ keyBy(modelId) ─▶ trainer ─▶ updates
+ * samples ─▶ route ───────────▶ keyBy(modelId) ─▶ trainer (decodes) ─▶ updates
  * specs   ─▶ decode ─▶ broadcast ───────────────────┘   │
  *              └──────────┴── dead letters ◀─────────────┘
  * </pre>
+ *
+ * <p>Records keyed by their model id cross the keyBy as their bytes and are decoded once, in the
+ * trainer; the others are decoded by the router ({@link SampleRouter}).
  */
 public final class TrainerPipeline {
   public static final TypeInformation<Sample> SAMPLE_TYPE =
       new SerializerTypeInfo<>(Sample.class, SampleSerializer::new);
+
+  static final TypeInformation<TrainerInput> TRAINER_INPUT_TYPE =
+      new SerializerTypeInfo<>(TrainerInput.class, TrainerInputSerializer::new);
 
   /**
    * Operator id of the trainer: its keyed state lives under this id in checkpoints and savepoints.
@@ -51,10 +61,16 @@ public final class TrainerPipeline {
 
   public static Outputs attach(
       DataStream<RawRecord> rawSamples, DataStream<RawRecord> rawSpecs, JobSettings s) {
-    SingleOutputStreamOperator<Sample> samples =
+    SingleOutputStreamOperator<TrainerInput> samples =
         rawSamples
-            .process(new SampleDecoder(s.maxRecordBytes, s.maxFeatures, s.registry), SAMPLE_TYPE)
-            .name("decode samples")
+            .process(
+                new SampleRouter(
+                    new SampleFormat(s.maxRecordBytes, s.maxFeatures, s.registry),
+                    s.recordKey == RecordKey.MODEL_ID),
+                TRAINER_INPUT_TYPE)
+            .name("route samples")
+            // The decoder's id: the operator has no state, and savepoints taken before it routed
+            // restore unchanged.
             .uid("decode-samples");
     SingleOutputStreamOperator<ModelSpec> specs =
         rawSpecs
@@ -68,7 +84,7 @@ public final class TrainerPipeline {
     MinibatchTrainer trainer = new MinibatchTrainer(TrainerOptions.from(s));
     SingleOutputStreamOperator<ModelUpdate> updates =
         samples
-            .keyBy(Sample::modelId, Types.STRING)
+            .keyBy(TrainerInput::key, Types.STRING)
             .connect(specs.broadcast())
             .transform(
                 "minibatch trainer",

@@ -165,6 +165,17 @@ public final class JobOptions {
           "Input records larger than this go to dead letters as OVERSIZED.",
           Bounds.of(64, 1 << 30));
 
+  public static final ConfigOption<RecordKey> RECORD_KEY =
+      ConfigOptions.key("streamsgd.source.record-key")
+          .enumType(RecordKey.class)
+          .defaultValue(RecordKey.MODEL_ID)
+          .withDescription(
+              "What a sample record's Kafka key is: MODEL_ID (the convention: records keyed by "
+                  + "their model id cross the shuffle undecoded and are decoded once, in the "
+                  + "trainer; other records are decoded before it; a sample under another model's "
+                  + "key is a KEY_MISMATCH dead letter) or IGNORED (keys mean something else: "
+                  + "every record is decoded before the shuffle).");
+
   public static final ConfigOption<SinkGuarantee> DELIVERY_GUARANTEE =
       ConfigOptions.key("streamsgd.sink.delivery-guarantee")
           .enumType(SinkGuarantee.class)

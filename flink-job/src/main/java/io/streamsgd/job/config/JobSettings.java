@@ -38,6 +38,7 @@ public final class JobSettings implements Serializable {
   public final boolean bounded;
   public final int maxRecordBytes;
   public final int maxFeatures;
+  public final RecordKey recordKey;
   public final Duration maxOutOfOrderness;
   public final Duration idleTimeout;
   public final SinkGuarantee deliveryGuarantee;
@@ -94,6 +95,7 @@ public final class JobSettings implements Serializable {
     this.bounded = c.get(JobOptions.BOUNDED);
     this.maxRecordBytes = c.get(JobOptions.MAX_RECORD_BYTES);
     this.maxFeatures = c.get(JobOptions.MAX_FEATURES);
+    this.recordKey = c.get(JobOptions.RECORD_KEY);
     this.maxOutOfOrderness = c.get(JobOptions.MAX_OUT_OF_ORDERNESS);
     this.idleTimeout = c.get(JobOptions.IDLE_TIMEOUT);
     this.deliveryGuarantee = c.get(JobOptions.DELIVERY_GUARANTEE);

@@ -5,6 +5,9 @@ import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.source.DeadLetterCounters;
+import io.streamsgd.job.source.RawRecord;
+import io.streamsgd.job.source.SampleDecoding;
+import io.streamsgd.job.source.TrainerInput;
 import io.streamsgd.job.spec.SpecBroadcast;
 import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.ModelSpec;
@@ -31,7 +34,7 @@ import org.apache.flink.util.Collector;
  * at their test points, a few times per batch.
  */
 public final class MinibatchTrainer
-    extends KeyedBroadcastProcessFunction<String, Sample, ModelSpec, ModelUpdate>
+    extends KeyedBroadcastProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
@@ -40,6 +43,7 @@ public final class MinibatchTrainer
   private transient SpecLookup specs;
   private transient TrainerState state;
   private transient ModelCall call;
+  private transient SampleDecoding decoding;
   private transient WaitingForSpec waiting;
   private transient BatchBoundaries boundaries;
   private transient Publication publication;
@@ -91,7 +95,9 @@ public final class MinibatchTrainer
         new SpecLookup(
             options.missingSpec(), defaultJson == null ? null : ModelSpecJson.parse(defaultJson));
     var group = getRuntimeContext().getMetricGroup();
-    call = new ModelCall(new DeadLetterCounters(group));
+    DeadLetterCounters deadLetters = new DeadLetterCounters(group);
+    call = new ModelCall(deadLetters);
+    decoding = new SampleDecoding(options.samples(), group, deadLetters);
     var task = getRuntimeContext().getTaskInfo();
     census =
         new ModelCensus(
@@ -125,9 +131,16 @@ public final class MinibatchTrainer
   }
 
   @Override
-  public void processElement(Sample sample, ReadOnlyContext ctx, Collector<ModelUpdate> out)
+  public void processElement(TrainerInput input, ReadOnlyContext ctx, Collector<ModelUpdate> out)
       throws Exception {
     ModelCall c = call.bind(ctx, out);
+    Sample sample = input.sample();
+    if (sample == null) {
+      sample = decode(input, c);
+      if (sample == null) {
+        return;
+      }
+    }
     ModelSpec spec =
         specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
     if (spec != null) {
@@ -144,6 +157,24 @@ public final class MinibatchTrainer
     } else {
       waiting.hold(sample, c);
     }
+  }
+
+  /**
+   * Decodes a record that crossed the shuffle as its bytes, routed by its Kafka key; a sample whose
+   * model id is not that key is in another model's state slot, and leaves as KEY_MISMATCH.
+   */
+  private Sample decode(TrainerInput input, ModelCall c) {
+    RawRecord raw = input.raw();
+    Sample sample = decoding.decode(raw, c);
+    if (sample != null && !sample.modelId().equals(input.key())) {
+      return decoding.reject(
+          c,
+          raw,
+          DeadLetterReason.KEY_MISMATCH,
+          "record key " + input.key() + " is not the sample's modelId " + sample.modelId(),
+          sample.modelId());
+    }
+    return sample;
   }
 
   @Override

@@ -4,9 +4,12 @@ import io.streamsgd.core.train.Rejection;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.source.DeadLetterCounters;
 import io.streamsgd.job.source.DeadLetters;
+import io.streamsgd.job.source.TrainerInput;
+import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DriftEvent;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import java.util.function.Consumer;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -15,9 +18,11 @@ import org.apache.flink.util.Collector;
  * One call of the trainer for one model: its id, its timers and where its updates and dead letters
  * go. Rebound for every element and timer, so nothing is allocated per sample.
  */
-final class ModelCall {
+final class ModelCall implements Consumer<DeadLetter> {
   private final DeadLetterCounters deadLetters;
-  private KeyedBroadcastProcessFunction<String, Sample, ModelSpec, ModelUpdate>.ReadOnlyContext ctx;
+  private KeyedBroadcastProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>
+          .ReadOnlyContext
+      ctx;
   private Collector<ModelUpdate> updates;
 
   ModelCall(DeadLetterCounters deadLetters) {
@@ -25,7 +30,8 @@ final class ModelCall {
   }
 
   ModelCall bind(
-      KeyedBroadcastProcessFunction<String, Sample, ModelSpec, ModelUpdate>.ReadOnlyContext ctx,
+      KeyedBroadcastProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>.ReadOnlyContext
+          ctx,
       Collector<ModelUpdate> updates) {
     this.ctx = ctx;
     this.updates = updates;
@@ -51,6 +57,12 @@ final class ModelCall {
   /** Sends a drift event to the model-events topic. */
   void driftEvent(DriftEvent event) {
     ctx.output(DriftEvents.TAG, event);
+  }
+
+  /** Sends a dead letter (counted by whoever built it). */
+  @Override
+  public void accept(DeadLetter deadLetter) {
+    ctx.output(DeadLetters.TAG, deadLetter);
   }
 
   /** Sends {@code sample} to the dead letters with its reason, and counts it. */

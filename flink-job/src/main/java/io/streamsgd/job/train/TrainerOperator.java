@@ -1,6 +1,6 @@
 package io.streamsgd.job.train;
 
-import io.streamsgd.core.train.Sample;
+import io.streamsgd.job.source.TrainerInput;
 import io.streamsgd.job.spec.SpecBroadcast;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
@@ -13,7 +13,7 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
  * to keyed state before each checkpoint barrier, under each model's key.
  */
 public final class TrainerOperator
-    extends CoBroadcastWithKeyedOperator<String, Sample, ModelSpec, ModelUpdate> {
+    extends CoBroadcastWithKeyedOperator<String, TrainerInput, ModelSpec, ModelUpdate> {
   private static final long serialVersionUID = 1L;
 
   private final MinibatchTrainer trainer;

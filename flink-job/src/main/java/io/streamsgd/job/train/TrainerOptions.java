@@ -4,6 +4,7 @@ import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.config.MissingSpecPolicy;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
+import io.streamsgd.job.source.SampleFormat;
 import java.io.Serializable;
 import java.util.Set;
 
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param writeBackSamples open-batch samples kept on the heap before they are written to state
  *     ahead of the next checkpoint (see {@link OpenBatches})
  * @param writeBackModels models whose open batch the heap cache holds at most
+ * @param samples how the trainer decodes the records that cross the shuffle undecoded
  */
 public record TrainerOptions(
     MissingSpecPolicy missingSpec,
@@ -28,7 +30,8 @@ public record TrainerOptions(
     boolean exactlyOnce,
     Set<String> watchedModelIds,
     boolean parameterBlocks,
-    WriteBack writeBack)
+    WriteBack writeBack,
+    SampleFormat samples)
     implements Serializable {
 
   /**
@@ -60,7 +63,14 @@ public record TrainerOptions(
   /** Waits for specs (polling every 100 ms), no default spec, exactly-once, no watched models. */
   public static TrainerOptions defaults() {
     return new TrainerOptions(
-        MissingSpecPolicy.WAIT, null, 100, true, Set.of(), false, WriteBack.DEFAULT);
+        MissingSpecPolicy.WAIT,
+        null,
+        100,
+        true,
+        Set.of(),
+        false,
+        WriteBack.DEFAULT,
+        new SampleFormat(1 << 20, 1 << 20, null));
   }
 
   public static TrainerOptions from(JobSettings s) {
@@ -72,7 +82,8 @@ public record TrainerOptions(
         Set.copyOf(s.metricsModelIds),
         // RocksDB rewrites a value whole on each write: large models keep their columns in blocks.
         s.stateBackend == StateBackendKind.ROCKSDB,
-        new WriteBack(s.writeBackSamples, s.writeBackModels));
+        new WriteBack(s.writeBackSamples, s.writeBackModels),
+        new SampleFormat(s.maxRecordBytes, s.maxFeatures, s.registry));
   }
 
   public TrainerOptions withMissingSpec(MissingSpecPolicy policy, String defaultSpec) {
@@ -83,7 +94,8 @@ public record TrainerOptions(
         exactlyOnce,
         watchedModelIds,
         parameterBlocks,
-        writeBack);
+        writeBack,
+        samples);
   }
 
   public TrainerOptions withExactlyOnce(boolean on) {
@@ -94,18 +106,33 @@ public record TrainerOptions(
         on,
         watchedModelIds,
         parameterBlocks,
-        writeBack);
+        writeBack,
+        samples);
   }
 
   public TrainerOptions withWatchedModelIds(Set<String> ids) {
     return new TrainerOptions(
-        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, ids, parameterBlocks, writeBack);
+        missingSpec,
+        defaultSpecJson,
+        specPollMillis,
+        exactlyOnce,
+        ids,
+        parameterBlocks,
+        writeBack,
+        samples);
   }
 
   /** Large models' columns in blocks of map state (the RocksDB layout) or in the model value. */
   public TrainerOptions withParameterBlocks(boolean on) {
     return new TrainerOptions(
-        missingSpec, defaultSpecJson, specPollMillis, exactlyOnce, watchedModelIds, on, writeBack);
+        missingSpec,
+        defaultSpecJson,
+        specPollMillis,
+        exactlyOnce,
+        watchedModelIds,
+        on,
+        writeBack,
+        samples);
   }
 
   /** The open-batch cache's bounds (see {@link OpenBatches}). */
@@ -117,6 +144,7 @@ public record TrainerOptions(
         exactlyOnce,
         watchedModelIds,
         parameterBlocks,
-        new WriteBack(samples, models));
+        new WriteBack(samples, models),
+        this.samples);
   }
 }

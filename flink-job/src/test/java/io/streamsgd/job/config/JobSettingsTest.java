@@ -26,6 +26,18 @@ class JobSettingsTest {
   }
 
   @Test
+  void recordKeysAreModelIdsUnlessTheJobIsToldOtherwise() {
+    Configuration c = minimal();
+    assertThat(JobSettings.from(c).recordKey).isEqualTo(RecordKey.MODEL_ID);
+    assertThat(io.streamsgd.job.train.TrainerOptions.from(JobSettings.from(c)).samples())
+        .isEqualTo(new io.streamsgd.job.source.SampleFormat(1 << 20, 1 << 20, null));
+    c.setString("streamsgd.source.record-key", "IGNORED");
+    assertThat(JobSettings.from(c).recordKey).isEqualTo(RecordKey.IGNORED);
+    c.setString("streamsgd.source.record-key", "USER_ID");
+    assertThatThrownBy(() -> JobSettings.from(c)).hasMessageContaining("USER_ID");
+  }
+
+  @Test
   void confluentOutputNeedsARegistryAndRegistrySecretsAreHidden() {
     Configuration c = minimal();
     c.set(JobOptions.SINK_FRAMING, SinkFraming.CONFLUENT);

@@ -210,6 +210,9 @@ class BadInputITCase {
     bad.put(
         record(topic, "nobody", Codecs.TRAINING_SAMPLE.encode(sample("nobody", dense(1, 2, 3), 1))),
         DeadLetterReason.NO_SPEC);
+    bad.put(
+        record(topic, "dense", Codecs.TRAINING_SAMPLE.encode(sample("guarded", dense(1, 2, 3), 1))),
+        DeadLetterReason.KEY_MISMATCH);
     return bad;
   }
 
@@ -262,7 +265,10 @@ class BadInputITCase {
       List<ProducerRecord<byte[], byte[]>> badRecords = new ArrayList<>(bad.keySet());
       for (int i = 0; i < valid.size(); i++) {
         byte[] bytes = Codecs.TRAINING_SAMPLE.encode(valid.get(i));
-        mixed.add(record("samples-mixed", valid.get(i).getModelId(), bytes));
+        // Records without a model-id key are decoded before the shuffle, the others in the
+        // trainer: interleaved in one partition, they must train as the clean run does.
+        String key = i % 5 == 1 ? null : i % 5 == 3 ? "user/" + i : valid.get(i).getModelId();
+        mixed.add(record("samples-mixed", key, bytes));
         clean.add(record("samples-clean", valid.get(i).getModelId(), bytes));
         if (i % 50 == 7 && !badRecords.isEmpty()) {
           mixed.add(badRecords.remove(0));

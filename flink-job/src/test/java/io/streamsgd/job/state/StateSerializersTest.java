@@ -9,6 +9,7 @@ import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.source.DeadLetters;
 import io.streamsgd.job.source.RawRecord;
+import io.streamsgd.job.source.TrainerInput;
 import io.streamsgd.job.train.OpenBatch;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DeadLetterReason;
@@ -51,6 +52,34 @@ class StateSerializersTest {
             Sample.Origin.UNKNOWN);
     assertThat(roundTrip(new SampleSerializer(), dense)).isEqualTo(dense);
     assertThat(roundTrip(new SampleSerializer(), sparse)).isEqualTo(sparse);
+  }
+
+  @Test
+  void trainerInputsRoundTripInBothForms() throws Exception {
+    Sample sample =
+        new Sample(
+            "m:1",
+            FeatureVector.hashed(new int[] {3, 70}, new double[] {1, -1}),
+            1,
+            2,
+            79,
+            new Sample.Origin("t", 1, 5));
+    RawRecord raw = new RawRecord("t", 4, 12, 34, "m:1".getBytes(), new byte[] {1, 2, 3});
+    RawRecord tombstone = new RawRecord("t", 4, 13, 35, "m:1".getBytes(), null);
+    TrainerInputSerializer serializer = new TrainerInputSerializer();
+
+    TrainerInput decoded = roundTrip(serializer, TrainerInput.decoded(sample));
+    assertThat(decoded.sample()).isEqualTo(sample);
+    assertThat(decoded.raw()).isNull();
+    assertThat(decoded.key()).isEqualTo("m:1");
+    for (RawRecord r : List.of(raw, tombstone)) {
+      TrainerInput undecoded = roundTrip(serializer, TrainerInput.undecoded(r));
+      assertThat(undecoded.sample()).isNull();
+      assertThat(undecoded.key()).isEqualTo("m:1");
+      assertThat(undecoded.raw())
+          .usingRecursiveComparison()
+          .isEqualTo(r); // topic, partition, offset, timestamp, key and value bytes
+    }
   }
 
   @Test

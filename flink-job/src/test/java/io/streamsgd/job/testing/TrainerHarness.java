@@ -2,6 +2,8 @@ package io.streamsgd.job.testing;
 
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.job.config.MissingSpecPolicy;
+import io.streamsgd.job.source.RawRecord;
+import io.streamsgd.job.source.TrainerInput;
 import io.streamsgd.job.train.MinibatchTrainer;
 import io.streamsgd.job.train.TrainerOperator;
 import io.streamsgd.job.train.TrainerOptions;
@@ -55,9 +57,8 @@ public final class TrainerHarness {
   }
 
   /** A harness not yet opened (to restore a snapshot into it first). */
-  public KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> build()
-      throws Exception {
-    var h = new CheckpointingHarness(new TrainerOperator(new MinibatchTrainer(options)));
+  public Harness build() throws Exception {
+    var h = new Harness(new TrainerOperator(new MinibatchTrainer(options)));
     if (rocksDb) {
       h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend(true));
     }
@@ -65,8 +66,7 @@ public final class TrainerHarness {
   }
 
   /** An opened harness that has received {@code specs} on the broadcast side. */
-  public KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> open(
-      ModelSpec... specs) throws Exception {
+  public Harness open(ModelSpec... specs) throws Exception {
     var h = build();
     h.open();
     for (ModelSpec spec : specs) {
@@ -78,11 +78,23 @@ public final class TrainerHarness {
   /**
    * Flink's harness, snapshotting as a task does: the operator is told of the coming barrier first
    * ({@code prepareSnapshotPreBarrier}, where the trainer writes its cached open batches to state).
+   * Samples go in decoded, as records without a model-id key arrive, or as records still in their
+   * bytes ({@link #processRecord}).
    */
-  private static final class CheckpointingHarness
-      extends KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> {
-    CheckpointingHarness(TrainerOperator operator) throws Exception {
-      super(operator, Sample::modelId, Types.STRING, 128, 1, 0);
+  public static final class Harness
+      extends KeyedBroadcastOperatorTestHarness<String, TrainerInput, ModelSpec, ModelUpdate> {
+    Harness(TrainerOperator operator) throws Exception {
+      super(operator, TrainerInput::key, Types.STRING, 128, 1, 0);
+    }
+
+    /** A sample decoded before the shuffle. */
+    public void processElement(Sample sample, long timestamp) throws Exception {
+      processElement(TrainerInput.decoded(sample), timestamp);
+    }
+
+    /** A record keyed by a model id, decoded by the trainer. */
+    public void processRecord(RawRecord record, long timestamp) throws Exception {
+      processElement(TrainerInput.undecoded(record), timestamp);
     }
 
     @Override

@@ -136,11 +136,7 @@ class DriftInTheTrainerTest {
   }
 
   static void collect(
-      org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<
-              String, Sample, ModelSpec, ModelUpdate>
-          h,
-      List<ModelUpdate> updates,
-      List<DriftEvent> events) {
+      TrainerHarness.Harness h, List<ModelUpdate> updates, List<DriftEvent> events) {
     updates.addAll(h.extractOutputValues());
     var side = h.getSideOutput(MinibatchTrainer.DRIFT_EVENTS);
     if (side != null) {

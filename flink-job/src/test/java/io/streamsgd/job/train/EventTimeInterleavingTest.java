@@ -24,7 +24,6 @@ import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,7 +130,7 @@ class EventTimeInterleavingTest {
 
   /** The trainer, its output and dead letters kept across restores. */
   private static final class Trainer implements AutoCloseable {
-    KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> h;
+    TrainerHarness.Harness h;
     final List<ModelUpdate> published = new ArrayList<>();
     final List<String> deadLetters = new ArrayList<>();
     long clock;

@@ -32,13 +32,12 @@ class MinibatchTrainerTest {
   private static final ModelSpec SPEC_A = ModelSpecs.linearRegression("a", 2, 0.1, 4);
   private static final ModelSpec SPEC_B = ModelSpecs.logisticRegression("b", 2, 0.5, 3);
 
-  private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness(
-      MissingSpecPolicy policy, String defaultSpec) throws Exception {
+  private static TrainerHarness.Harness harness(MissingSpecPolicy policy, String defaultSpec)
+      throws Exception {
     return TrainerHarness.builder().missingSpec(policy, defaultSpec).build();
   }
 
-  private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> opened(
-      ModelSpec... specs) throws Exception {
+  private static TrainerHarness.Harness opened(ModelSpec... specs) throws Exception {
     return TrainerHarness.builder().open(specs);
   }
 

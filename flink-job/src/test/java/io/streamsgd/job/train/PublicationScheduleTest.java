@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class PublicationScheduleTest {
@@ -36,8 +35,7 @@ class PublicationScheduleTest {
   /**
    * The trainer with the spec, its broadcast side's watermark out of the way (specs carry none).
    */
-  private static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> opened(
-      ModelSpec spec) throws Exception {
+  private static TrainerHarness.Harness opened(ModelSpec spec) throws Exception {
     var h = TrainerHarness.builder().open(spec);
     h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
     return h;

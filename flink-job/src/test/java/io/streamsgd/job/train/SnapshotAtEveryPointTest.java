@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,8 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SnapshotAtEveryPointTest {
 
   interface Step {
-    void apply(KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> h)
-        throws Exception;
+    void apply(TrainerHarness.Harness h) throws Exception;
   }
 
   /**
@@ -41,8 +39,7 @@ class SnapshotAtEveryPointTest {
     HEAP_TINY_CACHE,
     ROCKSDB_TINY_CACHE;
 
-    KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
-        throws Exception {
+    TrainerHarness.Harness harness() throws Exception {
       TrainerHarness b = TrainerHarness.builder();
       if (name().startsWith("ROCKSDB")) {
         b.rocksDb();
@@ -54,8 +51,7 @@ class SnapshotAtEveryPointTest {
     }
   }
 
-  static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
-      throws Exception {
+  static TrainerHarness.Harness harness() throws Exception {
     return Backend.HEAP.harness();
   }
 
@@ -119,8 +115,7 @@ class SnapshotAtEveryPointTest {
     return steps;
   }
 
-  static List<String> outputs(
-      KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> h) {
+  static List<String> outputs(TrainerHarness.Harness h) {
     List<String> out = new ArrayList<>();
     for (ModelUpdate u : h.extractOutputValues()) {
       out.add(

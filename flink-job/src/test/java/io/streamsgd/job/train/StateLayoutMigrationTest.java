@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -35,8 +34,7 @@ class StateLayoutMigrationTest {
   static final ModelSpec SPEC =
       ModelSpecs.withFixedBatches(ModelSpecs.linearRegression("m", 2, 0.1, 4), 4);
 
-  static KeyedBroadcastOperatorTestHarness<String, Sample, ModelSpec, ModelUpdate> harness()
-      throws Exception {
+  static TrainerHarness.Harness harness() throws Exception {
     return TrainerHarness.builder().build();
   }
 

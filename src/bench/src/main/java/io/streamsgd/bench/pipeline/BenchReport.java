@@ -40,12 +40,13 @@ public final class BenchReport {
   static String runLabel(Map<String, Object> r) {
     return String.format(
         Locale.ROOT,
-        "%s, %,d model%s, %s, %s",
+        "%s, %,d model%s, %s, %s%s",
         r.get("features"),
         r.get("models"),
         ((Number) r.get("models")).intValue() == 1 ? "" : "s",
         r.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
-        r.get("stateBackend").toString().toLowerCase(Locale.ROOT));
+        r.get("stateBackend").toString().toLowerCase(Locale.ROOT),
+        "IGNORED".equals(r.get("recordKey")) ? ", decoded before the shuffle" : "");
   }
 
   /** Throughput of every measured path, one bar each, samples (records) per second. */

@@ -3,6 +3,7 @@ package io.streamsgd.bench.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamsgd.bench.kernel.LogisticData;
 import io.streamsgd.bench.kernel.VowpalWabbitPeer;
+import io.streamsgd.job.config.RecordKey;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.schema.ModelSpec;
@@ -195,6 +196,16 @@ public final class PipelineBench {
       if (settings.sections().contains("throughput")) {
         runs.add(endToEnd(single, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
         runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
+        // The same with the record keys ignored: every sample decoded before the shuffle and
+        // serialized across it, as before records keyed by model id crossed it as their bytes.
+        runs.add(
+            endToEnd(
+                dense,
+                StateBackendKind.HASHMAP,
+                SinkGuarantee.EXACTLY_ONCE,
+                false,
+                false,
+                RecordKey.IGNORED));
         runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.AT_LEAST_ONCE, false));
         runs.add(endToEnd(sparse, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
       }
@@ -209,7 +220,13 @@ public final class PipelineBench {
         step(
             "profile: the 1,000-model exactly-once run again, with a flight recording of the TaskManager");
         Map<String, Object> p =
-            endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false, true);
+            endToEnd(
+                dense,
+                StateBackendKind.HASHMAP,
+                SinkGuarantee.EXACTLY_ONCE,
+                false,
+                true,
+                RecordKey.MODEL_ID);
         report.put("profile", p);
         @SuppressWarnings("unchecked")
         Map<String, Double> parts =
@@ -274,10 +291,24 @@ public final class PipelineBench {
                     r ->
                         r.get("models").equals(1000)
                             && r.get("guarantee").equals("EXACTLY_ONCE")
-                            && r.get("features").equals("dense"))
+                            && r.get("features").equals("dense")
+                            && !"IGNORED".equals(r.get("recordKey")))
                 .map(r -> (Double) r.get("samplesPerSecond"))
                 .findFirst()
                 .orElse(null);
+    Double decodedBefore =
+        ((List<Map<String, Object>>) report.getOrDefault("endToEnd", List.of()))
+            .stream()
+                .filter(r -> "IGNORED".equals(r.get("recordKey")))
+                .map(r -> (Double) r.get("samplesPerSecond"))
+                .findFirst()
+                .orElse(null);
+    if (e2e != null && decodedBefore != null) {
+      out.put(
+          "end to end (dense, 1,000 models, exactly-once): keyed by model id, decoded in the"
+              + " trainer / decoded before the shuffle",
+          e2e / decodedBefore);
+    }
     Map<String, Map<String, Object>> ceilings =
         (Map<String, Map<String, Object>>) report.get("ceilings");
     Map<String, Object> peer = (Map<String, Object>) report.get("peer");
@@ -339,7 +370,7 @@ public final class PipelineBench {
   private Map<String, Object> endToEnd(
       Workload w, StateBackendKind backend, SinkGuarantee guarantee, boolean scale)
       throws Exception {
-    return endToEnd(w, backend, guarantee, scale, false);
+    return endToEnd(w, backend, guarantee, scale, false, RecordKey.MODEL_ID);
   }
 
   private Map<String, Object> endToEnd(
@@ -347,7 +378,8 @@ public final class PipelineBench {
       StateBackendKind backend,
       SinkGuarantee guarantee,
       boolean scale,
-      boolean profiled)
+      boolean profiled,
+      RecordKey recordKey)
       throws Exception {
     int batch = batchFor(w);
     String name =
@@ -356,7 +388,8 @@ public final class PipelineBench {
             + backend.name().toLowerCase(Locale.ROOT)
             + "-"
             + (guarantee == SinkGuarantee.EXACTLY_ONCE ? "eo" : "alo")
-            + (profiled ? "-profiled" : "");
+            + (profiled ? "-profiled" : "")
+            + (recordKey == RecordKey.IGNORED ? "-keys-ignored" : "");
     return endToEnd(
         name,
         w,
@@ -366,7 +399,8 @@ public final class PipelineBench {
         backend,
         guarantee,
         scale,
-        profiled);
+        profiled,
+        recordKey);
   }
 
   /**
@@ -384,12 +418,39 @@ public final class PipelineBench {
       boolean checkpoints,
       boolean profiled)
       throws Exception {
+    return endToEnd(
+        name,
+        w,
+        batch,
+        spec,
+        expected,
+        backend,
+        guarantee,
+        checkpoints,
+        profiled,
+        RecordKey.MODEL_ID);
+  }
+
+  /** As above, the samples' record keys read as {@code recordKey} says. */
+  Map<String, Object> endToEnd(
+      String name,
+      Workload w,
+      int batch,
+      ModelSpec spec,
+      long expected,
+      StateBackendKind backend,
+      SinkGuarantee guarantee,
+      boolean checkpoints,
+      boolean profiled,
+      RecordKey recordKey)
+      throws Exception {
     step(
         "end to end: %s (%s, %s, batch %d): %,d samples to committed model updates",
         w.name(), backend, guarantee, batch, w.records());
     TrainerRun run =
         new TrainerRun(
-            name, cluster.kafkaArgs(), w.topic(), spec, guarantee, backend, CHECKPOINT_INTERVAL);
+                name, cluster.kafkaArgs(), w.topic(), spec, guarantee, backend, CHECKPOINT_INTERVAL)
+            .recordKey(recordKey);
     Map<String, double[]> losses = new HashMap<>();
     run.createTopics(client, settings.partitions());
     Map<String, Object> r = new LinkedHashMap<>();
@@ -419,6 +480,7 @@ public final class PipelineBench {
         r.put("batch", batch);
         r.put("stateBackend", backend.name());
         r.put("guarantee", guarantee.name());
+        r.put("recordKey", recordKey.name());
         r.put("records", w.records());
         r.put("trainedSamples", expected);
         r.put("samplesPerSecond", rate);

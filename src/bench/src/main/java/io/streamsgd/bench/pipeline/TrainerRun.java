@@ -82,6 +82,12 @@ final class TrainerRun {
     return this;
   }
 
+  /** Says what the samples' record keys are (the job's default: their model ids). */
+  TrainerRun recordKey(io.streamsgd.job.config.RecordKey recordKey) {
+    args.addAll(List.of("--streamsgd.source.record-key", recordKey.name()));
+    return this;
+  }
+
   /** Sets the compression of the job's updates (latency runs). */
   TrainerRun compression(io.streamsgd.job.config.SinkCompression compression) {
     args.addAll(List.of("--streamsgd.sink.compression", compression.name()));

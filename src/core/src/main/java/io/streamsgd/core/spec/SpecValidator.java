@@ -29,20 +29,22 @@ public final class SpecValidator {
       return false;
     }
     for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      boolean ok =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == ':'
-              || c == '-';
-      if (!ok) {
+      if (!isModelIdChar(id.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether {@code c} may appear in a model id (see {@link #MODEL_ID}). */
+  public static boolean isModelIdChar(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == ':'
+        || c == '-';
   }
 
   public static final int MAX_DIMENSION = 1 << 28;
