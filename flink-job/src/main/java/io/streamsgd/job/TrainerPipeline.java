@@ -32,7 +32,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  * samples ─▶ route ───────────▶ keyBy(modelId) ─▶ trainer (decodes) ─▶ updates
- * specs   ─▶ decode ─▶ broadcast ───────────────────┘   │
+ * specs   ─▶ decode ─▶ keyBy(modelId) ──────────────┘   │
  *              └──────────┴── dead letters ◀─────────────┘
  * </pre>
  *
@@ -85,7 +85,8 @@ public final class TrainerPipeline {
     SingleOutputStreamOperator<ModelUpdate> updates =
         samples
             .keyBy(TrainerInput::key, Types.STRING)
-            .connect(specs.broadcast())
+            // Keyed, not broadcast: Flink takes no unaligned checkpoint across a broadcast edge.
+            .connect(specs.keyBy(ModelSpec::getModelId, Types.STRING))
             .transform(
                 "minibatch trainer",
                 PublishedRecordSerializer.typeInfo(ModelUpdate.class),

@@ -12,31 +12,39 @@ import io.streamsgd.job.spec.SpecBroadcast;
 import io.streamsgd.schema.DeadLetterReason;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keyed trainer: one instance per subtask, one state slot per model id ({@link TrainerState}),
- * specs as broadcast state. It routes each sample and timer to the part that handles it: {@link
- * WaitingForSpec} holds samples until their model's spec arrives, {@link BatchBoundaries} decides
- * where batches begin and end, {@link BatchCloser} applies a closed batch and publishes the model's
- * next version. The model state is read and written once per batch; adaptive policies also read it
- * at their test points, a few times per batch.
+ * specs keyed by model id like the samples (so that no input is a broadcast, and checkpoints may be
+ * unaligned). It routes each sample and timer to the part that handles it: {@link WaitingForSpec}
+ * holds samples until their model's spec arrives, {@link BatchBoundaries} decides where batches
+ * begin and end, {@link BatchCloser} applies a closed batch and publishes the model's next version.
+ * The model state is read and written once per batch; adaptive policies also read it at their test
+ * points, a few times per batch.
  */
 public final class MinibatchTrainer
-    extends KeyedBroadcastProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>
+    extends KeyedCoProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MinibatchTrainer.class);
 
   private final TrainerOptions options;
 
@@ -49,6 +57,7 @@ public final class MinibatchTrainer
   private transient Publication publication;
   private transient long lastCheckpointId;
   private transient ListState<Tuple3<Integer, Long, Long>> censusState;
+  private transient BroadcastState<String, ModelSpec> broadcastSpecs; // of earlier versions
   private transient ModelCensus census;
   private transient KeyContext operator;
 
@@ -93,7 +102,9 @@ public final class MinibatchTrainer
     String defaultJson = options.defaultSpecJson();
     specs =
         new SpecLookup(
-            options.missingSpec(), defaultJson == null ? null : ModelSpecJson.parse(defaultJson));
+            options.missingSpec(),
+            defaultJson == null ? null : ModelSpecJson.parse(defaultJson),
+            state.spec);
     var group = getRuntimeContext().getMetricGroup();
     DeadLetterCounters deadLetters = new DeadLetterCounters(group);
     call = new ModelCall(deadLetters);
@@ -105,6 +116,7 @@ public final class MinibatchTrainer
             task.getNumberOfParallelSubtasks(),
             task.getIndexOfThisSubtask());
     census.restore(censusState.get());
+    migrateBroadcastSpecs(task);
     TrainerMetrics metrics = new TrainerMetrics(group, census, options.watchedModelIds());
     publication = new Publication(state, options.exactlyOnce(), () -> lastCheckpointId);
     BatchCloser closer = new BatchCloser(state, specs, metrics, publication);
@@ -116,6 +128,38 @@ public final class MinibatchTrainer
   public void initializeState(FunctionInitializationContext context) throws Exception {
     lastCheckpointId = context.getRestoredCheckpointId().orElse(0L);
     censusState = context.getOperatorStateStore().getUnionListState(ModelCensus.DESCRIPTOR);
+    broadcastSpecs = context.getOperatorStateStore().getBroadcastState(SpecBroadcast.DESCRIPTOR);
+  }
+
+  /**
+   * A savepoint of an earlier version holds the specs as broadcast state, all of them on every
+   * subtask: each subtask moves its own models' specs into keyed state (a spec that came since
+   * stays) and empties the broadcast state, so the next checkpoint holds them once, keyed. A
+   * failure before that checkpoint restores the broadcast state again, and this runs again.
+   */
+  private void migrateBroadcastSpecs(org.apache.flink.api.common.TaskInfo task) throws Exception {
+    if (!broadcastSpecs.entries().iterator().hasNext()) {
+      return;
+    }
+    Object current = operator.getCurrentKey();
+    int moved = 0;
+    for (Map.Entry<String, ModelSpec> e : broadcastSpecs.entries()) {
+      if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
+              e.getKey(), task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
+          != task.getIndexOfThisSubtask()) {
+        continue;
+      }
+      operator.setCurrentKey(e.getKey());
+      if (state.spec.value() == null) {
+        state.spec.update(e.getValue());
+        moved++;
+      }
+    }
+    broadcastSpecs.clear();
+    if (current != null) {
+      operator.setCurrentKey(current);
+    }
+    LOG.info("Moved {} specs of this subtask's models from broadcast to keyed state", moved);
   }
 
   @Override
@@ -124,14 +168,20 @@ public final class MinibatchTrainer
     censusState.update(census.snapshot());
   }
 
+  /**
+   * A model's new spec (keyed by its model id). An open batch adopts it when it closes; samples
+   * held for it are trained at their next poll or with the model's next sample, as when specs were
+   * broadcast: releasing them here, before the spec input's watermark moves on, would let that
+   * watermark end the released batch at a point no replay shares (see {@link BatchBoundaries}).
+   */
   @Override
-  public void processBroadcastElement(ModelSpec spec, Context ctx, Collector<ModelUpdate> out)
+  public void processElement2(ModelSpec spec, Context ctx, Collector<ModelUpdate> out)
       throws Exception {
-    ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR).put(spec.getModelId(), spec);
+    specs.put(ctx.getCurrentKey(), spec);
   }
 
   @Override
-  public void processElement(TrainerInput input, ReadOnlyContext ctx, Collector<ModelUpdate> out)
+  public void processElement1(TrainerInput input, Context ctx, Collector<ModelUpdate> out)
       throws Exception {
     ModelCall c = call.bind(ctx, out);
     Sample sample = input.sample();
@@ -141,8 +191,7 @@ public final class MinibatchTrainer
         return;
       }
     }
-    ModelSpec spec =
-        specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
+    ModelSpec spec = specs.specFor(ctx.getCurrentKey());
     if (spec != null) {
       OpenBatch meta = state.batches.value();
       if (WaitingForSpec.holding(meta)) {
@@ -184,8 +233,7 @@ public final class MinibatchTrainer
     boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
     OpenBatch meta = state.batches.value();
     if (meta != null && meta.count > 0) {
-      ModelSpec spec =
-          specs.specFor(ctx.getCurrentKey(), ctx.getBroadcastState(SpecBroadcast.DESCRIPTOR));
+      ModelSpec spec = specs.specFor(ctx.getCurrentKey());
       if (WaitingForSpec.holding(meta)) {
         // The poll is a processing-time timer, the end of input an event-time one.
         if (eventTime

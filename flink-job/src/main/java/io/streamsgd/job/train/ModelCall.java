@@ -11,7 +11,7 @@ import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -20,9 +20,7 @@ import org.apache.flink.util.Collector;
  */
 final class ModelCall implements Consumer<DeadLetter> {
   private final DeadLetterCounters deadLetters;
-  private KeyedBroadcastProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>
-          .ReadOnlyContext
-      ctx;
+  private KeyedCoProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>.Context ctx;
   private Collector<ModelUpdate> updates;
 
   ModelCall(DeadLetterCounters deadLetters) {
@@ -30,8 +28,7 @@ final class ModelCall implements Consumer<DeadLetter> {
   }
 
   ModelCall bind(
-      KeyedBroadcastProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>.ReadOnlyContext
-          ctx,
+      KeyedCoProcessFunction<String, TrainerInput, ModelSpec, ModelUpdate>.Context ctx,
       Collector<ModelUpdate> updates) {
     this.ctx = ctx;
     this.updates = updates;

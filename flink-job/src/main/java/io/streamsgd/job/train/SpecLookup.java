@@ -4,27 +4,54 @@ import io.streamsgd.core.spec.CompiledSpec;
 import io.streamsgd.core.spec.CompiledSpecCache;
 import io.streamsgd.job.config.MissingSpecPolicy;
 import io.streamsgd.schema.ModelSpec;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
- * Which spec a model trains under: its own from the broadcast specs, else the job's default spec
- * (shared, under its own model id until {@link #forModel} gives it the model's), else none (the
- * samples wait or go to dead letters). Keeps each spec's compiled form.
+ * Which spec a model trains under: its own (keyed state: the spec input is keyed by model id like
+ * the samples), else the job's default spec (shared, under its own model id until {@link #forModel}
+ * gives it the model's), else none (the samples wait or go to dead letters). Keeps each spec's
+ * compiled form.
+ *
+ * <p>Every sample asks for its model's spec, and on RocksDB a keyed-state read is a lookup and an
+ * Avro decoding. The subtask's specs only change through {@link #put}, so what was read, or found
+ * missing, is kept on the heap: one entry per model of the subtask, where the broadcast state of
+ * earlier versions kept every model's spec on every subtask.
  */
 final class SpecLookup {
+  private static final Object NONE = new Object();
+
   private final MissingSpecPolicy missingSpec;
   private final ModelSpec defaultSpec;
+  private final ValueState<ModelSpec> state;
+  private final Map<String, Object> known = new HashMap<>();
   private final CompiledSpecCache compiled = new CompiledSpecCache();
 
-  SpecLookup(MissingSpecPolicy missingSpec, ModelSpec defaultSpec) {
+  SpecLookup(MissingSpecPolicy missingSpec, ModelSpec defaultSpec, ValueState<ModelSpec> state) {
     this.missingSpec = missingSpec;
     this.defaultSpec = defaultSpec;
+    this.state = state;
   }
 
-  ModelSpec specFor(String modelId, ReadOnlyBroadcastState<String, ModelSpec> specs)
-      throws Exception {
-    ModelSpec spec = specs.get(modelId);
-    return spec == null && missingSpec == MissingSpecPolicy.DEFAULT ? defaultSpec : spec;
+  /** The spec of {@code modelId}, the current key; null when it has none and no default applies. */
+  ModelSpec specFor(String modelId) throws Exception {
+    Object spec = known.get(modelId);
+    if (spec == null) {
+      ModelSpec stored = state.value();
+      spec = stored == null ? NONE : stored;
+      known.put(modelId, spec);
+    }
+    if (spec == NONE) {
+      return missingSpec == MissingSpecPolicy.DEFAULT ? defaultSpec : null;
+    }
+    return (ModelSpec) spec;
+  }
+
+  /** A new spec for {@code modelId}, the current key. */
+  void put(String modelId, ModelSpec spec) throws Exception {
+    state.update(spec);
+    known.put(modelId, spec);
   }
 
   /** Samples of a model without a spec go to dead letters (else they wait for one). */

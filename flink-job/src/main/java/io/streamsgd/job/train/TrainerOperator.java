@@ -1,25 +1,24 @@
 package io.streamsgd.job.train;
 
 import io.streamsgd.job.source.TrainerInput;
-import io.streamsgd.job.spec.SpecBroadcast;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
-import java.util.List;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 
 /**
- * Flink's keyed broadcast operator running a {@link MinibatchTrainer}, with the one thing the
- * function alone cannot do: write the open batches it keeps on the heap ({@link OpenBatches}) back
- * to keyed state before each checkpoint barrier, under each model's key.
+ * Flink's keyed two-input operator running a {@link MinibatchTrainer} (samples and specs, both
+ * keyed by model id), with the one thing the function alone cannot do: write the open batches it
+ * keeps on the heap ({@link OpenBatches}) back to keyed state before each checkpoint barrier, under
+ * each model's key.
  */
 public final class TrainerOperator
-    extends CoBroadcastWithKeyedOperator<String, TrainerInput, ModelSpec, ModelUpdate> {
+    extends KeyedCoProcessOperator<String, TrainerInput, ModelSpec, ModelUpdate> {
   private static final long serialVersionUID = 1L;
 
   private final MinibatchTrainer trainer;
 
   public TrainerOperator(MinibatchTrainer trainer) {
-    super(trainer, List.of(SpecBroadcast.DESCRIPTOR));
+    super(trainer);
     this.trainer = trainer;
   }
 

@@ -6,6 +6,7 @@ import io.streamsgd.job.state.LearnerStateSerializer;
 import io.streamsgd.job.state.OpenBatchSerializer;
 import io.streamsgd.job.state.ParameterBlockSerializer;
 import io.streamsgd.job.state.SampleSerializer;
+import io.streamsgd.schema.ModelSpec;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -14,14 +15,16 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
  * The trainer's keyed state, per model id: the model ({@link LearnerState}: spec, parameters,
  * optimizer slots, version, metric sums), the open batch's samples and bookkeeping ({@link
  * OpenBatch}, both through the heap cache {@link OpenBatches}) and, under a publication schedule,
- * the publication's ({@link PublicationMark}). The descriptors are shared with tools that read or
- * bootstrap the trainer's state (warm start, state tests).
+ * the publication's ({@link PublicationMark}), and the model's spec when it has one of its own. The
+ * descriptors are shared with tools that read or bootstrap the trainer's state (warm start, state
+ * tests).
  */
 final class TrainerState {
   final ValueState<LearnerState> model;
@@ -29,6 +32,7 @@ final class TrainerState {
   final ModelStore store;
   final OpenBatches batches;
   final ValueState<PublicationMark> publication;
+  final ValueState<ModelSpec> spec;
 
   TrainerState(RuntimeContext context, TrainerOptions options, KeyContext keys) {
     model = context.getState(modelDescriptor());
@@ -43,6 +47,12 @@ final class TrainerState {
             options.parameterBlocks(),
             options.writeBack());
     publication = context.getState(publicationDescriptor());
+    spec = context.getState(specDescriptor());
+  }
+
+  /** The model's latest valid spec from the specs topic (none under the job's default spec). */
+  static ValueStateDescriptor<ModelSpec> specDescriptor() {
+    return new ValueStateDescriptor<>("model-spec", new AvroTypeInfo<>(ModelSpec.class));
   }
 
   static ValueStateDescriptor<LearnerState> modelDescriptor() {

@@ -12,7 +12,8 @@ import io.streamsgd.schema.ModelUpdate;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.SnapshotType;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFinalizer;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /**
  * The trainer in Flink's keyed broadcast operator test harness (state, timers, snapshot and restore
@@ -70,7 +71,7 @@ public final class TrainerHarness {
     var h = build();
     h.open();
     for (ModelSpec spec : specs) {
-      h.processBroadcastElement(spec, 0);
+      h.processSpec(spec, 0);
     }
     return h;
   }
@@ -79,22 +80,46 @@ public final class TrainerHarness {
    * Flink's harness, snapshotting as a task does: the operator is told of the coming barrier first
    * ({@code prepareSnapshotPreBarrier}, where the trainer writes its cached open batches to state).
    * Samples go in decoded, as records without a model-id key arrive, or as records still in their
-   * bytes ({@link #processRecord}).
+   * bytes ({@link #processRecord}); specs on the second input, keyed by model id as the job keys
+   * them.
    */
   public static final class Harness
-      extends KeyedBroadcastOperatorTestHarness<String, TrainerInput, ModelSpec, ModelUpdate> {
+      extends KeyedTwoInputStreamOperatorTestHarness<String, TrainerInput, ModelSpec, ModelUpdate> {
     Harness(TrainerOperator operator) throws Exception {
-      super(operator, TrainerInput::key, Types.STRING, 128, 1, 0);
+      super(operator, TrainerInput::key, ModelSpec::getModelId, Types.STRING, 128, 1, 0);
+    }
+
+    public void processElement(TrainerInput input, long timestamp) throws Exception {
+      processElement1(input, timestamp);
     }
 
     /** A sample decoded before the shuffle. */
     public void processElement(Sample sample, long timestamp) throws Exception {
-      processElement(TrainerInput.decoded(sample), timestamp);
+      processElement1(TrainerInput.decoded(sample), timestamp);
     }
 
     /** A record keyed by a model id, decoded by the trainer. */
     public void processRecord(RawRecord record, long timestamp) throws Exception {
-      processElement(TrainerInput.undecoded(record), timestamp);
+      processElement1(TrainerInput.undecoded(record), timestamp);
+    }
+
+    /** A spec from the specs topic. */
+    public void processSpec(ModelSpec spec, long timestamp) throws Exception {
+      processElement2(spec, timestamp);
+    }
+
+    /** A watermark of the samples input. */
+    public void processWatermark(Watermark watermark) throws Exception {
+      processWatermark1(watermark);
+    }
+
+    public void processWatermark(long watermark) throws Exception {
+      processWatermark1(new Watermark(watermark));
+    }
+
+    /** A watermark of the specs input. */
+    public void processSpecWatermark(Watermark watermark) throws Exception {
+      processWatermark2(watermark);
     }
 
     @Override

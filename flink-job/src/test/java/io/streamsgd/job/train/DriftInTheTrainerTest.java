@@ -125,8 +125,8 @@ class DriftInTheTrainerTest {
     try (var h = builder.build()) {
       h.initializeState(snapshot);
       h.open();
-      h.processBroadcastElement(dense(), 0);
-      h.processBroadcastElement(hashed(), 0);
+      h.processSpec(dense(), 0);
+      h.processSpec(hashed(), 0);
       for (Sample s : stream.subList(cut, stream.size())) {
         h.processElement(s, s.eventTime());
       }

@@ -151,17 +151,15 @@ class EventTimeInterleavingTest {
     }
 
     void specsWatermark(long w) throws Exception {
-      h.processBroadcastWatermark(new Watermark(w));
+      h.processSpecWatermark(new Watermark(w));
     }
 
     void samplesIdle(boolean idle) throws Exception {
-      h.getTwoInputOperator()
-          .processWatermarkStatus1(idle ? WatermarkStatus.IDLE : WatermarkStatus.ACTIVE);
+      h.processWatermarkStatus1(idle ? WatermarkStatus.IDLE : WatermarkStatus.ACTIVE);
     }
 
     void specsIdle(boolean idle) throws Exception {
-      h.getTwoInputOperator()
-          .processWatermarkStatus2(idle ? WatermarkStatus.IDLE : WatermarkStatus.ACTIVE);
+      h.processWatermarkStatus2(idle ? WatermarkStatus.IDLE : WatermarkStatus.ACTIVE);
     }
 
     void advance(long millis) throws Exception {
@@ -203,7 +201,7 @@ class EventTimeInterleavingTest {
   /** The spec first, the samples in order, then the end of input: no watermark before it. */
   private static List<String> inOrder(List<Sample> samples) throws Exception {
     try (Trainer t = new Trainer()) {
-      t.h.processBroadcastElement(spec(), 0);
+      t.h.processSpec(spec(), 0);
       for (Sample s : samples) {
         t.sample(s);
       }
@@ -233,7 +231,7 @@ class EventTimeInterleavingTest {
         t.samplesWatermark(s.eventTime() - 1001);
       }
       t.samplesWatermark(Long.MAX_VALUE);
-      t.h.processBroadcastElement(spec(), 0);
+      t.h.processSpec(spec(), 0);
       t.specsWatermark(Long.MAX_VALUE);
       assertThat(t.finish()).isEqualTo(sampleRule(samples));
     }
@@ -245,7 +243,7 @@ class EventTimeInterleavingTest {
     // arrives behind the samples input's watermark, which moves on while the burst is read.
     List<Sample> samples = samples();
     try (Trainer t = new Trainer()) {
-      t.h.processBroadcastElement(spec(), 0);
+      t.h.processSpec(spec(), 0);
       t.specsWatermark(Long.MAX_VALUE);
       long watermark = Long.MIN_VALUE;
       int i = 0;
@@ -374,7 +372,7 @@ class EventTimeInterleavingTest {
     if (idle) {
       t.specsIdle(false);
     }
-    t.h.processBroadcastElement(spec(), 0);
+    t.h.processSpec(spec(), 0);
     if (rnd.nextBoolean()) {
       t.specsWatermark(SPEC_WALL_CLOCK);
       return SPEC_WALL_CLOCK;

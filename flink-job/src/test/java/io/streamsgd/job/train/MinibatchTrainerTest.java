@@ -25,7 +25,6 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class MinibatchTrainerTest {
@@ -60,8 +59,7 @@ class MinibatchTrainerTest {
     return out;
   }
 
-  private static List<ModelUpdate> updatesOf(
-      KeyedBroadcastOperatorTestHarness<?, ?, ?, ModelUpdate> h, String model) {
+  private static List<ModelUpdate> updatesOf(TrainerHarness.Harness h, String model) {
     return h.extractOutputValues().stream()
         .filter(u -> u.getModelId().equals(model))
         .collect(Collectors.toList());
@@ -182,7 +180,7 @@ class MinibatchTrainerTest {
       }
       h.setProcessingTime(500);
       assertThat(h.extractOutputValues()).isEmpty();
-      h.processBroadcastElement(SPEC_A, 0);
+      h.processSpec(SPEC_A, 0);
       h.setProcessingTime(600); // next poll sees the spec: two full batches, one left open
       assertThat(updatesOf(h, "a")).extracting(ModelUpdate::getBatchSize).containsExactly(4, 4);
       h.setProcessingTime(1_599);
@@ -245,7 +243,7 @@ class MinibatchTrainerTest {
         h.processElement(s, 0);
       }
       h.processWatermark(new Watermark(Long.MAX_VALUE));
-      h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+      h.processSpecWatermark(new Watermark(Long.MAX_VALUE));
       List<ModelUpdate> updates = updatesOf(h, "a");
       assertThat(updates).extracting(ModelUpdate::getBatchSize).containsExactly(4, 2);
       assertThat(last(updates).getCloseReason()).isEqualTo(BatchCloseReason.END_OF_INPUT);
@@ -276,7 +274,7 @@ class MinibatchTrainerTest {
       assertThat(updates.get(0).getCloseReason()).isEqualTo(BatchCloseReason.LATENCY);
       assertThat(updates.get(0).getEventTimeMax().toEpochMilli()).isEqualTo(999);
       h.processWatermark(new Watermark(1999));
-      h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+      h.processSpecWatermark(new Watermark(Long.MAX_VALUE));
       assertThat(updatesOf(h, "a")).hasSize(1);
       h.processWatermark(new Watermark(2000)); // the second batch [1000, 2000) is complete
       assertThat(updatesOf(h, "a")).extracting(ModelUpdate::getBatchSize).containsExactly(4, 1);
@@ -347,7 +345,7 @@ class MinibatchTrainerTest {
       for (int i = 0; i < 100; i++) {
         h.processElement(samples.get(i), 0);
       }
-      h.processBroadcastElement(spec, 0);
+      h.processSpec(spec, 0);
       for (int i = 100; i < 150; i++) { // samples arriving after the spec, before the poll
         h.processElement(samples.get(i), 0);
       }

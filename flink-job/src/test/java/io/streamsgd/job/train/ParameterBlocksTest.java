@@ -84,7 +84,7 @@ class ParameterBlocksTest {
     try (var h = builder.build()) {
       h.initializeState(snapshot);
       h.open();
-      h.processBroadcastElement(spec(), 0);
+      h.processSpec(spec(), 0);
       for (int i = snapshotAt; i < stream.size(); i++) {
         h.processElement(stream.get(i), stream.get(i).eventTime());
       }

@@ -37,7 +37,7 @@ class PublicationScheduleTest {
    */
   private static TrainerHarness.Harness opened(ModelSpec spec) throws Exception {
     var h = TrainerHarness.builder().open(spec);
-    h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+    h.processSpecWatermark(new Watermark(Long.MAX_VALUE));
     return h;
   }
 
@@ -135,7 +135,7 @@ class PublicationScheduleTest {
       for (Sample s : stream.subList(0, 40)) { // versions 1..10: 4 and 8 published, 10 pending
         h.processElement(s, s.eventTime());
       }
-      h.processBroadcastElement(spec(1, 0), 0); // every update again, same shape
+      h.processSpec(spec(1, 0), 0); // every update again, same shape
       for (Sample s : stream.subList(40, 44)) { // version 11, published at once
         h.processElement(s, s.eventTime());
       }
@@ -176,8 +176,8 @@ class PublicationScheduleTest {
       try (var h = TrainerHarness.builder().build()) {
         h.initializeState(snapshot);
         h.open();
-        h.processBroadcastElement(spec, 0);
-        h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        h.processSpec(spec, 0);
+        h.processSpecWatermark(new Watermark(Long.MAX_VALUE));
         for (Sample s : stream.subList(cut, stream.size())) {
           h.processElement(s, s.eventTime());
           h.processWatermark(s.eventTime() - 200);

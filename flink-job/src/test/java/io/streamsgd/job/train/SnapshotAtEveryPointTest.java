@@ -75,8 +75,8 @@ class SnapshotAtEveryPointTest {
             5,
             100);
     List<Step> steps = new ArrayList<>();
-    steps.add(h -> h.processBroadcastElement(a, 0));
-    steps.add(h -> h.processBroadcastElement(b, 0));
+    steps.add(h -> h.processSpec(a, 0));
+    steps.add(h -> h.processSpec(b, 0));
     Random rnd = new Random(3);
     long time = 0;
     for (int i = 0; i < 40; i++) {
@@ -100,10 +100,10 @@ class SnapshotAtEveryPointTest {
               new Sample.Origin("t", 0, i));
       steps.add(h -> h.processElement(s, 0));
       if (i == 20) {
-        steps.add(h -> h.processBroadcastElement(c, 0));
+        steps.add(h -> h.processSpec(c, 0));
       }
       if (i == 25) {
-        steps.add(h -> h.processBroadcastElement(aFaster, 0)); // applies from a's next batch
+        steps.add(h -> h.processSpec(aFaster, 0)); // applies from a's next batch
       }
       if (i % 7 == 6) {
         long t = time += 60;

@@ -66,7 +66,7 @@ class StateLayoutMigrationTest {
   void writeSnapshotOfTheCurrentLayout() throws Exception {
     try (var h = harness()) {
       h.open();
-      h.processBroadcastElement(SPEC, 0);
+      h.processSpec(SPEC, 0);
       for (Sample s : samples().subList(0, 30)) {
         h.processElement(s, 0);
       }
@@ -100,5 +100,42 @@ class StateLayoutMigrationTest {
       assertThat(ModelUpdates.model(updates.get(2))).isEqualTo(reference.model());
       assertThat(updates.get(2).getMetrics().getCount()).isEqualTo(40);
     }
+  }
+
+  /**
+   * The first layout kept specs in broadcast state; restored, each subtask moves its models' specs
+   * to keyed state, and a snapshot taken after that restores with the spec where it now lives.
+   */
+  @Test
+  void specsOfTheBroadcastLayoutMoveToKeyedStateAndStayThereAcrossTheNextRestore()
+      throws Exception {
+    OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(snapshotFile(1).toString());
+    LearnerState reference = LearnerState.initial(SPEC);
+    List<Sample> all = samples();
+    for (int i = 0; i + 4 <= all.size(); i += 4) {
+      MinibatchUpdate.apply(reference, all.subList(i, i + 4));
+    }
+    List<ModelUpdate> updates = new java.util.ArrayList<>();
+    OperatorSubtaskState migrated;
+    try (var h = harness()) {
+      h.initializeState(old);
+      h.open();
+      for (Sample s : all.subList(30, 34)) {
+        h.processElement(s, 0);
+      }
+      updates.addAll(h.extractOutputValues());
+      migrated = h.snapshot(2, 2);
+    }
+    try (var h = harness()) {
+      h.initializeState(migrated);
+      h.open();
+      for (Sample s : all.subList(34, 40)) {
+        h.processElement(s, 0);
+      }
+      updates.addAll(h.extractOutputValues());
+    }
+    assertThat(updates).extracting(ModelUpdate::getVersion).containsExactly(8L, 9L, 10L);
+    assertThat(ModelUpdates.model(updates.get(2))).isEqualTo(reference.model());
+    assertThat(updates.get(2).getSpec()).isEqualTo(SPEC);
   }
 }
