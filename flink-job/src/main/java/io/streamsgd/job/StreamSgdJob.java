@@ -64,6 +64,9 @@ public final class StreamSgdJob {
       // RocksDB uploads only the files a checkpoint adds: checkpoint cost follows change, not size.
       pipeline.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, rocksdb);
     }
+    if (env.getConfiguration().getOptional(CheckpointingOptions.ENABLE_UNALIGNED).isEmpty()) {
+      pipeline.set(CheckpointingOptions.ENABLE_UNALIGNED, settings.checkpointUnaligned);
+    }
     if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
       restartStrategy(pipeline, settings.restartAttempts);
     }

@@ -329,6 +329,17 @@ public final class JobOptions {
               + "become visible at this pace.",
           Bounds.of(Duration.ofMillis(100), Duration.ofHours(1)));
 
+  public static final ConfigOption<Boolean> CHECKPOINT_UNALIGNED =
+      ConfigOptions.key("streamsgd.checkpoint.unaligned")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Unaligned checkpoints: barriers overtake the samples buffered before the trainer, "
+                  + "which are stored in the checkpoint instead of waited for. Shortens checkpoints "
+                  + "under back-pressure (alignment was most of them with 100,000 models on "
+                  + "RocksDB); checkpoints grow by the in-flight data. Used when the Flink "
+                  + "configuration does not set execution.checkpointing.unaligned.enabled.");
+
   public static final ConfigOption<Integer> RESTART_ATTEMPTS =
       bounded(
           ConfigOptions.key("streamsgd.restart.attempts").intType().defaultValue(10),

@@ -60,6 +60,7 @@ public final class JobSettings implements Serializable {
 
   public final Duration specPollInterval;
   public final Duration checkpointInterval;
+  public final boolean checkpointUnaligned;
 
   /** Null: Flink's (or the cluster's) buffer timeout. */
   public final Duration bufferTimeout;
@@ -109,6 +110,7 @@ public final class JobSettings implements Serializable {
     this.defaultSpecJson = c.get(JobOptions.DEFAULT_SPEC);
     this.specPollInterval = c.get(JobOptions.SPEC_POLL_INTERVAL);
     this.checkpointInterval = c.get(JobOptions.CHECKPOINT_INTERVAL);
+    this.checkpointUnaligned = c.get(JobOptions.CHECKPOINT_UNALIGNED);
     this.bufferTimeout = c.getOptional(JobOptions.BUFFER_TIMEOUT).orElse(null);
     this.restartAttempts = c.get(JobOptions.RESTART_ATTEMPTS);
     this.stateBackend = c.get(JobOptions.STATE_BACKEND);
