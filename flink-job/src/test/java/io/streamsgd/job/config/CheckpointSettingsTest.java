@@ -18,19 +18,19 @@ class CheckpointSettingsTest {
   }
 
   @Test
-  void alignedUnlessTheJobAsks() {
+  void unalignedUnlessTheJobSaysNot() {
     assertThat(
             configured(new Configuration(), new Configuration())
                 .getCheckpointConfig()
                 .isUnalignedCheckpointsEnabled())
-        .isFalse();
+        .isTrue();
     Configuration job = new Configuration();
-    job.set(JobOptions.CHECKPOINT_UNALIGNED, true);
+    job.set(JobOptions.CHECKPOINT_UNALIGNED, false);
     assertThat(
             configured(new Configuration(), job)
                 .getCheckpointConfig()
                 .isUnalignedCheckpointsEnabled())
-        .isTrue();
+        .isFalse();
   }
 
   @Test
@@ -41,5 +41,9 @@ class CheckpointSettingsTest {
     job.set(JobOptions.CHECKPOINT_UNALIGNED, true);
     assertThat(configured(cluster, job).getCheckpointConfig().isUnalignedCheckpointsEnabled())
         .isFalse();
+    cluster.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+    job.set(JobOptions.CHECKPOINT_UNALIGNED, false);
+    assertThat(configured(cluster, job).getCheckpointConfig().isUnalignedCheckpointsEnabled())
+        .isTrue();
   }
 }

@@ -38,6 +38,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,8 +99,13 @@ class DeterministicReplayITCase {
   }
 
   static JobSettings settings(String run) throws Exception {
+    return settings(run, new Configuration());
+  }
+
+  static JobSettings settings(String run, Configuration options) throws Exception {
     io.create(topics.name("models-" + run), 2, true);
     Configuration c = topics.jobOptions(KAFKA_FLINK.bootstrapServers());
+    c.addAll(options);
     c.set(JobOptions.MODELS_TOPIC, topics.name("models-" + run));
     c.set(JobOptions.GROUP_ID, topics.name("replay-" + run));
     c.set(JobOptions.TRANSACTIONAL_ID_PREFIX, topics.name("replay-" + run));
@@ -156,13 +164,15 @@ class DeterministicReplayITCase {
     return updates(name);
   }
 
-  @Test
-  void replaysAndRecoveryGiveIdenticalModelBytes() throws Exception {
-    Map<String, List<ModelUpdate>> first = run("first");
-    Map<String, List<ModelUpdate>> second = run("second");
-
-    // The same job with a failure thrown mid-stream, after a checkpoint completed.
-    JobSettings s = settings("failure");
+  /**
+   * Runs the job with a failure thrown mid-stream, after a checkpoint completed, and restarts;
+   * returns the checkpoints that completed.
+   */
+  static List<AbstractCheckpointStats> failedAndRecovered(String name, boolean unaligned)
+      throws Exception {
+    Configuration options = new Configuration();
+    options.set(JobOptions.CHECKPOINT_UNALIGNED, unaligned);
+    JobSettings s = settings(name, options);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     Configuration restarts = new Configuration();
@@ -181,9 +191,37 @@ class DeterministicReplayITCase {
     KafkaSinks.models(out.updates(), s);
     out.deadLetters().sinkTo(KafkaSinks.deadLetters(s));
     FailOnceAfterCheckpoint.FAILED.set(false);
-    env.execute("failure");
+    JobClient job = env.executeAsync(name);
+    job.getJobExecutionResult().get();
     assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
+    return KAFKA_FLINK
+        .miniCluster()
+        .getArchivedExecutionGraph(job.getJobID())
+        .get()
+        .getCheckpointStatsSnapshot()
+        .getHistory()
+        .getCheckpoints()
+        .stream()
+        .filter(c -> c.getStatus() == CheckpointStatsStatus.COMPLETED)
+        .toList();
+  }
+
+  @Test
+  void replaysAndRecoveryGiveIdenticalModelBytes() throws Exception {
+    Map<String, List<ModelUpdate>> first = run("first");
+    Map<String, List<ModelUpdate>> second = run("second");
+
+    // The same job with a failure thrown mid-stream, after a checkpoint completed; once with
+    // aligned checkpoints, once with unaligned ones (the records in flight are restored too).
+    assertThat(failedAndRecovered("failure", false))
+        .isNotEmpty()
+        .noneMatch(c -> c.isUnalignedCheckpoint());
     Map<String, List<ModelUpdate>> recovered = updates("failure");
+    // Barriers overtook records in flight, which went into the checkpoint (the checkpoints after
+    // the sources finished are aligned: nothing is in flight any more).
+    assertThat(failedAndRecovered("failure-unaligned", true))
+        .anyMatch(c -> c.isUnalignedCheckpoint() && c.getPersistedData() > 0);
+    Map<String, List<ModelUpdate>> recoveredUnaligned = updates("failure-unaligned");
 
     // The wide model went out in chunks, with the same records in every run; a reader assembled
     // every version once, in order, never a mix (a mix would not equal the first run's bytes).
@@ -191,6 +229,7 @@ class DeterministicReplayITCase {
     assertThat(wide).filteredOn(r -> r.contains("index")).hasSizeGreaterThan(N / 50);
     assertThat(wideRecords("second")).isEqualTo(wide);
     assertThat(wideRecords("failure")).isEqualTo(wide);
+    assertThat(wideRecords("failure-unaligned")).isEqualTo(wide);
 
     for (String model : SPECS.keySet()) {
       if (!model.equals("scheduled")) {
@@ -201,6 +240,10 @@ class DeterministicReplayITCase {
       assertSameVersions(
           "recovered run of " + model,
           fingerprint(recovered.get(model)),
+          fingerprint(first.get(model)));
+      assertSameVersions(
+          "recovered run of " + model + " with unaligned checkpoints",
+          fingerprint(recoveredUnaligned.get(model)),
           fingerprint(first.get(model)));
     }
     // The publication schedule published every 7th version, and the last at the end of input.

@@ -604,13 +604,24 @@ public final class PipelineBench {
     c.put("lastCheckpointedBytes", latest.path("checkpointed_size").asLong());
     c.put("lastDurationMs", latest.path("end_to_end_duration").asLong());
     c.put("maxDurationMs", duration.path("max").asLong());
+    // Over every checkpoint of the job, most of them taken while it trained at full speed.
     c.put("p50DurationMs", duration.path("p50").asDouble());
+    c.put("p90DurationMs", duration.path("p90").asDouble());
+    c.put("p99DurationMs", duration.path("p99").asDouble());
+    c.put(
+        "maxPersistedInFlightBytes",
+        stats.path("summary").path("persisted_data").path("max").asLong());
     step(
-        "  state %,.1f MB, last checkpoint %d ms (uploaded %,.1f MB), slowest %d ms",
+        "  state %,.1f MB, last checkpoint %d ms (uploaded %,.1f MB); all %d: p50 %,.0f ms, p90"
+            + " %,.0f ms, slowest %d ms; in-flight data stored up to %,.1f MB",
         latest.path("state_size").asLong() / 1e6,
         latest.path("end_to_end_duration").asLong(),
         latest.path("checkpointed_size").asLong() / 1e6,
-        duration.path("max").asLong());
+        stats.path("counts").path("completed").asLong(),
+        duration.path("p50").asDouble(),
+        duration.path("p90").asDouble(),
+        duration.path("max").asLong(),
+        stats.path("summary").path("persisted_data").path("max").asLong() / 1e6);
     return c;
   }
 
