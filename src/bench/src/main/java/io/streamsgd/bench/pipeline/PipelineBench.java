@@ -600,6 +600,10 @@ public final class PipelineBench {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("completed", stats.path("counts").path("completed").asLong());
     c.put("failed", stats.path("counts").path("failed").asLong());
+    JsonNode failed = stats.path("latest").path("failed");
+    if (!failed.isMissingNode() && !failed.isNull()) {
+      c.put("lastFailure", failed.path("failure_message").asText(""));
+    }
     c.put("fullStateBytes", latest.path("state_size").asLong());
     c.put("lastCheckpointedBytes", latest.path("checkpointed_size").asLong());
     c.put("lastDurationMs", latest.path("end_to_end_duration").asLong());
