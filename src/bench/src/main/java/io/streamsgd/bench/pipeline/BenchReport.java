@@ -46,7 +46,8 @@ public final class BenchReport {
         ((Number) r.get("models")).intValue() == 1 ? "" : "s",
         r.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
         r.get("stateBackend").toString().toLowerCase(Locale.ROOT),
-        "IGNORED".equals(r.get("recordKey")) ? ", decoded before the shuffle" : "");
+        ("IGNORED".equals(r.get("recordKey")) ? ", decoded before the shuffle" : "")
+            + (((Number) r.getOrDefault("repeat", 1)).intValue() > 1 ? ", again" : ""));
   }
 
   /** Throughput of every measured path, one bar each, samples (records) per second. */
