@@ -199,6 +199,9 @@ public final class PipelineBench {
       List<Map<String, Object>> runs = new ArrayList<>();
       if (settings.sections().contains("throughput")) {
         runs.add(endToEnd(single, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
+        // The same workload at-least-once first: it warms the cluster up for the A/B after it (the
+        // first run on these samples was the slowest of an A/B in every run measured).
+        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.AT_LEAST_ONCE, false));
         // Where samples are decoded, A/B in the order ABBA so that neither side gains from a
         // warmer cluster: keyed by model id and decoded in the trainer (the job's default), or
         // with the record keys ignored, decoded before the shuffle and serialized across it.
@@ -206,7 +209,6 @@ public final class PipelineBench {
         runs.add(recordKeyRun(dense, RecordKey.IGNORED, 1));
         runs.add(recordKeyRun(dense, RecordKey.IGNORED, 2));
         runs.add(recordKeyRun(dense, RecordKey.MODEL_ID, 2));
-        runs.add(endToEnd(dense, StateBackendKind.HASHMAP, SinkGuarantee.AT_LEAST_ONCE, false));
         runs.add(endToEnd(sparse, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false));
       }
       if (settings.sections().contains("scale")) {
