@@ -264,8 +264,27 @@ public final class FlinkRestClient {
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    return send(
-        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
+    try {
+      return send(request);
+    } catch (java.net.ConnectException e) {
+      throw e;
+    } catch (IOException e) {
+      // A kept-alive connection the server closed meanwhile fails its next request at once
+      // ("header parser received no bytes"); a GET changes nothing, so it is sent once more.
+      if (e.getCause() instanceof java.net.ConnectException || !isStaleConnection(e)) {
+        throw e;
+      }
+      return send(request);
+    }
+  }
+
+  private static boolean isStaleConnection(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("header parser received no bytes")
+        || message.contains("Connection reset")
+        || e instanceof java.io.EOFException;
   }
 
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
