@@ -91,7 +91,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
     c.put("taskmanager.data.port", "0");
     c.put("blob.server.port", "0");
     // Sized for a 2-core, few-GiB machine; CPU, not memory, is the limit there.
-    c.put("jobmanager.memory.process.size", "1024m");
+    c.put("jobmanager.memory.process.size", "1280m");
+    // The JobManager runs each submitted jar's main method and loads its classes; a dozen
+    // submissions of the job jar (one bench run) overran Flink's default 256 MiB of metaspace.
+    c.put("jobmanager.memory.jvm-metaspace.size", "512m");
     c.put("taskmanager.memory.process.size", "1024m");
     c.put("taskmanager.memory.managed.fraction", "0.1");
     c.put("taskmanager.numberOfTaskSlots", "1");
