@@ -104,7 +104,8 @@ public final class MinibatchTrainer
         new SpecLookup(
             options.missingSpec(),
             defaultJson == null ? null : ModelSpecJson.parse(defaultJson),
-            state.spec);
+            state.spec,
+            options.writeBack().models());
     var group = getRuntimeContext().getMetricGroup();
     DeadLetterCounters deadLetters = new DeadLetterCounters(group);
     call = new ModelCall(deadLetters);

@@ -17,7 +17,9 @@ import org.apache.flink.api.common.state.ValueState;
  * <p>Every sample asks for its model's spec, and on RocksDB a keyed-state read is a lookup and an
  * Avro decoding. The subtask's specs only change through {@link #put}, so what was read, or found
  * missing, is kept on the heap: one entry per model of the subtask, where the broadcast state of
- * earlier versions kept every model's spec on every subtask.
+ * earlier versions kept every model's spec on every subtask. Bounded like the open-batch cache (the
+ * job's {@code streamsgd.trainer.write-back-models}): past it, the copies are dropped and read
+ * again as models come, so a stream of ever new model ids cannot fill the heap.
  */
 final class SpecLookup {
   private static final Object NONE = new Object();
@@ -26,12 +28,18 @@ final class SpecLookup {
   private final ModelSpec defaultSpec;
   private final ValueState<ModelSpec> state;
   private final Map<String, Object> known = new HashMap<>();
+  private final int maxEntries;
   private final CompiledSpecCache compiled = new CompiledSpecCache();
 
-  SpecLookup(MissingSpecPolicy missingSpec, ModelSpec defaultSpec, ValueState<ModelSpec> state) {
+  SpecLookup(
+      MissingSpecPolicy missingSpec,
+      ModelSpec defaultSpec,
+      ValueState<ModelSpec> state,
+      int maxEntries) {
     this.missingSpec = missingSpec;
     this.defaultSpec = defaultSpec;
     this.state = state;
+    this.maxEntries = maxEntries;
   }
 
   /** The spec of {@code modelId}, the current key; null when it has none and no default applies. */
@@ -40,7 +48,7 @@ final class SpecLookup {
     if (spec == null) {
       ModelSpec stored = state.value();
       spec = stored == null ? NONE : stored;
-      known.put(modelId, spec);
+      remember(modelId, spec);
     }
     if (spec == NONE) {
       return missingSpec == MissingSpecPolicy.DEFAULT ? defaultSpec : null;
@@ -51,6 +59,13 @@ final class SpecLookup {
   /** A new spec for {@code modelId}, the current key. */
   void put(String modelId, ModelSpec spec) throws Exception {
     state.update(spec);
+    remember(modelId, spec);
+  }
+
+  private void remember(String modelId, Object spec) {
+    if (known.size() >= maxEntries && !known.containsKey(modelId)) {
+      known.clear();
+    }
     known.put(modelId, spec);
   }
 

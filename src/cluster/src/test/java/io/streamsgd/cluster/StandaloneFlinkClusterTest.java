@@ -68,7 +68,7 @@ class StandaloneFlinkClusterTest {
         .hasMessageStartingWith(
             "BashJavaUtils GET_JM_RESOURCE_PARAMS failed: Exception in thread \"main\" "
                 + "org.apache.flink.configuration.IllegalConfigurationException: Sum of configured"
-                + " JVM Metaspace (256.000mb (268435456 bytes)) and JVM Overhead (192.000mb"
+                + " JVM Metaspace (512.000mb (536870912 bytes)) and JVM Overhead (192.000mb"
                 + " (201326592 bytes)) exceed configured Total Process Memory (1024.000kb"
                 + " (1048576 bytes)).");
     // Every process logs under log/; the directory is created with the first one.
@@ -98,6 +98,7 @@ class StandaloneFlinkClusterTest {
             "taskmanager.data.port: 0",
             "blob.server.port: 0",
             "jobmanager.memory.process.size: 1m",
+            "jobmanager.memory.jvm-metaspace.size: 512m",
             "taskmanager.memory.process.size: 1024m",
             "taskmanager.memory.managed.fraction: 0.1",
             "taskmanager.numberOfTaskSlots: 1",
@@ -137,6 +138,7 @@ class StandaloneFlinkClusterTest {
     expected.put(NettyShuffleEnvironmentOptions.DATA_PORT, 0);
     expected.put(BlobServerOptions.PORT, "0");
     expected.put(JobManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse("1m"));
+    expected.put(JobManagerOptions.JVM_METASPACE, MemorySize.parse("512m"));
     expected.put(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse("1024m"));
     expected.put(TaskManagerOptions.MANAGED_MEMORY_FRACTION, 0.1f);
     expected.put(TaskManagerOptions.NUM_TASK_SLOTS, 1);
