@@ -228,7 +228,8 @@ public final class PipelineBench {
                 SinkGuarantee.EXACTLY_ONCE,
                 false,
                 true,
-                DEFAULT_RECORD_KEY);
+                DEFAULT_RECORD_KEY,
+                1);
         report.put("profile", p);
         @SuppressWarnings("unchecked")
         Map<String, Double> parts =
@@ -388,7 +389,7 @@ public final class PipelineBench {
   private Map<String, Object> endToEnd(
       Workload w, StateBackendKind backend, SinkGuarantee guarantee, boolean scale)
       throws Exception {
-    return endToEnd(w, backend, guarantee, scale, false, DEFAULT_RECORD_KEY);
+    return endToEnd(w, backend, guarantee, scale, false, DEFAULT_RECORD_KEY, 1);
   }
 
   /** The dense exactly-once run with {@code recordKey}, the {@code repeat}-th time. */
@@ -396,17 +397,6 @@ public final class PipelineBench {
       throws Exception {
     return endToEnd(
         w, StateBackendKind.HASHMAP, SinkGuarantee.EXACTLY_ONCE, false, false, recordKey, repeat);
-  }
-
-  private Map<String, Object> endToEnd(
-      Workload w,
-      StateBackendKind backend,
-      SinkGuarantee guarantee,
-      boolean scale,
-      boolean profiled,
-      RecordKey recordKey)
-      throws Exception {
-    return endToEnd(w, backend, guarantee, scale, profiled, recordKey, 1);
   }
 
   private Map<String, Object> endToEnd(
