@@ -3,6 +3,7 @@ package io.streamsgd.job.train;
 import io.streamsgd.core.batch.BatchCutter;
 import io.streamsgd.core.batch.BatchPolicy;
 import io.streamsgd.core.spec.CompiledSpec;
+import io.streamsgd.core.train.BatchSums;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
@@ -75,12 +76,29 @@ final class BatchBoundaries {
       // next.
       meta = close(meta, spec, BatchCloseReason.LATENCY, call);
     }
-    state.batches.add(sample);
+    LearnerState model = null;
+    if (meta.sums != null) {
+      model = closer.scoringModel();
+      if (model.specFingerprint() != compiled.fingerprint(call.modelId())) {
+        // Its samples were scored under the spec the model has: the batch closes under it, and
+        // the next one adopts the new spec.
+        meta = close(meta, spec, BatchCloseReason.SPEC_CHANGED, call);
+      }
+    }
+    if (meta.count == 0) {
+      model = closer.modelForSums(spec, compiled, call);
+      meta.sums = model == null ? null : BatchSums.open(model);
+    }
+    if (meta.sums != null) {
+      meta.sums.add(model, sample);
+    } else {
+      state.batches.add(sample);
+    }
     meta.count++;
     if (meta.count == 1) {
       open(meta, sample, policy, call);
     }
-    BatchCloseReason reason = closeReason(meta, compiled, spec, call);
+    BatchCloseReason reason = closeReason(meta, compiled, spec, model, call);
     if (reason != null) {
       close(meta, spec, reason, call);
     } else {
@@ -118,14 +136,17 @@ final class BatchBoundaries {
   /** Closes the open batch and cancels its timers; returns the next, empty batch. */
   OpenBatch close(OpenBatch meta, ModelSpec spec, BatchCloseReason reason, ModelCall call)
       throws Exception {
-    var samples = state.openSamples();
-    state.batches.clearSamples();
     if (meta.latencyTimer >= 0) {
       call.timers().deleteProcessingTimeTimer(meta.latencyTimer);
     }
     if (meta.eventBoundary >= 0) {
       call.timers().deleteEventTimeTimer(meta.eventBoundary);
     }
+    if (meta.sums != null) {
+      return closer.closeSums(meta, reason, call);
+    }
+    var samples = state.openSamples();
+    state.batches.clearSamples();
     return closer.close(samples, meta, spec, reason, call);
   }
 
@@ -150,11 +171,11 @@ final class BatchBoundaries {
   }
 
   /**
-   * Whether the batch closes now (see {@link BatchCutter}); adaptive tests read the model state
-   * once each.
+   * Whether the batch closes now (see {@link BatchCutter}); adaptive tests take a batch of sums'
+   * statistics from its sums, and read the model state once each for a batch of samples.
    */
   private BatchCloseReason closeReason(
-      OpenBatch meta, CompiledSpec compiled, ModelSpec spec, ModelCall call) {
+      OpenBatch meta, CompiledSpec compiled, ModelSpec spec, LearnerState model, ModelCall call) {
     BatchCutter.Decision decision =
         BatchCutter.afterSample(
             compiled.batchPolicy(),
@@ -163,6 +184,9 @@ final class BatchBoundaries {
             meta.nextCheck,
             () -> {
               testsEvaluated.inc();
+              if (meta.sums != null) {
+                return meta.sums.statistics(model);
+              }
               try {
                 LearnerState learner = state.store.value();
                 List<Sample> open = state.openSamples();

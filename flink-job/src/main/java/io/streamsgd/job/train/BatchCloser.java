@@ -2,6 +2,7 @@ package io.streamsgd.job.train;
 
 import io.streamsgd.core.spec.CompiledSpec;
 import io.streamsgd.core.train.BatchResult;
+import io.streamsgd.core.train.BatchSums;
 import io.streamsgd.core.train.DriftWatch;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
@@ -44,6 +45,7 @@ final class BatchCloser {
       List<Sample> samples, OpenBatch meta, ModelSpec spec, BatchCloseReason reason, ModelCall call)
       throws Exception {
     String modelId = call.modelId();
+    state.batches.keepModel(null); // changed here: a later batch of sums reads it again
     LearnerState learner = state.store.value();
     long bytesBefore = ModelCensus.estimateBytes(learner);
     CompiledSpec compiled = specs.compiled(spec);
@@ -72,26 +74,100 @@ final class BatchCloser {
         // A drift's reaction replaced every parameter: the stored blocks are of the old lineage.
         state.store.forgetStoredParameters();
       }
-      for (DriftWatch.Event e : result.driftEvents()) {
-        call.driftEvent(DriftEvents.of(modelId, learner, e));
-        metrics.driftEvent(e.kind());
-      }
-      long now = call.now();
-      // A refused batch is published too (applied = false, the previous parameters): consumers
-      // see the event at once.
-      publication.afterUpdate(learner, result, reason, call);
-      metrics.updateEmitted(modelId, learner, result, bytesBefore, meta.openedAt, now);
-      if (!result.applied()) {
-        LOG.warn(
-            "Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
-            modelId,
-            valid.size(),
-            learner.divergence().learningRateScale());
-      }
+      applied(learner, result, bytesBefore, meta, reason, call);
       state.store.write(learner);
     } else {
       state.store.release(learner);
     }
+    return next(learner);
+  }
+
+  /**
+   * Applies the batch of running sums {@code meta} kept, scored with the model as it stands (the
+   * one {@link #modelForSums} gave): a spec that came since is adopted when the next batch opens.
+   * Returns the empty batch that aims at the next target.
+   */
+  OpenBatch closeSums(OpenBatch meta, BatchCloseReason reason, ModelCall call) throws Exception {
+    LearnerState learner = scoringModel();
+    long bytesBefore = ModelCensus.estimateBytes(learner);
+    BatchResult result = MinibatchUpdate.apply(learner, meta.sums);
+    applied(learner, result, bytesBefore, meta, reason, call);
+    state.store.write(learner);
+    return next(learner);
+  }
+
+  /**
+   * The model a batch of running sums is scored with: the one kept for the open batch, or the
+   * stored one (one read per batch). Only for a model that has sums open.
+   */
+  LearnerState scoringModel() throws Exception {
+    LearnerState learner = state.batches.model();
+    if (learner == null) {
+      learner = state.store.value();
+      state.batches.keepModel(learner);
+    }
+    return learner;
+  }
+
+  /**
+   * A batch opens: the model to keep it as running sums with, or null to keep its samples (a
+   * model's first batch, as nothing is stored yet, and specs whose models need the samples: see
+   * {@link BatchSums#supports}). A spec the model has not adopted yet is adopted now, and the model
+   * written at once, so that the stored model is always the one the open sums were scored with.
+   */
+  LearnerState modelForSums(ModelSpec spec, CompiledSpec compiled, ModelCall call)
+      throws Exception {
+    if (!BatchSums.supports(spec, compiled)) {
+      state.batches.keepModel(null);
+      return null;
+    }
+    LearnerState learner = scoringModel();
+    if (learner == null) {
+      return null;
+    }
+    String modelId = call.modelId();
+    if (learner.specFingerprint() != compiled.fingerprint(modelId)) {
+      state.store.loadAll(learner);
+      adoptSpec(learner, SpecLookup.forModel(spec, modelId), compiled);
+      state.store.write(learner);
+      if (!BatchSums.supports(learner)) {
+        state.batches.keepModel(null);
+        return null;
+      }
+    } else {
+      learner.useCompiled(compiled);
+    }
+    return learner;
+  }
+
+  private void applied(
+      LearnerState learner,
+      BatchResult result,
+      long bytesBefore,
+      OpenBatch meta,
+      BatchCloseReason reason,
+      ModelCall call)
+      throws Exception {
+    String modelId = call.modelId();
+    for (DriftWatch.Event e : result.driftEvents()) {
+      call.driftEvent(DriftEvents.of(modelId, learner, e));
+      metrics.driftEvent(e.kind());
+    }
+    long now = call.now();
+    // A refused batch is published too (applied = false, the previous parameters): consumers
+    // see the event at once.
+    publication.afterUpdate(learner, result, reason, call);
+    metrics.updateEmitted(modelId, learner, result, bytesBefore, meta.openedAt, now);
+    if (!result.applied()) {
+      LOG.warn(
+          "Model {} refused a diverging update (batch of {}); learning-rate scale now {}",
+          modelId,
+          result.size(),
+          learner.divergence().learningRateScale());
+    }
+  }
+
+  private OpenBatch next(LearnerState learner) throws Exception {
     OpenBatch next = OpenBatch.next(learner.nextBatchTarget());
     state.batches.update(next);
     return next;

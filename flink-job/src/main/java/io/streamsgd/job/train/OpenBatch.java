@@ -1,9 +1,13 @@
 package io.streamsgd.job.train;
 
+import io.streamsgd.core.train.BatchSums;
+import java.util.Objects;
+
 /**
- * Bookkeeping of one model's open minibatch (the samples themselves are in list state): how many
- * samples it holds, its target size and next test point, when it opened and which timers guard it.
- * Between batches it keeps the next batch's target (count 0).
+ * Bookkeeping of one model's open minibatch: how many samples it holds, its target size and next
+ * test point, when it opened and which timers guard it, and the batch itself as running sums
+ * ({@link BatchSums}) for models that allow it; the others' samples are in list state. Between
+ * batches it keeps the next batch's target (count 0, no sums).
  */
 public final class OpenBatch {
   /** Samples in the batch. */
@@ -26,6 +30,9 @@ public final class OpenBatch {
 
   /** Processing time of the pending wait-for-spec poll timer, or -1. */
   public long specPollTimer = -1;
+
+  /** The open batch as running sums, or null when its samples are kept (or none is open). */
+  public BatchSums sums;
 
   public OpenBatch() {}
 
@@ -63,7 +70,8 @@ public final class OpenBatch {
         && openedAt == b.openedAt
         && latencyTimer == b.latencyTimer
         && eventBoundary == b.eventBoundary
-        && specPollTimer == b.specPollTimer;
+        && specPollTimer == b.specPollTimer
+        && Objects.equals(sums, b.sums);
   }
 
   @Override
@@ -87,6 +95,7 @@ public final class OpenBatch {
         + eventBoundary
         + ", specPollTimer="
         + specPollTimer
+        + (sums == null ? "" : ", " + sums)
         + "}";
   }
 }

@@ -1,5 +1,6 @@
 package io.streamsgd.job.train;
 
+import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.Sample;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,13 +11,14 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
- * The open batches of one trainer subtask: each model's bookkeeping ({@link OpenBatch}) and
- * samples, kept on the heap between checkpoints and written back to keyed state before each one
- * ({@link #writeBack}, called by {@link TrainerOperator} ahead of the barrier), as Flink's own
- * mini-batch aggregations do. On RocksDB every keyed-state access is a lookup or a write that
- * (de)serializes; keeping the open batches here, a sample costs no state access at all, a model's
- * bookkeeping is read once while it stays cached and written at most once per checkpoint, and a
- * batch that opens and closes between two checkpoints never touches state.
+ * The open batches of one trainer subtask: each model's bookkeeping ({@link OpenBatch}, with the
+ * batch's running sums) or samples, and the model a batch of sums is scored with, kept on the heap
+ * between checkpoints and written back to keyed state before each one ({@link #writeBack}, called
+ * by {@link TrainerOperator} ahead of the barrier), as Flink's own mini-batch aggregations do. On
+ * RocksDB every keyed-state access is a lookup or a write that (de)serializes; keeping the open
+ * batches here, a sample costs no state access at all, a model's bookkeeping is read once while it
+ * stays cached and written at most once per checkpoint, and a batch that opens and closes between
+ * two checkpoints never touches state.
  *
  * <p>What a checkpoint holds is exactly what writing through would have held, so snapshots,
  * restores and replays are unchanged. Memory is bounded: past {@code maxPendingSamples} samples not
@@ -48,6 +50,7 @@ final class OpenBatches {
     boolean listed; // in the list of changed entries
     int stored; // samples of the batch already in list state
     List<Sample> pending = List.of(); // samples not yet in list state
+    LearnerState model; // the model as read for its open batch (see model()), or null
 
     void addPending(Sample s) {
       if (pending.isEmpty()) {
@@ -92,6 +95,21 @@ final class OpenBatches {
   /** Removes the current model's bookkeeping. */
   void clear() throws Exception {
     update(null);
+  }
+
+  /**
+   * The current model's state as kept for its open batch, or null when not kept: a batch of running
+   * sums scores every sample with the model, which does not change until the batch closes, so it is
+   * read once per batch, not per sample. It goes with the rest of the entry (on the heap backend at
+   * every write-back, where the next read costs nothing).
+   */
+  LearnerState model() throws Exception {
+    return entry().model;
+  }
+
+  /** Keeps {@code model} as the current model's state (see {@link #model()}); null forgets it. */
+  void keepModel(LearnerState model) throws Exception {
+    entry().model = model;
   }
 
   /** Appends a sample to the current model's open batch. */
@@ -194,7 +212,7 @@ final class OpenBatches {
       }
       e = new Entry();
       e.meta = meta.value();
-      e.stored = e.meta == null ? 0 : e.meta.count;
+      e.stored = e.meta == null || e.meta.sums != null ? 0 : e.meta.count;
       entries.put(key, e);
     }
     lastKey = key;

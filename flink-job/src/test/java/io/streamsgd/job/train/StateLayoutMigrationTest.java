@@ -20,12 +20,16 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Savepoints survive a change of the trainer's state layout. {@code savepoints/trainer-format-1} is
  * an operator snapshot written by the first state layout (format 1 of every serializer), in the
  * middle of open batches; the current code must restore it, migrating the state, and go on training
  * from where it stopped.
+ *
+ * <p>{@code trainer-format-4} was written by the layout that kept open batches as their samples.
  *
  * <p>To add a snapshot before changing a layout again, run this class with {@code
  * -Dstreamsgd.write-snapshots=true} and commit the file it writes.
@@ -72,15 +76,23 @@ class StateLayoutMigrationTest {
       }
       OperatorSubtaskState snapshot = h.snapshot(1, 1);
       Files.createDirectories(snapshotFile(1).getParent());
+      // Named after the model serializer's format; the open-batch and sample serializers are in
+      // the snapshot with their own format versions.
       OperatorSnapshotUtil.writeStateHandle(
           snapshot,
           snapshotFile(io.streamsgd.job.state.LearnerStateSerializer.FORMAT_FOR_TESTS).toString());
     }
   }
 
-  @Test
-  void restoresASnapshotOfTheFirstLayoutAndTrainsOn() throws Exception {
-    OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(snapshotFile(1).toString());
+  /**
+   * Format 1: the first layout. Format 4: open batches held as their samples, before they became
+   * running sums; the restored batch closes from its samples and the next ones accumulate.
+   */
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 4})
+  void restoresASnapshotOfAnEarlierLayoutAndTrainsOn(int format) throws Exception {
+    OperatorSubtaskState old =
+        OperatorSnapshotUtil.readStateHandle(snapshotFile(format).toString());
     // What an uninterrupted run over all 40 samples publishes.
     LearnerState reference = LearnerState.initial(SPEC);
     List<Sample> all = samples();

@@ -46,6 +46,14 @@ public interface BatchPolicy {
   }
 
   /**
+   * Whether {@link #test} reads the inner-product and orthogonal variances (which running sums
+   * estimate against a reference direction).
+   */
+  default boolean usesInnerProducts() {
+    return false;
+  }
+
+  /**
    * A test's verdict and the batch size that would pass it (infinite when the mean gradient is zero
    * and any variance remains).
    */

@@ -71,6 +71,11 @@ public final class InnerProductTestPolicy implements BatchPolicy {
   }
 
   @Override
+  public boolean usesInnerProducts() {
+    return true;
+  }
+
+  @Override
   public boolean adaptive() {
     return true;
   }

@@ -133,11 +133,21 @@ public final class DriftWatch {
    * BACKGROUND), a cleared one drops it. Returns the batch's events, in order.
    */
   List<Event> afterBatch(LearnerState state, List<Sample> batch) {
+    return afterBatch(state, batch.get(batch.size() - 1).eventTime(), batch);
+  }
+
+  /**
+   * As {@link #afterBatch(LearnerState, List)} for a batch whose last sample has event time {@code
+   * lastTime}; {@code batch} may be null when no background model can need it (under REPORT).
+   */
+  List<Event> afterBatch(LearnerState state, long lastTime, List<Sample> batch) {
     DriftSpec spec = state.spec().getDrift();
     long last = state.samplesSeen();
-    long lastTime = batch.get(batch.size() - 1).eventTime();
     double faded = state.metrics().fadedLoss();
     if (background != null) {
+      if (batch == null) {
+        throw new IllegalStateException("a background model learns from the batch's samples");
+      }
       MinibatchUpdate.apply(background, batch);
       backgroundSamples += batch.size();
     }

@@ -37,6 +37,10 @@ public final class LearnerState {
   private int lineage = 1;
   private long lineageStartVersion = 1;
   private DriftWatch drift; // null: the spec asks for no drift detection
+  // The last batch's mean gradient (k x d weights, then k intercepts), the reference direction of
+  // the inner-product test on running sums (see BatchSums); null under other policies.
+  private double[] direction;
+  private double directionNorm;
 
   public LearnerState(
       ModelSpec spec,
@@ -120,6 +124,7 @@ public final class LearnerState {
   private void zeroParameters(CompiledSpec compiled, boolean sparseStorage) {
     SpecShape shape = compiled.shape();
     touchedAt = null;
+    direction = null;
     if (sparseStorage) {
       sparse =
           new SparseParameters(
@@ -294,7 +299,41 @@ public final class LearnerState {
     model = background.model;
     slots = background.slots;
     touchedAt = background.touchedAt;
+    direction = null;
+    directionNorm = 0;
     newLineage();
+  }
+
+  /**
+   * The last batch's mean gradient, weights (k x d) then intercepts, kept under the inner-product
+   * test as the reference direction of the next batch's statistics (see {@link BatchSums}); null
+   * before the first batch and under other policies.
+   */
+  public double[] direction() {
+    return direction;
+  }
+
+  /** The Euclidean norm of {@link #direction()}. */
+  double directionNorm() {
+    return directionNorm;
+  }
+
+  /**
+   * Sets the reference direction (serializers restore it): null, or of this model's size with a
+   * positive norm; anything else is dropped.
+   */
+  public LearnerState setDirection(double[] mean) {
+    double norm = 0;
+    if (mean != null && model != null && mean.length == model.weights().length + model.outputs()) {
+      for (double v : mean) {
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm);
+    }
+    boolean usable = norm > 0 && Double.isFinite(norm);
+    this.direction = usable ? mean : null;
+    this.directionNorm = usable ? norm : 0;
+    return this;
   }
 
   /** The model's drift watch, or null when its spec asks for none. */
@@ -480,6 +519,8 @@ public final class LearnerState {
     }
     copy.compiled = compiled;
     copy.drift = drift == null ? null : drift.copy();
+    copy.direction = direction == null ? null : direction.clone();
+    copy.directionNorm = directionNorm;
     return copy.withLineage(lineage, lineageStartVersion);
   }
 
@@ -502,7 +543,8 @@ public final class LearnerState {
         && divergence.equals(l.divergence)
         && lineage == l.lineage
         && lineageStartVersion == l.lineageStartVersion
-        && Objects.equals(drift, l.drift);
+        && Objects.equals(drift, l.drift)
+        && Arrays.equals(direction, l.direction);
   }
 
   @Override

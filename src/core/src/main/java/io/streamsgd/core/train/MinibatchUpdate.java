@@ -43,6 +43,10 @@ public final class MinibatchUpdate {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("cannot apply an empty batch");
     }
+    if (BatchSums.supports(state)) {
+      // The same arithmetic as a trainer that kept the batch as running sums.
+      return apply(state, sums(state, batch, state.compiled().batchPolicy().needsStatistics()));
+    }
     DriftWatch drift = state.drift();
     if (drift == null) {
       return step(state, batch);
@@ -152,6 +156,144 @@ public final class MinibatchUpdate {
     return new BatchResult(n, weightSum, fwd.lossSum, fwd.tMin, fwd.tMax, true);
   }
 
+  private static BatchSums sums(LearnerState state, List<Sample> batch, boolean withStatistics) {
+    BatchSums sums = BatchSums.open(state, withStatistics);
+    for (Sample s : batch) {
+      sums.add(state, s);
+    }
+    return sums;
+  }
+
+  /**
+   * Applies a batch kept as running sums ({@link BatchSums}, formed at {@code state}'s current
+   * parameters): its samples' prequential records go to the metrics and drift watch in arrival
+   * order, and the step is the one {@link #apply(LearnerState, List)} takes from the samples.
+   */
+  public static BatchResult apply(LearnerState state, BatchSums sums) {
+    int n = sums.size();
+    if (n == 0) {
+      throw new IllegalArgumentException("cannot apply an empty batch");
+    }
+    if (!BatchSums.supports(state)) {
+      throw new IllegalArgumentException("model " + state.spec().getModelId() + " keeps samples");
+    }
+    ModelSpec spec = state.spec();
+    LinearModel model = state.model();
+    int d = model.dimension();
+    int k = model.outputs();
+    if (sums.outputs() != k || sums.dimension() != d) {
+      throw new IllegalArgumentException("sums of another shape than model " + spec.getModelId());
+    }
+    long t = state.version() + 1;
+    CompiledSpec compiled = state.compiled();
+    Optimizer optimizer = compiled.optimizer();
+    BatchPolicy policy = compiled.batchPolicy();
+    sums.recordMetrics(state);
+    GradientStatistics stats = policy.needsStatistics() ? sums.statistics(state) : null;
+    double weightSum = sums.weightSum();
+    boolean applied = true;
+    if (weightSum > 0.0) {
+      double scale = state.divergence().learningRateScale();
+      double inv = 1.0 / weightSum;
+      int[] index = sums.touchedCoordinates();
+      double[] sumW = sums.weightGradientSum();
+      Backup backup = new Backup(state, index, index == null ? 0 : index.length);
+      Optimizer.Step weightStep =
+          new Optimizer.Step(
+              t,
+              scale * LearningRate.at(spec.getOptimizer(), t),
+              spec.getRegularization().getL1(),
+              spec.getRegularization().getL2());
+      if (index == null) {
+        double[] gradW = WORKSPACE.get().weightGradient(k * d);
+        for (int p = 0; p < gradW.length; p++) {
+          gradW[p] = sumW[p] * inv;
+        }
+        optimizer.update(model.weights(), null, gradW, gradW.length, state.slots(), 0, weightStep);
+      } else {
+        double[] value = new double[index.length];
+        for (int e = 0; e < index.length; e++) {
+          value[e] = sumW[index[e]] * inv;
+        }
+        optimizer.update(model.weights(), index, value, index.length, state.slots(), 0, weightStep);
+      }
+      double[] gradB = sums.interceptGradientSum().clone();
+      for (int j = 0; j < k; j++) {
+        gradB[j] *= inv;
+      }
+      Optimizer.Step interceptStep =
+          new Optimizer.Step(t, scale * LearningRate.interceptAt(spec.getOptimizer(), t), 0.0, 0.0);
+      optimizer.update(model.intercepts(), null, gradB, k, state.slots(), k * d, interceptStep);
+      if (!finite(state, backup)) {
+        backup.restore(state);
+        state.divergence().reject(spec.getDivergenceGuard());
+        applied = false;
+      } else {
+        state.divergence().accept();
+        long[] touchedAt = state.touchedAt();
+        if (touchedAt != null && index == null) {
+          Arrays.fill(touchedAt, t);
+        } else if (touchedAt != null) {
+          for (int p : index) {
+            touchedAt[p] = t;
+          }
+        }
+      }
+    }
+    if (policy.usesInnerProducts()) {
+      state.setDirection(meanGradient(sums));
+    }
+    state.recordBatch(
+        n,
+        applied ? policy.nextTarget(state.nextBatchTarget(), stats, t) : state.nextBatchTarget());
+    BatchResult result =
+        new BatchResult(
+            n, weightSum, sums.lossSum(), sums.eventTimeMin(), sums.eventTimeMax(), applied);
+    DriftWatch drift = state.drift();
+    return drift == null
+        ? result
+        : result.withDriftEvents(drift.afterBatch(state, sums.lastEventTime(), null));
+  }
+
+  /** The batch's unweighted mean gradient, weights then intercepts (the next reference). */
+  private static double[] meanGradient(BatchSums sums) {
+    double[] w = sums.weightGradientSum();
+    double[] b = sums.interceptGradientSum();
+    double inv = 1.0 / sums.size();
+    double[] mean = new double[w.length + b.length];
+    for (int p = 0; p < w.length; p++) {
+      mean[p] = w[p] * inv;
+    }
+    for (int j = 0; j < b.length; j++) {
+      mean[w.length + j] = b[j] * inv;
+    }
+    return mean;
+  }
+
+  /** Whether every parameter the step may have changed is finite. */
+  private static boolean finite(LearnerState state, Backup backup) {
+    double[] w = state.model().weights();
+    if (backup.index == null) {
+      for (double v : w) {
+        if (!Double.isFinite(v)) {
+          return false;
+        }
+      }
+    } else {
+      for (int e = 0; e < backup.size; e++) {
+        if (!Double.isFinite(w[backup.index[e]])) {
+          return false;
+        }
+      }
+    }
+    for (double b : state.model().intercepts()) {
+      if (!Double.isFinite(b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The divergence guard: a parameter the update touched is no longer finite, or (with a loss
    * factor) the batch's loss after the update exceeds the factor times its loss before.
@@ -163,24 +305,8 @@ public final class MinibatchUpdate {
       Workspace ws,
       Backup backup,
       Forward before) {
-    double[] w = state.model().weights();
-    if (backup.index == null) {
-      for (double v : w) {
-        if (!Double.isFinite(v)) {
-          return true;
-        }
-      }
-    } else {
-      for (int e = 0; e < backup.size; e++) {
-        if (!Double.isFinite(w[backup.index[e]])) {
-          return true;
-        }
-      }
-    }
-    for (double b : state.model().intercepts()) {
-      if (!Double.isFinite(b)) {
-        return true;
-      }
+    if (!finite(state, backup)) {
+      return true;
     }
     double factor = state.spec().getDivergenceGuard().getLossFactor();
     if (factor <= 0) {
@@ -346,9 +472,21 @@ public final class MinibatchUpdate {
    * for the adaptive batch tests. Changes nothing.
    */
   public static GradientStatistics statistics(LearnerState state, List<Sample> batch) {
+    if (BatchSums.supports(state)) {
+      return sums(state, batch, true).statistics(state);
+    }
+    return exactStatistics(state, batch);
+  }
+
+  /**
+   * The statistics of {@link #statistics}, with the inner-product and orthogonal variances exact
+   * (against the batch's own mean gradient) also where running sums estimate them: for tests and
+   * experiments that compare the two.
+   */
+  public static GradientStatistics exactStatistics(LearnerState state, List<Sample> batch) {
     if (state.isSparse()) {
       SparseBatchView view = SparseBatchView.of(state, batch);
-      return statistics(view.state(), view.batch());
+      return exactStatistics(view.state(), view.batch());
     }
     boolean dense = allDense(batch);
     Workspace ws = WORKSPACE.get();

@@ -8,6 +8,9 @@ import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
+import io.streamsgd.schema.BatchPolicyKind;
+import io.streamsgd.schema.BatchPolicySpec;
+import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.TimeDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +30,7 @@ class BatchPolicyTest {
    */
   static GradientStatistics tinyStatistics() {
     LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("m", 1, 0.1, 2));
-    return MinibatchUpdate.statistics(state, List.of(sample(1, 1), sample(-1, 2)));
+    return MinibatchUpdate.exactStatistics(state, List.of(sample(1, 1), sample(-1, 2)));
   }
 
   @Test
@@ -131,7 +134,7 @@ class BatchPolicyTest {
       }
       ip += (dot - norm2) * (dot - norm2);
     }
-    GradientStatistics s = MinibatchUpdate.statistics(state, batch);
+    GradientStatistics s = MinibatchUpdate.exactStatistics(state, batch);
     assertThat(s.meanNormSquared()).isCloseTo(norm2, within(1e-14));
     assertThat(s.traceVariance()).isCloseTo(trace / 6, within(1e-12));
     assertThat(s.innerProductVariance()).isCloseTo(ip / 6, within(1e-12));
@@ -140,9 +143,84 @@ class BatchPolicyTest {
     for (Sample b : batch) {
       sparse.add(b.withFeatures(FeatureVector.sparse(new int[] {0, 1, 2}, b.features().values())));
     }
-    GradientStatistics t = MinibatchUpdate.statistics(state, sparse);
+    GradientStatistics t = MinibatchUpdate.exactStatistics(state, sparse);
     assertThat(t.traceVariance()).isCloseTo(s.traceVariance(), within(1e-12));
     assertThat(t.innerProductVariance()).isCloseTo(s.innerProductVariance(), within(1e-12));
+
+    // Running sums: the norm and trace exactly; without a reference direction the inner-product
+    // and orthogonal variances are their bounds ||g||^2 tr(Var) and tr(Var) (never smaller).
+    GradientStatistics sums = MinibatchUpdate.statistics(state, batch);
+    assertThat(sums.meanNormSquared()).isCloseTo(norm2, within(1e-14));
+    assertThat(sums.traceVariance()).isCloseTo(trace / 6, within(1e-12));
+    assertThat(sums.innerProductVariance()).isCloseTo(norm2 * trace / 6, within(1e-12));
+    assertThat(sums.innerProductVariance()).isGreaterThanOrEqualTo(s.innerProductVariance());
+    assertThat(sums.orthogonalVariance()).isGreaterThanOrEqualTo(s.orthogonalVariance());
+    assertThat(MinibatchUpdate.statistics(state, sparse).traceVariance())
+        .isCloseTo(trace / 6, within(1e-12));
+  }
+
+  /**
+   * Under the inner-product test, running sums project each gradient on the previous batch's mean
+   * gradient: with that direction along this batch's mean, the estimate is exact.
+   */
+  @Test
+  void innerProductVarianceAgainstAReferenceAlongTheMeanIsExact() {
+    ModelSpec plain = ModelSpecs.logisticRegression("m", 3, 0.1, 2);
+    ModelSpec spec =
+        ModelSpec.newBuilder(plain)
+            .setBatch(
+                BatchPolicySpec.newBuilder(plain.getBatch())
+                    .setKind(BatchPolicyKind.INNER_PRODUCT_TEST)
+                    .setSize(4)
+                    .setMinSize(2)
+                    .setMaxSize(64)
+                    .setTheta(0.9)
+                    .setNu(5.0)
+                    .build())
+            .build();
+    LearnerState state = LearnerState.initial(spec);
+    Random rnd = new Random(3);
+    for (int j = 0; j < 3; j++) {
+      state.model().weights()[j] = rnd.nextGaussian();
+    }
+    List<Sample> batch = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      batch.add(
+          sample(
+              rnd.nextBoolean() ? 1 : 0,
+              rnd.nextGaussian(),
+              rnd.nextGaussian(),
+              rnd.nextGaussian()));
+    }
+    GradientStatistics exact = MinibatchUpdate.exactStatistics(state, batch);
+    assertThat(state.direction()).isNull();
+    // the batch's own mean gradient as the reference, scaled: only its direction counts
+    GradientStatistics noReference = MinibatchUpdate.statistics(state, batch);
+    double[] mean = meanGradient(state, batch);
+    for (int p = 0; p < mean.length; p++) {
+      mean[p] *= -7.5;
+    }
+    state.setDirection(mean);
+    GradientStatistics sums = MinibatchUpdate.statistics(state, batch);
+    assertThat(sums.innerProductVariance())
+        .isCloseTo(exact.innerProductVariance(), within(1e-12))
+        .isLessThan(noReference.innerProductVariance());
+    assertThat(sums.orthogonalVariance()).isCloseTo(exact.orthogonalVariance(), within(1e-12));
+  }
+
+  /** The mean per-sample gradient (weights, then the intercept) of a one-output model. */
+  private static double[] meanGradient(LearnerState state, List<Sample> batch) {
+    int d = state.model().dimension();
+    double[] mean = new double[d + 1];
+    for (Sample s : batch) {
+      double z = s.features().dot(state.model().weights(), 0) + state.model().intercepts()[0];
+      double r = 1 / (1 + Math.exp(-z)) - s.label();
+      for (int c = 0; c < d; c++) {
+        mean[c] += r * s.features().values()[c] / batch.size();
+      }
+      mean[d] += r / batch.size();
+    }
+    return mean;
   }
 
   @Test

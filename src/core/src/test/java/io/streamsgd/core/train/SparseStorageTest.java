@@ -77,8 +77,12 @@ class SparseStorageTest {
       assertThat(sparse.metrics()).isEqualTo(dense.metrics());
       assertThat(sparse.divergence()).isEqualTo(dense.divergence());
       if (spec.getBatch().getKind() == BatchPolicyKind.NORM_TEST) {
-        assertThat(MinibatchUpdate.statistics(sparse, batch))
-            .isEqualTo(MinibatchUpdate.statistics(dense, batch));
+        // What the norm test reads (dense storage keeps the batch as running sums, which estimate
+        // only the inner-product test's variances differently)
+        var sa = MinibatchUpdate.statistics(sparse, batch);
+        var sb = MinibatchUpdate.statistics(dense, batch);
+        assertThat(List.of(sa.n(), sa.meanNormSquared(), sa.traceVariance()))
+            .isEqualTo(List.of(sb.n(), sb.meanNormSquared(), sb.traceVariance()));
       }
     }
     assertSameParameters(sparse.model(), dense.model());
