@@ -39,10 +39,14 @@ import org.apache.flink.core.memory.DataOutputView;
  * model's samples, whether the next batch reacts to a drift, and the background model itself
  * (presence flag, then this layout without a drift watch). Older formats read with the watch the
  * spec asks for, from scratch (none before drift detection existed).
+ *
+ * <p>Format 5 appends the reference direction of the inner-product test on running sums (the last
+ * batch's mean gradient, see {@code BatchSums}): a presence flag, then the array. Older formats
+ * read without one; the next batch then bounds the test's variances (see docs/batch-policies.md).
  */
 public final class LearnerStateSerializer extends VersionedSerializer<LearnerState> {
   private static final long serialVersionUID = 1L;
-  static final int FORMAT = 4;
+  static final int FORMAT = 5;
   private static final byte DENSE = 0;
   private static final byte SPARSE = 1;
 
@@ -109,6 +113,11 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
       if (drift.background() != null) {
         write(drift.background(), out);
       }
+    }
+    double[] direction = s.direction();
+    out.writeBoolean(direction != null);
+    if (direction != null) {
+      DataViews.writeDoubles(direction, out);
     }
   }
 
@@ -276,7 +285,11 @@ public final class LearnerStateSerializer extends VersionedSerializer<LearnerSta
     if (version >= 2) {
       state.withLineage(in.readInt(), in.readLong());
     }
-    return state.setDrift(readDrift(version, spec, in));
+    state.setDrift(readDrift(version, spec, in));
+    if (version >= 5 && in.readBoolean()) {
+      state.setDirection(DataViews.readDoubles(in));
+    }
+    return state;
   }
 
   /** The parameters as read: dense (model, slots, touch marks) or sparse. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.core.train.BatchSums;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
@@ -13,6 +14,7 @@ import io.streamsgd.job.source.TrainerInput;
 import io.streamsgd.job.train.OpenBatch;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DeadLetterReason;
+import io.streamsgd.schema.ModelSpec;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -30,6 +32,12 @@ class StateSerializersTest {
     serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
     assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
     return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+  }
+
+  private static <T> byte[] bytes(TypeSerializer<T> serializer, T value) throws Exception {
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(value, out);
+    return out.getCopyOfBuffer();
   }
 
   @Test
@@ -235,6 +243,92 @@ class StateSerializersTest {
   void openBatchRoundTrips() throws Exception {
     OpenBatch b = new OpenBatch(3, 16, 20, 1000, 2000, 5000, -1);
     assertThat(roundTrip(new OpenBatchSerializer(), b)).isEqualTo(b);
+  }
+
+  /**
+   * An open batch of running sums round-trips bit for bit, dense samples and sparse ones after
+   * them, and goes on to the same step as the batch it was; its checkpoint does not grow with the
+   * dimension times the samples.
+   */
+  @Test
+  void openBatchOfRunningSumsRoundTripsAndStepsAsItsSamplesWould() throws Exception {
+    ModelSpec spec = innerProductSpec(ModelSpecs.softmaxRegression("m", 200, 3, 0.1, 16));
+    LearnerState state = LearnerState.initial(spec);
+    java.util.Random rnd = new java.util.Random(11);
+    List<Sample> first = denseSamples(rnd, 16, 200);
+    MinibatchUpdate.apply(state, first); // leaves a reference direction
+    assertThat(state.direction()).hasSize(3 * 200 + 3);
+    assertThat(roundTrip(new LearnerStateSerializer(), state)).isEqualTo(state);
+
+    List<Sample> batch = new java.util.ArrayList<>(denseSamples(rnd, 40, 200));
+    batch.add(
+        new Sample(
+            "m",
+            FeatureVector.sparse(new int[] {3, 77}, new double[] {1.5, -2}),
+            1,
+            0.5,
+            99,
+            Sample.Origin.UNKNOWN));
+    BatchSums sums = BatchSums.open(state);
+    for (Sample s : batch) {
+      sums.add(state, s);
+    }
+    OpenBatch open = new OpenBatch(batch.size(), 16, 48, 1000, -1, -1, -1);
+    open.sums = sums;
+    byte[] bytes = bytes(new OpenBatchSerializer(), open);
+    OpenBatch back = roundTrip(new OpenBatchSerializer(), open);
+    assertThat(back).isEqualTo(open);
+    assertThat(back.sums.statistics(state)).isEqualTo(sums.statistics(state));
+    // 41 samples of 200 features as samples: 65 KB and more; as sums: the k x d gradient
+    assertThat(bytes.length).isLessThan(8 * (3 * 200 + 3) + 41 * 40 + 200 + 200);
+
+    LearnerState fromSums = state.copy();
+    LearnerState fromSamples = state.copy();
+    MinibatchUpdate.apply(fromSums, back.sums);
+    MinibatchUpdate.apply(fromSamples, batch);
+    assertThat(fromSums).isEqualTo(fromSamples);
+  }
+
+  @Test
+  void openBatchesOfTheFirstFormatReadWithoutSums() throws Exception {
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    out.writeInt(3);
+    out.writeInt(16);
+    out.writeInt(20);
+    out.writeLong(1000);
+    out.writeLong(-1);
+    out.writeLong(-1);
+    out.writeLong(-1);
+    OpenBatch b =
+        new OpenBatchSerializer()
+            .forFormatVersion(1)
+            .deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(b).isEqualTo(new OpenBatch(3, 16, 20, 1000, -1, -1, -1));
+    assertThat(b.sums).isNull();
+  }
+
+  static ModelSpec innerProductSpec(ModelSpec plain) {
+    return ModelSpec.newBuilder(plain)
+        .setBatch(
+            io.streamsgd.schema.BatchPolicySpec.newBuilder(plain.getBatch())
+                .setKind(io.streamsgd.schema.BatchPolicyKind.INNER_PRODUCT_TEST)
+                .setMinSize(2)
+                .setMaxSize(256)
+                .setNu(4.0)
+                .build())
+        .build();
+  }
+
+  static List<Sample> denseSamples(java.util.Random rnd, int n, int d) {
+    List<Sample> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double[] x = new double[d];
+      for (int c = 0; c < d; c++) {
+        x[c] = rnd.nextGaussian();
+      }
+      out.add(new Sample("m", FeatureVector.dense(x), rnd.nextInt(3), 1, i, Sample.Origin.UNKNOWN));
+    }
+    return out;
   }
 
   @Test
