@@ -11,9 +11,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * Format 1: count, target, nextCheck, openedAt, latencyTimer, eventBoundary, specPollTimer. Format
  * 2 adds the batch's running sums when it has them ({@link BatchSums}): a presence flag, then k, d,
  * whether the tests' sums are formed, the weight and loss sums, the event-time span, the k x d and
- * k gradient sums, the columns sparse samples touched (a flag, then d booleans), the three test
- * sums and, per sample, weight, loss, error, event time and whether it was classified right. Format
- * 1 state has no sums: its open batches keep their samples until they close.
+ * k gradient sums, the columns sparse samples touched (a flag, then d booleans), the five test sums
+ * and, per sample, weight, loss, error, event time and whether it was classified right. Format 1
+ * state has no sums: its open batches keep their samples until they close.
  */
 public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
   private static final long serialVersionUID = 1L;
@@ -76,6 +76,8 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
     out.writeDouble(s.sumSquares());
     out.writeDouble(s.sumProjection());
     out.writeDouble(s.sumProjectionSquares());
+    out.writeDouble(s.sumResidualSquares());
+    out.writeDouble(s.sumResidualProjection());
     int n = s.size();
     out.writeInt(n);
     for (int i = 0; i < n; i++) {
@@ -113,6 +115,8 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
     double sumSquares = in.readDouble();
     double sumProjection = in.readDouble();
     double sumProjectionSquares = in.readDouble();
+    double sumResidualSquares = in.readDouble();
+    double sumResidualProjection = in.readDouble();
     int n = in.readInt();
     double[] weights = new double[n];
     double[] losses = new double[n];
@@ -140,6 +144,8 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
         sumSquares,
         sumProjection,
         sumProjectionSquares,
+        sumResidualSquares,
+        sumResidualProjection,
         weights,
         losses,
         errors,

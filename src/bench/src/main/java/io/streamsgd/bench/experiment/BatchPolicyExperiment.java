@@ -27,6 +27,7 @@ public final class BatchPolicyExperiment {
   static final double LEARNING_RATE = 0.02;
   static final double NORM_THETA = 0.95;
   static final double INNER_PRODUCT_THETA = 0.5;
+  static final double ORTHOGONALITY_NU = 2.0;
 
   private BatchPolicyExperiment() {}
 
@@ -87,7 +88,57 @@ public final class BatchPolicyExperiment {
         "Batch size vs samples",
         out.resolve("batch-policies-batch-size.png"),
         true);
-    return table(runs);
+    List<String> rows = new ArrayList<>(table(runs));
+    rows.add("");
+    rows.addAll(statisticsTable(stream));
+    return rows;
+  }
+
+  /**
+   * The adaptive policies as the trainer runs them (open batches as running sums) against the same
+   * policies reading every batch's exact statistics (as when the trainer held the samples): batch
+   * sizes, updates and losses.
+   */
+  static List<String> statisticsTable(List<Sample> stream) {
+    List<String> rows = new ArrayList<>();
+    rows.add(
+        "| policy | statistics | updates | mean batch | median batch | 90th percentile batch | loss at 140,000 samples | final loss |");
+    rows.add("|---|---|---|---|---|---|---|---|");
+    ModelSpec orthogonal = spec(BatchPolicyKind.INNER_PRODUCT_TEST, 4, INNER_PRODUCT_THETA);
+    orthogonal.getBatch().setNu(ORTHOGONALITY_NU);
+    Map<String, ModelSpec> specs = new LinkedHashMap<>();
+    specs.put("norm test (theta 0.95)", spec(BatchPolicyKind.NORM_TEST, 4, NORM_THETA));
+    specs.put(
+        "inner-product test (theta 0.5)",
+        spec(BatchPolicyKind.INNER_PRODUCT_TEST, 4, INNER_PRODUCT_THETA));
+    specs.put("inner-product and orthogonality tests (theta 0.5, nu 2)", orthogonal);
+    for (Map.Entry<String, ModelSpec> e : specs.entrySet()) {
+      String name = e.getKey();
+      rows.add(
+          statisticsRow(
+              name, "running sums (the trainer)", PolicyRun.of(name, e.getValue(), stream)));
+      rows.add(
+          statisticsRow(
+              name,
+              "exact (samples held)",
+              PolicyRun.withExactStatistics(name, e.getValue(), stream)));
+    }
+    return rows;
+  }
+
+  private static String statisticsRow(String policy, String statistics, PolicyRun r) {
+    double[] sizes = r.batchSizes();
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %,d | %.1f | %.0f | %.0f | %.4f | %.4f |",
+        policy,
+        statistics,
+        (long) r.last()[1],
+        sizes[0],
+        sizes[1],
+        sizes[2],
+        r.lossAtSamples(SAMPLES / 2 - 10_000),
+        r.last()[2]);
   }
 
   /**

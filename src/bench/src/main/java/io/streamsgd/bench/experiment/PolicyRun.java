@@ -1,7 +1,11 @@
 package io.streamsgd.bench.experiment;
 
 import io.streamsgd.core.batch.BatchCutter;
+import io.streamsgd.core.batch.BatchPolicy;
+import io.streamsgd.core.batch.GradientStatistics;
 import io.streamsgd.core.train.BatchReplay;
+import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.schema.ModelSpec;
 import java.util.ArrayList;
@@ -32,6 +36,56 @@ final class PolicyRun {
                   state.samplesSeen(), state.version(), state.metrics().fadedLoss(), size
                 }));
     return run;
+  }
+
+  /**
+   * As {@link #of}, but the adaptive test and the next batch's target read the batch's exact
+   * statistics ({@link MinibatchUpdate#exactStatistics}, against the batch's own mean gradient) as
+   * a trainer that held every batch's samples did, where the trainer's running sums estimate the
+   * inner-product test's variances. The step itself is the trainer's.
+   */
+  static PolicyRun withExactStatistics(String name, ModelSpec spec, List<Sample> stream) {
+    PolicyRun run = new PolicyRun(name);
+    LearnerState state = LearnerState.initial(spec);
+    BatchPolicy policy = state.compiled().batchPolicy();
+    int from = 0;
+    int target = policy.firstTarget();
+    int check = target;
+    for (int i = 0; i < stream.size(); i++) {
+      int start = from;
+      int count = i + 1 - from;
+      BatchCutter.Decision decision =
+          BatchCutter.afterSample(
+              policy,
+              count,
+              target,
+              check,
+              () -> MinibatchUpdate.exactStatistics(state, stream.subList(start, start + count)));
+      check = decision.nextCheck();
+      boolean last = i == stream.size() - 1;
+      if (decision.close() != null || last) {
+        List<Sample> batch = stream.subList(from, i + 1);
+        GradientStatistics stats = MinibatchUpdate.exactStatistics(state, batch);
+        MinibatchUpdate.apply(state, batch);
+        target = Math.min(policy.nextTarget(target, stats, state.version()), policy.maxSize());
+        check = target;
+        from = i + 1;
+        run.points.add(
+            new double[] {
+              state.samplesSeen(), state.version(), state.metrics().fadedLoss(), count
+            });
+      }
+    }
+    return run;
+  }
+
+  /** The mean, median and 90th percentile of the batch sizes. */
+  double[] batchSizes() {
+    double[] sizes = points.stream().mapToDouble(p -> p[3]).sorted().toArray();
+    double mean = java.util.Arrays.stream(sizes).average().orElse(Double.NaN);
+    return new double[] {
+      mean, sizes[sizes.length / 2], sizes[(int) Math.min(sizes.length - 1, 0.9 * sizes.length)]
+    };
   }
 
   double[] last() {

@@ -160,11 +160,13 @@ class BatchPolicyTest {
   }
 
   /**
-   * Under the inner-product test, running sums project each gradient on the previous batch's mean
-   * gradient: with that direction along this batch's mean, the estimate is exact.
+   * Under the inner-product test, running sums estimate a_i = G_i . gbar as G_i . G_i / n (its own
+   * share of the mean, exact) plus (n-1)/n (gbar_-i . u)(G_i . u) for the reference direction u:
+   * the mean of the other samples' gradients along u only. Checked against that definition by brute
+   * force, and against the exact statistics when all gradients lie along u.
    */
   @Test
-  void innerProductVarianceAgainstAReferenceAlongTheMeanIsExact() {
+  void innerProductVarianceFromAReferenceDirectionMatchesItsDefinition() {
     ModelSpec plain = ModelSpecs.logisticRegression("m", 3, 0.1, 2);
     ModelSpec spec =
         ModelSpec.newBuilder(plain)
@@ -192,35 +194,84 @@ class BatchPolicyTest {
               rnd.nextGaussian(),
               rnd.nextGaussian()));
     }
-    GradientStatistics exact = MinibatchUpdate.exactStatistics(state, batch);
     assertThat(state.direction()).isNull();
-    // the batch's own mean gradient as the reference, scaled: only its direction counts
     GradientStatistics noReference = MinibatchUpdate.statistics(state, batch);
-    double[] mean = meanGradient(state, batch);
-    for (int p = 0; p < mean.length; p++) {
-      mean[p] *= -7.5;
-    }
-    state.setDirection(mean);
+    double[] u = {0.3, -1.2, 0.5, 2.0}; // any direction: only its direction counts
+    state.setDirection(u.clone());
     GradientStatistics sums = MinibatchUpdate.statistics(state, batch);
-    assertThat(sums.innerProductVariance())
-        .isCloseTo(exact.innerProductVariance(), within(1e-12))
-        .isLessThan(noReference.innerProductVariance());
-    assertThat(sums.orthogonalVariance()).isCloseTo(exact.orthogonalVariance(), within(1e-12));
+
+    int n = batch.size();
+    double[][] g = perSampleGradients(state, batch);
+    double[] total = new double[4];
+    for (double[] gi : g) {
+      for (int c = 0; c < 4; c++) {
+        total[c] += gi[c];
+      }
+    }
+    double unorm = Math.sqrt(dot(u, u));
+    double norm2 = dot(total, total) / ((double) n * n);
+    double[] a = new double[n];
+    double sumA = 0;
+    double sumA2 = 0;
+    double sumG2 = 0;
+    for (int i = 0; i < n; i++) {
+      double[] others = new double[4];
+      for (int c = 0; c < 4; c++) {
+        others[c] = (total[c] - g[i][c]) / (n - 1);
+      }
+      a[i] =
+          dot(g[i], g[i]) / n + (n - 1.0) / n * (dot(others, u) / unorm) * (dot(g[i], u) / unorm);
+      sumA += a[i];
+      sumA2 += a[i] * a[i];
+      sumG2 += dot(g[i], g[i]);
+    }
+    double variance = 0;
+    for (double ai : a) {
+      variance += (ai - sumA / n) * (ai - sumA / n);
+    }
+    assertThat(sums.meanNormSquared()).isCloseTo(norm2, within(1e-14));
+    assertThat(sums.innerProductVariance()).isCloseTo(variance / (n - 1), within(1e-12));
+    assertThat(sums.orthogonalVariance())
+        .isCloseTo((sumG2 - sumA2 / norm2) / (n - 1), within(1e-12));
+    assertThat(sums.innerProductVariance()).isLessThan(noReference.innerProductVariance());
+
+    // A one-feature model whose gradients (x, 1) all lie along u = (1, 1): the estimate is exact.
+    LearnerState line =
+        LearnerState.initial(ModelSpec.newBuilder(spec).setFeatureDimension(1).build());
+    line.setDirection(new double[] {1, 1});
+    List<Sample> ones = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      ones.add(sample(i % 2, 1.0));
+    }
+    GradientStatistics exact = MinibatchUpdate.exactStatistics(line, ones);
+    GradientStatistics estimated = MinibatchUpdate.statistics(line, ones);
+    assertThat(estimated.innerProductVariance())
+        .isCloseTo(exact.innerProductVariance(), within(1e-12));
+    assertThat(estimated.orthogonalVariance()).isCloseTo(exact.orthogonalVariance(), within(1e-12));
   }
 
-  /** The mean per-sample gradient (weights, then the intercept) of a one-output model. */
-  private static double[] meanGradient(LearnerState state, List<Sample> batch) {
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  /** Per-sample logistic-loss gradients (weights, then the intercept) of a one-output model. */
+  private static double[][] perSampleGradients(LearnerState state, List<Sample> batch) {
     int d = state.model().dimension();
-    double[] mean = new double[d + 1];
-    for (Sample s : batch) {
+    double[][] out = new double[batch.size()][d + 1];
+    for (int i = 0; i < batch.size(); i++) {
+      Sample s = batch.get(i);
       double z = s.features().dot(state.model().weights(), 0) + state.model().intercepts()[0];
       double r = 1 / (1 + Math.exp(-z)) - s.label();
       for (int c = 0; c < d; c++) {
-        mean[c] += r * s.features().values()[c] / batch.size();
+        out[i][c] = r * s.features().values()[c];
       }
-      mean[d] += r / batch.size();
+      out[i][d] = r;
     }
-    return mean;
+    return out;
   }
 
   @Test
