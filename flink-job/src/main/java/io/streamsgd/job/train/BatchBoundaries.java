@@ -79,7 +79,7 @@ final class BatchBoundaries {
     LearnerState model = null;
     if (meta.sums != null) {
       model = closer.scoringModel();
-      if (model.specFingerprint() != compiled.fingerprint(call.modelId())) {
+      if (!closer.trainsUnder(model, spec, compiled, call.modelId())) {
         // Its samples were scored under the spec the model has: the batch closes under it, and
         // the next one adopts the new spec.
         meta = close(meta, spec, BatchCloseReason.SPEC_CHANGED, call);

@@ -126,7 +126,7 @@ final class BatchCloser {
       return null;
     }
     String modelId = call.modelId();
-    if (learner.specFingerprint() != compiled.fingerprint(modelId)) {
+    if (!trainsUnder(learner, spec, compiled, modelId)) {
       state.store.loadAll(learner);
       adoptSpec(learner, SpecLookup.forModel(spec, modelId), compiled);
       state.store.write(learner);
@@ -134,10 +134,24 @@ final class BatchCloser {
         state.batches.keepModel(null);
         return null;
       }
+      state.batches.modelTrainsUnder(spec);
     } else {
       learner.useCompiled(compiled);
     }
     return learner;
+  }
+
+  /** Whether the kept model {@code learner} trains under {@code spec} (its fingerprint). */
+  boolean trainsUnder(LearnerState learner, ModelSpec spec, CompiledSpec compiled, String modelId)
+      throws Exception {
+    if (state.batches.modelKnownToTrainUnder(spec)) {
+      return true;
+    }
+    boolean same = learner.specFingerprint() == compiled.fingerprint(modelId);
+    if (same) {
+      state.batches.modelTrainsUnder(spec);
+    }
+    return same;
   }
 
   private void applied(

@@ -51,6 +51,7 @@ final class OpenBatches {
     int stored; // samples of the batch already in list state
     List<Sample> pending = List.of(); // samples not yet in list state
     LearnerState model; // the model as read for its open batch (see model()), or null
+    Object modelSpec; // the spec object the kept model was last found to train under, or null
 
     void addPending(Sample s) {
       if (pending.isEmpty()) {
@@ -109,7 +110,22 @@ final class OpenBatches {
 
   /** Keeps {@code model} as the current model's state (see {@link #model()}); null forgets it. */
   void keepModel(LearnerState model) throws Exception {
-    entry().model = model;
+    Entry e = entry();
+    e.model = model;
+    e.modelSpec = null;
+  }
+
+  /**
+   * Whether the kept model was found to train under this very spec object: every sample asks, and
+   * comparing fingerprints costs an encoding of the spec (see {@link #modelTrainsUnder(Object)}).
+   */
+  boolean modelKnownToTrainUnder(Object spec) throws Exception {
+    return spec != null && entry().modelSpec == spec;
+  }
+
+  /** Remembers that the kept model trains under {@code spec} (until the model is kept anew). */
+  void modelTrainsUnder(Object spec) throws Exception {
+    entry().modelSpec = spec;
   }
 
   /** Appends a sample to the current model's open batch. */
