@@ -104,7 +104,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(
       names = "--work-dir",
       description =
-          "Where the broker and cluster keep their data and logs (default: a new temporary directory).")
+          "Where the broker and cluster keep their data and logs, kept after the run (default: a"
+              + " new temporary directory, deleted after the run).")
   Path workDir;
 
   @Option(
@@ -187,7 +188,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             jobJar,
             chosen,
             external);
-    Map<String, Object> report = new PipelineBench(settings, console).run();
+    Map<String, Object> report;
+    try {
+      report = new PipelineBench(settings, console).run();
+    } finally {
+      if (workDir == null) {
+        // The broker's logs of every workload and the cluster's checkpoints: gigabytes per run.
+        org.apache.flink.util.FileUtils.deleteDirectoryQuietly(dir.toFile());
+      }
+    }
     Files.createDirectories(out);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
