@@ -45,7 +45,7 @@ final class BatchCloser {
       List<Sample> samples, OpenBatch meta, ModelSpec spec, BatchCloseReason reason, ModelCall call)
       throws Exception {
     String modelId = call.modelId();
-    state.batches.keepModel(null); // changed here: a later batch of sums reads it again
+    state.batches.keepModel(null); // changed here: kept again once written
     LearnerState learner = state.store.value();
     long bytesBefore = ModelCensus.estimateBytes(learner);
     CompiledSpec compiled = specs.compiled(spec);
@@ -76,6 +76,11 @@ final class BatchCloser {
       }
       applied(learner, result, bytesBefore, meta, reason, call);
       state.store.write(learner);
+      if (!learner.isSparse()) {
+        // As written: the next batch, if it is kept as sums, scores with it without a read.
+        state.batches.keepModel(learner);
+        state.batches.modelTrainsUnder(spec);
+      }
     } else {
       state.store.release(learner);
     }
