@@ -76,9 +76,8 @@ final class BatchCloser {
       }
       applied(learner, result, bytesBefore, meta, reason, call);
       state.store.write(learner);
-      if (!learner.isSparse()) {
+      if (!learner.isSparse() && state.batches.keepModel(learner, false)) {
         // As written: the next batch, if it is kept as sums, scores with it without a read.
-        state.batches.keepModel(learner);
         state.batches.modelTrainsUnder(spec);
       }
     } else {
@@ -116,9 +115,10 @@ final class BatchCloser {
 
   /**
    * A batch opens: the model to keep it as running sums with, or null to keep its samples (a
-   * model's first batch, as nothing is stored yet, and specs whose models need the samples: see
-   * {@link BatchSums#supports}). A spec the model has not adopted yet is adopted now, and the model
-   * written at once, so that the stored model is always the one the open sums were scored with.
+   * model's first batch, as nothing is stored yet; specs whose models need the samples, see {@link
+   * BatchSums#supports}; and, on RocksDB, models past the budget of kept models). A spec the model
+   * has not adopted yet is adopted now, and the model written at once, so that the stored model is
+   * always the one the open sums were scored with.
    */
   LearnerState modelForSums(ModelSpec spec, CompiledSpec compiled, ModelCall call)
       throws Exception {
@@ -126,9 +126,14 @@ final class BatchCloser {
       state.batches.keepModel(null);
       return null;
     }
-    LearnerState learner = scoringModel();
+    LearnerState learner = state.batches.model();
     if (learner == null) {
-      return null;
+      learner = state.store.value();
+      // Past the budget of kept models, the batch keeps its samples: a batch of sums scores every
+      // sample with its model, which must then be at hand.
+      if (learner == null || !state.batches.keepModel(learner, false)) {
+        return null;
+      }
     }
     String modelId = call.modelId();
     if (!trainsUnder(learner, spec, compiled, modelId)) {

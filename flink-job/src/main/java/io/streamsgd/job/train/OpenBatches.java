@@ -22,7 +22,9 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  *
  * <p>What a checkpoint holds is exactly what writing through would have held, so snapshots,
  * restores and replays are unchanged. Memory is bounded: past {@code maxPendingSamples} samples not
- * yet in state, or {@code maxEntries} cached models, everything is written back early.
+ * yet in state, or {@code maxEntries} cached models, everything is written back early; models kept
+ * to score batches of running sums take at most an eighth of the heap on RocksDB (past it, new
+ * batches keep their samples instead), and are the state's own objects on the heap backend.
  *
  * <p>On the heap backend, state hands out its own objects and copies them only when a snapshot
  * runs; a cached object written back and then changed would change the snapshot. So there the cache
@@ -39,6 +41,8 @@ final class OpenBatches {
   private final Map<Object, Entry> entries = new HashMap<>();
   private final List<Object> changed = new ArrayList<>(); // keys of entries with changes to write
   private int pendingSamples;
+  private final long maxKeptBytes;
+  private long keptBytes;
   // A sample reads, adds to and updates its model's entry: the last one found is kept at hand.
   private Object lastKey;
   private Entry lastEntry;
@@ -52,6 +56,7 @@ final class OpenBatches {
     List<Sample> pending = List.of(); // samples not yet in list state
     LearnerState model; // the model as read for its open batch (see model()), or null
     Object modelSpec; // the spec object the kept model was last found to train under, or null
+    long modelBytes; // what the kept model and its sums count against the budget
 
     void addPending(Sample s) {
       if (pending.isEmpty()) {
@@ -77,6 +82,8 @@ final class OpenBatches {
     this.keepAfterWriteBack = keepAfterWriteBack;
     this.maxPendingSamples = bounds.samples();
     this.maxEntries = bounds.models();
+    this.maxKeptBytes =
+        bounds.modelBytes() > 0 ? bounds.modelBytes() : Runtime.getRuntime().maxMemory() / 8;
   }
 
   /** The current model's open batch, or null. */
@@ -110,9 +117,31 @@ final class OpenBatches {
 
   /** Keeps {@code model} as the current model's state (see {@link #model()}); null forgets it. */
   void keepModel(LearnerState model) throws Exception {
+    keepModel(model, true);
+  }
+
+  /**
+   * As {@link #keepModel(LearnerState)}; unless {@code always}, only within the budget of bytes
+   * kept models may take (on RocksDB, where a kept model is a copy: an eighth of the heap, for the
+   * models and the running sums they score). Returns whether it is kept.
+   */
+  boolean keepModel(LearnerState model, boolean always) throws Exception {
     Entry e = entry();
-    e.model = model;
+    keptBytes -= e.modelBytes;
+    e.model = null;
+    e.modelBytes = 0;
     e.modelSpec = null;
+    if (model == null) {
+      return true;
+    }
+    long bytes = keepAfterWriteBack ? 2 * 8 * model.storedValues() : 0; // the model and its sums
+    if (!always && keptBytes + bytes > maxKeptBytes) {
+      return false;
+    }
+    e.model = model;
+    e.modelBytes = bytes;
+    keptBytes += bytes;
+    return true;
   }
 
   /**
@@ -198,6 +227,7 @@ final class OpenBatches {
     pendingSamples = 0;
     if (evict) {
       entries.clear();
+      keptBytes = 0;
       lastKey = null;
       lastEntry = null;
     }

@@ -36,19 +36,26 @@ public record TrainerOptions(
 
   /**
    * Bounds of the open-batch cache: past {@code samples} samples not yet in state, or {@code
-   * models} cached models, it is written back early.
+   * models} cached models, it is written back early; on RocksDB, the models kept to score batches
+   * of running sums take at most {@code modelBytes} (0: an eighth of the TaskManager's heap).
    */
-  public record WriteBack(int samples, int models) implements Serializable {
+  public record WriteBack(int samples, int models, long modelBytes) implements Serializable {
     /** About 20 MB of samples of 64 doubles, 40 MB of models. */
     public static final WriteBack DEFAULT = new WriteBack(20_000, 200_000);
 
+    public WriteBack(int samples, int models) {
+      this(samples, models, 0);
+    }
+
     public WriteBack {
-      if (samples < 0 || models < 1) {
+      if (samples < 0 || models < 1 || modelBytes < 0) {
         throw new IllegalArgumentException(
-            "the open-batch cache needs samples >= 0 and models >= 1, got "
+            "the open-batch cache needs samples >= 0, models >= 1 and model bytes >= 0, got "
                 + samples
                 + ", "
-                + models);
+                + models
+                + ", "
+                + modelBytes);
       }
     }
   }
@@ -144,7 +151,20 @@ public record TrainerOptions(
         exactlyOnce,
         watchedModelIds,
         parameterBlocks,
-        new WriteBack(samples, models),
+        new WriteBack(samples, models, writeBack.modelBytes()),
+        this.samples);
+  }
+
+  /** The budget of models kept to score batches of running sums, on RocksDB. */
+  public TrainerOptions withKeptModelBytes(long bytes) {
+    return new TrainerOptions(
+        missingSpec,
+        defaultSpecJson,
+        specPollMillis,
+        exactlyOnce,
+        watchedModelIds,
+        parameterBlocks,
+        new WriteBack(writeBack.samples(), writeBack.models(), bytes),
         this.samples);
   }
 }

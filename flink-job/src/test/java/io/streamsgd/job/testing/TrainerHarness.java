@@ -52,6 +52,12 @@ public final class TrainerHarness {
     return this;
   }
 
+  /** The budget of models kept to score batches of running sums (RocksDB). */
+  public TrainerHarness keptModelBytes(long bytes) {
+    options = options.withKeptModelBytes(bytes);
+    return this;
+  }
+
   public TrainerHarness options(TrainerOptions trainerOptions) {
     options = trainerOptions;
     return this;

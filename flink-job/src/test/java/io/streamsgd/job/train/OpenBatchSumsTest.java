@@ -124,6 +124,35 @@ class OpenBatchSumsTest {
   }
 
   /**
+   * On RocksDB a kept model is a copy on the heap: past the budget, batches keep their samples, and
+   * train to the same bits.
+   */
+  @org.junit.jupiter.api.Test
+  void pastTheBudgetOfKeptModelsBatchesKeepTheirSamples() throws Exception {
+    List<Sample> all = samples(3 * BATCH);
+    List<ModelUpdate> updates = new ArrayList<>();
+    try (var h = TrainerHarness.builder().rocksDb().keptModelBytes(1).open(spec())) {
+      for (Sample s : all.subList(0, BATCH + 40)) {
+        h.processElement(s, s.eventTime());
+      }
+      h.prepareSnapshotPreBarrier(1);
+      OpenBatch meta = keyed(h, TrainerState.openBatchMetaDescriptor()).value();
+      assertThat(meta.count).isEqualTo(40);
+      assertThat(meta.sums).isNull();
+      for (Sample s : all.subList(BATCH + 40, all.size())) {
+        h.processElement(s, s.eventTime());
+      }
+      updates.addAll(h.extractOutputValues());
+    }
+    LearnerState reference = LearnerState.initial(spec());
+    for (int from = 0; from < all.size(); from += BATCH) {
+      MinibatchUpdate.apply(reference, all.subList(from, from + BATCH));
+    }
+    assertThat(updates).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L, 3L);
+    assertThat(ModelUpdates.model(updates.get(2))).isEqualTo(reference.model());
+  }
+
+  /**
    * A batch of sums was scored under its model's spec: a sample under a new spec closes it under
    * the old one (SPEC_CHANGED), and the next batch adopts the new spec.
    */
