@@ -114,6 +114,30 @@ class PublishedSchemaCompatibilityTest {
     assertThat(read.getDivergenceGuard().getBackoff()).isEqualTo(0.5); // the new field's default
   }
 
+  /**
+   * Close reasons added since a release (SPEC_CHANGED) reach that release's readers as the enum's
+   * default, OTHER: decoded, not refused.
+   */
+  @Test
+  void aReleasedReaderSeesANewCloseReasonAsOther() throws Exception {
+    Schema current = BatchCloseReason.getClassSchema();
+    for (String release : RELEASES) {
+      Schema old = published(release, "ModelUpdate").getField("closeReason").schema();
+      assertThat(old.getEnumSymbols()).doesNotContain("SPEC_CHANGED");
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+      new org.apache.avro.specific.SpecificDatumWriter<BatchCloseReason>(current)
+          .write(BatchCloseReason.SPEC_CHANGED, encoder);
+      encoder.flush();
+      Object read =
+          new org.apache.avro.generic.GenericDatumReader<Object>(current, old)
+              .read(
+                  null,
+                  org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+      assertThat(read).hasToString("OTHER");
+    }
+  }
+
   @Test
   void theCheckRejectsAFieldAddedWithoutDefault() {
     // Guards the test above against passing vacuously: an incompatible change must be caught.

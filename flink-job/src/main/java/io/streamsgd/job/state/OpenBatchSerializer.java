@@ -11,9 +11,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * Format 1: count, target, nextCheck, openedAt, latencyTimer, eventBoundary, specPollTimer. Format
  * 2 adds the batch's running sums when it has them ({@link BatchSums}): a presence flag, then k, d,
  * whether the tests' sums are formed, the weight and loss sums, the event-time span, the k x d and
- * k gradient sums, the columns sparse samples touched (a flag, then d booleans), the five test sums
- * and, per sample, weight, loss, error, event time and whether it was classified right. Format 1
- * state has no sums: its open batches keep their samples until they close.
+ * k gradient sums (arrays, {@link DataViews}' layout), the columns sparse samples touched (a flag,
+ * then d booleans), the five test sums and, per sample, weight, loss, error, event time and whether
+ * it was classified right. Format 1 state has no sums: its open batches keep their samples until
+ * they close.
  */
 public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
   private static final long serialVersionUID = 1L;
@@ -60,12 +61,8 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
     out.writeDouble(s.lossSum());
     out.writeLong(s.eventTimeMin());
     out.writeLong(s.eventTimeMax());
-    for (double v : s.weightGradientSum()) {
-      out.writeDouble(v);
-    }
-    for (double v : s.interceptGradientSum()) {
-      out.writeDouble(v);
-    }
+    DataViews.writeDoubles(s.weightGradientSum(), out);
+    DataViews.writeDoubles(s.interceptGradientSum(), out);
     boolean[] touched = s.touchedColumns();
     out.writeBoolean(touched != null);
     if (touched != null) {
@@ -97,13 +94,10 @@ public final class OpenBatchSerializer extends VersionedSerializer<OpenBatch> {
     double lossSum = in.readDouble();
     long tMin = in.readLong();
     long tMax = in.readLong();
-    double[] gradW = new double[k * d];
-    for (int p = 0; p < gradW.length; p++) {
-      gradW[p] = in.readDouble();
-    }
-    double[] gradB = new double[k];
-    for (int j = 0; j < k; j++) {
-      gradB[j] = in.readDouble();
+    double[] gradW = DataViews.readDoubles(in);
+    double[] gradB = DataViews.readDoubles(in);
+    if (gradW.length != k * d || gradB.length != k) {
+      throw new IOException("running sums of " + k + " x " + d + " hold arrays of another size");
     }
     boolean[] touched = null;
     if (in.readBoolean()) {

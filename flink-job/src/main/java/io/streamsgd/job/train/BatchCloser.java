@@ -105,10 +105,20 @@ final class BatchCloser {
    * stored one (one read per batch). Only for a model that has sums open.
    */
   LearnerState scoringModel() throws Exception {
+    return keptModel(true);
+  }
+
+  /**
+   * The kept model, else the stored one, kept from now on ({@code always}, or within the budget of
+   * kept models); null when there is none or it could not be kept.
+   */
+  private LearnerState keptModel(boolean always) throws Exception {
     LearnerState learner = state.batches.model();
     if (learner == null) {
       learner = state.store.value();
-      state.batches.keepModel(learner);
+      if (learner != null && !state.batches.keepModel(learner, always)) {
+        return null;
+      }
     }
     return learner;
   }
@@ -126,14 +136,11 @@ final class BatchCloser {
       state.batches.keepModel(null);
       return null;
     }
-    LearnerState learner = state.batches.model();
+    // Past the budget of kept models, the batch keeps its samples: a batch of sums scores every
+    // sample with its model, which must then be at hand.
+    LearnerState learner = keptModel(false);
     if (learner == null) {
-      learner = state.store.value();
-      // Past the budget of kept models, the batch keeps its samples: a batch of sums scores every
-      // sample with its model, which must then be at hand.
-      if (learner == null || !state.batches.keepModel(learner, false)) {
-        return null;
-      }
+      return null;
     }
     String modelId = call.modelId();
     if (!trainsUnder(learner, spec, compiled, modelId)) {

@@ -144,19 +144,11 @@ public record TrainerOptions(
 
   /** The open-batch cache's bounds (see {@link OpenBatches}). */
   public TrainerOptions withWriteBack(int samples, int models) {
-    return new TrainerOptions(
-        missingSpec,
-        defaultSpecJson,
-        specPollMillis,
-        exactlyOnce,
-        watchedModelIds,
-        parameterBlocks,
-        new WriteBack(samples, models, writeBack.modelBytes()),
-        this.samples);
+    return withWriteBack(new WriteBack(samples, models, writeBack.modelBytes()));
   }
 
-  /** The budget of models kept to score batches of running sums, on RocksDB. */
-  public TrainerOptions withKeptModelBytes(long bytes) {
+  /** The open-batch cache's bounds, the budget of kept models included. */
+  public TrainerOptions withWriteBack(WriteBack bounds) {
     return new TrainerOptions(
         missingSpec,
         defaultSpecJson,
@@ -164,7 +156,7 @@ public record TrainerOptions(
         exactlyOnce,
         watchedModelIds,
         parameterBlocks,
-        new WriteBack(writeBack.samples(), writeBack.models(), bytes),
-        this.samples);
+        bounds,
+        samples);
   }
 }

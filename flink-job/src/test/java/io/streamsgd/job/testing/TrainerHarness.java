@@ -54,7 +54,8 @@ public final class TrainerHarness {
 
   /** The budget of models kept to score batches of running sums (RocksDB). */
   public TrainerHarness keptModelBytes(long bytes) {
-    options = options.withKeptModelBytes(bytes);
+    TrainerOptions.WriteBack w = options.writeBack();
+    options = options.withWriteBack(new TrainerOptions.WriteBack(w.samples(), w.models(), bytes));
     return this;
   }
 

@@ -52,6 +52,15 @@ class OpenBatchSumsTest {
     return out;
   }
 
+  /** What a run without failures trains from {@code all}: batches of {@link #BATCH}. */
+  static LearnerState uninterrupted(List<Sample> all) {
+    LearnerState reference = LearnerState.initial(spec());
+    for (int from = 0; from < all.size(); from += BATCH) {
+      MinibatchUpdate.apply(reference, all.subList(from, from + BATCH));
+    }
+    return reference;
+  }
+
   static TrainerHarness builder(boolean rocksDb) {
     TrainerHarness b = TrainerHarness.builder();
     return rocksDb ? b.rocksDb() : b;
@@ -91,10 +100,7 @@ class OpenBatchSumsTest {
       }
       updates.addAll(h.extractOutputValues());
     }
-    LearnerState reference = LearnerState.initial(spec());
-    for (int from = 0; from < all.size(); from += BATCH) {
-      MinibatchUpdate.apply(reference, all.subList(from, from + BATCH));
-    }
+    LearnerState reference = uninterrupted(all);
     assertThat(updates).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L, 3L);
     assertThat(ModelUpdates.model(updates.get(2))).isEqualTo(reference.model());
     assertThat(updates.get(2).getMetrics().getCount()).isEqualTo(3 * BATCH);
@@ -144,10 +150,7 @@ class OpenBatchSumsTest {
       }
       updates.addAll(h.extractOutputValues());
     }
-    LearnerState reference = LearnerState.initial(spec());
-    for (int from = 0; from < all.size(); from += BATCH) {
-      MinibatchUpdate.apply(reference, all.subList(from, from + BATCH));
-    }
+    LearnerState reference = uninterrupted(all);
     assertThat(updates).extracting(ModelUpdate::getVersion).containsExactly(1L, 2L, 3L);
     assertThat(ModelUpdates.model(updates.get(2))).isEqualTo(reference.model());
   }

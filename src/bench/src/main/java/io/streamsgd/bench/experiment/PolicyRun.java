@@ -1,10 +1,6 @@
 package io.streamsgd.bench.experiment;
 
-import io.streamsgd.core.batch.BatchCutter;
-import io.streamsgd.core.batch.BatchPolicy;
-import io.streamsgd.core.batch.GradientStatistics;
 import io.streamsgd.core.train.BatchReplay;
-import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
 import io.streamsgd.core.train.Sample;
 import io.streamsgd.schema.ModelSpec;
@@ -13,8 +9,8 @@ import java.util.List;
 
 /**
  * One model trained over a stream with the trainer's own rules ({@link BatchReplay}: the {@link
- * BatchCutter} for batch boundaries, the core's minibatch step), recording after every update:
- * samples seen, updates, the faded prequential loss and the batch size.
+ * io.streamsgd.core.batch.BatchCutter} for batch boundaries, the core's minibatch step), recording
+ * after every update: samples seen, updates, the faded prequential loss and the batch size.
  */
 final class PolicyRun {
   final String name;
@@ -25,17 +21,7 @@ final class PolicyRun {
   }
 
   static PolicyRun of(String name, ModelSpec spec, List<Sample> stream) {
-    PolicyRun run = new PolicyRun(name);
-    BatchReplay.run(
-        spec,
-        stream,
-        true,
-        (state, size, reason, result) ->
-            run.points.add(
-                new double[] {
-                  state.samplesSeen(), state.version(), state.metrics().fadedLoss(), size
-                }));
-    return run;
+    return run(name, spec, stream, null);
   }
 
   /**
@@ -45,37 +31,22 @@ final class PolicyRun {
    * inner-product test's variances. The step itself is the trainer's.
    */
   static PolicyRun withExactStatistics(String name, ModelSpec spec, List<Sample> stream) {
+    return run(name, spec, stream, MinibatchUpdate::exactStatistics);
+  }
+
+  private static PolicyRun run(
+      String name, ModelSpec spec, List<Sample> stream, BatchReplay.Statistics statistics) {
     PolicyRun run = new PolicyRun(name);
-    LearnerState state = LearnerState.initial(spec);
-    BatchPolicy policy = state.compiled().batchPolicy();
-    int from = 0;
-    int target = policy.firstTarget();
-    int check = target;
-    for (int i = 0; i < stream.size(); i++) {
-      int start = from;
-      int count = i + 1 - from;
-      BatchCutter.Decision decision =
-          BatchCutter.afterSample(
-              policy,
-              count,
-              target,
-              check,
-              () -> MinibatchUpdate.exactStatistics(state, stream.subList(start, start + count)));
-      check = decision.nextCheck();
-      boolean last = i == stream.size() - 1;
-      if (decision.close() != null || last) {
-        List<Sample> batch = stream.subList(from, i + 1);
-        GradientStatistics stats = MinibatchUpdate.exactStatistics(state, batch);
-        MinibatchUpdate.apply(state, batch);
-        target = Math.min(policy.nextTarget(target, stats, state.version()), policy.maxSize());
-        check = target;
-        from = i + 1;
-        run.points.add(
-            new double[] {
-              state.samplesSeen(), state.version(), state.metrics().fadedLoss(), count
-            });
-      }
-    }
+    BatchReplay.run(
+        spec,
+        stream,
+        true,
+        statistics,
+        (state, size, reason, result) ->
+            run.points.add(
+                new double[] {
+                  state.samplesSeen(), state.version(), state.metrics().fadedLoss(), size
+                }));
     return run;
   }
 

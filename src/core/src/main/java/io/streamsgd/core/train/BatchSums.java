@@ -46,9 +46,7 @@ public final class BatchSums {
   private final boolean withStatistics; // whether the adaptive tests' sums are formed
   private final double[] gradW; // sum of w_i g_ij x_i, k x d row-major
   private final double[] gradB; // sum of w_i g_ij
-  private boolean allDense = true;
   private boolean[] touched; // columns some sparse sample had, null while all samples are dense
-  private int touchedCount;
   private double sumSquares; // sum of ||G_i||^2
   private double sumProjection; // sum of G_i . r / ||r||, for the reference direction r
   private double sumProjectionSquares;
@@ -153,26 +151,21 @@ public final class BatchSums {
           gradW[o + c] += gj * x[c];
         }
       }
-      if (!allDense) {
-        markAllTouched();
+      if (touched != null) {
+        Arrays.fill(touched, true);
       }
     } else {
-      if (allDense && n > 0) {
-        markAllTouched(); // the dense samples before touched every column
-      } else if (touched == null) {
+      if (touched == null) {
         touched = new boolean[d];
+        Arrays.fill(touched, n > 0); // the dense samples before touched every column
       }
-      allDense = false;
       for (int e = 0; e < f.size(); e++) {
         int c = f.indexAt(e);
         double v = f.valueAt(e);
         for (int j = 0; j < k; j++) {
           gradW[j * d + c] += g[j] * v;
         }
-        if (!touched[c]) {
-          touched[c] = true;
-          touchedCount++;
-        }
+        touched[c] = true;
       }
     }
     weightSum += w;
@@ -212,14 +205,6 @@ public final class BatchSums {
     sampleError[n] = error;
     sampleTime[n] = time;
     sampleCorrect[n] = correct;
-  }
-
-  private void markAllTouched() {
-    if (touched == null) {
-      touched = new boolean[d];
-    }
-    Arrays.fill(touched, true);
-    touchedCount = d;
   }
 
   /**
@@ -272,23 +257,19 @@ public final class BatchSums {
    * arrival order, as scoring the held batch did.
    */
   void recordMetrics(LearnerState state) {
-    ModelSpec spec = state.spec();
-    double alpha = spec.getFadingFactor();
-    boolean regression = spec.getTask() == Task.REGRESSION;
     DriftWatch drift = state.drift();
     long seen = state.samplesSeen();
     for (int i = 0; i < n; i++) {
-      double correct = regression ? 0.0 : (sampleCorrect[i] ? 1.0 : 0.0);
-      state.metrics().record(alpha, sampleWeight[i], sampleLoss[i], correct, sampleError[i]);
-      if (drift != null) {
-        drift.observe(
-            spec.getDrift(),
-            sampleLoss[i],
-            correct == 1.0,
-            seen + i + 1,
-            sampleTime[i],
-            state.metrics().fadedLoss());
-      }
+      MinibatchUpdate.recordScored(
+          state.spec(),
+          state.metrics(),
+          drift,
+          sampleWeight[i],
+          sampleLoss[i],
+          sampleCorrect[i],
+          sampleError[i],
+          seen + i + 1,
+          sampleTime[i]);
     }
   }
 
@@ -297,10 +278,14 @@ public final class BatchSums {
    * null when every sample was dense (all coordinates).
    */
   int[] touchedCoordinates() {
-    if (allDense) {
+    if (touched == null) {
       return null;
     }
-    int[] out = new int[touchedCount * k];
+    int columns = 0;
+    for (boolean t : touched) {
+      columns += t ? 1 : 0;
+    }
+    int[] out = new int[columns * k];
     int e = 0;
     for (int j = 0; j < k; j++) {
       for (int c = 0; c < d; c++) {
@@ -358,13 +343,9 @@ public final class BatchSums {
     return withStatistics;
   }
 
-  public boolean allDense() {
-    return allDense;
-  }
-
   /** The columns a sparse sample had (length d), null while all samples were dense. */
   public boolean[] touchedColumns() {
-    return allDense ? null : touched;
+    return touched;
   }
 
   public double sumSquares() {
@@ -441,13 +422,7 @@ public final class BatchSums {
     s.tMax = tMax;
     System.arraycopy(gradW, 0, s.gradW, 0, k * d);
     System.arraycopy(gradB, 0, s.gradB, 0, k);
-    if (touched != null) {
-      s.allDense = false;
-      s.touched = touched.clone();
-      for (boolean t : touched) {
-        s.touchedCount += t ? 1 : 0;
-      }
-    }
+    s.touched = touched == null ? null : touched.clone();
     s.sumSquares = sumSquares;
     s.sumProjection = sumProjection;
     s.sumProjectionSquares = sumProjectionSquares;
@@ -502,8 +477,7 @@ public final class BatchSums {
         && tMax == b.tMax
         && Arrays.equals(gradW, b.gradW)
         && Arrays.equals(gradB, b.gradB)
-        && allDense == b.allDense
-        && (allDense || Arrays.equals(touched, b.touched))
+        && Arrays.equals(touched, b.touched)
         && Double.compare(sumSquares, b.sumSquares) == 0
         && Double.compare(sumProjection, b.sumProjection) == 0
         && Double.compare(sumProjectionSquares, b.sumProjectionSquares) == 0

@@ -45,7 +45,7 @@ public final class MinibatchUpdate {
     }
     if (BatchSums.supports(state)) {
       // The same arithmetic as a trainer that kept the batch as running sums.
-      return apply(state, sums(state, batch, state.compiled().batchPolicy().needsStatistics()));
+      return applySums(state, sums(state, batch, state.compiled().batchPolicy().needsStatistics()));
     }
     DriftWatch drift = state.drift();
     if (drift == null) {
@@ -170,13 +170,17 @@ public final class MinibatchUpdate {
    * order, and the step is the one {@link #apply(LearnerState, List)} takes from the samples.
    */
   public static BatchResult apply(LearnerState state, BatchSums sums) {
-    int n = sums.size();
-    if (n == 0) {
+    if (sums.size() == 0) {
       throw new IllegalArgumentException("cannot apply an empty batch");
     }
     if (!BatchSums.supports(state)) {
       throw new IllegalArgumentException("model " + state.spec().getModelId() + " keeps samples");
     }
+    return applySums(state, sums);
+  }
+
+  private static BatchResult applySums(LearnerState state, BatchSums sums) {
+    int n = sums.size();
     ModelSpec spec = state.spec();
     LinearModel model = state.model();
     int d = model.dimension();
@@ -437,7 +441,6 @@ public final class MinibatchUpdate {
       }
     }
     double[] g = ws.gradients(n * k);
-    double alpha = spec.getFadingFactor();
     boolean regression = spec.getTask() == Task.REGRESSION;
     DriftWatch drift = metrics != null ? state.drift() : null;
     long seen = state.samplesSeen();
@@ -447,13 +450,17 @@ public final class MinibatchUpdate {
       int off = i * k;
       double l = loss.lossAndGradient(z, off, k, s.label(), g, off);
       if (metrics != null) {
-        double correct =
-            regression ? 0.0 : (loss.predictedClass(z, off, k) == (int) s.label() ? 1.0 : 0.0);
-        metrics.record(alpha, w, l, correct, regression ? z[off] - s.label() : 0.0);
-        if (drift != null) {
-          drift.observe(
-              spec.getDrift(), l, correct == 1.0, seen + i + 1, s.eventTime(), metrics.fadedLoss());
-        }
+        boolean correct = !regression && loss.predictedClass(z, off, k) == (int) s.label();
+        recordScored(
+            spec,
+            metrics,
+            drift,
+            w,
+            l,
+            correct,
+            regression ? z[off] - s.label() : 0.0,
+            seen + i + 1,
+            s.eventTime());
       }
       for (int j = 0; j < k; j++) {
         g[off + j] *= w;
@@ -465,6 +472,27 @@ public final class MinibatchUpdate {
     }
     fwd.g = g;
     return fwd;
+  }
+
+  /**
+   * One scored sample, in stream order: into the prequential metrics and, when given, the drift
+   * watch (its 1-based position {@code sample} in the model's stream).
+   */
+  static void recordScored(
+      ModelSpec spec,
+      PrequentialMetrics metrics,
+      DriftWatch drift,
+      double weight,
+      double loss,
+      boolean correct,
+      double error,
+      long sample,
+      long eventTime) {
+    double right = spec.getTask() == Task.REGRESSION ? 0.0 : (correct ? 1.0 : 0.0);
+    metrics.record(spec.getFadingFactor(), weight, loss, right, error);
+    if (drift != null) {
+      drift.observe(spec.getDrift(), loss, right == 1.0, sample, eventTime, metrics.fadedLoss());
+    }
   }
 
   /**
