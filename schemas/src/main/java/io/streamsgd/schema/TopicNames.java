@@ -15,6 +15,18 @@ public final class TopicNames {
   /** {@link ModelUpdate} records, keyed by model id; compacted. */
   public static final String MODELS = "models";
 
+  /**
+   * The topic of the {@link PublishedSpec} records of a models topic: its name followed by {@value
+   * #PUBLISHED_SPECS_SUFFIX}, compacted, with as many partitions (a model's spec goes to the
+   * partition of its model id, as its versions do). Derived, like Kafka Streams' changelogs, so
+   * that naming the models topic names both.
+   */
+  public static String publishedSpecs(String modelsTopic) {
+    return modelsTopic + PUBLISHED_SPECS_SUFFIX;
+  }
+
+  public static final String PUBLISHED_SPECS_SUFFIX = "-published-specs";
+
   /** {@link DeadLetter} records: every input the trainer could not use, with the reason. */
   public static final String DEAD_LETTERS = "dead-letters";
 

@@ -1,6 +1,7 @@
 package io.streamsgd.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,9 +56,11 @@ class PublishedSchemaCompatibilityTest {
     assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType())
         .as("current reader, %s writer", release)
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-    // Forward: a released reader reads current records. The one exception allowed: new symbols
-    // of enums that have no default on purpose (task, loss, optimizer, ...): an old reader must
-    // refuse a spec it cannot honour rather than guess, and that refusal is a dead letter.
+    // Forward: a released reader reads current records. Two exceptions allowed: new symbols of
+    // enums that have no default on purpose (task, loss, optimizer, ...): an old reader must
+    // refuse a spec it cannot honour rather than guess, and that refusal is a dead letter; and an
+    // update's spec, now optional (published once on its own topic): a released reader reads the
+    // updates that still carry it (the trainer's EVERY_UPDATE mode, tested below) and no others.
     assertThat(
             SchemaCompatibility.checkReaderWriterCompatibility(old, current)
                 .getResult()
@@ -65,8 +68,93 @@ class PublishedSchemaCompatibilityTest {
         .as("%s reader, current writer", release)
         .allSatisfy(
             i ->
-                assertThat(i.getType())
-                    .isEqualTo(SchemaCompatibility.SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS));
+                assertThat(
+                        i.getType()
+                                == SchemaCompatibility.SchemaIncompatibilityType
+                                    .MISSING_ENUM_SYMBOLS
+                            || isOptionalSpec(current, i))
+                    .as(i.toString())
+                    .isTrue());
+  }
+
+  private static boolean isOptionalSpec(
+      Schema current, SchemaCompatibility.Incompatibility incompatibility) {
+    int spec = ModelUpdate.getClassSchema().getField("spec").pos();
+    return current.getName().equals("ModelUpdate")
+        && incompatibility.getType() == SchemaCompatibility.SchemaIncompatibilityType.TYPE_MISMATCH
+        && incompatibility.getLocation().startsWith("/fields/" + spec + "/type");
+  }
+
+  /**
+   * An update that carries its spec, as the trainer writes them under {@code
+   * streamsgd.sink.spec-publication EVERY_UPDATE}, is read by every released reader, spec and all;
+   * one that names its spec by fingerprint only is refused by them (so a consumer is upgraded
+   * before the trainer leaves specs out).
+   */
+  @Test
+  void aReleasedReaderReadsAnUpdateThatCarriesItsSpec() throws Exception {
+    ModelUpdate update = update("m");
+    for (String release : RELEASES) {
+      Schema old = published(release, "ModelUpdate");
+      org.apache.avro.generic.GenericRecord read = readAs(update, old);
+      assertThat(read.get("modelId")).hasToString("m");
+      assertThat(((org.apache.avro.generic.GenericRecord) read.get("spec")).get("modelId"))
+          .hasToString("m");
+      update.setSpec(null);
+      assertThatThrownBy(() -> readAs(update, old))
+          .isInstanceOf(org.apache.avro.AvroTypeException.class);
+      update.setSpec(spec("m"));
+    }
+  }
+
+  private static ModelSpec spec(String modelId) {
+    return ModelSpec.newBuilder()
+        .setModelId(modelId)
+        .setTask(Task.REGRESSION)
+        .setLoss(Loss.SQUARED)
+        .setFeatureDimension(2)
+        .setOptimizer(OptimizerSpec.newBuilder().setKind(OptimizerKind.SGD).build())
+        .setRegularization(RegularizationSpec.newBuilder().build())
+        .setBatch(BatchPolicySpec.newBuilder().setKind(BatchPolicyKind.FIXED).build())
+        .build();
+  }
+
+  private static ModelUpdate update(String modelId) {
+    java.time.Instant t = java.time.Instant.ofEpochMilli(1_000);
+    return ModelUpdate.newBuilder()
+        .setModelId(modelId)
+        .setVersion(3)
+        .setSpec(spec(modelId))
+        .setSpecFingerprint(42)
+        .setParameters(new LinearParameters(1, 2, List.of(0.5, -1.0), List.of(0.25), null))
+        .setSamplesSeen(30)
+        .setBatchSize(10)
+        .setCloseReason(BatchCloseReason.SIZE)
+        .setMetrics(
+            PrequentialMetrics.newBuilder()
+                .setCount(30)
+                .setLossSum(3)
+                .setWeightSum(30)
+                .setMeanLoss(0.1)
+                .setBatchMeanLoss(0.1)
+                .build())
+        .setEventTimeMin(t)
+        .setEventTimeMax(t)
+        .setPublishedAt(t)
+        .build();
+  }
+
+  private static org.apache.avro.generic.GenericRecord readAs(ModelUpdate update, Schema reader)
+      throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+    new org.apache.avro.specific.SpecificDatumWriter<ModelUpdate>(ModelUpdate.class)
+        .write(update, encoder);
+    encoder.flush();
+    return new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(
+            ModelUpdate.getClassSchema(), reader)
+        .read(
+            null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
   }
 
   @Test

@@ -200,6 +200,17 @@ public final class JobOptions {
               "Compression of model updates and dead letters: NONE, GZIP, SNAPPY, LZ4 or ZSTD. NONE saves "
                   + "CPU per update (dense parameters hardly compress); LZ4 shrinks sparse models many times.");
 
+  public static final ConfigOption<SpecPublication> SINK_SPEC_PUBLICATION =
+      ConfigOptions.key("streamsgd.sink.spec-publication")
+          .enumType(SpecPublication.class)
+          .defaultValue(SpecPublication.ON_CHANGE)
+          .withDescription(
+              "ON_CHANGE: each model's spec is written once, to the models topic's published-specs"
+                  + " topic ('<models topic>-published-specs', compacted, as many partitions as the"
+                  + " models topic), before the first version trained under it, and versions carry"
+                  + " its fingerprint only. EVERY_UPDATE: every version carries its spec and the"
+                  + " published-specs topic is not written, for readers of release 0.1.");
+
   public static final ConfigOption<Integer> SINK_MAX_RECORD_BYTES =
       bounded(
           ConfigOptions.key("streamsgd.sink.max-record-bytes").intType().defaultValue(1_000_000),

@@ -45,6 +45,14 @@ public final class JobSettings implements Serializable {
   public final Duration transactionTimeout;
   public final String transactionalIdPrefix;
   public final SinkCompression sinkCompression;
+  public final SpecPublication sinkSpecPublication;
+
+  /**
+   * The published-specs topic of the models topic (written under {@link
+   * SpecPublication#ON_CHANGE}).
+   */
+  public final String publishedSpecsTopic;
+
   public final SinkFraming sinkFraming;
 
   /** The schema registry, or null when none is configured. Holds secrets: never log it whole. */
@@ -89,6 +97,7 @@ public final class JobSettings implements Serializable {
     this.samplesTopic = c.get(JobOptions.SAMPLES_TOPIC);
     this.specsTopic = c.get(JobOptions.SPECS_TOPIC);
     this.modelsTopic = c.get(JobOptions.MODELS_TOPIC);
+    this.publishedSpecsTopic = io.streamsgd.schema.TopicNames.publishedSpecs(modelsTopic);
     this.deadLettersTopic = c.get(JobOptions.DEAD_LETTERS_TOPIC);
     this.modelEventsTopic = c.get(JobOptions.MODEL_EVENTS_TOPIC);
     this.groupId = c.get(JobOptions.GROUP_ID);
@@ -103,6 +112,7 @@ public final class JobSettings implements Serializable {
     this.transactionTimeout = c.get(JobOptions.TRANSACTION_TIMEOUT);
     this.transactionalIdPrefix = c.get(JobOptions.TRANSACTIONAL_ID_PREFIX);
     this.sinkCompression = c.get(JobOptions.SINK_COMPRESSION);
+    this.sinkSpecPublication = c.get(JobOptions.SINK_SPEC_PUBLICATION);
     this.sinkFraming = c.get(JobOptions.SINK_FRAMING);
     this.registry = registry(c);
     this.sinkMaxRecordBytes = c.get(JobOptions.SINK_MAX_RECORD_BYTES);
@@ -168,6 +178,16 @@ public final class JobSettings implements Serializable {
                 + config.get(topic)
                 + "'");
       }
+    }
+    if (s.sinkSpecPublication == SpecPublication.ON_CHANGE
+        && s.publishedSpecsTopic.length() > 249) {
+      problems.add(
+          JobOptions.MODELS_TOPIC.key()
+              + " is too long for its published-specs topic '"
+              + s.publishedSpecsTopic
+              + "' (Kafka allows 249 characters): shorten it, or set "
+              + JobOptions.SINK_SPEC_PUBLICATION.key()
+              + " EVERY_UPDATE");
     }
     problems.addAll(JobOptions.rangeProblems(config));
     checkRange(

@@ -3,6 +3,7 @@ package io.streamsgd.job.sink;
 import io.streamsgd.core.publish.ModelRecord;
 import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.config.SinkGuarantee;
+import io.streamsgd.job.config.SpecPublication;
 import io.streamsgd.schema.DeadLetter;
 import io.streamsgd.schema.DriftEvent;
 import io.streamsgd.schema.ModelUpdate;
@@ -18,14 +19,20 @@ public final class KafkaSinks {
 
   /**
    * Publishes {@code updates} (the trainer's output) to the models topic: each version whole or in
-   * chunks of at most {@code streamsgd.sink.max-record-bytes} ({@link ModelChunker}).
+   * chunks of at most {@code streamsgd.sink.max-record-bytes} ({@link ModelChunker}), and each
+   * model's spec once to the published-specs topic (unless every update carries it).
    */
   public static DataStreamSink<ModelRecord> models(DataStream<ModelUpdate> updates, JobSettings s) {
+    boolean specs = s.sinkSpecPublication == SpecPublication.ON_CHANGE;
     return ModelChunker.chunk(updates, s)
         .sinkTo(
             build(
                 s,
-                new ModelRecordSerializer(s.modelsTopic, OutputFraming.of(s, s.modelsTopic)),
+                new ModelRecordSerializer(
+                    s.modelsTopic,
+                    OutputFraming.of(s, s.modelsTopic),
+                    specs ? s.publishedSpecsTopic : null,
+                    OutputFraming.of(s, s.publishedSpecsTopic)),
                 "models"))
         .name("models")
         .uid("models-sink");

@@ -11,10 +11,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * hands the record on as it is: its bytes are never changed once encoded. Never used for state.
  *
  * <p>Format 1: model id, key, timestamp, then the value length (-1 for a tombstone) and bytes.
+ * Format 2: then a byte, 1 for a record of the published-specs topic.
  */
 public final class ModelRecordTypeSerializer extends VersionedSerializer<ModelRecord> {
   private static final long serialVersionUID = 1L;
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
 
   public ModelRecordTypeSerializer() {
     this(FORMAT);
@@ -45,6 +46,7 @@ public final class ModelRecordTypeSerializer extends VersionedSerializer<ModelRe
       out.writeInt(r.value().length);
       out.write(r.value());
     }
+    out.writeBoolean(r.spec());
   }
 
   @Override
@@ -58,7 +60,8 @@ public final class ModelRecordTypeSerializer extends VersionedSerializer<ModelRe
       value = new byte[length];
       in.readFully(value);
     }
-    return new ModelRecord(modelId, key, value, timestamp);
+    boolean spec = version >= 2 && in.readBoolean();
+    return new ModelRecord(modelId, key, value, timestamp, spec);
   }
 
   @Override

@@ -2,8 +2,10 @@ package io.streamsgd.job.warmstart;
 
 import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.train.MinibatchTrainer;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.codec.DecodeException;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,13 +13,19 @@ import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 /**
  * Writes, per model id, the trainer's model state from the highest published version; a version
- * published in chunks counts once all of them are read (in whatever order the batch job hands them
- * over).
+ * published in chunks counts once all of them are read, one that names its spec once that spec is
+ * read from the published-specs topic (in whatever order the batch job hands them over). Records
+ * that are neither a model version nor a published spec are skipped: not ours to restore.
  */
-final class LatestModelBootstrapper extends KeyedStateBootstrapFunction<String, ModelUpdate> {
+final class LatestModelBootstrapper extends KeyedStateBootstrapFunction<String, RawRecord> {
   private static final long serialVersionUID = 1L;
+  private final String specsTopic;
   private transient ValueState<LearnerState> model;
   private transient VersionAssembler assembler;
+
+  LatestModelBootstrapper(String specsTopic) {
+    this.specsTopic = specsTopic;
+  }
 
   @Override
   public void open(OpenContext openContext) {
@@ -26,11 +34,14 @@ final class LatestModelBootstrapper extends KeyedStateBootstrapFunction<String, 
   }
 
   @Override
-  public void processElement(ModelUpdate record, Context ctx) throws Exception {
+  public void processElement(RawRecord record, Context ctx) throws Exception {
     Optional<ModelUpdate> complete;
     try {
-      complete = assembler.offer(record);
-    } catch (IllegalArgumentException notAChunkOfAnyVersion) {
+      complete =
+          record.topic.equals(specsTopic)
+              ? assembler.offerSpec(record.value)
+              : assembler.offer(record.value);
+    } catch (DecodeException | IllegalArgumentException notOurs) {
       return;
     }
     if (complete.isPresent()) {

@@ -1,28 +1,27 @@
 package io.streamsgd.job.warmstart;
 
+import io.streamsgd.core.publish.ChunkKeys;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.TrainerPipeline;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.SpecPublication;
 import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.source.RawRecordDeserializer;
-import io.streamsgd.schema.ModelUpdate;
-import io.streamsgd.schema.codec.Codecs;
-import io.streamsgd.schema.codec.DecodeException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
 import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.StateBootstrapTransformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.ParameterTool;
 
 /**
@@ -53,42 +52,35 @@ public final class WarmStartSavepoint {
   public static void write(
       StreamExecutionEnvironment env, JobSettings settings, String savepointPath) {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    List<String> topics = new ArrayList<>(List.of(settings.modelsTopic));
+    if (settings.sinkSpecPublication == SpecPublication.ON_CHANGE) {
+      topics.add(settings.publishedSpecsTopic); // the specs versions name by fingerprint
+    }
     KafkaSource<RawRecord> source =
         KafkaSource.<RawRecord>builder()
             .setProperties(settings.kafkaClientProperties())
             .setBootstrapServers(settings.bootstrapServers)
-            .setTopics(settings.modelsTopic)
+            .setTopics(topics)
             .setGroupId(settings.groupId + "-warm-start")
             .setStartingOffsets(OffsetsInitializer.earliest())
             .setBounded(OffsetsInitializer.latest())
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("isolation.level", "read_committed")
             .build();
-    DataStream<ModelUpdate> updates =
+    DataStream<RawRecord> records =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "published models")
-            .flatMap(new DecodeUpdate(), new AvroTypeInfo<>(ModelUpdate.class));
-    StateBootstrapTransformation<ModelUpdate> state =
-        OperatorTransformation.bootstrapWith(updates)
-            .keyBy(ModelUpdate::getModelId, Types.STRING)
-            .transform(new LatestModelBootstrapper());
+            .filter(r -> r.value != null && r.key != null);
+    StateBootstrapTransformation<RawRecord> state =
+        OperatorTransformation.bootstrapWith(records)
+            .keyBy(WarmStartSavepoint::modelId, Types.STRING)
+            .transform(new LatestModelBootstrapper(settings.publishedSpecsTopic));
     SavepointWriter.newSavepoint(env, settings.maxParallelism)
         .withOperator(OperatorIdentifier.forUid(TrainerPipeline.TRAINER_UID), state)
         .write(savepointPath);
   }
 
-  /** Model updates from the topic; anything else there is skipped (it is not a model). */
-  static final class DecodeUpdate implements FlatMapFunction<RawRecord, ModelUpdate> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public void flatMap(RawRecord raw, Collector<ModelUpdate> out) {
-      try {
-        if (raw.value != null) {
-          out.collect(Codecs.MODEL_UPDATE.decode(raw.value));
-        }
-      } catch (DecodeException notAModel) {
-        // not ours to restore
-      }
-    }
+  /** The model a record belongs to: its key, or the model a chunk key names. */
+  static String modelId(RawRecord r) {
+    return ChunkKeys.modelId(new String(r.key, StandardCharsets.UTF_8));
   }
 }

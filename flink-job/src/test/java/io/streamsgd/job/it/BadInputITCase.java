@@ -246,7 +246,7 @@ class BadInputITCase {
       TopicIO io = new TopicIO(kafka.bootstrapServers());
       for (String run : List.of("mixed", "clean")) {
         io.create("samples-" + run, 1, false);
-        io.create("models-" + run, 1, true);
+        io.createModels("models-" + run, 1);
         io.create("dead-" + run, 1, false);
       }
       io.create("model-specs", 1, true);

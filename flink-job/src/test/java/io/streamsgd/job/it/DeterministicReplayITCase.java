@@ -103,7 +103,7 @@ class DeterministicReplayITCase {
   }
 
   static JobSettings settings(String run, Configuration options) throws Exception {
-    io.create(topics.name("models-" + run), 2, true);
+    io.createModels(topics.name("models-" + run), 2);
     Configuration c = topics.jobOptions(KAFKA_FLINK.bootstrapServers());
     c.addAll(options);
     c.set(JobOptions.MODELS_TOPIC, topics.name("models-" + run));

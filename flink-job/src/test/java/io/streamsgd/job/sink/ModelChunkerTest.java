@@ -8,9 +8,11 @@ import io.streamsgd.core.publish.ModelRecord;
 import io.streamsgd.core.spec.ModelSpecs;
 import io.streamsgd.core.train.BatchResult;
 import io.streamsgd.core.train.LearnerState;
+import io.streamsgd.job.config.SpecPublication;
 import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
 import io.streamsgd.schema.codec.Codecs;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +28,11 @@ class ModelChunkerTest {
 
   /** Version {@code version} of model m, with {@code nonZero} non-zero weights of 2^14. */
   private static ModelUpdate version(long version, int nonZero) {
-    ModelSpec spec = ModelSpecs.logisticRegression("m", 1 << 14, 0.1, 8);
+    return version(version, nonZero, 0.1);
+  }
+
+  private static ModelUpdate version(long version, int nonZero, double learningRate) {
+    ModelSpec spec = ModelSpecs.logisticRegression("m", 1 << 14, learningRate, 8);
     spec.setHashBits(14);
     ModelUpdate u =
         ModelUpdates.snapshot(
@@ -44,11 +50,19 @@ class ModelChunkerTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, ModelUpdate, ModelRecord> harness()
       throws Exception {
+    return harness(SpecPublication.EVERY_UPDATE, null);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, ModelUpdate, ModelRecord> harness(
+      SpecPublication specs, OperatorSubtaskState restoreFrom) throws Exception {
     var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ModelChunker(LIMIT)),
+            new KeyedProcessOperator<>(new ModelChunker(LIMIT, specs)),
             ModelUpdate::getModelId,
             Types.STRING);
+    if (restoreFrom != null) {
+      h.initializeState(restoreFrom);
+    }
     h.open();
     return h;
   }
@@ -96,13 +110,7 @@ class ModelChunkerTest {
       h.processElement(version(2, 3_000), 0);
       uninterrupted = new ArrayList<>(h.extractOutputValues());
     }
-    var restored =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ModelChunker(LIMIT)),
-            ModelUpdate::getModelId,
-            Types.STRING);
-    restored.initializeState(snapshot);
-    restored.open();
+    var restored = harness(SpecPublication.EVERY_UPDATE, snapshot);
     restored.processElement(version(2, 3_000), 0);
     List<ModelRecord> replayed = restored.extractOutputValues();
     assertThat(keys(replayed)).isEqualTo(keys(uninterrupted)).hasSize(4);
@@ -110,6 +118,78 @@ class ModelChunkerTest {
       assertThat(replayed.get(i).value()).isEqualTo(uninterrupted.get(i).value());
     }
     restored.close();
+  }
+
+  @Test
+  void aSpecIsPublishedOnceBeforeTheFirstVersionThatNamesItAndAgainWhenItChanges()
+      throws Exception {
+    try (var h = harness(SpecPublication.ON_CHANGE, null)) {
+      ModelUpdate v1 = version(1, 10);
+      h.processElement(v1, 0);
+      List<ModelRecord> out = new ArrayList<>(h.extractOutputValues());
+      assertThat(out).extracting(ModelRecord::spec).containsExactly(true, false);
+      assertThat(out).extracting(ModelRecord::key).containsExactly("m", "m");
+      PublishedSpec spec = Codecs.PUBLISHED_SPEC.decode(out.get(0).value());
+      assertThat(spec.getSpecFingerprint()).isEqualTo(v1.getSpecFingerprint());
+      assertThat(spec.getFromVersion()).isEqualTo(1);
+      assertThat(spec.getSpec()).isEqualTo(v1.getSpec());
+      ModelUpdate published = Codecs.MODEL_UPDATE.decode(out.get(1).value());
+      assertThat(published.getSpec()).isNull();
+      assertThat(published.getSpecFingerprint()).isEqualTo(v1.getSpecFingerprint());
+      assertThat(v1.getSpec()).as("the trainer's record is left as it was").isNotNull();
+      h.getOutput().clear();
+
+      // The same spec: no spec record; every chunk of a chunked version names it.
+      h.processElement(version(2, 6_000), 0);
+      List<ModelRecord> chunks = new ArrayList<>(h.extractOutputValues());
+      assertThat(keys(chunks)).containsExactly("m", "m/1", "m/2", "m/3");
+      for (ModelRecord r : chunks) {
+        assertThat(r.spec()).isFalse();
+        assertThat(Codecs.MODEL_UPDATE.decode(r.value()).getSpec()).isNull();
+      }
+      snapshotThenChangeSpec(h);
+    }
+  }
+
+  /** From a snapshot after version 2: no spec again for version 3, a new one for version 4. */
+  private static void snapshotThenChangeSpec(
+      KeyedOneInputStreamOperatorTestHarness<String, ModelUpdate, ModelRecord> h) throws Exception {
+    OperatorSubtaskState snapshot = h.snapshot(2, 2);
+    try (var restored = harness(SpecPublication.ON_CHANGE, snapshot)) {
+      restored.processElement(version(3, 10), 0);
+      assertThat(keys(restored.extractOutputValues()))
+          .as("the restored chunker knows the spec is published and version 2 was chunked")
+          .containsExactly("m", "tombstone m/1", "tombstone m/2", "tombstone m/3");
+      restored.getOutput().clear();
+      ModelUpdate v4 = version(4, 10, 0.05);
+      restored.processElement(v4, 0);
+      List<ModelRecord> out = restored.extractOutputValues();
+      assertThat(out).extracting(ModelRecord::spec).containsExactly(true, false);
+      PublishedSpec changed = Codecs.PUBLISHED_SPEC.decode(out.get(0).value());
+      assertThat(changed.getFromVersion()).isEqualTo(4);
+      assertThat(changed.getSpecFingerprint())
+          .isEqualTo(v4.getSpecFingerprint())
+          .isNotEqualTo(version(3, 10).getSpecFingerprint());
+      assertThat(changed.getSpec().getOptimizer().getLearningRate()).isEqualTo(0.05);
+    }
+  }
+
+  @Test
+  void aVersionThatNamesItsSpecIsSmallerByTheSpec() throws Exception {
+    byte[] withSpec;
+    byte[] named;
+    try (var h = harness(SpecPublication.EVERY_UPDATE, null)) {
+      h.processElement(version(1, 10), 0);
+      withSpec = h.extractOutputValues().get(0).value();
+    }
+    try (var h = harness(SpecPublication.ON_CHANGE, null)) {
+      h.processElement(version(1, 10), 0);
+      named = h.extractOutputValues().get(1).value();
+    }
+    ModelUpdate decoded = Codecs.MODEL_UPDATE.decode(withSpec);
+    int specBytes = Codecs.MODEL_SPEC.encode(decoded.getSpec()).length - 10; // minus its header
+    // The union's branch index is one byte either way: the difference is the spec's body.
+    assertThat(withSpec.length - named.length).isEqualTo(specBytes);
   }
 
   @Test

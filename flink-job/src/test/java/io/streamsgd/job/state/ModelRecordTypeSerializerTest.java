@@ -24,6 +24,12 @@ class ModelRecordTypeSerializerTest {
     assertThat(back.key()).isEqualTo("m\u00002");
     assertThat(back.value()).containsExactly(0xC3, 1, 0, 7);
     assertThat(back.timestamp()).isEqualTo(42L);
+    assertThat(back.spec()).isFalse();
+
+    ModelRecord spec = roundTrip(ModelRecord.publishedSpec("m", new byte[] {1, 2}, 44L));
+    assertThat(spec.spec()).isTrue();
+    assertThat(spec.key()).isEqualTo("m");
+    assertThat(spec.value()).containsExactly(1, 2);
 
     ModelRecord tombstone = roundTrip(new ModelRecord("m", "m\u00003", null, 43L));
     assertThat(tombstone.tombstone()).isTrue();

@@ -1,5 +1,6 @@
 package io.streamsgd.job.testing;
 
+import io.streamsgd.schema.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,15 @@ public final class TopicIO {
       }
       admin.createTopics(List.of(t)).all().get();
     }
+  }
+
+  /**
+   * Creates a models topic and its published-specs topic ({@link TopicNames#publishedSpecs}), both
+   * compacted, with {@code partitions} partitions each, as the trainer and its readers need them.
+   */
+  public void createModels(String topic, int partitions) throws Exception {
+    create(topic, partitions, true);
+    create(TopicNames.publishedSpecs(topic), partitions, true);
   }
 
   /** An idempotent producer to this broker; the caller closes it. */

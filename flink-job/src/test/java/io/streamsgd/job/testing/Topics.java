@@ -18,7 +18,7 @@ public record Topics(String run, String samples, String specs, String models, St
     Topics t = new Topics(run, "samples-" + run, "specs-" + run, "models-" + run, "dead-" + run);
     io.create(t.samples, samplePartitions, false);
     io.create(t.specs, 1, true);
-    io.create(t.models, modelPartitions, true);
+    io.createModels(t.models, modelPartitions);
     io.create(t.deadLetters, 1, false);
     return t;
   }

@@ -6,6 +6,7 @@ import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Prediction;
 import io.streamsgd.schema.PredictionRequest;
+import io.streamsgd.schema.PublishedSpec;
 import io.streamsgd.schema.TrainingSample;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,8 @@ public final class Codecs {
       withHistory(SingleObjectCodec.of(ModelSpec.class));
   public static final SingleObjectCodec<ModelUpdate> MODEL_UPDATE =
       withHistory(SingleObjectCodec.of(ModelUpdate.class));
+  public static final SingleObjectCodec<PublishedSpec> PUBLISHED_SPEC =
+      withHistory(SingleObjectCodec.of(PublishedSpec.class));
   public static final SingleObjectCodec<DeadLetter> DEAD_LETTER =
       withHistory(SingleObjectCodec.of(DeadLetter.class));
   public static final SingleObjectCodec<DriftEvent> DRIFT_EVENT =

@@ -52,9 +52,10 @@ class AtLeastOnceITCase {
     specs.put("b", ModelSpecs.withFixedBatches(ModelSpecs.logisticRegression("b", 3, 0.5, 25), 25));
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(tmp.resolve("kafka"))) {
       TopicIO io = new TopicIO(kafka.bootstrapServers());
-      for (String t : List.of("samples", "model-specs", "models", "dead-letters")) {
-        io.create(t, t.equals("samples") ? 2 : 1, t.equals("models") || t.equals("model-specs"));
+      for (String t : List.of("samples", "model-specs", "dead-letters")) {
+        io.create(t, t.equals("samples") ? 2 : 1, t.equals("model-specs"));
       }
+      io.createModels("models", 1);
       TestInput.produce(io, "samples", "model-specs", specs, N, 0);
 
       Configuration options = new Configuration();

@@ -21,6 +21,7 @@ import io.streamsgd.job.testing.TopicIO;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.NamedFeatures;
+import io.streamsgd.schema.TopicNames;
 import io.streamsgd.schema.TrainingSample;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.serving.LatestModelTopology;
@@ -163,6 +164,7 @@ class ChunkedPublicationITCase {
         models.configs(
             Map.of("cleanup.policy", "compact", "max.message.bytes", String.valueOf(LIMIT + 100)));
         admin.createTopics(List.of(models)).all().get();
+        io.create(TopicNames.publishedSpecs("models"), 1, true);
       }
       produceSpec(io, hashed(16));
       ModelSpec small =

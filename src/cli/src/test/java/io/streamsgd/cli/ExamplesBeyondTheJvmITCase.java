@@ -42,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The Python and Node examples of {@code examples/}, run as child processes against a real broker
  * and the trainer: each gives three models (dense regression, hashed binary, sparse multiclass)
  * their specs and samples, then reads the models topic back, the hashed model's versions in chunks,
- * and scores requests; every answer equals the Java core's on the same published version to 1e-12.
- * Needs Debian's {@code python3-confluent-kafka} and {@code python3-avro} for {@code
+ * with its published-specs topic (the versions name their spec, which the trainer writes there
+ * once), and scores requests; every answer equals the Java core's on the same published version to
+ * 1e-12. Needs Debian's {@code python3-confluent-kafka} and {@code python3-avro} for {@code
  * /usr/bin/python3} (elsewhere {@code -Dstreamsgd.python=PATH}) and {@code npm ci} in {@code
  * examples/node}; each language is skipped, saying so, without them, as the dashboard's browser
  * test is without Chromium ({@code .ci/run} installs them).
@@ -294,7 +295,10 @@ class ExamplesBeyondTheJvmITCase {
     return FeatureVector.dense(values);
   }
 
-  /** How many records of the models topic carry {@code version} of {@code modelId}. */
+  /**
+   * How many records of the models topic carry {@code version} of {@code modelId}. None carries its
+   * spec: the examples score only if they find it on the published-specs topic.
+   */
   long chunksOfVersion(String modelId, long version) throws Exception {
     long n = 0;
     for (ConsumerRecord<byte[], byte[]> r :
@@ -304,6 +308,9 @@ class ExamplesBeyondTheJvmITCase {
             .as("first byte of a models record")
             .isEqualTo(publishedFirstByte());
         ModelUpdate u = modelCodec().decode(r.value());
+        assertThat(u.getSpec())
+            .as("spec of %s version %d on the models topic", u.getModelId(), u.getVersion())
+            .isNull();
         n += u.getModelId().equals(modelId) && u.getVersion() == version ? 1 : 0;
       }
     }

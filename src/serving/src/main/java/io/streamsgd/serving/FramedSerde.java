@@ -3,6 +3,7 @@ package io.streamsgd.serving;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Prediction;
 import io.streamsgd.schema.PredictionRequest;
+import io.streamsgd.schema.PublishedSpec;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.ConfluentFraming;
 import io.streamsgd.schema.codec.DecodeException;
@@ -34,6 +35,11 @@ public final class FramedSerde {
   /**
    * @param registry where Confluent-framed records' schemas are looked up; null for none
    */
+  /** Published specs, either framing. */
+  public static Serde<PublishedSpec> publishedSpec(CachedRegistry registry) {
+    return of(Codecs.PUBLISHED_SPEC, registry, null);
+  }
+
   public static Serde<PredictionRequest> predictionRequest(CachedRegistry registry) {
     return of(Codecs.PREDICTION_REQUEST, registry, null);
   }

@@ -1,5 +1,6 @@
 package io.streamsgd.serving;
 
+import io.streamsgd.schema.TopicNames;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -77,5 +78,10 @@ public final class LatestModelTopology {
     // nothing is repartitioned: the trainer writes a model's chunks to its id's partition.
     builder.stream(modelsTopic, Consumed.with(ModelIdSerde.serde(), framing.modelUpdates()))
         .process(VersionAssemblyProcessor::new, STORE);
+    // The specs versions name by fingerprint, partitioned as the models: same task, same store.
+    builder.stream(
+            TopicNames.publishedSpecs(modelsTopic),
+            Consumed.with(Serdes.String(), framing.publishedSpecs()))
+        .process(PublishedSpecProcessor::new, STORE);
   }
 }

@@ -4,6 +4,7 @@ import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.core.model.PublishedModel;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.TopicNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,14 +109,16 @@ public final class ModelServingApp implements AutoCloseable {
   }
 
   /**
-   * A request is answered from the model store of the task that reads its partition, so the two
-   * topics must have as many partitions (Kafka Streams checks this for joins only). A topic that
-   * does not exist yet is left to Kafka Streams, which names it.
+   * A request is answered from the model store of the task that reads its partition, and a version
+   * from the spec published beside it, so the requests and published-specs topics must have as many
+   * partitions as the models topic (Kafka Streams checks this for joins only). A topic that does
+   * not exist yet is left to Kafka Streams, which names it.
    */
   private void checkCoPartitioned() {
+    String specs = TopicNames.publishedSpecs(settings.modelsTopic());
     try (Admin admin = Admin.create(settings.kafkaClientProperties())) {
       Map<String, Integer> partitions = new HashMap<>();
-      for (String topic : List.of(settings.modelsTopic(), settings.requestsTopic())) {
+      for (String topic : List.of(settings.modelsTopic(), settings.requestsTopic(), specs)) {
         try {
           partitions.put(
               topic,
@@ -133,18 +136,20 @@ public final class ModelServingApp implements AutoCloseable {
         }
       }
       Integer models = partitions.get(settings.modelsTopic());
-      Integer requests = partitions.get(settings.requestsTopic());
-      if (models != null && requests != null && !models.equals(requests)) {
-        throw new IllegalStateException(
-            "serving app cannot start: '"
-                + settings.requestsTopic()
-                + "' has "
-                + requests
-                + " partitions and '"
-                + settings.modelsTopic()
-                + "' "
-                + models
-                + "; requests are answered per partition, so both need the same number");
+      for (String beside : List.of(settings.requestsTopic(), specs)) {
+        Integer count = partitions.get(beside);
+        if (models != null && count != null && !models.equals(count)) {
+          throw new IllegalStateException(
+              "serving app cannot start: '"
+                  + beside
+                  + "' has "
+                  + count
+                  + " partitions and '"
+                  + settings.modelsTopic()
+                  + "' "
+                  + models
+                  + "; it is read beside the models per partition, so both need the same number");
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -169,10 +174,17 @@ public final class ModelServingApp implements AutoCloseable {
       missingTopic |= c instanceof MissingSourceTopicException;
     }
     if (missingTopic) {
+      String specs = TopicNames.publishedSpecs(settings.modelsTopic());
       String topics =
           settings.answersRequestTopic()
-              ? "'" + settings.modelsTopic() + "' and '" + settings.requestsTopic() + "'"
-              : "'" + settings.modelsTopic() + "'";
+              ? "'"
+                  + settings.modelsTopic()
+                  + "', '"
+                  + specs
+                  + "' and '"
+                  + settings.requestsTopic()
+                  + "'"
+              : "'" + settings.modelsTopic() + "' and '" + specs + "'";
       return "serving app cannot start: its input topics "
           + topics
           + " must exist (streamsgd topics create makes them;"

@@ -2,12 +2,15 @@ package io.streamsgd.serving;
 
 import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
+import io.streamsgd.schema.TopicNames;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
 import io.streamsgd.schema.codec.FramedCodec;
 import io.streamsgd.schema.registry.CachedRegistry.RegistryInterruptedException;
 import io.streamsgd.schema.registry.RegistryException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,21 +30,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the models topic from the beginning on a background thread and hands each committed version
- * that is newer than the last one handed on for its model to a callback, whole: a version published
- * in chunks only once all of them have arrived ({@link VersionAssembler}), so a callback never sees
- * a mix of two versions. No consumer group: every reader sees every partition, so each instance of
- * a service holds all models, whatever the others do. Records are read in either framing: Avro
- * single-object encoding, or the Confluent wire format through the schema registry named among the
- * properties ({@link RegistryProperties}); a record that cannot be read (a Confluent-framed one
- * without a registry, an id the registry does not have or a registry that refuses the lookup) is
- * skipped with a warning that says why, and counted.
+ * Reads the models topic and its published-specs topic from the beginning on a background thread
+ * and hands each committed version that is newer than the last one handed on for its model to a
+ * callback, whole and with its spec: a version published in chunks only once all of them have
+ * arrived, one that names its spec only once that spec has ({@link VersionAssembler}), so a
+ * callback never sees a mix of two versions. No consumer group: every reader sees every partition,
+ * so each instance of a service holds all models, whatever the others do. Records are read in
+ * either framing: Avro single-object encoding, or the Confluent wire format through the schema
+ * registry named among the properties ({@link RegistryProperties}); a record that cannot be read (a
+ * Confluent-framed one without a registry, an id the registry does not have or a registry that
+ * refuses the lookup) is skipped with a warning that says why, and counted.
  */
 public final class ModelTopicFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelTopicFollower.class);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final FramedCodec<ModelUpdate> codec;
+  private final FramedCodec<PublishedSpec> specCodec;
+  private final String specsTopic;
   private final Consumer<ModelUpdate> onUpdate;
   private final VersionAssembler assembler = VersionAssembler.inMemory();
   private final AtomicLong updatesRead = new AtomicLong();
@@ -61,12 +67,16 @@ public final class ModelTopicFollower implements AutoCloseable {
       Map<String, Object> kafkaProperties, String topic, Consumer<ModelUpdate> onUpdate) {
     this.onUpdate = onUpdate;
     this.codec = FramedCodec.of(Codecs.MODEL_UPDATE, RegistryProperties.registry(kafkaProperties));
+    this.specCodec =
+        FramedCodec.of(Codecs.PUBLISHED_SPEC, RegistryProperties.registry(kafkaProperties));
+    this.specsTopic = TopicNames.publishedSpecs(topic);
     Map<String, Object> props = RegistryProperties.withoutRegistry(kafkaProperties);
     // The trainer publishes in Kafka transactions: an aborted model must never be seen.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Set<TopicPartition> partitions = partitions(consumer, topic);
+    Set<TopicPartition> partitions = new HashSet<>(partitions(consumer, topic));
+    partitions.addAll(partitions(consumer, specsTopic));
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     thread = new Thread(this::follow, "model-follower-" + topic);
@@ -126,9 +136,15 @@ public final class ModelTopicFollower implements AutoCloseable {
     if (r.value() == null) {
       return; // a tombstone: a chunk key a newer version no longer uses
     }
-    ModelUpdate u;
+    boolean spec = r.topic().equals(specsTopic);
+    ModelUpdate u = null;
+    PublishedSpec s = null;
     try {
-      u = codec.decode(r.value());
+      if (spec) {
+        s = specCodec.decode(r.value());
+      } else {
+        u = codec.decode(r.value());
+      }
     } catch (DecodeException e) {
       skipped(r, e.kind().name(), e.getMessage());
       return;
@@ -136,6 +152,10 @@ public final class ModelTopicFollower implements AutoCloseable {
       // The registry refused the lookup (credentials, a URL that is no registry): skipped as the
       // serving app's stream skips it, so the follower keeps going and the warning names why.
       skipped(r, "REGISTRY_REFUSED", e.getMessage());
+      return;
+    }
+    if (spec) {
+      assembler.offerSpec(s).ifPresent(onUpdate);
       return;
     }
     updatesRead.incrementAndGet();
@@ -153,7 +173,8 @@ public final class ModelTopicFollower implements AutoCloseable {
   private void skipped(ConsumerRecord<byte[], byte[]> r, String kind, String why) {
     undecodable.incrementAndGet();
     LOG.warn(
-        "Skipped a record that does not decode as a ModelUpdate ({}-{}@{}, {}): {}",
+        "Skipped a record that does not decode as a {} ({}-{}@{}, {}): {}",
+        r.topic().equals(specsTopic) ? "PublishedSpec" : "ModelUpdate",
         r.topic(),
         r.partition(),
         r.offset(),

@@ -3,6 +3,7 @@ package io.streamsgd.serving;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Prediction;
 import io.streamsgd.schema.PredictionRequest;
+import io.streamsgd.schema.PublishedSpec;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.registry.CachedRegistry;
 import io.streamsgd.schema.registry.RegistryConfig;
@@ -46,6 +47,10 @@ record ServingFraming(CachedRegistry registry, Integer predictionSchemaId) {
 
   Serde<ModelUpdate> modelUpdates() {
     return FramedSerde.modelUpdate(registry);
+  }
+
+  Serde<PublishedSpec> publishedSpecs() {
+    return FramedSerde.publishedSpec(registry);
   }
 
   Serde<PredictionRequest> predictionRequests() {

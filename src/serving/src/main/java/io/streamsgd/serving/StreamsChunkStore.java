@@ -4,6 +4,7 @@ import io.streamsgd.core.publish.ChunkStore;
 import io.streamsgd.core.publish.ChunkedVersion;
 import io.streamsgd.core.publish.ModelChunks;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       key, so one range lists the models;
  *   <li>{@code m NUL p <version> NUL <index>}: one record of a version, single-object encoded (a
  *       version that came whole is its index 0);
- *   <li>{@code m NUL w <version>}: how many chunks of a version still arriving are held (4 bytes).
+ *   <li>{@code m NUL w <version>}: how many chunks of a version still arriving are held (4 bytes);
+ *   <li>{@code m NUL s <fingerprint>}: a published spec its versions name (single-object encoded
+ *       {@code PublishedSpec}), kept while the current version or a newer one may need it.
  * </ul>
  *
  * {@code <version>} is the version number, publication time and record count in fixed-width
@@ -104,6 +107,45 @@ final class StreamsChunkStore implements ChunkStore {
     store.delete(countKey(version));
   }
 
+  @Override
+  public void putSpec(PublishedSpec spec) {
+    store.put(
+        specKey(spec.getModelId(), spec.getSpecFingerprint()), Codecs.PUBLISHED_SPEC.encode(spec));
+  }
+
+  @Override
+  public PublishedSpec spec(String modelId, long fingerprint) {
+    return spec(store, modelId, fingerprint);
+  }
+
+  @Override
+  public void removeSpecsBefore(String modelId, long version) {
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = store.range(modelId + "\0s", modelId + "\0t")) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        if (decodeSpec(kv.value).getFromVersion() < version) {
+          old.add(kv.key);
+        }
+      }
+    }
+    old.forEach(store::delete);
+  }
+
+  private static PublishedSpec spec(
+      ReadOnlyKeyValueStore<String, byte[]> store, String modelId, long fingerprint) {
+    byte[] value = store.get(specKey(modelId, fingerprint));
+    return value == null ? null : decodeSpec(value);
+  }
+
+  private static PublishedSpec decodeSpec(byte[] value) {
+    try {
+      return Codecs.PUBLISHED_SPEC.decode(value);
+    } catch (DecodeException e) {
+      throw new IllegalStateException("a published spec in the store no longer decodes", e);
+    }
+  }
+
   private void deletePieces(ChunkedVersion version) {
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = piecesOf(store, version)) {
@@ -127,7 +169,16 @@ final class StreamsChunkStore implements ChunkStore {
     if (pieces.size() != version.count()) {
       return Optional.empty(); // replaced while it was read: the caller reads the new one
     }
-    return Optional.of(version.count() == 1 ? pieces.get(0) : ModelChunks.merge(pieces));
+    ModelUpdate whole = version.count() == 1 ? pieces.get(0) : ModelChunks.merge(pieces);
+    if (whole.getSpec() == null) {
+      // Kept while this version is current; missing only if it was replaced meanwhile.
+      PublishedSpec spec = spec(store, whole.getModelId(), whole.getSpecFingerprint());
+      if (spec == null) {
+        return Optional.empty();
+      }
+      whole.setSpec(spec.getSpec());
+    }
+    return Optional.of(whole);
   }
 
   /** The ids of the models held, in key order. */
@@ -186,6 +237,10 @@ final class StreamsChunkStore implements ChunkStore {
 
   private static String countKey(ChunkedVersion v) {
     return v.modelId() + "\0w" + id(v);
+  }
+
+  private static String specKey(String modelId, long fingerprint) {
+    return modelId + "\0s" + String.format(Locale.ROOT, "%016x", fingerprint);
   }
 
   private static String pieceKey(ChunkedVersion v, int index) {

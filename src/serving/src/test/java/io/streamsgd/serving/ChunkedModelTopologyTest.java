@@ -12,6 +12,8 @@ import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.schema.BatchCloseReason;
 import io.streamsgd.schema.LinearParameters;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
+import io.streamsgd.schema.codec.Codecs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +34,18 @@ class ChunkedModelTopologyTest {
   private static final int LIMIT = 6_000;
   TopologyTestDriver driver;
   TestInputTopic<String, byte[]> models;
+  TestInputTopic<String, byte[]> specs;
   KeyValueStore<String, byte[]> store;
   CurrentModels current = new CurrentModels();
 
   /** Version {@code version} of model big: 2048 weights, every one equal to the version. */
   static ModelUpdate version(long version) {
-    LearnerState state = LearnerState.initial(ModelSpecs.linearRegression("big", 2048, 0.1, 1));
+    return version(version, 0.1);
+  }
+
+  static ModelUpdate version(long version, double learningRate) {
+    LearnerState state =
+        LearnerState.initial(ModelSpecs.linearRegression("big", 2048, learningRate, 1));
     java.util.Arrays.fill(state.model().weights(), version);
     ModelUpdate u =
         ModelUpdates.snapshot(
@@ -68,6 +76,9 @@ class ChunkedModelTopologyTest {
             .withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
     driver = new TopologyTestDriver(LatestModelTopology.build(s, new RequestScorer()), p);
     models = driver.createInputTopic("models", new StringSerializer(), new ByteArraySerializer());
+    specs =
+        driver.createInputTopic(
+            "models-published-specs", new StringSerializer(), new ByteArraySerializer());
     store = driver.getKeyValueStore(LatestModelTopology.STORE);
   }
 
@@ -93,6 +104,50 @@ class ChunkedModelTopologyTest {
                       .replace('\0', '/')));
     }
     return keys;
+  }
+
+  /** The records of {@code whole} as the trainer writes them by default: its spec first, apart. */
+  private List<ModelRecord> namingItsSpec(ModelUpdate whole, long fromVersion) {
+    PublishedSpec spec =
+        new PublishedSpec(
+            "big",
+            whole.getSpecFingerprint(),
+            fromVersion,
+            whole.getSpec(),
+            whole.getPublishedAt());
+    whole.setSpec(null);
+    List<ModelRecord> out = new ArrayList<>();
+    out.add(ModelRecord.publishedSpec("big", Codecs.PUBLISHED_SPEC.encode(spec), 0));
+    out.addAll(ModelChunks.split(whole, LIMIT));
+    return out;
+  }
+
+  private void pipeEither(ModelRecord r) {
+    (r.spec() ? specs : models).pipeInput(r.key(), r.value());
+  }
+
+  @Test
+  void aVersionThatNamesItsSpecBecomesCurrentOnlyWithItsSpec() {
+    List<ModelRecord> v1 = namingItsSpec(version(1), 1);
+    v1.forEach(this::pipeEither);
+    assertThat(held().getVersion()).isEqualTo(1);
+    assertThat(held().getSpec()).isEqualTo(version(1).getSpec());
+
+    // Version 2 under a new spec: its chunks come before its spec (another topic).
+    List<ModelRecord> v2 = namingItsSpec(version(2, 0.05), 2);
+    v2.subList(1, v2.size()).forEach(this::pipeEither);
+    assertThat(held().getVersion()).as("all chunks, no spec: the old version serves").isEqualTo(1);
+    assertThat(held().getSpec().getOptimizer().getLearningRate()).isEqualTo(0.1);
+    pipeEither(v2.get(0));
+    assertThat(held().getVersion()).isEqualTo(2);
+    assertThat(held().getSpec().getOptimizer().getLearningRate()).isEqualTo(0.05);
+    assertThat(dense(held().getParameters())).containsOnly(2.0).hasSize(2048);
+    assertThat(storeKeys())
+        .as("the records of the current version and its spec only")
+        .hasSize(6)
+        .contains("/big", "big/pv2/0", "big/pv2/3")
+        .filteredOn(k -> k.startsWith("big/s"))
+        .hasSize(1);
   }
 
   @Test

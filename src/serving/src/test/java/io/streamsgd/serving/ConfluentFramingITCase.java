@@ -173,7 +173,7 @@ class ConfluentFramingITCase {
 
   @Test
   void servingAppReadsBothFramingsAndWritesConfluentFramedPredictions() throws Exception {
-    createTopics("models", "prediction-requests", "predictions");
+    createTopics("models", "models-published-specs", "prediction-requests", "predictions");
     int modelId = registry.register("models-value", Codecs.MODEL_UPDATE.schema());
     int requestId =
         registry.register("prediction-requests-value", Codecs.PREDICTION_REQUEST.schema());

@@ -8,7 +8,9 @@ import io.streamsgd.schema.codec.Codecs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,16 +39,39 @@ class ModelServingAppITCase {
               .withStoreType(LatestModelTopology.StoreType.IN_MEMORY);
       try (ModelServingApp app = new ModelServingApp(settings)) {
         assertThatThrownBy(() -> app.start(Duration.ofSeconds(60)))
-            .hasMessageContaining("input topics 'models' and 'prediction-requests' must exist");
+            .hasMessageContaining(
+                "input topics 'models', 'models-published-specs' and 'prediction-requests' must"
+                    + " exist");
       }
       try (Admin admin = Admin.create(kafka.clientProperties())) {
-        admin.createTopics(List.of(new NewTopic("prediction-requests", 3, (short) 1))).all().get();
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic("prediction-requests", 3, (short) 1),
+                    new NewTopic("models-published-specs", 1, (short) 1)))
+            .all()
+            .get();
       }
       try (ModelServingApp app = new ModelServingApp(settings)) {
         assertThatThrownBy(() -> app.start(Duration.ofSeconds(60)))
             .hasMessageContaining(
-                "'prediction-requests' has 3 partitions and 'models' 2; requests are answered per"
-                    + " partition, so both need the same number");
+                "'prediction-requests' has 3 partitions and 'models' 2; it is read beside the"
+                    + " models per partition, so both need the same number");
+      }
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        admin.deleteTopics(List.of("prediction-requests")).all().get();
+      }
+      try (ModelServingApp app = new ModelServingApp(settings)) {
+        assertThatThrownBy(() -> app.start(Duration.ofSeconds(60)))
+            .hasMessageContaining(
+                "'models-published-specs' has 1 partitions and 'models' 2; it is read beside the"
+                    + " models per partition, so both need the same number");
+      }
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        admin
+            .createPartitions(Map.of("models-published-specs", NewPartitions.increaseTo(2)))
+            .all()
+            .get();
       }
 
       try (KafkaProducer<String, byte[]> p =

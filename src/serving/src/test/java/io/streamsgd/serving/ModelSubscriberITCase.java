@@ -30,7 +30,13 @@ class ModelSubscriberITCase {
   void keepsTheHighestCommittedVersionPerModel() throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(tmp)) {
       try (Admin admin = Admin.create(kafka.clientProperties())) {
-        admin.createTopics(List.of(new NewTopic("models", 2, (short) 1))).all().get();
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic("models", 2, (short) 1),
+                    new NewTopic("models-published-specs", 2, (short) 1)))
+            .all()
+            .get();
       }
       Map<String, Object> props = new HashMap<>(kafka.clientProperties());
       props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "subscriber-test");

@@ -118,6 +118,7 @@ class ServingMetricsITCase {
             .createTopics(
                 List.of(
                     new NewTopic("models", 2, (short) 1),
+                    new NewTopic("models-published-specs", 2, (short) 1),
                     new NewTopic("prediction-requests", 2, (short) 1),
                     new NewTopic("predictions", 2, (short) 1)))
             .all()

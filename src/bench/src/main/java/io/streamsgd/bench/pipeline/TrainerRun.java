@@ -4,6 +4,7 @@ import io.streamsgd.core.avro.ModelSpecJson;
 import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.schema.ModelSpec;
+import io.streamsgd.schema.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,9 @@ final class TrainerRun {
     try (Admin admin = Admin.create(client)) {
       var existing = admin.listTopics().names().get();
       List<String> old =
-          List.of(models, deadLetters, specs).stream().filter(existing::contains).toList();
+          List.of(models, TopicNames.publishedSpecs(models), deadLetters, specs).stream()
+              .filter(existing::contains)
+              .toList();
       if (!old.isEmpty()) {
         admin.deleteTopics(old).all().get();
         Thread.sleep(1000);
@@ -112,6 +115,8 @@ final class TrainerRun {
                           Map.of(
                               "max.message.bytes",
                               String.valueOf(maxRecordBytes + RECORD_ENVELOPE_BYTES))),
+                  TopicLoader.topic(TopicNames.publishedSpecs(models), partitions)
+                      .configs(Map.of("cleanup.policy", "compact")),
                   TopicLoader.topic(deadLetters, 1),
                   TopicLoader.topic(specs, 1).configs(Map.of("cleanup.policy", "compact"))))
           .all()

@@ -103,7 +103,7 @@ class TaskManagerKillITCase {
       TopicIO io = new TopicIO(kafka.bootstrapServers());
       io.create("samples", 4, false);
       io.create("model-specs", 1, true);
-      io.create("models", 2, true);
+      io.createModels("models", 2);
       io.create("dead-letters", 1, false);
       io.create("model-events", 1, false);
 

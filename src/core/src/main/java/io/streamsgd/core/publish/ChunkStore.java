@@ -1,12 +1,13 @@
 package io.streamsgd.core.publish;
 
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
 import java.util.List;
 
 /**
- * Where a {@link VersionAssembler} keeps, per model, the last version it completed and the chunks
- * of newer versions still waiting for the rest: a map in a plain reader, a fault-tolerant store in
- * a Kafka Streams task.
+ * Where a {@link VersionAssembler} keeps, per model, the last version it completed, the records of
+ * newer versions still waiting (for the rest of their chunks, or for their spec), and the published
+ * specs its versions name: a map in a plain reader, a fault-tolerant store in a Kafka Streams task.
  */
 public interface ChunkStore {
 
@@ -15,8 +16,8 @@ public interface ChunkStore {
 
   /**
    * Records {@code whole} as its model's latest complete version. {@code from} is the version whose
-   * held chunks it was put together from, or null when it came as one record; a store that serves
-   * the model later may keep those chunks as its copy of it (then {@link #waiting} no longer lists
+   * held records it was put together from, or null when it came as one record; a store that serves
+   * the model later may keep those records as its copy of it (then {@link #waiting} no longer lists
    * that version), others drop them with the versions left behind.
    */
   void complete(ModelUpdate whole, ChunkedVersion from);
@@ -34,4 +35,13 @@ public interface ChunkStore {
   List<ChunkedVersion> waiting(String modelId);
 
   void remove(ChunkedVersion version);
+
+  /** Holds a published spec (one with the same model and fingerprint replaces it). */
+  void putSpec(PublishedSpec spec);
+
+  /** The held spec of {@code modelId} with {@code fingerprint}, or null. */
+  PublishedSpec spec(String modelId, long fingerprint);
+
+  /** Drops the held specs of {@code modelId} first used before {@code version}. */
+  void removeSpecsBefore(String modelId, long version);
 }

@@ -19,6 +19,12 @@ public record ChunkedVersion(String modelId, long version, long publishedAt, int
         chunk.getChunk().getCount());
   }
 
+  /** A version that came as one record and is held until its spec arrives. */
+  public static ChunkedVersion whole(ModelUpdate update) {
+    return new ChunkedVersion(
+        update.getModelId(), update.getVersion(), update.getPublishedAt().toEpochMilli(), 1);
+  }
+
   @Override
   public int compareTo(ChunkedVersion o) {
     int c = modelId.compareTo(o.modelId);

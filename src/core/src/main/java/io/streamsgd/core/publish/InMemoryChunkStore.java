@@ -1,6 +1,7 @@
 package io.streamsgd.core.publish;
 
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ public final class InMemoryChunkStore implements ChunkStore {
   private final Map<String, Long> complete = new HashMap<>();
   private final Map<String, TreeMap<ChunkedVersion, TreeMap<Integer, ModelUpdate>>> waiting =
       new HashMap<>();
+  private final Map<String, List<PublishedSpec>> specs = new HashMap<>();
 
   @Override
   public long completeVersion(String modelId) {
@@ -53,6 +55,34 @@ public final class InMemoryChunkStore implements ChunkStore {
       of.remove(version);
       if (of.isEmpty()) {
         waiting.remove(version.modelId());
+      }
+    }
+  }
+
+  @Override
+  public void putSpec(PublishedSpec spec) {
+    List<PublishedSpec> of = specs.computeIfAbsent(spec.getModelId(), id -> new ArrayList<>());
+    of.removeIf(s -> s.getSpecFingerprint() == spec.getSpecFingerprint());
+    of.add(spec);
+  }
+
+  @Override
+  public PublishedSpec spec(String modelId, long fingerprint) {
+    for (PublishedSpec s : specs.getOrDefault(modelId, List.of())) {
+      if (s.getSpecFingerprint() == fingerprint) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void removeSpecsBefore(String modelId, long version) {
+    List<PublishedSpec> of = specs.get(modelId);
+    if (of != null) {
+      of.removeIf(s -> s.getFromVersion() < version);
+      if (of.isEmpty()) {
+        specs.remove(modelId);
       }
     }
   }

@@ -5,7 +5,9 @@ import static io.streamsgd.core.publish.TestVersions.denseWeights;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
 import java.util.ArrayList;
@@ -213,5 +215,71 @@ class VersionAssemblerTest {
       assertThat(got.getChunk()).isNull();
     }
     assertThat(last).containsEntry("a", (long) versions).containsEntry("b", (long) versions);
+  }
+
+  /** {@code whole} as the trainer publishes it by default: without its spec, which is returned. */
+  private static PublishedSpec namedSpec(ModelUpdate whole, long fromVersion) {
+    PublishedSpec spec =
+        new PublishedSpec(
+            whole.getModelId(),
+            whole.getSpecFingerprint(),
+            fromVersion,
+            whole.getSpec(),
+            whole.getPublishedAt());
+    whole.setSpec(null);
+    return spec;
+  }
+
+  @Test
+  void aVersionThatNamesItsSpecIsHandedOnWithItWhicheverArrivesFirst() throws DecodeException {
+    // Spec first.
+    VersionAssembler a = VersionAssembler.inMemory();
+    ModelUpdate v1 = version(1);
+    ModelSpec expected = v1.getSpec();
+    PublishedSpec spec = namedSpec(v1, 1);
+    assertThat(a.offerSpec(spec)).isEmpty();
+    ModelUpdate got = a.offer(v1).orElseThrow();
+    assertThat(got.getSpec()).isEqualTo(expected);
+
+    // Chunked version first, its chunks in any order, then the spec completes it.
+    VersionAssembler b = VersionAssembler.inMemory();
+    ModelUpdate v2 = version(2);
+    PublishedSpec spec2 = namedSpec(v2, 1);
+    List<byte[]> chunks = new ArrayList<>(records(v2));
+    assertThat(chunks).hasSize(4);
+    Collections.reverse(chunks);
+    assertThat(offerAll(b, chunks)).as("all chunks, no spec yet").isEmpty();
+    assertThat(b.completeVersion("m")).isZero();
+    ModelUpdate whole = b.offerSpec(Codecs.PUBLISHED_SPEC.encode(spec2)).orElseThrow();
+    assertThat(whole.getVersion()).isEqualTo(2);
+    assertThat(whole.getSpec()).isEqualTo(expected);
+    assertThat(denseWeights(whole.getParameters()))
+        .isEqualTo(denseWeights(version(2).getParameters()));
+
+    // A spec with another fingerprint completes nothing; the whole record waits for its own.
+    ModelUpdate v3 = version(3);
+    v3.setSpecFingerprint(7);
+    PublishedSpec spec3 = namedSpec(v3, 3);
+    assertThat(b.offer(v3)).isEmpty();
+    assertThat(b.offerSpec(spec2)).isEmpty();
+    assertThat(b.completeVersion("m")).isEqualTo(2);
+    assertThat(b.offerSpec(spec3).orElseThrow().getVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void versionsWaitingForTheirSpecAreBoundedAndTheNewestWins() {
+    InMemoryChunkStore store = new InMemoryChunkStore();
+    VersionAssembler a = new VersionAssembler(store);
+    PublishedSpec spec = null;
+    for (long v = 1; v <= 10; v++) {
+      ModelUpdate u = version(v);
+      spec = namedSpec(u, 1);
+      assertThat(a.offer(u)).isEmpty();
+    }
+    assertThat(store.chunksHeld()).isEqualTo(VersionAssembler.MAX_WAITING_VERSIONS);
+    assertThat(a.offerSpec(spec).orElseThrow().getVersion()).isEqualTo(10);
+    assertThat(store.chunksHeld()).isZero();
+    // A version that carries its spec needs none.
+    assertThat(a.offer(version(11)).orElseThrow().getVersion()).isEqualTo(11);
   }
 }

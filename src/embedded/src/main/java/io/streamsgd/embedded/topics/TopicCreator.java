@@ -1,5 +1,6 @@
 package io.streamsgd.embedded.topics;
 
+import io.streamsgd.schema.TopicNames;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -109,19 +110,20 @@ public final class TopicCreator {
         "cleanup.policy=" + (policy == null ? "?" : policy.value()));
   }
 
-  /** The serving app's join refuses to start unless requests are partitioned like models. */
+  /**
+   * The serving app reads requests and published specs beside models, per partition: each must be
+   * partitioned like models.
+   */
   private static List<Outcome> checkCoPartitioning(TopicLayout layout, List<Outcome> outcomes) {
     Map<String, Outcome> byTopic =
         outcomes.stream().collect(Collectors.toMap(Outcome::topic, o -> o));
     Outcome models = byTopic.get(layout.models());
-    Outcome requests = byTopic.get(layout.predictionRequests());
-    if (models.partitions() == requests.partitions()) {
-      return outcomes;
-    }
+    List<String> beside =
+        List.of(layout.predictionRequests(), TopicNames.publishedSpecs(layout.models()));
     return outcomes.stream()
         .map(
             o ->
-                o == requests
+                beside.contains(o.topic()) && o.partitions() != models.partitions()
                     ? new Outcome(
                         o.topic(),
                         Status.MISMATCH,
@@ -132,7 +134,8 @@ public final class TopicCreator {
                             + layout.models()
                             + "' has "
                             + models.partitions()
-                            + ": the serving app joins them by model id and needs the same count")
+                            + ": the serving app reads them beside models by model id and needs"
+                            + " the same count")
                     : o)
         .toList();
   }

@@ -80,6 +80,8 @@ public record TopicLayout(
     // one partition: specs are few, and one reader (the spec broadcast) sees them in order
     t.add(new Topic(specs, 1, compacted()));
     t.add(new Topic(models, partitions, compacted()));
+    // each model's spec, partitioned as its versions: a reader finds both in the same task
+    t.add(new Topic(TopicNames.publishedSpecs(models), partitions, compacted()));
     t.add(new Topic(deadLetters, 1, log(retention.deadLetters())));
     // drift events are few; one partition keeps every model's in the order they were published
     t.add(new Topic(modelEvents, 1, log(retention.modelEvents())));
