@@ -14,19 +14,21 @@
 //   PREFIX-hashed   binary classification (logistic loss) on named features hashed into 2^16
 //   PREFIX-classes  3-class softmax on sparse features of dimension 8
 //
-// `score` reads the models topic (read_committed) to its end, keeps the highest complete version
-// of each model, then answers each line of standard input, {"modelId": ..., "features": F} with F
-// one of {"values": [...]}, {"indices": [...], "values": [...]} or {"names": [...], "values":
-// [...]}, with one line {"modelId", "version", "score", "value", "predictedClass",
-// "probabilities"} (or {"modelId", "error"}).
+// `score` reads the models topic and its published-specs topic (MODELS_TOPIC-published-specs,
+// where the trainer writes each model's spec once instead of in every version) to their ends,
+// read_committed, keeps the highest complete version of each model with its spec, then answers
+// each line of standard input, {"modelId": ..., "features": F} with F one of {"values": [...]},
+// {"indices": [...], "values": [...]} or {"names": [...], "values": [...]}, with one line
+// {"modelId", "version", "score", "value", "predictedClass", "probabilities"} (or
+// {"modelId", "error"}).
 //
 // Framings (lib/framing.js): `produce --framing single-object` (the default) writes Avro
 // single-object encoding; `--framing confluent` writes the Confluent wire format, registers the
 // schemas under SPECS_TOPIC-value and SAMPLES_TOPIC-value in the schema registry at --registry-url
 // (its Confluent-compatible API, e.g. http://HOST:PORT/apis/ccompat/v7), and writes the samples
 // with an evolved TrainingSample schema: one field more, "producer", which the trainer skips.
-// `score` reads both framings, record by record; Confluent-framed models need --registry-url
-// (with `--framing confluent` it is required up front).
+// `score` reads both framings, record by record; Confluent-framed models and specs need
+// --registry-url (with `--framing confluent` it is required up front).
 
 const crypto = require('crypto');
 const readline = require('readline');
@@ -138,19 +140,34 @@ async function produce(args, kafka, codecs) {
   summary.forEach((line) => console.log(JSON.stringify(line)));
 }
 
-/** The models topic up to its end (read_committed), through a VersionAssembler. */
+/** Where the trainer publishes the specs its versions on modelsTopic name by fingerprint. */
+function publishedSpecsTopic(modelsTopic) {
+  return `${modelsTopic}-published-specs`;
+}
+
+/**
+ * The models topic and its published-specs topic up to their ends (read_committed), through a
+ * VersionAssembler. One consumer reads both, in whatever order their records come: the assembler
+ * holds a version until its spec is there, and the spec until its version is.
+ */
 async function readModels(args, kafka, codecs) {
-  const topic = args['models-topic'];
+  const modelsTopic = args['models-topic'];
+  const specsTopic = publishedSpecsTopic(modelsTopic);
+  const topics = [modelsTopic];
   const admin = kafka.admin();
   await admin.connect();
-  let ends;
+  const ends = new Map(); // "topic:partition" -> end offset
   try {
-    ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    // a trainer before published specs has no such topic: its versions carry their spec
+    if ((await admin.listTopics()).includes(specsTopic)) topics.push(specsTopic);
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, BigInt(p.high));
+    }
   } finally {
     await admin.disconnect();
   }
   const assembler = new VersionAssembler();
-  const atEnd = new Set([...ends].filter(([, end]) => end === 0n).map(([p]) => p));
+  const atEnd = new Set([...ends].filter(([, end]) => end === 0n).map(([tp]) => tp));
   if (atEnd.size === ends.size) return assembler;
 
   const consumer = kafka.consumer({ groupId: `streamsgd-example-${crypto.randomUUID()}`, readUncommitted: false });
@@ -159,27 +176,34 @@ async function readModels(args, kafka, codecs) {
     failed = reject;
     // Batches of control records only (transaction markers) reach no handler but this event.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (BigInt(payload.lastOffset) >= ends.get(payload.partition) - 1n) atEnd.add(payload.partition);
+      const tp = `${payload.topic}:${payload.partition}`;
+      if (BigInt(payload.lastOffset) >= ends.get(tp) - 1n) atEnd.add(tp);
       if (atEnd.size === ends.size) resolve();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
   });
-  const timer = setTimeout(() => failed(new Error(`no end of ${topic} within ${args.timeout} s`)), 1000 * args.timeout);
+  const timer = setTimeout(
+    () => failed(new Error(`no end of ${topics.join(' and ')} within ${args.timeout} s`)),
+    1000 * args.timeout,
+  );
   try {
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
+        const spec = batch.topic === specsTopic;
+        const reader = spec ? codecs.publishedSpec : codecs.modelUpdate;
         for (const message of batch.messages) {
-          let update;
+          let record;
           try {
-            update = message.value === null ? null : await codecs.modelUpdate.decode(message.value);
+            record = message.value === null ? null : await reader.decode(message.value);
           } catch (e) {
-            failed(new Error(`${topic} partition ${batch.partition} offset ${message.offset}: ${e.message}`));
+            failed(new Error(`${batch.topic} partition ${batch.partition} offset ${message.offset}: ${e.message}`));
             return;
           }
-          assembler.offer(update);
+          if (spec) assembler.offerSpec(record);
+          else assembler.offer(record);
         }
       },
     });

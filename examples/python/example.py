@@ -13,10 +13,12 @@ per model: {"modelId", "samples", "batchSize", "finalVersion"}.
   PREFIX-hashed   binary classification (logistic loss) on named features hashed into 2^16
   PREFIX-classes  3-class softmax on sparse features of dimension 8
 
-`score` reads the models topic (read_committed) to its end, keeps the highest complete version of
-each model, then answers each line of standard input, {"modelId": ..., "features": F} with F one
-of {"values": [...]}, {"indices": [...], "values": [...]} or {"names": [...], "values": [...]},
-with one line {"modelId", "version", "score", "value", "predictedClass", "probabilities"} (or
+`score` reads the models topic and its published-specs topic (MODELS_TOPIC-published-specs, where
+the trainer writes each model's spec once instead of in every version) to their ends,
+read_committed, keeps the highest complete version of each model with its spec, then answers each
+line of standard input, {"modelId": ..., "features": F} with F one of {"values": [...]},
+{"indices": [...], "values": [...]} or {"names": [...], "values": [...]}, with one line
+{"modelId", "version", "score", "value", "predictedClass", "probabilities"} (or
 {"modelId", "error"}).
 
 Framings (streamsgd_framing): `produce --framing single-object` (the default) writes Avro
@@ -24,8 +26,8 @@ single-object encoding; `--framing confluent` writes the Confluent wire format, 
 schemas under SPECS_TOPIC-value and SAMPLES_TOPIC-value in the schema registry at --registry-url
 (its Confluent-compatible API, e.g. http://HOST:PORT/apis/ccompat/v7), and writes the samples with
 an evolved TrainingSample schema: one field more, "producer", which the trainer skips. `score`
-reads both framings, record by record; Confluent-framed models need --registry-url (with
-`--framing confluent` it is required up front).
+reads both framings, record by record; Confluent-framed models and specs need --registry-url
+(with `--framing confluent` it is required up front).
 """
 
 import argparse
@@ -152,8 +154,16 @@ def produce(args, codecs):
         print(json.dumps(line), flush=True)
 
 
+def published_specs_topic(models_topic):
+    """Where the trainer publishes the specs its versions on models_topic name by fingerprint."""
+    return models_topic + "-published-specs"
+
+
 def read_models(args, codecs):
-    """The models topic up to its end, through a VersionAssembler."""
+    """The models topic and its published-specs topic up to their ends, through a
+    VersionAssembler. One consumer reads both, in whatever order their records come: the
+    assembler holds a version until its spec is there, and the spec until its version is."""
+    specs_topic = published_specs_topic(args.models_topic)
     consumer = Consumer(
         {
             "bootstrap.servers": args.bootstrap_servers,
@@ -165,29 +175,41 @@ def read_models(args, codecs):
     )
     assembler = VersionAssembler()
     try:
-        metadata = consumer.list_topics(args.models_topic, timeout=30)
-        topic = metadata.topics[args.models_topic]
-        if topic.error is not None:
-            raise KafkaException(topic.error)
-        partitions = [TopicPartition(args.models_topic, p, 0) for p in topic.partitions]
+        partitions = []
+        for name in (args.models_topic, specs_topic):
+            topic = consumer.list_topics(name, timeout=30).topics[name]
+            if name == specs_topic and topic.error is not None and topic.error.code() in (
+                KafkaError.UNKNOWN_TOPIC_OR_PART,
+                KafkaError._UNKNOWN_TOPIC,
+            ):
+                continue  # a trainer before published specs: its versions carry their spec
+            if topic.error is not None:
+                raise KafkaException(topic.error)
+            partitions += [TopicPartition(name, p, 0) for p in topic.partitions]
         consumer.assign(partitions)
         at_end = set()
         while len(at_end) < len(partitions):
             message = consumer.poll(args.timeout)
             if message is None:
-                raise SystemExit(f"no end of {args.models_topic} within {args.timeout} s")
+                topics = f"{args.models_topic} and {specs_topic}"
+                raise SystemExit(f"no end of {topics} within {args.timeout} s")
             if message.error() is not None:
                 if message.error().code() == KafkaError._PARTITION_EOF:
-                    at_end.add(message.partition())
+                    at_end.add((message.topic(), message.partition()))
                     continue
                 raise KafkaException(message.error())
             value = message.value()
+            spec = message.topic() == specs_topic
             try:
-                update = None if value is None else codecs.model_update.decode(value)
+                reader = codecs.published_spec if spec else codecs.model_update
+                record = None if value is None else reader.decode(value)
             except (ValueError, RegistryError) as e:
                 where = f"{message.topic()} partition {message.partition()} offset {message.offset()}"
                 raise SystemExit(f"{where}: {e}") from None
-            assembler.offer(update)
+            if spec:
+                assembler.offer_spec(record)
+            else:
+                assembler.offer(record)
     finally:
         consumer.close()
     return assembler

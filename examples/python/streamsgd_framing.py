@@ -40,6 +40,7 @@ FRAMINGS = (SINGLE_OBJECT, CONFLUENT)
 MODEL_SPEC = NAMESPACE + ".ModelSpec"
 TRAINING_SAMPLE = NAMESPACE + ".TrainingSample"
 MODEL_UPDATE = NAMESPACE + ".ModelUpdate"
+PUBLISHED_SPEC = NAMESPACE + ".PublishedSpec"
 
 
 class RegistryError(Exception):
@@ -208,6 +209,7 @@ class Codecs:
         self.schemas = parse_schemas(self.documents)
         self.registry = None if registry_url is None else SchemaRegistry(registry_url)
         self.model_update = Reader(self.schemas[MODEL_UPDATE], self.registry)
+        self.published_spec = Reader(self.schemas[PUBLISHED_SPEC], self.registry)
 
     def writer(self, framing, name, topic, more_fields=()):
         """A writer of name's records for topic in framing. In the Confluent wire format the schema

@@ -5,6 +5,11 @@
 - Scores: z_j = intercepts[j] + sum over the features, in their order, of w_j[index] * value.
 - Versions: a record with chunk null is a whole version; chunks of one version (same version,
   publishedAt and count) make it once all have arrived; a model keeps its highest complete version.
+- Specs: a version whose spec is null names it by specFingerprint; the trainer writes each spec
+  once, as a PublishedSpec, to the published-specs topic (the models topic's name +
+  "-published-specs"), before the first version that uses it. The two topics are read side by side,
+  so either record may come first: a complete version waits for its spec as a chunk waits for the
+  others. A version that carries its spec (older trainers, or one set to EVERY_UPDATE) needs none.
 """
 
 import math
@@ -199,12 +204,16 @@ def merge(chunks):
 
 
 class VersionAssembler:
-    """Takes ModelUpdate records in arrival order (duplicates, late chunks, tombstones too) and
-    hands on a version only when it is complete and newer than the model's last one."""
+    """Takes ModelUpdate records (offer) and PublishedSpec records (offer_spec) in arrival order,
+    interleaved as they come (duplicates, late chunks, tombstones too), and hands on a version only
+    when all of it and its spec are there and it is newer than the model's last one."""
 
     def __init__(self):
         self.complete = {}  # model id -> Model
-        self.waiting = {}  # (model id, version, publishedAt, count) -> {index: update}
+        # (model id, version, publishedAt, count) -> {index: update}; a whole version waiting for
+        # its spec is held as count 1, so it is dropped and completed as chunks are
+        self.waiting = {}
+        self.specs = {}  # model id -> {specFingerprint: PublishedSpec}
 
     def version(self, model_id):
         model = self.complete.get(model_id)
@@ -219,19 +228,60 @@ class VersionAssembler:
             return None  # stale or duplicate
         chunk = update["chunk"]
         if chunk is None:
-            return self._use(update)
-        if chunk["count"] < 2 or not 0 <= chunk["index"] < chunk["count"]:
-            raise ValueError(f"not a chunk of a version: {chunk}")
-        key = (model_id, update["version"], update["publishedAt"], chunk["count"])
+            index, count = 0, 1
+        else:
+            index, count = chunk["index"], chunk["count"]
+            if count < 2 or not 0 <= index < count:
+                raise ValueError(f"not a chunk of a version: {chunk}")
+        key = (model_id, update["version"], update["publishedAt"], count)
         parts = self.waiting.setdefault(key, {})
-        parts[chunk["index"]] = update
-        if len(parts) < chunk["count"]:
-            mine = sorted(k for k in self.waiting if k[0] == model_id)
-            for k in mine[: max(0, len(mine) - MAX_WAITING_VERSIONS)]:
-                del self.waiting[k]
+        parts[index] = update
+        if len(parts) == count:
+            model = self._try_complete(key)
+            if model is not None:
+                return model
+        # incomplete, or waiting for its spec: keep the newest few versions only
+        mine = sorted(k for k in self.waiting if k[0] == model_id)
+        for k in mine[: max(0, len(mine) - MAX_WAITING_VERSIONS)]:
+            del self.waiting[k]
+        return None
+
+    def offer_spec(self, published):
+        """Holds a PublishedSpec; returns the Model of the newest version that had all its records
+        and waited for this spec, or None."""
+        if published is None:
             return None
-        del self.waiting[key]
-        return self._use(merge([parts[i] for i in range(chunk["count"])]))
+        model_id = published["modelId"]
+        # one with the same fingerprint replaces it
+        self.specs.setdefault(model_id, {})[published["specFingerprint"]] = published
+        for key in sorted((k for k in self.waiting if k[0] == model_id), reverse=True):
+            parts = self.waiting[key]
+            if len(parts) == key[3] and parts[0]["specFingerprint"] == published["specFingerprint"]:
+                return self._try_complete(key)
+        return None
+
+    def _try_complete(self, key):
+        """The Model of the held version key, whose records are all there, once its spec is
+        known; else None (it stays held)."""
+        parts = self.waiting[key]
+        try:
+            update = parts[0] if key[3] == 1 else merge([parts[i] for i in range(key[3])])
+        except ValueError:
+            del self.waiting[key]  # chunks that do not fit together never will
+            raise
+        spec = update["spec"]
+        if spec is None:
+            published = self.specs.get(key[0], {}).get(update["specFingerprint"])
+            if published is None:
+                return None  # all there, waiting for its spec
+            # specs first used before this version's are no longer needed; this one stays
+            self.specs[key[0]] = {
+                fp: s
+                for fp, s in self.specs[key[0]].items()
+                if s["fromVersion"] >= published["fromVersion"]
+            }
+            update = dict(update, spec=published["spec"])
+        return self._use(update)
 
     def _use(self, update):
         model = Model(update)

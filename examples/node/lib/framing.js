@@ -28,6 +28,7 @@ const FRAMINGS = [SINGLE_OBJECT, CONFLUENT];
 const MODEL_SPEC = `${NAMESPACE}.ModelSpec`;
 const TRAINING_SAMPLE = `${NAMESPACE}.TrainingSample`;
 const MODEL_UPDATE = `${NAMESPACE}.ModelUpdate`;
+const PUBLISHED_SPEC = `${NAMESPACE}.PublishedSpec`;
 
 /** The schema registry refused a request or could not be reached. */
 /** The registry refused a request or could not be reached (transient: asking again may succeed). */
@@ -220,6 +221,7 @@ class Codecs {
     this.schemas = parseSchemas(this.documents);
     this.registry = registryUrl ? new SchemaRegistry(registryUrl) : null;
     this.modelUpdate = new Reader(this.schemas[MODEL_UPDATE], this.registry);
+    this.publishedSpec = new Reader(this.schemas[PUBLISHED_SPEC], this.registry);
   }
 
   /**
@@ -249,6 +251,7 @@ module.exports = {
   MODEL_SPEC,
   TRAINING_SAMPLE,
   MODEL_UPDATE,
+  PUBLISHED_SPEC,
   RegistryError,
   SchemaRegistry,
   subject,

@@ -5,6 +5,12 @@
 // - Scores: z_j = intercepts[j] + sum over the features, in their order, of w_j[index] * value.
 // - Versions: a record with chunk null is a whole version; chunks of one version (same version,
 //   publishedAt and count) make it once all have arrived; a model keeps its highest complete one.
+// - Specs: a version whose spec is null names it by specFingerprint; the trainer writes each spec
+//   once, as a PublishedSpec, to the published-specs topic (the models topic's name +
+//   '-published-specs'), before the first version that uses it. The two topics are read side by
+//   side, so either record may come first: a complete version waits for its spec as a chunk waits
+//   for the others. A version that carries its spec (older trainers, or one set to EVERY_UPDATE)
+//   needs none.
 
 const MAX_WAITING_VERSIONS = 4;
 
@@ -190,13 +196,19 @@ function merge(chunks) {
 }
 
 /**
- * Takes ModelUpdate records in arrival order (duplicates, late chunks, tombstones too) and hands
- * on a version only when it is complete and newer than the model's last one.
+ * Takes ModelUpdate records (offer) and PublishedSpec records (offerSpec) in arrival order,
+ * interleaved as they come (duplicates, late chunks, tombstones too), and hands on a version only
+ * when all of it and its spec are there and it is newer than the model's last one.
  */
 class VersionAssembler {
   constructor() {
     this.complete = new Map(); // model id -> Model
-    this.waiting = new Map(); // "id\0version\0publishedAt\0count" -> {modelId, version, parts}
+    // "id\0version\0publishedAt\0count" -> {modelId, version, count, parts}; a whole version
+    // waiting for its spec is held as count 1, so it is dropped and completed as chunks are
+    this.waiting = new Map();
+    // model id -> Map of specFingerprint -> PublishedSpec (a fingerprint beyond 2^53 is a BigInt,
+    // which a Map compares by value)
+    this.specs = new Map();
   }
 
   version(modelId) {
@@ -204,28 +216,78 @@ class VersionAssembler {
     return model === undefined ? 0 : model.version;
   }
 
+  /** The held versions of modelId, oldest first. */
+  waitingOf(modelId) {
+    return [...this.waiting.entries()]
+      .filter(([, w]) => w.modelId === modelId)
+      .sort(([ka, a], [kb, b]) => a.version - b.version || (ka < kb ? -1 : 1));
+  }
+
   /** The Model the update completes, or null. */
   offer(update) {
     if (update === null) return null; // a tombstone of a chunk key a newer version no longer uses
     const { modelId, version, chunk } = update;
     if (version <= this.version(modelId)) return null; // stale or duplicate
-    if (chunk === null) return this.use(update);
-    if (chunk.count < 2 || chunk.index < 0 || chunk.index >= chunk.count) {
+    const index = chunk === null ? 0 : chunk.index;
+    const count = chunk === null ? 1 : chunk.count;
+    if (chunk !== null && (count < 2 || index < 0 || index >= count)) {
       throw new Error(`not a chunk of a version: ${JSON.stringify(chunk)}`);
     }
-    const key = [modelId, version, update.publishedAt, chunk.count].join('\0');
-    if (!this.waiting.has(key)) this.waiting.set(key, { modelId, version, parts: new Map() });
+    const key = [modelId, version, update.publishedAt, count].join('\0');
+    if (!this.waiting.has(key)) this.waiting.set(key, { modelId, version, count, parts: new Map() });
     const { parts } = this.waiting.get(key);
-    parts.set(chunk.index, update);
-    if (parts.size < chunk.count) {
-      const mine = [...this.waiting.entries()]
-        .filter(([, w]) => w.modelId === modelId)
-        .sort(([ka, a], [kb, b]) => a.version - b.version || (ka < kb ? -1 : 1));
-      mine.slice(0, Math.max(0, mine.length - MAX_WAITING_VERSIONS)).forEach(([k]) => this.waiting.delete(k));
-      return null;
+    parts.set(index, update);
+    if (parts.size === count) {
+      const model = this.tryComplete(key);
+      if (model !== null) return model;
     }
-    this.waiting.delete(key);
-    return this.use(merge([...Array(chunk.count).keys()].map((i) => parts.get(i))));
+    // incomplete, or waiting for its spec: keep the newest few versions only
+    const mine = this.waitingOf(modelId);
+    mine.slice(0, Math.max(0, mine.length - MAX_WAITING_VERSIONS)).forEach(([k]) => this.waiting.delete(k));
+    return null;
+  }
+
+  /**
+   * Holds a PublishedSpec; returns the Model of the newest version that had all its records and
+   * waited for this spec, or null.
+   */
+  offerSpec(published) {
+    if (published === null) return null;
+    const { modelId, specFingerprint } = published;
+    if (!this.specs.has(modelId)) this.specs.set(modelId, new Map());
+    this.specs.get(modelId).set(specFingerprint, published); // one with the same fingerprint replaces it
+    for (const [key, w] of this.waitingOf(modelId).reverse()) {
+      if (w.parts.size === w.count && w.parts.get(0).specFingerprint === specFingerprint) {
+        return this.tryComplete(key);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The Model of the held version key, whose records are all there, once its spec is known; else
+   * null (it stays held).
+   */
+  tryComplete(key) {
+    const { modelId, count, parts } = this.waiting.get(key);
+    let update;
+    try {
+      update = count === 1 ? parts.get(0) : merge([...Array(count).keys()].map((i) => parts.get(i)));
+    } catch (e) {
+      this.waiting.delete(key); // chunks that do not fit together never will
+      throw e;
+    }
+    if (update.spec === null) {
+      const specs = this.specs.get(modelId);
+      const published = specs === undefined ? undefined : specs.get(update.specFingerprint);
+      if (published === undefined) return null; // all there, waiting for its spec
+      // specs first used before this version's are no longer needed; this one stays
+      for (const [fingerprint, s] of [...specs]) {
+        if (s.fromVersion < published.fromVersion) specs.delete(fingerprint);
+      }
+      update = { ...update, spec: published.spec };
+    }
+    return this.use(update);
   }
 
   use(update) {
