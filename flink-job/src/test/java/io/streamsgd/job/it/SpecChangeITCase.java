@@ -15,8 +15,11 @@ import io.streamsgd.job.testing.Topics;
 import io.streamsgd.schema.DenseFeatures;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
+import io.streamsgd.schema.TopicNames;
 import io.streamsgd.schema.TrainingSample;
 import io.streamsgd.schema.codec.Codecs;
+import io.streamsgd.schema.codec.DecodeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +64,9 @@ class SpecChangeITCase {
   }
 
   List<ModelUpdate> awaitSeen(TopicIO io, long samples) throws Exception {
-    return ReplayCheck.updatesByModel(
+    return ReplayCheck.updatesWithSpecs(
+            io,
+            topics.models(),
             io.readCommitted(
                 topics.models(),
                 Duration.ofSeconds(60),
@@ -94,6 +99,13 @@ class SpecChangeITCase {
       assertThat(updates.get(20).getSpecFingerprint()).isEqualTo(SpecFingerprint.of(FASTER));
       assertThat(updates.get(20).getSpec().getOptimizer().getLearningRate()).isEqualTo(0.3);
       assertThat(updates.get(20).getLineage()).isEqualTo(1);
+      // Each spec is published once, before the first version that names it, not with every one.
+      assertThat(
+              io.readAllCommitted(TopicNames.publishedSpecs(topics.models())).stream()
+                  .map(r -> decodeSpec(r.value()))
+                  .map(p -> p.getFromVersion() + ":" + p.getSpecFingerprint())
+                  .toList())
+          .containsExactly("1:" + SpecFingerprint.of(FIRST), "21:" + SpecFingerprint.of(FASTER));
 
       publish(io, WIDER);
       List<ProducerRecord<byte[], byte[]>> wide = new ArrayList<>();
@@ -127,6 +139,14 @@ class SpecChangeITCase {
       assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     } finally {
       job.cancel().get();
+    }
+  }
+
+  private static PublishedSpec decodeSpec(byte[] value) {
+    try {
+      return Codecs.PUBLISHED_SPEC.decode(value);
+    } catch (DecodeException e) {
+      throw new AssertionError(e);
     }
   }
 }

@@ -62,7 +62,9 @@ class WarmStartITCase {
     StreamSgdJob.build(first, JobSettings.from(options(topics, firstSamples, "first")));
     first.execute("first");
     List<ModelUpdate> before =
-        ReplayCheck.updatesByModel(
+        ReplayCheck.updatesWithSpecs(
+                io,
+                topics.models(),
                 io.readCommitted(topics.models(), Duration.ofSeconds(30), l -> l.size() >= 30))
             .get("m");
     ModelUpdate last = before.get(before.size() - 1);

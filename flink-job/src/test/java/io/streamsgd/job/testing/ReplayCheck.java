@@ -16,6 +16,8 @@ import io.streamsgd.core.train.SampleValidator;
 import io.streamsgd.schema.LinearParameters;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
+import io.streamsgd.schema.PublishedSpec;
+import io.streamsgd.schema.TopicNames;
 import io.streamsgd.schema.TrainingSample;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.DecodeException;
@@ -72,6 +74,43 @@ public final class ReplayCheck {
       by.computeIfAbsent(u.getModelId(), k -> new ArrayList<>()).add(u);
     }
     return by;
+  }
+
+  /**
+   * As {@link #updatesByModel(List)} for {@code records} of {@code modelsTopic}, each update given
+   * the spec it names, read from the topic's published-specs topic (a transaction's records become
+   * visible partition by partition, so it is read again, for up to 10 s, while one is missing).
+   */
+  public static Map<String, List<ModelUpdate>> updatesWithSpecs(
+      TopicIO io, String modelsTopic, List<ConsumerRecord<byte[], byte[]>> records)
+      throws Exception {
+    Map<String, List<ModelUpdate>> by = updatesByModel(records);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      Map<String, Map<Long, ModelSpec>> specs = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r :
+          io.readAllCommitted(TopicNames.publishedSpecs(modelsTopic))) {
+        PublishedSpec p = Codecs.PUBLISHED_SPEC.decode(r.value());
+        specs
+            .computeIfAbsent(p.getModelId(), k -> new HashMap<>())
+            .put(p.getSpecFingerprint(), p.getSpec());
+      }
+      boolean all = true;
+      for (List<ModelUpdate> versions : by.values()) {
+        for (ModelUpdate u : versions) {
+          ModelSpec spec = specs.getOrDefault(u.getModelId(), Map.of()).get(u.getSpecFingerprint());
+          if (u.getSpec() == null && spec != null) {
+            u.setSpec(spec);
+          }
+          all &= u.getSpec() != null;
+        }
+      }
+      if (all) {
+        return by;
+      }
+      assertThat(System.nanoTime()).as("every version's spec is published").isLessThan(deadline);
+      Thread.sleep(100);
+    }
   }
 
   /**
