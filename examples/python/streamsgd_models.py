@@ -252,8 +252,12 @@ class VersionAssembler:
         if published is None:
             return None
         model_id = published["modelId"]
-        # one with the same fingerprint replaces it
-        self.specs.setdefault(model_id, {})[published["specFingerprint"]] = published
+        # one spec per fingerprint: the record with the later fromVersion stays (a spec changed
+        # back is needed from its later publication on)
+        specs = self.specs.setdefault(model_id, {})
+        held = specs.get(published["specFingerprint"])
+        if held is None or held["fromVersion"] < published["fromVersion"]:
+            specs[published["specFingerprint"]] = published
         for key in sorted((k for k in self.waiting if k[0] == model_id), reverse=True):
             parts = self.waiting[key]
             if len(parts) == key[3] and parts[0]["specFingerprint"] == published["specFingerprint"]:
@@ -274,11 +278,12 @@ class VersionAssembler:
             published = self.specs.get(key[0], {}).get(update["specFingerprint"])
             if published is None:
                 return None  # all there, waiting for its spec
-            # specs first used before this version's are no longer needed; this one stays
+            # specs first used up to this version are no longer needed, but its own: a newer
+            # version names another only after a later publication of it
             self.specs[key[0]] = {
                 fp: s
                 for fp, s in self.specs[key[0]].items()
-                if s["fromVersion"] >= published["fromVersion"]
+                if s["fromVersion"] > update["version"] or fp == update["specFingerprint"]
             }
             update = dict(update, spec=published["spec"])
         return self._use(update)

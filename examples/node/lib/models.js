@@ -255,7 +255,12 @@ class VersionAssembler {
     if (published === null) return null;
     const { modelId, specFingerprint } = published;
     if (!this.specs.has(modelId)) this.specs.set(modelId, new Map());
-    this.specs.get(modelId).set(specFingerprint, published); // one with the same fingerprint replaces it
+    // One spec per fingerprint: the record with the later fromVersion stays (a spec changed back
+    // is needed from its later publication on).
+    const held = this.specs.get(modelId).get(specFingerprint);
+    if (held === undefined || held.fromVersion < published.fromVersion) {
+      this.specs.get(modelId).set(specFingerprint, published);
+    }
     for (const [key, w] of this.waitingOf(modelId).reverse()) {
       if (w.parts.size === w.count && w.parts.get(0).specFingerprint === specFingerprint) {
         return this.tryComplete(key);
@@ -281,9 +286,12 @@ class VersionAssembler {
       const specs = this.specs.get(modelId);
       const published = specs === undefined ? undefined : specs.get(update.specFingerprint);
       if (published === undefined) return null; // all there, waiting for its spec
-      // specs first used before this version's are no longer needed; this one stays
+      // Specs first used up to this version are no longer needed, but its own: a newer version
+      // names another only after a later publication of it.
       for (const [fingerprint, s] of [...specs]) {
-        if (s.fromVersion < published.fromVersion) specs.delete(fingerprint);
+        if (s.fromVersion <= update.version && fingerprint !== update.specFingerprint) {
+          specs.delete(fingerprint);
+        }
       }
       update = { ...update, spec: published.spec };
     }

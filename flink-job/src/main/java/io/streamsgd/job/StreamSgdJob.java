@@ -3,6 +3,7 @@ package io.streamsgd.job;
 import io.streamsgd.job.config.JobSettings;
 import io.streamsgd.job.config.StateBackendKind;
 import io.streamsgd.job.sink.KafkaSinks;
+import io.streamsgd.job.sink.PublishedSpecsTopic;
 import io.streamsgd.job.source.KafkaSources;
 import io.streamsgd.job.source.RawRecord;
 import java.time.Duration;
@@ -32,6 +33,8 @@ public final class StreamSgdJob {
   public static void main(String[] args) throws Exception {
     Configuration config = configuration(args);
     JobSettings settings = JobSettings.from(config);
+    // Before the job starts, not at its first spec: a topic that cannot hold them is a setup fault.
+    PublishedSpecsTopic.check(settings);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     build(env, settings);
     env.execute(settings.jobName);

@@ -4,13 +4,16 @@ import io.streamsgd.core.publish.ChunkKeys;
 import io.streamsgd.core.publish.ModelChunks;
 import io.streamsgd.core.publish.ModelRecord;
 import io.streamsgd.job.config.JobSettings;
+import io.streamsgd.job.config.SinkGuarantee;
 import io.streamsgd.job.config.SpecPublication;
 import io.streamsgd.job.state.ModelRecordTypeSerializer;
 import io.streamsgd.job.state.PublishedLayoutSerializer;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.PublishedSpec;
 import io.streamsgd.schema.codec.Codecs;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -42,14 +45,27 @@ public final class ModelChunker extends KeyedProcessFunction<String, ModelUpdate
 
   private final int maxRecordBytes;
   private final SpecPublication specPublication;
+  private final boolean republishAfterRestart;
   private transient ValueState<PublishedLayout> published;
+
+  /**
+   * Models whose spec this run of the operator has written (only when {@link
+   * #republishAfterRestart}): not checkpointed on purpose, see {@link #processElement}.
+   */
+  private transient Set<String> specWrittenThisRun;
 
   /** The chunk count alone, as releases before published specs kept it: read once, then moved. */
   private transient ValueState<Integer> publishedChunks;
 
-  public ModelChunker(int maxRecordBytes, SpecPublication specPublication) {
+  /**
+   * @param republishAfterRestart write each model's spec again with its first version after every
+   *     (re)start: for at-least-once sinks, whose records from before a failure stay
+   */
+  public ModelChunker(
+      int maxRecordBytes, SpecPublication specPublication, boolean republishAfterRestart) {
     this.maxRecordBytes = maxRecordBytes;
     this.specPublication = specPublication;
+    this.republishAfterRestart = republishAfterRestart;
   }
 
   /** {@code updates} (the trainer's output, partitioned by model id) as models-topic records. */
@@ -59,7 +75,10 @@ public final class ModelChunker extends KeyedProcessFunction<String, ModelUpdate
     // keyBy would do: reinterpreting saves shipping whole models over the network once more.
     return DataStreamUtils.reinterpretAsKeyedStream(updates, ModelUpdate::getModelId, Types.STRING)
         .process(
-            new ModelChunker(s.sinkMaxRecordBytes, s.sinkSpecPublication),
+            new ModelChunker(
+                s.sinkMaxRecordBytes,
+                s.sinkSpecPublication,
+                s.deliveryGuarantee == SinkGuarantee.AT_LEAST_ONCE),
             ModelRecordTypeSerializer.typeInfo())
         .name("model chunks")
         .uid(UID)
@@ -75,6 +94,7 @@ public final class ModelChunker extends KeyedProcessFunction<String, ModelUpdate
                 new ValueStateDescriptor<>("published-layout", new PublishedLayoutSerializer()));
     publishedChunks =
         getRuntimeContext().getState(new ValueStateDescriptor<>("published-chunks", Types.INT));
+    specWrittenThisRun = republishAfterRestart ? new HashSet<>() : null;
   }
 
   @Override
@@ -95,7 +115,12 @@ public final class ModelChunker extends KeyedProcessFunction<String, ModelUpdate
     ModelUpdate version = update;
     if (specPublication == SpecPublication.ON_CHANGE) {
       long fingerprint = update.getSpecFingerprint();
-      if (!layout.published(fingerprint)) {
+      // At least once, a failed run's records stay while its state rolls back: it may have written
+      // a spec the replay does not adopt (specs and samples interleave anew), leaving that spec the
+      // topic's latest for the model while its versions name another. Writing the spec again with
+      // each model's first version after a restart makes the latest one right again.
+      boolean firstThisRun = republishAfterRestart && specWrittenThisRun.add(modelId);
+      if (firstThisRun || !layout.published(fingerprint)) {
         PublishedSpec spec =
             new PublishedSpec(
                 modelId,

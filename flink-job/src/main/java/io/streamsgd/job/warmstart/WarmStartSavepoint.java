@@ -4,7 +4,7 @@ import io.streamsgd.core.publish.ChunkKeys;
 import io.streamsgd.job.StreamSgdJob;
 import io.streamsgd.job.TrainerPipeline;
 import io.streamsgd.job.config.JobSettings;
-import io.streamsgd.job.config.SpecPublication;
+import io.streamsgd.job.sink.PublishedSpecsTopic;
 import io.streamsgd.job.source.RawRecord;
 import io.streamsgd.job.source.RawRecordDeserializer;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +50,14 @@ public final class WarmStartSavepoint {
 
   /** Adds the savepoint-writing job to {@code env}, which runs it in batch mode. */
   public static void write(
-      StreamExecutionEnvironment env, JobSettings settings, String savepointPath) {
+      StreamExecutionEnvironment env, JobSettings settings, String savepointPath)
+      throws InterruptedException {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     List<String> topics = new ArrayList<>(List.of(settings.modelsTopic));
-    if (settings.sinkSpecPublication == SpecPublication.ON_CHANGE) {
-      topics.add(settings.publishedSpecsTopic); // the specs versions name by fingerprint
+    // The specs versions name by fingerprint, whatever the new job publishes: a trainer before it
+    // may have left them out of its versions.
+    if (PublishedSpecsTopic.exists(settings)) {
+      topics.add(settings.publishedSpecsTopic);
     }
     KafkaSource<RawRecord> source =
         KafkaSource.<RawRecord>builder()

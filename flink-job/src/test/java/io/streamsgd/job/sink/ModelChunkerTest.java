@@ -55,9 +55,15 @@ class ModelChunkerTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, ModelUpdate, ModelRecord> harness(
       SpecPublication specs, OperatorSubtaskState restoreFrom) throws Exception {
+    return harness(specs, restoreFrom, false);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, ModelUpdate, ModelRecord> harness(
+      SpecPublication specs, OperatorSubtaskState restoreFrom, boolean atLeastOnce)
+      throws Exception {
     var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ModelChunker(LIMIT, specs)),
+            new KeyedProcessOperator<>(new ModelChunker(LIMIT, specs, atLeastOnce)),
             ModelUpdate::getModelId,
             Types.STRING);
     if (restoreFrom != null) {
@@ -171,6 +177,26 @@ class ModelChunkerTest {
           .isEqualTo(v4.getSpecFingerprint())
           .isNotEqualTo(version(3, 10).getSpecFingerprint());
       assertThat(changed.getSpec().getOptimizer().getLearningRate()).isEqualTo(0.05);
+    }
+  }
+
+  @Test
+  void atLeastOnceARestartedChunkerWritesEachModelsSpecAgainWithItsFirstVersion() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness(SpecPublication.ON_CHANGE, null, true)) {
+      h.processElement(version(1, 10), 0);
+      h.processElement(version(2, 10), 0);
+      assertThat(h.extractOutputValues())
+          .extracting(ModelRecord::spec)
+          .containsExactly(true, false, false);
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var restored = harness(SpecPublication.ON_CHANGE, snapshot, true)) {
+      restored.processElement(version(3, 10), 0);
+      restored.processElement(version(4, 10), 0);
+      List<ModelRecord> out = restored.extractOutputValues();
+      assertThat(out).extracting(ModelRecord::spec).containsExactly(true, false, false);
+      assertThat(Codecs.PUBLISHED_SPEC.decode(out.get(0).value()).getFromVersion()).isEqualTo(3);
     }
   }
 

@@ -65,7 +65,8 @@ class PipelineITCase {
       List<ConsumerRecord<byte[], byte[]>> records =
           io.readCommitted(
               topics.models(), Duration.ofSeconds(180), l -> ReplayCheck.allSeen(l, expected));
-      Map<String, List<ModelUpdate>> updates = ReplayCheck.updatesByModel(records);
+      Map<String, List<ModelUpdate>> updates =
+          ReplayCheck.updatesWithSpecs(io, topics.models(), records);
       assertThat(updates.keySet()).containsExactlyInAnyOrderElementsOf(specs.keySet());
       updates.forEach((model, versions) -> ReplayCheck.assertContiguous(model, versions, N));
       ReplayCheck.assertReplayMatches(io.readAllCommitted(topics.samples()), specs, updates);

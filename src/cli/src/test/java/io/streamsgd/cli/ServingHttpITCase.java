@@ -9,6 +9,7 @@ import io.streamsgd.core.feature.FeatureVector;
 import io.streamsgd.core.model.ModelOutput;
 import io.streamsgd.core.model.Predictor;
 import io.streamsgd.core.spec.ModelSpecs;
+import io.streamsgd.core.spec.SpecFingerprint;
 import io.streamsgd.embedded.topics.TopicLayout;
 import io.streamsgd.job.config.JobOptions;
 import io.streamsgd.job.testing.TestInput;
@@ -221,9 +222,11 @@ class ServingHttpITCase {
               .as("freshness of %s", ans.model())
               .isGreaterThanOrEqualTo(clock.newestSeenBefore(ans.model(), ans.sentAt() - SLACK_MS));
           ModelUpdate used = clock.updates.get(ans.model()).get(version);
+          // Versions name their spec: the one each model was given, and never changed here.
+          ModelSpec spec = specs.get(ans.model());
+          assertThat(used.getSpecFingerprint()).isEqualTo(SpecFingerprint.of(spec));
           ModelOutput core =
-              new Predictor(used.getSpec(), ModelUpdates.model(used))
-                  .predict(FeatureVector.dense(ans.x()));
+              new Predictor(spec, ModelUpdates.model(used)).predict(FeatureVector.dense(ans.x()));
           assertThat(ans.body().get("value").asDouble()).isEqualTo(core.value());
           assertThat(ans.body().get("score").asDouble()).isEqualTo(core.score());
           assertThat(ans.body().get("predictedClass").asInt()).isEqualTo(core.predictedClass());

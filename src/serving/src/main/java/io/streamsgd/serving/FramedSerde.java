@@ -32,14 +32,14 @@ public final class FramedSerde {
     return of(Codecs.MODEL_UPDATE, registry, null);
   }
 
-  /**
-   * @param registry where Confluent-framed records' schemas are looked up; null for none
-   */
   /** Published specs, either framing. */
   public static Serde<PublishedSpec> publishedSpec(CachedRegistry registry) {
     return of(Codecs.PUBLISHED_SPEC, registry, null);
   }
 
+  /**
+   * @param registry where Confluent-framed records' schemas are looked up; null for none
+   */
   public static Serde<PredictionRequest> predictionRequest(CachedRegistry registry) {
     return of(Codecs.PREDICTION_REQUEST, registry, null);
   }

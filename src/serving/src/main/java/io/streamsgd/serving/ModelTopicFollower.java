@@ -74,6 +74,8 @@ public final class ModelTopicFollower implements AutoCloseable {
     // The trainer publishes in Kafka transactions: an aborted model must never be seen.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    // A missing topic is a setup fault to report, not one to create with the broker's defaults.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     Set<TopicPartition> partitions = new HashSet<>(partitions(consumer, topic));
     partitions.addAll(partitions(consumer, specsTopic));
@@ -100,7 +102,11 @@ public final class ModelTopicFollower implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         consumer.close();
-        throw new IllegalStateException("topic " + topic + " has no partitions after 30 s");
+        throw new IllegalStateException(
+            "topic "
+                + topic
+                + " has no partitions after 30 s (streamsgd topics create makes the models topic"
+                + " and its published-specs topic)");
       }
       try {
         Thread.sleep(100);

@@ -57,6 +57,8 @@ final class StreamsChunkStore implements ChunkStore {
       now =
           new ChunkedVersion(modelId, whole.getVersion(), whole.getPublishedAt().toEpochMilli(), 1);
       store.put(pieceKey(now, 0), Codecs.MODEL_UPDATE.encode(whole));
+      // The same version may be held already, waiting for its spec: it is this record now.
+      store.delete(countKey(now));
     } else {
       store.delete(countKey(now)); // its chunks stay: they are the model now
     }
@@ -109,6 +111,10 @@ final class StreamsChunkStore implements ChunkStore {
 
   @Override
   public void putSpec(PublishedSpec spec) {
+    PublishedSpec held = spec(spec.getModelId(), spec.getSpecFingerprint());
+    if (held != null && held.getFromVersion() >= spec.getFromVersion()) {
+      return;
+    }
     store.put(
         specKey(spec.getModelId(), spec.getSpecFingerprint()), Codecs.PUBLISHED_SPEC.encode(spec));
   }
@@ -119,12 +125,13 @@ final class StreamsChunkStore implements ChunkStore {
   }
 
   @Override
-  public void removeSpecsBefore(String modelId, long version) {
+  public void removeSpecsUpTo(String modelId, long version, long keepFingerprint) {
     List<String> old = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = store.range(modelId + "\0s", modelId + "\0t")) {
       while (it.hasNext()) {
         var kv = it.next();
-        if (decodeSpec(kv.value).getFromVersion() < version) {
+        PublishedSpec spec = decodeSpec(kv.value);
+        if (spec.getFromVersion() <= version && spec.getSpecFingerprint() != keepFingerprint) {
           old.add(kv.key);
         }
       }

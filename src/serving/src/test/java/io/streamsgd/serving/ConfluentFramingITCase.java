@@ -11,6 +11,7 @@ import io.streamsgd.registry.SchemaRegistryProcess;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Prediction;
 import io.streamsgd.schema.PredictionRequest;
+import io.streamsgd.schema.TopicNames;
 import io.streamsgd.schema.codec.Codecs;
 import io.streamsgd.schema.codec.ConfluentFraming;
 import io.streamsgd.schema.codec.FramedCodec;
@@ -118,7 +119,7 @@ class ConfluentFramingITCase {
   @Test
   void modelSubscriberHoldsTheHighestConfluentFramedVersionsAndScoresAsTheCore() throws Exception {
     String topic = "subscribed-models";
-    createTopics(topic);
+    createTopics(topic, TopicNames.publishedSpecs(topic));
     int modelId = registry.register(topic + "-value", Codecs.MODEL_UPDATE.schema());
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     records.add(confluent(topic, update("a", 1), modelId));

@@ -36,12 +36,20 @@ public interface ChunkStore {
 
   void remove(ChunkedVersion version);
 
-  /** Holds a published spec (one with the same model and fingerprint replaces it). */
+  /**
+   * Holds a published spec. One with the same model and fingerprint is one spec: the record with
+   * the later {@code fromVersion} stays (a spec published again, after a change back, is needed
+   * from its later version on).
+   */
   void putSpec(PublishedSpec spec);
 
   /** The held spec of {@code modelId} with {@code fingerprint}, or null. */
   PublishedSpec spec(String modelId, long fingerprint);
 
-  /** Drops the held specs of {@code modelId} first used before {@code version}. */
-  void removeSpecsBefore(String modelId, long version);
+  /**
+   * Drops the held specs of {@code modelId} first used at or before {@code version}, except the one
+   * with {@code keepFingerprint}: once that version is complete, no newer version names them
+   * without their being published again, later.
+   */
+  void removeSpecsUpTo(String modelId, long version, long keepFingerprint);
 }

@@ -61,8 +61,12 @@ public final class InMemoryChunkStore implements ChunkStore {
 
   @Override
   public void putSpec(PublishedSpec spec) {
+    PublishedSpec held = spec(spec.getModelId(), spec.getSpecFingerprint());
+    if (held != null && held.getFromVersion() >= spec.getFromVersion()) {
+      return;
+    }
     List<PublishedSpec> of = specs.computeIfAbsent(spec.getModelId(), id -> new ArrayList<>());
-    of.removeIf(s -> s.getSpecFingerprint() == spec.getSpecFingerprint());
+    of.remove(held);
     of.add(spec);
   }
 
@@ -77,10 +81,10 @@ public final class InMemoryChunkStore implements ChunkStore {
   }
 
   @Override
-  public void removeSpecsBefore(String modelId, long version) {
+  public void removeSpecsUpTo(String modelId, long version, long keepFingerprint) {
     List<PublishedSpec> of = specs.get(modelId);
     if (of != null) {
-      of.removeIf(s -> s.getFromVersion() < version);
+      of.removeIf(s -> s.getFromVersion() <= version && s.getSpecFingerprint() != keepFingerprint);
       if (of.isEmpty()) {
         specs.remove(modelId);
       }

@@ -155,10 +155,11 @@ public final class VersionAssembler {
         store.remove(waiting);
       }
     }
+    // Specs first used up to this version are no longer needed, but its own (a store that keeps
+    // the version as it came reads its spec again): a newer version names another only after a
+    // later publication of it.
+    store.removeSpecsUpTo(modelId, whole.getVersion(), whole.getSpecFingerprint());
     if (!carried) {
-      // Specs first used before this version's are no longer needed; this version's stays with it.
-      PublishedSpec used = store.spec(modelId, whole.getSpecFingerprint());
-      store.removeSpecsBefore(modelId, used.getFromVersion());
       whole.setSpec(spec);
     }
     return whole;

@@ -282,4 +282,45 @@ class VersionAssemblerTest {
     // A version that carries its spec needs none.
     assertThat(a.offer(version(11)).orElseThrow().getVersion()).isEqualTo(11);
   }
+
+  /** Version {@code v} under spec {@code a} (else b), which it names by fingerprint. */
+  private static ModelUpdate underSpec(long v, boolean a) {
+    ModelUpdate u = version(v);
+    u.getSpec().setFadingFactor(a ? 0.99 : 0.9);
+    u.setSpecFingerprint(a ? 1 : 2);
+    return u;
+  }
+
+  private static PublishedSpec spec(boolean a, long fromVersion) {
+    ModelUpdate u = underSpec(fromVersion, a);
+    return namedSpec(u, fromVersion);
+  }
+
+  @Test
+  void aSpecChangedBackIsNeededFromItsLaterPublicationWhateverTheOrder() {
+    // Specs A from 1, B from 5, A again from 9; a reader that reads the specs ahead of versions.
+    VersionAssembler a = VersionAssembler.inMemory();
+    a.offerSpec(spec(true, 1));
+    a.offerSpec(spec(false, 5));
+    a.offerSpec(spec(true, 9));
+    for (long v = 1; v <= 12; v++) {
+      ModelUpdate u = underSpec(v, v < 5 || v >= 9);
+      u.setSpec(null);
+      ModelUpdate got = a.offer(u).orElseThrow(() -> new AssertionError("version not handed on"));
+      assertThat(got.getSpec().getFadingFactor()).isEqualTo(v < 5 || v >= 9 ? 0.99 : 0.9);
+    }
+
+    // A batch job's order (warm start): the later A first, then the earlier one, B, version 8
+    // (under B), version 12 (under A). Version 12 wins.
+    VersionAssembler b = VersionAssembler.inMemory();
+    b.offerSpec(spec(true, 9));
+    b.offerSpec(spec(true, 1));
+    b.offerSpec(spec(false, 5));
+    ModelUpdate v8 = underSpec(8, false);
+    v8.setSpec(null);
+    ModelUpdate v12 = underSpec(12, true);
+    v12.setSpec(null);
+    assertThat(b.offer(v8).orElseThrow().getVersion()).isEqualTo(8);
+    assertThat(b.offer(v12).orElseThrow().getVersion()).isEqualTo(12);
+  }
 }
