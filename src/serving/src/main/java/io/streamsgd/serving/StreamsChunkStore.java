@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -57,8 +58,11 @@ final class StreamsChunkStore implements ChunkStore {
       now =
           new ChunkedVersion(modelId, whole.getVersion(), whole.getPublishedAt().toEpochMilli(), 1);
       store.put(pieceKey(now, 0), Codecs.MODEL_UPDATE.encode(whole));
-      // The same version may be held already, waiting for its spec: it is this record now.
-      store.delete(countKey(now));
+      // The same version may be held already, waiting for its spec: it is this record now. (Read
+      // first: a delete writes a tombstone to the changelog even for a key that is not there.)
+      if (store.get(countKey(now)) != null) {
+        store.delete(countKey(now));
+      }
     } else {
       store.delete(countKey(now)); // its chunks stay: they are the model now
     }
@@ -215,6 +219,10 @@ final class StreamsChunkStore implements ChunkStore {
           out.add(Codecs.MODEL_UPDATE.decode(value));
         }
       }
+    } catch (NoSuchElementException deletedMeanwhile) {
+      // The same race one step later: the iterator said it had a next piece, which the stream
+      // thread deleted before it was read. The pieces read so far fall short; the caller reads
+      // again.
     } catch (DecodeException e) {
       throw new IllegalStateException("a model record in the store no longer decodes", e);
     }
