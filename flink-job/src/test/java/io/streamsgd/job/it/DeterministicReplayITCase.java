@@ -27,7 +27,6 @@ import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
 import io.streamsgd.schema.Task;
 import io.streamsgd.schema.TimeDomain;
-import io.streamsgd.schema.TopicNames;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -136,10 +135,7 @@ class DeterministicReplayITCase {
     List<String> out = new ArrayList<>();
     VersionAssembler reader = VersionAssembler.inMemory();
     // The spec first: every version names it, and it was written before the first of them.
-    for (ConsumerRecord<byte[], byte[]> r :
-        io.readAllCommitted(TopicNames.publishedSpecs(topics.name("models-" + run)))) {
-      reader.offerSpec(r.value());
-    }
+    ReplayCheck.offerPublishedSpecs(io, topics.name("models-" + run), reader);
     long last = 0;
     for (ConsumerRecord<byte[], byte[]> r : records(run)) {
       String key = new String(r.key(), StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import io.streamsgd.core.avro.ModelUpdates;
 import io.streamsgd.core.avro.SampleConversion;
 import io.streamsgd.core.publish.ChunkedVersion;
 import io.streamsgd.core.publish.ModelChunks;
+import io.streamsgd.core.publish.VersionAssembler;
 import io.streamsgd.core.train.BatchReplay;
 import io.streamsgd.core.train.LearnerState;
 import io.streamsgd.core.train.MinibatchUpdate;
@@ -74,6 +75,18 @@ public final class ReplayCheck {
       by.computeIfAbsent(u.getModelId(), k -> new ArrayList<>()).add(u);
     }
     return by;
+  }
+
+  /**
+   * Offers {@code assembler} every spec committed to {@code modelsTopic}'s published-specs topic,
+   * as a reader that reads that topic ahead of the versions would.
+   */
+  public static void offerPublishedSpecs(TopicIO io, String modelsTopic, VersionAssembler assembler)
+      throws DecodeException {
+    for (ConsumerRecord<byte[], byte[]> r :
+        io.readAllCommitted(TopicNames.publishedSpecs(modelsTopic))) {
+      assembler.offerSpec(r.value());
+    }
   }
 
   /**

@@ -273,7 +273,7 @@ class ChunkedPublicationITCase {
       List<ConsumerRecord<byte[], byte[]>> log =
           io.readCommitted("models", Duration.ofSeconds(10), l -> false);
       VersionAssembler assembler = VersionAssembler.inMemory();
-      offerSpecs(io, assembler);
+      ReplayCheck.offerPublishedSpecs(io, "models", assembler);
       TreeMap<Long, Integer> chunksOfVersion = new TreeMap<>();
       List<Long> assembled = new ArrayList<>();
       TreeMap<Long, Integer> lineageOf = new TreeMap<>();
@@ -359,7 +359,7 @@ class ChunkedPublicationITCase {
           io.readCommitted("models", Duration.ofSeconds(2), l -> false);
       assertThat(compacted.size()).isLessThan((int) before);
       VersionAssembler fresh = VersionAssembler.inMemory();
-      offerSpecs(io, fresh);
+      ReplayCheck.offerPublishedSpecs(io, "models", fresh);
       long latest = 0;
       for (ConsumerRecord<byte[], byte[]> r : compacted) {
         Optional<ModelUpdate> whole = fresh.offer(r.value());
@@ -372,14 +372,6 @@ class ChunkedPublicationITCase {
       if (job != null) {
         job.cancel().get();
       }
-    }
-  }
-
-  /** The specs the versions name, read first, as a reader that reads that topic ahead would. */
-  private static void offerSpecs(TopicIO io, VersionAssembler assembler) throws Exception {
-    for (ConsumerRecord<byte[], byte[]> r :
-        io.readAllCommitted(TopicNames.publishedSpecs("models"))) {
-      assembler.offerSpec(r.value());
     }
   }
 

@@ -16,9 +16,7 @@ final class PublishedSpecProcessor implements Processor<String, PublishedSpec, V
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    this.assembler =
-        new VersionAssembler(
-            new StreamsChunkStore(context.getStateStore(LatestModelTopology.STORE)));
+    this.assembler = VersionAssemblyProcessor.assembler(context);
   }
 
   @Override

@@ -21,9 +21,13 @@ final class VersionAssemblyProcessor implements Processor<String, ModelUpdate, V
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    this.assembler =
-        new VersionAssembler(
-            new StreamsChunkStore(context.getStateStore(LatestModelTopology.STORE)));
+    this.assembler = assembler(context);
+  }
+
+  /** The assembler over the task's model store: versions and published specs share it. */
+  static VersionAssembler assembler(ProcessorContext<Void, Void> context) {
+    return new VersionAssembler(
+        new StreamsChunkStore(context.getStateStore(LatestModelTopology.STORE)));
   }
 
   @Override

@@ -16,7 +16,6 @@ import io.streamsgd.process.JvmProcess;
 import io.streamsgd.schema.BatchPolicyKind;
 import io.streamsgd.schema.ModelSpec;
 import io.streamsgd.schema.ModelUpdate;
-import io.streamsgd.schema.TopicNames;
 import io.streamsgd.schema.codec.Codecs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,10 +199,7 @@ class TaskManagerKillITCase {
       // The chunked model: records within the limit, and a reader that assembles every version
       // once, in order (a version is whole only with all its chunks, of one transaction).
       VersionAssembler reader = VersionAssembler.inMemory();
-      for (ConsumerRecord<byte[], byte[]> r :
-          io.readAllCommitted(TopicNames.publishedSpecs("models"))) {
-        reader.offerSpec(r.value()); // the specs the versions name, read ahead of them
-      }
+      ReplayCheck.offerPublishedSpecs(io, "models", reader);
       long assembled = 0;
       int chunks = 0;
       for (ConsumerRecord<byte[], byte[]> r : records) {
