@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code streamsgd topics create}: makes the seven topics with their configs against any cluster;
+ * {@code streamsgd topics create}: makes the eight topics with their configs against any cluster;
  * existing topics are kept and checked. Exit code 1 when an existing topic would break streamsgd.
  */
 @Command(
@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Creates the topics (compacted where they must be) and checks existing ones.",
     description =
-        "Creates whichever of the seven topics do not exist: samples, model-specs (compacted, 1 partition), "
-            + "models (compacted), dead-letters (1 partition), model-events (1 partition), prediction-requests (as many partitions as models) "
+        "Creates whichever of the eight topics do not exist: samples, model-specs (compacted, 1 partition), "
+            + "models (compacted), models-published-specs (compacted, as many partitions as models), dead-letters (1 partition), model-events (1 partition), prediction-requests (as many partitions as models) "
             + "and predictions. Existing topics are left alone and checked; the exit code is 1 if one would break "
-            + "streamsgd (a models or specs topic that is not compacted, requests not partitioned like models).")
+            + "streamsgd (a models or specs topic that is not compacted, requests or published specs not partitioned like models).")
 public final class TopicsCreateCommand implements Callable<Integer> {
   @Mixin KafkaClientOptions kafka;
 
