@@ -142,12 +142,18 @@ final class BatchBoundaries {
     if (meta.eventBoundary >= 0) {
       call.timers().deleteEventTimeTimer(meta.eventBoundary);
     }
+    OpenBatch next;
     if (meta.sums != null) {
-      return closer.closeSums(meta, reason, call);
+      next = closer.closeSums(meta, reason, call);
+    } else {
+      var samples = state.openSamples();
+      state.batches.clearSamples();
+      next = closer.close(samples, meta, spec, reason, call);
     }
-    var samples = state.openSamples();
-    state.batches.clearSamples();
-    return closer.close(samples, meta, spec, reason, call);
+    // The end-of-input timer outlives the batch: it is never deleted, and fires only once the
+    // input has ended, when no sample is left to open a batch.
+    next.endOfInputTimerSet = meta.endOfInputTimerSet;
+    return next;
   }
 
   private static void open(OpenBatch meta, Sample first, BatchPolicy policy, ModelCall call) {
@@ -155,7 +161,10 @@ final class BatchBoundaries {
     meta.openedAt = now;
     meta.target = meta.target > 0 ? Math.min(meta.target, policy.maxSize()) : policy.firstTarget();
     meta.nextCheck = meta.target;
-    call.timers().registerEventTimeTimer(END_OF_INPUT);
+    if (!meta.endOfInputTimerSet) {
+      call.timers().registerEventTimeTimer(END_OF_INPUT);
+      meta.endOfInputTimerSet = true;
+    }
     long latency = policy.maxLatencyMillis();
     if (latency > 0 && policy.timeDomain() == TimeDomain.EVENT_TIME) {
       meta.eventBoundary = first.eventTime() + latency;

@@ -34,6 +34,14 @@ public final class OpenBatch {
   /** The open batch as running sums, or null when its samples are kept (or none is open). */
   public BatchSums sums;
 
+  /**
+   * Whether this model's end-of-input timer is known to be registered. Never written to state (so
+   * false after every read from it, and the timer is registered once more, which is harmless: a
+   * timer is registered once per key and time). It saves what registering costs on every batch: on
+   * RocksDB, whose timers live in RocksDB, one write per batch.
+   */
+  transient boolean endOfInputTimerSet;
+
   public OpenBatch() {}
 
   public OpenBatch(
