@@ -51,6 +51,24 @@ final class BenchCluster implements AutoCloseable {
     return flink != null;
   }
 
+  /**
+   * The processes this bench started and its own, by role (for {@link MachineCpu}); on an existing
+   * cluster only the bench's.
+   */
+  Map<String, Long> processes() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    if (local()) {
+      out.put("broker", kafka.pid());
+      out.put("jobManager", flink.jobManager().pid());
+      for (int i = 0; i < flink.taskManagers().size(); i++) {
+        out.put(
+            i == 0 ? "taskManager" : "taskManager" + (i + 1), flink.taskManagers().get(i).pid());
+      }
+    }
+    out.put("bench", ProcessHandle.current().pid());
+    return out;
+  }
+
   /** Client properties for the bench's own producers and consumers. */
   Map<String, Object> clientProperties() {
     Map<String, Object> out = new java.util.HashMap<>(kafkaProperties);

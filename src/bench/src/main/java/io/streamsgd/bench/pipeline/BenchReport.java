@@ -194,6 +194,42 @@ public final class BenchReport {
     return true;
   }
 
+  /**
+   * "; 1.96 cores busy, 8.7 µs CPU/sample (broker 2.1, taskManager 5.9, ...)": the machine's busy
+   * cores over a measured window and what they cost per sample, by process; empty without them.
+   */
+  @SuppressWarnings("unchecked")
+  static String cpuNote(Map<String, Object> r) {
+    Map<String, Double> cores = (Map<String, Double>) r.get("busyCores");
+    Map<String, Double> micros = (Map<String, Double>) r.get("cpuMicrosPerSample");
+    if (cores == null || micros == null || !cores.containsKey(MachineCpu.MACHINE)) {
+      return "";
+    }
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "; %.2f cores busy, %.1f µs CPU/sample (",
+                cores.get(MachineCpu.MACHINE),
+                micros.get(MachineCpu.MACHINE)));
+    String sep = "";
+    for (Map.Entry<String, Double> e : micros.entrySet()) {
+      if (!e.getKey().equals(MachineCpu.MACHINE)) {
+        b.append(String.format(Locale.ROOT, "%s%s %.1f", sep, e.getKey(), e.getValue()));
+        sep = ", ";
+      }
+    }
+    return b.append(")").toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String busyCores(Map<String, Object> r) {
+    Map<String, Double> cores = (Map<String, Double>) r.get("busyCores");
+    return cores == null || !cores.containsKey(MachineCpu.MACHINE)
+        ? "–"
+        : String.format(Locale.ROOT, "%.2f", cores.get(MachineCpu.MACHINE));
+  }
+
   /** The README's table (Markdown), every figure from this run. */
   public static String markdown(Map<String, Object> report) {
     StringBuilder b = new StringBuilder();
@@ -206,16 +242,18 @@ public final class BenchReport {
       b.append(
           String.format(
               Locale.ROOT,
-              "| ceiling: plain KafkaConsumer, raw bytes | %,.0f | %.0f MB/s |%n",
+              "| ceiling: plain KafkaConsumer, raw bytes | %,.0f | %.0f MB/s%s |%n",
               (Double) raw.get("recordsPerSecond"),
-              (Double) raw.get("bytesPerSecond") / 1e6));
+              (Double) raw.get("bytesPerSecond") / 1e6,
+              cpuNote(raw)));
     }
     if (decode != null) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| ceiling: Flink Kafka source + the trainer's decoder, discard | %,.0f | parallelism 2 |%n",
-              (Double) decode.get("recordsPerSecond")));
+              "| ceiling: Flink Kafka source + the trainer's decoder, discard | %,.0f | parallelism 2%s |%n",
+              (Double) decode.get("recordsPerSecond"),
+              cpuNote(decode)));
     }
     for (Map<String, Object> r : list(report, "endToEnd")) {
       StringBuilder notes =
@@ -236,6 +274,7 @@ public final class BenchReport {
                 ((Number) cp.get("lastDurationMs")).longValue(),
                 ((Number) cp.get("maxDurationMs")).longValue()));
       }
+      notes.append(cpuNote(r));
       b.append(
           String.format(
               Locale.ROOT,
@@ -256,12 +295,12 @@ public final class BenchReport {
     List<Map<String, Object>> latency = list(report, "latency");
     if (!latency.isEmpty()) {
       b.append(
-          "\n| latency, sample produced to model visible | samples/s asked | sent | p50 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
+          "\n| latency, sample produced to model visible | samples/s asked | sent | p50 | p99 | max | of it, broker ack p99 | cores busy |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Map<String, Object> l : latency) {
         b.append(
             String.format(
                 Locale.ROOT,
-                "| %s, %s models, batches of %s, checkpoints every %s ms, network buffer timeout %s ms, updates %s | %,.0f | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
+                "| %s, %s models, batches of %s, checkpoints every %s ms, network buffer timeout %s ms, updates %s | %,.0f | %,.0f | %.1f ms | %.1f ms | %.1f ms | %s | %s |%n",
                 l.get("guarantee").equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once",
                 l.get("models"),
                 l.get("batch"),
@@ -272,7 +311,11 @@ public final class BenchReport {
                 (Double) l.getOrDefault("sentPerSecond", l.get("samplesPerSecond")),
                 (Double) l.get("p50Ms"),
                 (Double) l.get("p99Ms"),
-                (Double) l.get("maxMs")));
+                (Double) l.get("maxMs"),
+                l.get("ackP99Ms") == null
+                    ? "–"
+                    : String.format(Locale.ROOT, "%.1f ms", (Double) l.get("ackP99Ms")),
+                busyCores(l)));
       }
     }
     hashedMarkdown(report, b);

@@ -17,8 +17,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The two ceilings: reading the topic's bytes, and the trainer's source and decoder alone. */
 final class Ceilings {
-  /** A throughput: records/s and bytes/s over the measured span. */
-  record Rate(long records, long bytes, double seconds) {
+  /**
+   * A throughput: records/s and bytes/s over the measured span, and the busy cores over it (see
+   * {@link MachineCpu}).
+   */
+  record Rate(long records, long bytes, double seconds, Map<String, Double> busyCores) {
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -34,7 +37,7 @@ final class Ceilings {
    * A plain KafkaConsumer reading raw bytes from the beginning to the end offsets, timed from its
    * first record.
    */
-  static Rate rawConsumer(Map<String, Object> client, String topic) {
+  static Rate rawConsumer(Map<String, Object> client, String topic, MachineCpu cpu) {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
@@ -61,7 +64,8 @@ final class Ceilings {
           bytes += r.serializedKeySize() + r.serializedValueSize();
         }
       }
-      return new Rate(records, bytes, (System.nanoTime() - first) / 1e9);
+      long last = System.nanoTime();
+      return new Rate(records, bytes, (last - first) / 1e9, cpu.busyCores(first, last));
     }
   }
 
@@ -69,7 +73,8 @@ final class Ceilings {
    * The trainer's Kafka source and decoder into a discarding sink, bounded, on the bench cluster;
    * timed by the sink from the first record it saw to the last (over all subtasks).
    */
-  static Rate decode(BenchCluster cluster, String topic, Path marksDir, long expected)
+  static Rate decode(
+      BenchCluster cluster, String topic, Path marksDir, long expected, MachineCpu cpu)
       throws Exception {
     Files.createDirectories(marksDir);
     try (var old = Files.list(marksDir)) {
@@ -115,6 +120,6 @@ final class Ceilings {
       throw new IllegalStateException(
           "decode ceiling job decoded " + count + " samples, expected " + expected);
     }
-    return new Rate(count, 0, (last - first) / 1e3);
+    return new Rate(count, 0, (last - first) / 1e3, cpu.busyCoresEpochMillis(first, last));
   }
 }

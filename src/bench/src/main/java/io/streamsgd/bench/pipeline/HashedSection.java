@@ -115,7 +115,8 @@ final class HashedSection {
             "hashed: decode ceiling of %s (Flink KafkaSource -> the trainer's decoder -> discard)",
             w.name());
         Ceilings.Rate decode =
-            Ceilings.decode(cluster, w.topic(), workDir.resolve("marks-" + w.name()), w.records());
+            Ceilings.decode(
+                cluster, w.topic(), workDir.resolve("marks-" + w.name()), w.records(), bench.cpu());
         bench.step("  %,.0f records/s", decode.recordsPerSecond());
         ceilings.add(
             Map.of(

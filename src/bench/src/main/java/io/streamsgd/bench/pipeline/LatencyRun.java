@@ -165,6 +165,11 @@ final class LatencyRun {
   }
 
   /** How long the warm-up lasted. */
+  /** When (nanoTime) the measured part began; {@link Long#MAX_VALUE} before. */
+  long measureFrom() {
+    return measureFrom;
+  }
+
   double warmupSeconds() {
     return warmupSeconds;
   }

@@ -80,6 +80,13 @@ public final class PipelineBench {
   private final Settings settings;
   private final PrintWriter out;
   private BenchCluster cluster;
+  private MachineCpu cpu;
+
+  /** The CPU sampler of the running cluster. */
+  MachineCpu cpu() {
+    return cpu;
+  }
+
   private Map<String, Object> client;
 
   public PipelineBench(Settings settings, PrintWriter out) {
@@ -141,6 +148,7 @@ public final class PipelineBench {
                 settings.jobJar(),
                 ext.parallelism())) {
       cluster = c;
+      cpu = MachineCpu.start(c.processes());
       client = c.clientProperties();
       TopicLoader loader = new TopicLoader(client);
       Map<String, Object> loaded = new LinkedHashMap<>();
@@ -165,29 +173,28 @@ public final class PipelineBench {
 
       if (settings.sections().contains("ceilings")) {
         step("ceiling 1: a plain KafkaConsumer reading %s", dense.topic());
-        Ceilings.Rate raw = Ceilings.rawConsumer(client, dense.topic());
+        Ceilings.Rate raw = Ceilings.rawConsumer(client, dense.topic(), cpu);
         step("  %,.0f records/s, %.1f MB/s", raw.recordsPerSecond(), raw.bytesPerSecond() / 1e6);
         Map<String, Object> ceilings = new LinkedHashMap<>();
-        ceilings.put(
-            "rawConsumer",
-            Map.of(
-                "recordsPerSecond",
-                raw.recordsPerSecond(),
-                "bytesPerSecond",
-                raw.bytesPerSecond(),
-                "records",
-                raw.records()));
+        Map<String, Object> rawReport = new LinkedHashMap<>();
+        rawReport.put("recordsPerSecond", raw.recordsPerSecond());
+        rawReport.put("bytesPerSecond", raw.bytesPerSecond());
+        rawReport.put("records", raw.records());
+        putCpu(rawReport, raw.busyCores(), raw.recordsPerSecond());
+        ceilings.put("rawConsumer", rawReport);
         if (c.local()) {
           step(
               "ceiling 2: Flink KafkaSource -> the trainer's decoder -> discard (parallelism %d)",
               c.slots);
           Ceilings.Rate decode =
               Ceilings.decode(
-                  c, dense.topic(), settings.workDir().resolve("marks"), dense.records());
+                  c, dense.topic(), settings.workDir().resolve("marks"), dense.records(), cpu);
           step("  %,.0f records/s", decode.recordsPerSecond());
-          ceilings.put(
-              "sourceDecodeDiscard",
-              Map.of("recordsPerSecond", decode.recordsPerSecond(), "records", decode.records()));
+          Map<String, Object> decodeReport = new LinkedHashMap<>();
+          decodeReport.put("recordsPerSecond", decode.recordsPerSecond());
+          decodeReport.put("records", decode.records());
+          putCpu(decodeReport, decode.busyCores(), decode.recordsPerSecond());
+          ceilings.put("sourceDecodeDiscard", decodeReport);
         } else {
           // The discarding sink notes its timings in files on the TaskManagers' machines.
           step(
@@ -271,6 +278,9 @@ public final class PipelineBench {
       }
     } finally {
       cluster = null;
+      if (cpu != null) {
+        cpu.close();
+      }
     }
     if (settings.sections().contains("peer")) {
       report.put("peer", vowpalWabbit());
@@ -321,6 +331,25 @@ public final class PipelineBench {
       out.put(
           "end to end (dense, 1,000 models, exactly-once) / plain consumer",
           e2e / (Double) ceilings.get("rawConsumer").get("recordsPerSecond"));
+      // On a machine whose cores are all busy, rates stand in the inverse ratio of what a sample
+      // costs all processes together: the bound the rate ratios above meet.
+      Double e2eMicros =
+          denseThousandMean(report, DEFAULT_RECORD_KEY, PipelineBench::machineMicros);
+      for (var c :
+          List.of(
+              Map.entry("sourceDecodeDiscard", "source + decode + discard"),
+              Map.entry("rawConsumer", "plain consumer"))) {
+        Map<String, Object> ceiling = ceilings.get(c.getKey());
+        double ratio =
+            ceiling == null || e2eMicros == null ? Double.NaN : machineMicros(ceiling) / e2eMicros;
+        if (!Double.isNaN(ratio)) {
+          out.put(
+              "CPU per sample, all processes: "
+                  + c.getValue()
+                  + " / end to end (dense, 1,000 models, exactly-once)",
+              ratio);
+        }
+      }
     }
     if (e2e != null && peer != null) {
       out.put(
@@ -331,8 +360,23 @@ public final class PipelineBench {
   }
 
   /** Mean rate of the dense 1,000-model exactly-once runs with {@code recordKey}, or null. */
-  @SuppressWarnings("unchecked")
   private static Double denseThousandMean(Map<String, Object> report, RecordKey recordKey) {
+    return denseThousandMean(report, recordKey, r -> (Double) r.get("samplesPerSecond"));
+  }
+
+  /** The machine's CPU microseconds per sample of a run or ceiling, NaN without them. */
+  @SuppressWarnings("unchecked")
+  private static double machineMicros(Map<String, Object> r) {
+    Map<String, Double> micros = (Map<String, Double>) r.get("cpuMicrosPerSample");
+    return micros == null ? Double.NaN : micros.getOrDefault(MachineCpu.MACHINE, Double.NaN);
+  }
+
+  /** Mean of {@code value} over the dense 1,000-model exactly-once runs, or null. */
+  @SuppressWarnings("unchecked")
+  private static Double denseThousandMean(
+      Map<String, Object> report,
+      RecordKey recordKey,
+      java.util.function.ToDoubleFunction<Map<String, Object>> value) {
     return ((List<Map<String, Object>>) report.getOrDefault("endToEnd", List.of()))
         .stream()
             .filter(
@@ -341,7 +385,7 @@ public final class PipelineBench {
                         && r.get("guarantee").equals("EXACTLY_ONCE")
                         && r.get("features").equals("dense")
                         && recordKey.name().equals(r.getOrDefault("recordKey", "MODEL_ID")))
-            .mapToDouble(r -> (Double) r.get("samplesPerSecond"))
+            .mapToDouble(value)
             .average()
             .stream()
             .boxed()
@@ -499,6 +543,7 @@ public final class PipelineBench {
           r.put("profile", profile.stop());
         }
         double rate = probe.progress.rate(expected, 0.1, 0.9);
+        double[] window = probe.progress.window(expected, 0.1, 0.9);
         long published = topicBytes(run.models);
         step(
             "  %,.0f samples/s (%,d model updates, %,.1f MB published)",
@@ -519,6 +564,9 @@ public final class PipelineBench {
         r.put("publishedBytes", published);
         r.put("prequentialLogLoss", meanLoss(losses));
         r.put("deadLetters", records(run.deadLetters));
+        if (window != null) {
+          putCpu(r, cpu.busyCores((long) window[0], (long) window[1]), rate);
+        }
         if (checkpoints) {
           r.put("checkpoints", checkpoints(jobId));
         }
@@ -527,6 +575,18 @@ public final class PipelineBench {
       }
     }
     return r;
+  }
+
+  /**
+   * The busy cores of the machine and of each process over a run's measured window, and the CPU
+   * microseconds per sample they make at its rate (nothing when they could not be read).
+   */
+  static void putCpu(Map<String, Object> r, Map<String, Double> busyCores, double rate) {
+    if (busyCores.isEmpty() || !(rate > 0)) {
+      return;
+    }
+    r.put("busyCores", busyCores);
+    r.put("cpuMicrosPerSample", MachineCpu.microsPerRecord(busyCores, rate));
   }
 
   /**
@@ -725,6 +785,7 @@ public final class PipelineBench {
                 LATENCY_WARMUP_SECONDS,
                 LATENCY_MAX_WARMUP_SECONDS,
                 caughtUp);
+        Map<String, Double> busyCores = cpu.busyCores(latency.measureFrom(), System.nanoTime());
         step(
             "  warm-up %.0f s%s",
             latency.warmupSeconds(),
@@ -767,6 +828,7 @@ public final class PipelineBench {
         r.put("guarantee", guarantee.name());
         r.put("samplesPerSecond", rate);
         r.put("sentPerSecond", sentRate);
+        putCpu(r, busyCores, sentRate);
         r.put("ackP50Ms", ack[0]);
         r.put("ackP99Ms", ack[1]);
         r.put("models", w.models());

@@ -24,12 +24,18 @@ final class Progress {
    * interpolated.
    */
   synchronized double rate(long total, double from, double to) {
+    double[] w = window(total, from, to);
+    return w == null ? Double.NaN : total * (to - from) / ((w[1] - w[0]) / 1e9);
+  }
+
+  /** When (nanos) the fractions {@code from} and {@code to} were reached, or null. */
+  synchronized double[] window(long total, double from, double to) {
     double t0 = timeAt(total * from);
     double t1 = timeAt(total * to);
     if (Double.isNaN(t0) || Double.isNaN(t1) || t1 <= t0) {
-      return Double.NaN;
+      return null;
     }
-    return total * (to - from) / ((t1 - t0) / 1e9);
+    return new double[] {t0, t1};
   }
 
   /** The time (nanos) the count first reached {@code target}, linearly between two points. */
