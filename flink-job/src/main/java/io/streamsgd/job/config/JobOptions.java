@@ -197,8 +197,10 @@ public final class JobOptions {
           .enumType(SinkCompression.class)
           .defaultValue(SinkCompression.LZ4)
           .withDescription(
-              "Compression of model updates and dead letters: NONE, GZIP, SNAPPY, LZ4 or ZSTD. NONE saves "
-                  + "CPU per update (dense parameters hardly compress); LZ4 shrinks sparse models many times.");
+              "Compression of model updates, published specs and dead letters: NONE, GZIP, SNAPPY, LZ4 "
+                  + "or ZSTD. Trained parameters are doubles that hardly compress (LZ4 saves 9 % of a "
+                  + "64-feature model's updates, none of a 1,024-feature one's, about a fifth of a hashed "
+                  + "2^24-weight one's): NONE saves the CPU where models are dense.");
 
   public static final ConfigOption<SpecPublication> SINK_SPEC_PUBLICATION =
       ConfigOptions.key("streamsgd.sink.spec-publication")
