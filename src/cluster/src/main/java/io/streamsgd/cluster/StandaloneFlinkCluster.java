@@ -43,8 +43,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
     this.dir = dir;
     this.confDir = Files.createDirectories(dir.resolve("conf"));
     this.classpath = flinkClasspath();
-    this.restPort = Ports.free();
-    writeConfig(overrides);
+    int[] ports = Ports.free(2); // picked together, so never the same
+    this.restPort = ports[0];
+    writeConfig(overrides, ports[1]);
     this.rest = new FlinkRestClient("http://127.0.0.1:" + restPort);
     this.jobManager =
         startProcess(
@@ -77,10 +78,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable, TaskManagerS
     return cluster;
   }
 
-  private void writeConfig(Map<String, String> overrides) throws IOException {
+  private void writeConfig(Map<String, String> overrides, int rpcPort) throws IOException {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("jobmanager.rpc.address", "127.0.0.1");
-    c.put("jobmanager.rpc.port", String.valueOf(Ports.free()));
+    c.put("jobmanager.rpc.port", String.valueOf(rpcPort));
     c.put("jobmanager.bind-host", "127.0.0.1");
     c.put("taskmanager.host", "127.0.0.1");
     c.put("taskmanager.bind-host", "127.0.0.1");

@@ -1,11 +1,10 @@
 package io.streamsgd.embedded;
 
+import io.streamsgd.process.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +43,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       Path dataDir, boolean deleteDataOnClose, Map<String, String> overrides) throws IOException {
     this.dataDir = dataDir;
     this.deleteDataOnClose = deleteDataOnClose;
-    this.port = freePort();
-    int controllerPort = freePort();
-    Properties props = serverProperties(dataDir.resolve("log"), port, controllerPort);
+    int[] ports = Ports.free(2);
+    this.port = ports[0];
+    Properties props = serverProperties(dataDir.resolve("log"), port, ports[1]);
     props.putAll(overrides);
     Path configFile = dataDir.resolve("server.properties");
     try (var out = Files.newOutputStream(configFile)) {
@@ -163,13 +162,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     if (deleteDataOnClose) {
       deleteRecursively(dataDir);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
     }
   }
 

@@ -58,9 +58,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     Path dir = directory.toAbsolutePath();
     Files.createDirectories(dir);
-    int port = Ports.free();
-    int securePort = secure == null ? -1 : Ports.free();
-    Properties props = EmbeddedKafkaBroker.serverProperties(dir.resolve("log"), port, Ports.free());
+    int[] ports = Ports.free(3);
+    int port = ports[0];
+    int securePort = secure == null ? -1 : ports[2];
+    Properties props = EmbeddedKafkaBroker.serverProperties(dir.resolve("log"), port, ports[1]);
     if (secure != null) {
       String endpoint = "SECURE://" + EmbeddedKafkaBroker.HOST + ":" + securePort;
       props.put("listeners", props.getProperty("listeners") + "," + endpoint);

@@ -17,4 +17,17 @@ class PortsTest {
       assertThat(s.getLocalPort()).isEqualTo(port);
     }
   }
+
+  @Test
+  void portsPickedTogetherAreDistinctAndFreeAfterwards() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      int[] ports = Ports.free(3);
+      assertThat(ports).doesNotHaveDuplicates();
+      for (int port : ports) {
+        try (ServerSocket s = new ServerSocket(port, 0, InetAddress.getByName("127.0.0.1"))) {
+          assertThat(s.getLocalPort()).isEqualTo(port);
+        }
+      }
+    }
+  }
 }
