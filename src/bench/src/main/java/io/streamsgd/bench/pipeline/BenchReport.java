@@ -200,9 +200,9 @@ public final class BenchReport {
    */
   @SuppressWarnings("unchecked")
   static String cpuNote(Map<String, Object> r) {
-    Map<String, Double> cores = (Map<String, Double>) r.get("busyCores");
+    Double cores = machineCores(r);
     Map<String, Double> micros = (Map<String, Double>) r.get("cpuMicrosPerSample");
-    if (cores == null || micros == null || !cores.containsKey(MachineCpu.MACHINE)) {
+    if (cores == null || micros == null) {
       return "";
     }
     StringBuilder b =
@@ -210,7 +210,7 @@ public final class BenchReport {
             String.format(
                 Locale.ROOT,
                 "; %.2f cores busy, %.1f µs CPU/sample (",
-                cores.get(MachineCpu.MACHINE),
+                cores,
                 micros.get(MachineCpu.MACHINE)));
     String sep = "";
     for (Map.Entry<String, Double> e : micros.entrySet()) {
@@ -230,12 +230,16 @@ public final class BenchReport {
         : String.format(Locale.ROOT, "; the first, unmeasured run %,.0f/s", (Double) first);
   }
 
+  /** The machine's busy cores over a run's measured window, or null when not read. */
   @SuppressWarnings("unchecked")
-  private static String busyCores(Map<String, Object> r) {
+  private static Double machineCores(Map<String, Object> r) {
     Map<String, Double> cores = (Map<String, Double>) r.get("busyCores");
-    return cores == null || !cores.containsKey(MachineCpu.MACHINE)
-        ? "–"
-        : String.format(Locale.ROOT, "%.2f", cores.get(MachineCpu.MACHINE));
+    return cores == null ? null : cores.get(MachineCpu.MACHINE);
+  }
+
+  private static String busyCores(Map<String, Object> r) {
+    Double cores = machineCores(r);
+    return cores == null ? "–" : String.format(Locale.ROOT, "%.2f", cores);
   }
 
   /** The README's table (Markdown), every figure from this run. */

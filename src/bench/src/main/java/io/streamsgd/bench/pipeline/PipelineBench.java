@@ -81,17 +81,16 @@ public final class PipelineBench {
   private final PrintWriter out;
   private BenchCluster cluster;
   private MachineCpu cpu;
-
-  /** The CPU sampler of the running cluster. */
-  MachineCpu cpu() {
-    return cpu;
-  }
-
   private Map<String, Object> client;
 
   public PipelineBench(Settings settings, PrintWriter out) {
     this.settings = settings;
     this.out = out;
+  }
+
+  /** The CPU sampler of the running cluster. */
+  MachineCpu cpu() {
+    return cpu;
   }
 
   public Map<String, Object> run() throws Exception {
